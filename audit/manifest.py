@@ -1,0 +1,179 @@
+"""Read the dialer/visit-log export (``manifest.csv``).
+
+Chinese Excel saves CSV as UTF-8 with a BOM or as GBK; both are accepted. Each bad row becomes
+a :class:`RowError` naming the line and the fix, and the good rows are still returned, so one
+typo never stops a night's batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from audit.schema import CONTACT_ROLES, Contact
+
+REQUIRED_COLUMNS = ("call_id", "kind", "started_at", "outcome", "agent_id")
+KINDS = ("call", "visit")
+LAYOUTS = ("stereo_agent_left", "stereo_agent_right", "mono")
+
+
+class ManifestError(ValueError):
+    """The manifest as a whole cannot be read (missing file, missing columns, unknown encoding)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One manifest row that could not be used."""
+
+    line: int
+    call_id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" (call_id {self.call_id})" if self.call_id else ""
+        return f"manifest line {self.line}{who}: {self.reason}"
+
+
+def decode_bytes(raw: bytes, source: str) -> str:
+    """Decode a CSV export: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            f"{source}: neither UTF-8 nor GBK ({exc}); save it from Excel as 'CSV UTF-8'"
+        ) from exc
+
+
+def _int(value: str, column: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        raise ValueError(f"{column} {value!r} is not a number") from None
+
+
+def _float(value: str, column: str) -> float:
+    value = value.strip()
+    if not value:
+        return 0.0
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{column} {value!r} is not a number") from None
+    if number < 0:
+        raise ValueError(f"{column} {value!r} is negative")
+    return number
+
+
+def _timestamp(value: str) -> datetime:
+    value = value.strip()
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"started_at {value!r} is not an ISO 8601 time; write it like 2026-11-02T10:15:00+08:00"
+        ) from None
+    if stamp.tzinfo is None:
+        raise ValueError(
+            f"started_at {value!r} has no UTC offset; the debtor's local time is needed "
+            "for the contact-hours rule, write it like 2026-11-02T10:15:00+08:00"
+        )
+    return stamp
+
+
+def parse_row(row: dict[str, str], line: int) -> Contact:
+    """Validate one CSV row; raises ``ValueError`` with a human-readable reason."""
+    get = lambda key: (row.get(key) or "").strip()  # noqa: E731
+    call_id = get("call_id")
+    if not call_id:
+        raise ValueError("call_id is empty")
+    kind = get("kind") or "call"
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    audio = get("audio_file") or None
+    layout = get("channel_layout") or None
+    if audio and layout is None:
+        layout = "mono"
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"channel_layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    role = get("contact_role") or "debtor"
+    if role not in CONTACT_ROLES:
+        raise ValueError(f"contact_role {role!r} is not one of {', '.join(CONTACT_ROLES)}")
+    if not get("agent_id"):
+        raise ValueError("agent_id is empty")
+    return Contact(
+        call_id=call_id,
+        kind=kind,
+        started_at=_timestamp(get("started_at")),
+        talk_seconds=_float(get("talk_seconds"), "talk_seconds"),
+        outcome=get("outcome") or ("answered" if audio else "no_answer"),
+        agent_id=get("agent_id"),
+        agent_name=get("agent_name"),
+        team=get("team"),
+        agency=get("agency"),
+        creditor=get("creditor"),
+        product=get("product"),
+        case_id=get("case_id"),
+        debtor_id=get("debtor_id"),
+        contact_role=role,
+        days_past_due=_int(get("days_past_due"), "days_past_due"),
+        visit_staff=_int(get("visit_staff"), "visit_staff"),
+        channel_layout=layout,
+        audio_file=audio,
+        debtor_name=get("debtor_name"),
+        line=line,
+    )
+
+
+def read_manifest(path: str | Path) -> tuple[list[Contact], list[RowError]]:
+    """Read and validate a manifest.
+
+    Returns:
+        The valid contacts in file order and one :class:`RowError` per rejected row (bad
+        values, or a call_id already seen: the first row with that id wins).
+
+    Raises:
+        ManifestError: the file is missing, undecodable, or lacks a required column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(f"{path}: no such manifest; each input folder needs a manifest.csv")
+    text = decode_bytes(path.read_bytes(), str(path))
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ManifestError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}")
+    reader.fieldnames = columns
+    contacts: list[Contact] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        call_id = (row.get("call_id") or "").strip() or None
+        try:
+            contact = parse_row(row, line)
+        except ValueError as exc:
+            errors.append(RowError(line, call_id, f"{exc}; fix the row and run the batch again"))
+            continue
+        if contact.call_id in seen:
+            errors.append(RowError(line, contact.call_id,
+                                   f"duplicate call_id (first on line {seen[contact.call_id]}); "
+                                   "give each contact its own call_id"))
+            continue
+        seen[contact.call_id] = line
+        contacts.append(contact)
+    return contacts, errors

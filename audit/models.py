@@ -1,0 +1,163 @@
+"""Storage models (SQLModel tables).
+
+Tables: ``agent``, ``case``, ``contact`` (calls, visits and dial attempts without recordings),
+``segment`` (diarized transcript), ``finding``, ``review_log`` (who changed a finding's review
+and how), ``audit_run`` (one row per batch run). Schema changes go through Alembic
+(``audit/migrations``); never edit a released migration.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReviewStatus(str, enum.Enum):
+    """A finding's review state, set by supervisors in the dashboard."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    APPEALED = "appealed"
+
+
+class Agent(SQLModel, table=True):
+    """A collector."""
+
+    agent_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(default="", max_length=128)
+    team: str = Field(default="", max_length=128, index=True)
+    agency: str = Field(default="", max_length=256, index=True)
+
+
+class Case(SQLModel, table=True):
+    """A debt (account) being collected."""
+
+    case_id: str = Field(primary_key=True, max_length=64)
+    debtor_id: str = Field(default="", max_length=64, index=True)
+    creditor: str = Field(default="", max_length=256)
+    product: str = Field(default="", max_length=64)
+
+
+class Contact(SQLModel, table=True):
+    """One call, home visit or unanswered dial attempt, and its audit outcome.
+
+    Team, agency, creditor and product are copied from the log row: they are what held at the
+    time of the contact (agents change teams), and they keep the dashboard's filters join-free.
+    """
+
+    call_id: str = Field(primary_key=True, max_length=128)
+    kind: str = Field(default="call", max_length=16, index=True)
+    started_at: datetime = Field(index=True)
+    talk_seconds: float = 0.0
+    outcome: str = Field(default="answered", max_length=32)
+    agent_id: str = Field(foreign_key="agent.agent_id", index=True, max_length=64)
+    case_id: Optional[str] = Field(default=None, foreign_key="case.case_id", max_length=64)
+    debtor_id: str = Field(default="", max_length=64, index=True)
+    team: str = Field(default="", max_length=128, index=True)
+    agency: str = Field(default="", max_length=256)
+    creditor: str = Field(default="", max_length=256)
+    product: str = Field(default="", max_length=64)
+    contact_role: str = Field(default="debtor", max_length=32)
+    days_past_due: Optional[int] = None
+    visit_staff: Optional[int] = None
+    channel_layout: Optional[str] = Field(default=None, max_length=32)
+    audio_path: Optional[str] = Field(default=None, sa_column=Column(Text))
+    audio_sha256: Optional[str] = Field(default=None, max_length=64, index=True)
+    duration_s: Optional[float] = None
+    status: str = Field(default="pending", max_length=16, index=True)
+    failure_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    score: Optional[float] = None
+    passed: Optional[bool] = None
+    finding_count: int = 0
+    rule_pack_version: Optional[str] = Field(default=None, max_length=64)
+    run_id: Optional[int] = Field(default=None, foreign_key="audit_run.id")
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    audited_at: Optional[datetime] = None
+
+    __table_args__ = (Index("ix_contact_started_status", "started_at", "status"),)
+
+
+class Segment(SQLModel, table=True):
+    """One diarized, role-labelled stretch of a contact's transcript."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    call_id: str = Field(foreign_key="contact.call_id", index=True, max_length=128)
+    idx: int = 0
+    speaker: str = Field(max_length=64)
+    role: str = Field(max_length=32)
+    start: float
+    end: float
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    confidence: Optional[float] = None
+    channel: Optional[int] = None
+
+    __table_args__ = (UniqueConstraint("call_id", "idx", name="uq_segment_call_idx"),)
+
+
+class Finding(SQLModel, table=True):
+    """A rule violation with its evidence and its review state."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    call_id: str = Field(foreign_key="contact.call_id", index=True, max_length=128)
+    rule_id: str = Field(max_length=64, index=True)
+    category: str = Field(max_length=32, index=True)
+    severity: str = Field(max_length=16)
+    title: str = Field(default="", sa_column=Column(Text))
+    citation: str = Field(default="", sa_column=Column(Text))
+    speaker: Optional[str] = Field(default=None, max_length=64)
+    role: Optional[str] = Field(default=None, max_length=32)
+    start: Optional[float] = None
+    end: Optional[float] = None
+    evidence: str = Field(default="", sa_column=Column(Text))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    review_status: str = Field(default=ReviewStatus.OPEN.value, max_length=16, index=True)
+    review_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    reviewed_by: Optional[str] = Field(default=None, max_length=64)
+    reviewed_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewLog(SQLModel, table=True):
+    """Audit trail of review actions: who did what to which finding, before and after."""
+
+    __tablename__ = "review_log"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    call_id: str = Field(max_length=128, index=True)
+    user: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow)
+    action: str = Field(max_length=16)  # confirm | dismiss | appeal | reopen
+    before: str = Field(max_length=16)
+    after: str = Field(max_length=16)
+    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class AuditRun(SQLModel, table=True):
+    """One batch run: what it was asked to do and how it ended."""
+
+    __tablename__ = "audit_run"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    input_dir: str = Field(sa_column=Column(Text, nullable=False))
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: Optional[datetime] = None
+    status: str = Field(default="running", max_length=16)  # running | ok | failed | interrupted
+    rule_pack_version: str = Field(default="", max_length=64)
+    total: int = 0
+    audited: int = 0
+    skipped: int = 0
+    failed: int = 0
+    audio_seconds: float = 0.0
+    failures: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
