@@ -1,0 +1,542 @@
+"""Per-agent scorecards: what managers coach from.
+
+Figures come from the stored contacts and findings, aggregated with SQL that runs unchanged on
+SQLite and PostgreSQL. One row per (agent, team): a contact records the team that held at the
+time of the contact, so an agent who moved team mid-month is ranked in each team for the
+contacts made there.
+
+Definitions (the export files and the dashboard show these, so they are spelled out once here):
+
+* **Judged contacts** are those the rules ran on: status ``audited`` (a call or visit with a
+  recording) and ``no_recording`` (a dial attempt; the metadata rules such as contact hours
+  and frequency still apply to it). ``failed`` contacts are counted but judge nobody.
+* **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` never counts
+  against the agent: it is left out of the finding counts, and each contact's score and pass
+  are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact`, rather
+  than read from ``contact.score``. Recomputing keeps the scorecard right even when a review
+  was written straight to the database, and keeps the scoring policy in one place. Dismissed
+  (and confirmed) findings are still reported as review counts.
+* **Average score** and **pass rate** are over judged contacts; **findings per 100 contacts**
+  divides non-dismissed findings by judged contacts.
+* **Change vs previous period**: the same figures for the period of equal length that ends the
+  day before ``start``.
+* **Rank in team**: by average score (higher first), then pass rate, then fewer critical
+  findings; equal keys share a rank ("1, 2, 2, 4"); agents with no judged contact come last.
+* Dates are calendar days in the business time zone (``tz``, default Asia/Shanghai: the
+  debtor's local time the manifests use); timestamps are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable, Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from audit import models
+from audit.schema import Category, ContactStatus, Severity
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TZ = "Asia/Shanghai"
+JUDGED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
+DISMISSED = models.ReviewStatus.DISMISSED.value
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
+SEVERITY_ORDER = {s.value: i for i, s in enumerate(reversed(list(Severity)))}  # critical=0
+
+ScoreFn = Callable[[Sequence[Any]], "tuple[float, bool]"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period end {self.end} is before its start {self.start}; swap --from and --to")
+
+    @classmethod
+    def month(cls, value: str) -> "Period":
+        """Parse ``YYYY-MM`` into that calendar month."""
+        try:
+            first = datetime.strptime(value.strip(), "%Y-%m").date()
+        except ValueError:
+            raise ValueError(f"period {value!r} is not YYYY-MM (for example 2026-11)") from None
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return cls(first, following - timedelta(days=1))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The period of equal length that ends the day before this one starts."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+    def bounds(self, tz: str = DEFAULT_TZ) -> tuple[datetime, datetime]:
+        """Aware ``[from, to)`` instants covering the days in ``tz``."""
+        zone = ZoneInfo(tz)
+        return (
+            datetime.combine(self.start, time.min, zone),
+            datetime.combine(self.end + timedelta(days=1), time.min, zone),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+@dataclass
+class AgentScorecard:
+    """One agent's figures over a period (in one team). Rates are fractions 0–1."""
+
+    agent_id: str
+    agent_name: str
+    team: str
+    agency: str
+    period_start: date
+    period_end: date
+    calls_audited: int = 0
+    visits_audited: int = 0
+    dial_attempts: int = 0  # no_recording contacts, judged on metadata only
+    failed: int = 0  # could not be audited; not in any rate
+    contacts: int = 0  # judged: calls + visits + dial attempts
+    avg_score: float | None = None
+    pass_rate: float | None = None
+    findings: int = 0  # not dismissed
+    findings_per_100: float | None = None
+    findings_by_category: dict[str, int] = field(default_factory=dict)
+    findings_per_100_by_category: dict[str, float] = field(default_factory=dict)
+    critical_findings: int = 0  # not dismissed
+    confirmed: int = 0
+    dismissed: int = 0
+    open: int = 0
+    appealed: int = 0
+    prev_contacts: int = 0
+    prev_avg_score: float | None = None
+    prev_pass_rate: float | None = None
+    prev_findings_per_100: float | None = None
+    rank_in_team: int | None = None
+    team_size: int = 0
+
+    @property
+    def score_change(self) -> float | None:
+        if self.avg_score is None or self.prev_avg_score is None:
+            return None
+        return self.avg_score - self.prev_avg_score
+
+    @property
+    def pass_rate_change(self) -> float | None:
+        if self.pass_rate is None or self.prev_pass_rate is None:
+            return None
+        return self.pass_rate - self.prev_pass_rate
+
+    @property
+    def findings_per_100_change(self) -> float | None:
+        if self.findings_per_100 is None or self.prev_findings_per_100 is None:
+            return None
+        return self.findings_per_100 - self.prev_findings_per_100
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["score_change"] = self.score_change
+        d["pass_rate_change"] = self.pass_rate_change
+        d["findings_per_100_change"] = self.findings_per_100_change
+        return d
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One bucket (day or ISO week, starting ``start``) of an agent's trend."""
+
+    start: date
+    contacts: int
+    avg_score: float | None
+    pass_rate: float | None
+    findings: int
+
+
+@dataclass(frozen=True)
+class WorstFinding:
+    """A non-dismissed finding for the scorecard's "worst findings" list."""
+
+    finding_id: int
+    call_id: str
+    contact_started_at: datetime  # aware, in the business time zone
+    rule_id: str
+    category: str
+    severity: str
+    title: str
+    citation: str
+    start: float | None
+    end: float | None
+    evidence: str
+    review_status: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    """What :func:`audit.scoring.score_contact` reads from a finding."""
+
+    rule_id: str
+    category: str
+    severity: str
+    review_status: str
+
+
+# ----------------------------------------------------------------------------- plumbing
+
+
+@contextlib.contextmanager
+def _connection(source: Engine | Session | Connection) -> Iterator[Connection]:
+    if isinstance(source, Connection):
+        yield source
+    elif isinstance(source, Session):
+        yield source.connection()
+    else:
+        with source.connect() as conn:
+            yield conn
+
+
+def _default_score_fn() -> ScoreFn | None:
+    """:func:`audit.scoring.score_contact`, or ``None`` while that module is not installed.
+
+    ``None`` makes the scorecard read the stored ``contact.score``/``passed`` (which the review
+    action keeps current) instead of recomputing; a warning says so.
+    """
+    try:
+        from audit.scoring import score_contact  # the scoring policy lives in one place
+    except ImportError:
+        log.warning("audit.scoring is not available: using the stored contact scores")
+        return None
+    return score_contact
+
+
+C = models.Contact.__table__.c
+F = models.Finding.__table__.c
+A = models.Agent.__table__.c
+
+
+def _contact_filter(period: Period, tz: str, team: str | None, agency: str | None, agent_id: str | None = None):
+    lo, hi = period.bounds(tz)
+    cond = [C.started_at >= lo, C.started_at < hi]
+    if team is not None:
+        cond.append(C.team == team)
+    if agency is not None:
+        cond.append(C.agency == agency)
+    if agent_id is not None:
+        cond.append(C.agent_id == agent_id)
+    return sa.and_(*cond)
+
+
+def _n(cond) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+
+def _contact_scores(conn: Connection, where, score_fn: ScoreFn | None) -> dict[str, tuple[float, bool]]:
+    """Score every judged contact matching ``where`` from its non-dismissed findings."""
+    stored = conn.execute(sa.select(C.call_id, C.score, C.passed).where(where, C.status.in_(JUDGED))).all()
+    if score_fn is None:
+        return {cid: (float(score if score is not None else 100.0), bool(True if passed is None else passed))
+                for cid, score, passed in stored}
+    items: dict[str, list[_Item]] = {cid: [] for cid, _, _ in stored}
+    q = (
+        sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
+        .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+        .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+    )
+    for call_id, rule_id, category, severity, review in conn.execute(q):
+        items[call_id].append(_Item(rule_id, category, severity, review))
+    return {cid: score_fn(found) for cid, found in items.items()}
+
+
+def _judged_figures(
+    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
+) -> dict[tuple, dict[str, Any]]:
+    """Average score, pass rate and non-dismissed finding count per group of judged contacts."""
+    scores = _contact_scores(conn, where, score_fn)
+    sel = sa.select(C.call_id, *group_cols).where(where, C.status.in_(JUDGED))
+    acc: dict[tuple, list[tuple[float, bool]]] = defaultdict(list)
+    for row in conn.execute(sel):
+        acc[tuple(row[1:])].append(scores[row[0]])
+    found = dict(
+        (tuple(r[:-1]), int(r[-1]))
+        for r in conn.execute(
+            sa.select(*group_cols, sa.func.count(F.id))
+            .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+            .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+            .group_by(*group_cols)
+        )
+    )
+    out = {}
+    for key, pairs in acc.items():
+        n = len(pairs)
+        out[key] = {
+            "contacts": n,
+            "avg_score": sum(float(s) for s, _ in pairs) / n,
+            "pass_rate": sum(1 for _, p in pairs if p) / n,
+            "findings": found.get(key, 0),
+            "findings_per_100": 100.0 * found.get(key, 0) / n,
+        }
+    return out
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def agent_scorecards(
+    source: Engine | Session | Connection,
+    start: date,
+    end: date,
+    *,
+    team: str | None = None,
+    agency: str | None = None,
+    tz: str = DEFAULT_TZ,
+    score_fn: ScoreFn | None = None,
+) -> list[AgentScorecard]:
+    """Per-agent scorecards for the days ``start``..``end`` (both included).
+
+    Args:
+        source: an engine, a session or a connection (SQLite or PostgreSQL).
+        start: first day of the period (in ``tz``).
+        end: last day of the period (in ``tz``).
+        team: only contacts made in this team.
+        agency: only contacts made for this agency.
+        tz: the business time zone the days are counted in.
+        score_fn: scores one contact from its non-dismissed findings; default
+            :func:`audit.scoring.score_contact`.
+
+    Returns:
+        One scorecard per (agent, team) with any contact in the period, sorted by team, then
+        rank, then agent id.
+    """
+    period = Period(start, end)
+    score_fn = score_fn or _default_score_fn()
+    where = _contact_filter(period, tz, team, agency)
+    key_cols = (C.agent_id, C.team)
+    with _connection(source) as conn:
+        counts = conn.execute(
+            sa.select(
+                C.agent_id,
+                C.team,
+                sa.func.max(C.agency),
+                sa.func.max(A.name),
+                _n(sa.and_(C.kind == "call", C.status == ContactStatus.AUDITED.value)),
+                _n(sa.and_(C.kind == "visit", C.status == ContactStatus.AUDITED.value)),
+                _n(C.status == ContactStatus.NO_RECORDING.value),
+                _n(C.status == ContactStatus.FAILED.value),
+            )
+            .select_from(models.Contact.__table__.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+            .where(where)
+            .group_by(C.agent_id, C.team)
+        ).all()
+        cards: dict[tuple, AgentScorecard] = {}
+        for agent_id, team_name, agency_name, name, calls, visits, attempts, failed in counts:
+            cards[(agent_id, team_name)] = AgentScorecard(
+                agent_id=agent_id,
+                agent_name=name or "",
+                team=team_name or "",
+                agency=agency_name or "",
+                period_start=period.start,
+                period_end=period.end,
+                calls_audited=int(calls),
+                visits_audited=int(visits),
+                dial_attempts=int(attempts),
+                failed=int(failed),
+            )
+
+        # Findings on judged contacts, by category/severity/review, in one grouped query.
+        rows = conn.execute(
+            sa.select(C.agent_id, C.team, F.category, F.severity, F.review_status, sa.func.count(F.id))
+            .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+            .where(where, C.status.in_(JUDGED))
+            .group_by(C.agent_id, C.team, F.category, F.severity, F.review_status)
+        ).all()
+        for agent_id, team_name, category, severity, review, n in rows:
+            card = cards[(agent_id, team_name)]
+            n = int(n)
+            if review == models.ReviewStatus.CONFIRMED.value:
+                card.confirmed += n
+            elif review == DISMISSED:
+                card.dismissed += n
+            elif review == models.ReviewStatus.APPEALED.value:
+                card.appealed += n
+            else:
+                card.open += n
+            if review == DISMISSED:
+                continue  # never counts against the agent
+            card.findings_by_category[category] = card.findings_by_category.get(category, 0) + n
+            if severity == Severity.CRITICAL.value:
+                card.critical_findings += n
+
+        for key, figures in _judged_figures(conn, where, key_cols, score_fn).items():
+            card = cards[key]
+            card.contacts = figures["contacts"]
+            card.avg_score = figures["avg_score"]
+            card.pass_rate = figures["pass_rate"]
+            card.findings = figures["findings"]
+            card.findings_per_100 = figures["findings_per_100"]
+        for card in cards.values():
+            if card.contacts:
+                card.findings_per_100_by_category = {
+                    cat: 100.0 * n / card.contacts for cat, n in card.findings_by_category.items()
+                }
+
+        prev_where = _contact_filter(period.previous(), tz, team, agency)
+        for key, figures in _judged_figures(conn, prev_where, key_cols, score_fn).items():
+            if key in cards:
+                card = cards[key]
+                card.prev_contacts = figures["contacts"]
+                card.prev_avg_score = figures["avg_score"]
+                card.prev_pass_rate = figures["pass_rate"]
+                card.prev_findings_per_100 = figures["findings_per_100"]
+
+    _rank(cards.values())
+    return sorted(cards.values(), key=lambda c: (c.team, c.rank_in_team or 10**9, c.agent_id))
+
+
+def _rank(cards) -> None:
+    by_team: dict[str, list[AgentScorecard]] = defaultdict(list)
+    for card in cards:
+        by_team[card.team].append(card)
+
+    def key(c: AgentScorecard) -> tuple:
+        return (-(c.avg_score or 0.0), -(c.pass_rate or 0.0), c.critical_findings)
+
+    for members in by_team.values():
+        ranked = sorted((c for c in members if c.contacts), key=key)
+        for c in members:
+            c.team_size = len(members)
+        previous_key, previous_rank = None, 0
+        for i, c in enumerate(ranked, start=1):
+            k = key(c)
+            c.rank_in_team = previous_rank if k == previous_key else i
+            previous_key, previous_rank = k, c.rank_in_team
+
+
+def agent_trend(
+    source: Engine | Session | Connection,
+    agent_id: str,
+    start: date,
+    end: date,
+    *,
+    freq: str = "day",
+    team: str | None = None,
+    agency: str | None = None,
+    tz: str = DEFAULT_TZ,
+    score_fn: ScoreFn | None = None,
+) -> list[TrendPoint]:
+    """An agent's average score, pass rate and findings per day or per ISO week.
+
+    Every bucket in the period is returned (empty ones with ``contacts == 0`` and ``None``
+    rates), so a chart's x axis is continuous. Weeks start on Monday; the first week is cut at
+    ``start``.
+    """
+    if freq not in ("day", "week"):
+        raise ValueError(f"freq {freq!r} is not one of: day, week")
+    period = Period(start, end)
+    score_fn = score_fn or _default_score_fn()
+    zone = ZoneInfo(tz)
+
+    def bucket(d: date) -> date:
+        return d if freq == "day" else max(period.start, d - timedelta(days=d.weekday()))
+
+    where = _contact_filter(period, tz, team, agency, agent_id)
+    with _connection(source) as conn:
+        scores = _contact_scores(conn, where, score_fn)
+        starts = dict(conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(JUDGED))).all())
+        found = dict(
+            conn.execute(
+                sa.select(F.call_id, sa.func.count(F.id))
+                .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+                .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+                .group_by(F.call_id)
+            ).all()
+        )
+    acc: dict[date, list[tuple[float, bool, int]]] = defaultdict(list)
+    for call_id, (score, passed) in scores.items():
+        day = _aware(starts[call_id]).astimezone(zone).date()
+        acc[bucket(day)].append((float(score), bool(passed), int(found.get(call_id, 0))))
+    points = []
+    day = period.start
+    seen: set[date] = set()
+    while day <= period.end:
+        b = bucket(day)
+        if b not in seen:
+            seen.add(b)
+            vals = acc.get(b, [])
+            n = len(vals)
+            points.append(
+                TrendPoint(
+                    start=b,
+                    contacts=n,
+                    avg_score=sum(v[0] for v in vals) / n if n else None,
+                    pass_rate=sum(1 for v in vals if v[1]) / n if n else None,
+                    findings=sum(v[2] for v in vals),
+                )
+            )
+        day += timedelta(days=1)
+    return points
+
+
+def worst_findings(
+    source: Engine | Session | Connection,
+    agent_id: str,
+    start: date,
+    end: date,
+    *,
+    limit: int = 5,
+    team: str | None = None,
+    agency: str | None = None,
+    tz: str = DEFAULT_TZ,
+) -> list[WorstFinding]:
+    """The agent's most severe non-dismissed findings in the period, most severe first.
+
+    Ties are broken by the contact time (earliest first), then the time in the recording.
+    """
+    where = _contact_filter(Period(start, end), tz, team, agency, agent_id)
+    severity_rank = sa.case(
+        *((F.severity == s, rank) for s, rank in SEVERITY_ORDER.items()), else_=len(SEVERITY_ORDER)
+    )
+    q = (
+        sa.select(
+            F.id, F.call_id, C.started_at, F.rule_id, F.category, F.severity, F.title, F.citation,
+            F.start, F.end, F.evidence, F.review_status,
+        )
+        .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+        .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+        .order_by(severity_rank, C.started_at, F.start, F.id)
+        .limit(limit)
+    )
+    zone = ZoneInfo(tz)
+    with _connection(source) as conn:
+        rows = conn.execute(q).all()
+    return [
+        WorstFinding(
+            finding_id=r[0], call_id=r[1], contact_started_at=_aware(r[2]).astimezone(zone), rule_id=r[3],
+            category=r[4], severity=r[5], title=r[6] or "", citation=r[7] or "", start=r[8], end=r[9],
+            evidence=r[10] or "", review_status=r[11],
+        )
+        for r in rows
+    ]
+
+
+def _aware(value: datetime) -> datetime:
+    # Core selects bypass nothing: UTCDateTime returns aware UTC, but be safe with raw strings.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return value
