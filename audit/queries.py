@@ -1,0 +1,767 @@
+"""Read-side SQL for the supervisor dashboard.
+
+Every function takes a database (an ``Engine``, ``Connection`` or ``Session``), a :class:`Scope`
+(who is asking: everything, one team, or one agent) and usually a :class:`Filters` (what the
+sidebar selected), runs SQL aggregates that work unchanged on SQLite and PostgreSQL, and returns
+small frozen dataclasses. The dashboard caches and renders them; it never filters by role itself,
+so a contact outside the caller's scope is invisible here even when its id is typed into a URL.
+
+Definitions (shared with :mod:`audit.scorecards`):
+
+* *audited* contacts are those the rules ran on: status ``audited`` and ``no_recording``;
+  ``failed`` contacts could not be audited and are counted separately as errors;
+* a contact is *compliant* when ``passed`` is true; the compliance rate is compliant over
+  contacts with a verdict;
+* dismissed findings are false positives: they are left out of every finding count except the
+  rule statistics, which report them as the precision feedback;
+* days are calendar days in the business time zone (``Filters.tz``, default Asia/Shanghai);
+  timestamps are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from audit import models
+from audit.schema import ContactStatus, Severity
+
+DEFAULT_TZ = "Asia/Shanghai"
+AUDITED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
+DISMISSED = models.ReviewStatus.DISMISSED.value
+NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.value)
+SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity, start=1)}  # low=1 … critical=4
+
+C = models.Contact.__table__.c
+F = models.Finding.__table__.c
+S = models.Segment.__table__.c
+A = models.Agent.__table__.c
+L = models.ReviewLog.__table__.c
+_CONTACT = models.Contact.__table__
+_FINDING = models.Finding.__table__
+
+Database = Engine | Connection | Session
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The slice of the data a user may see.
+
+    ``Scope()`` is everything (admin, supervisor); ``Scope(team=...)`` one team (team lead);
+    ``Scope(agent_id=...)`` one agent's own contacts. Both set means both must hold.
+    """
+
+    team: str | None = None
+    agent_id: str | None = None
+
+    def conditions(self) -> list[sa.ColumnElement]:
+        cond = []
+        if self.team is not None:
+            cond.append(C.team == self.team)
+        if self.agent_id is not None:
+            cond.append(C.agent_id == self.agent_id)
+        return cond
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's sidebar filters; empty tuples mean "any".
+
+    Attributes:
+        start: First day (inclusive) in ``tz``.
+        end: Last day (inclusive) in ``tz``.
+        tz: Business time zone the days are counted in.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    teams: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    creditors: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    agent_ids: tuple[str, ...] = ()
+    tz: str = DEFAULT_TZ
+
+    def conditions(self) -> list[sa.ColumnElement]:
+        zone = ZoneInfo(self.tz)
+        cond = []
+        if self.start is not None:
+            cond.append(C.started_at >= datetime.combine(self.start, time.min, zone))
+        if self.end is not None:
+            cond.append(C.started_at < datetime.combine(self.end + timedelta(days=1), time.min, zone))
+        for column, values in ((C.team, self.teams), (C.agency, self.agencies), (C.creditor, self.creditors),
+                               (C.product, self.products), (C.kind, self.kinds), (C.agent_id, self.agent_ids)):
+            if values:
+                cond.append(column.in_(values))
+        return cond
+
+
+# ----------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class OverviewKPIs:
+    contacts: int
+    audited: int
+    compliant: int
+    non_compliant: int
+    errors: int  # contacts that could not be audited (status failed)
+    avg_score: float | None
+    findings: int  # not dismissed
+    critical_findings: int
+    open_findings: int  # open or appealed: waiting for a reviewer
+
+    @property
+    def compliance_rate(self) -> float | None:
+        judged = self.compliant + self.non_compliant
+        return self.compliant / judged if judged else None
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: str
+    findings: int
+    contacts: int  # contacts with at least one such finding
+    critical: int
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    day: date
+    contacts: int
+    compliant: int
+    non_compliant: int
+    findings: int
+    avg_score: float | None
+
+    @property
+    def compliance_rate(self) -> float | None:
+        judged = self.compliant + self.non_compliant
+        return self.compliant / judged if judged else None
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    contacts: int
+    compliant: int
+    non_compliant: int
+    avg_score: float | None
+    findings: int
+    critical_findings: int
+
+    @property
+    def compliance_rate(self) -> float | None:
+        judged = self.compliant + self.non_compliant
+        return self.compliant / judged if judged else None
+
+    @property
+    def findings_per_100(self) -> float | None:
+        return 100.0 * self.findings / self.contacts if self.contacts else None
+
+
+@dataclass(frozen=True)
+class TopFinding:
+    finding_id: int
+    rule_id: str
+    category: str
+    severity: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    call_id: str
+    started_at: datetime  # aware, in the business time zone
+    kind: str
+    agent_id: str
+    agent_name: str
+    team: str
+    agency: str
+    creditor: str
+    product: str
+    status: str
+    score: float | None
+    passed: bool | None
+    findings: int  # not dismissed
+    top_finding: TopFinding | None
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    rows: list[ContactRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    call_id: str
+    kind: str
+    started_at: datetime  # aware, in the business time zone
+    talk_seconds: float
+    outcome: str
+    agent_id: str
+    agent_name: str
+    team: str
+    agency: str
+    creditor: str
+    product: str
+    case_id: str | None
+    debtor_id: str
+    contact_role: str
+    days_past_due: int | None
+    visit_staff: int | None
+    channel_layout: str | None
+    audio_path: str | None
+    duration_s: float | None
+    status: str
+    failure_reason: str | None
+    score: float | None
+    passed: bool | None
+    rule_pack_version: str | None
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    idx: int
+    speaker: str
+    role: str
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    call_id: str
+    rule_id: str
+    category: str
+    severity: str
+    title: str
+    citation: str
+    speaker: str | None
+    role: str | None
+    start: float | None
+    end: float | None
+    evidence: str
+    review_status: str
+    review_reason: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    call_id: str
+    idx: int
+    start: float
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RuleHits:
+    rule_id: str
+    category: str
+    hits: int
+    open: int
+    confirmed: int
+    dismissed: int
+    appealed: int
+
+    @property
+    def dismissed_share(self) -> float | None:
+        """Share of the rule's findings that reviewers dismissed (false-positive feedback)."""
+        return self.dismissed / self.hits if self.hits else None
+
+    @property
+    def reviewed(self) -> int:
+        return self.confirmed + self.dismissed
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    finding_id: int
+    call_id: str
+    rule_id: str
+    category: str
+    severity: str
+    title: str
+    evidence: str
+    review_status: str
+    start: float | None
+    started_at: datetime  # the contact's time, aware, business time zone
+    agent_id: str
+    team: str
+    age_days: int
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    finding_id: int
+    call_id: str
+    user: str
+    at: datetime
+    action: str
+    before: str
+    after: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    teams: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    creditors: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    agents: list[tuple[str, str]] = field(default_factory=list)  # (agent_id, name)
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+# ----------------------------------------------------------------------------- plumbing
+
+
+@contextlib.contextmanager
+def _connection(db: Database) -> Iterator[Connection]:
+    if isinstance(db, Connection):
+        yield db
+    elif isinstance(db, Session):
+        yield db.connection()
+    else:
+        with db.connect() as conn:
+            yield conn
+
+
+def _count(cond) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+
+def _severity_rank() -> sa.ColumnElement:
+    return sa.case(*((F.severity == s, r) for s, r in SEVERITY_RANK.items()), else_=0)
+
+
+def _where(scope: Scope, filters: Filters | None) -> sa.ColumnElement:
+    cond = scope.conditions() + (filters.conditions() if filters else [])
+    return sa.and_(sa.true(), *cond)
+
+
+def _aware(value: Any, zone: ZoneInfo) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite keeps UTC without an offset
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(zone)
+
+
+def _local_day(conn: Connection, tz: str, reference: date | None) -> sa.ColumnElement:
+    """SQL expression for the contact's calendar day in ``tz``."""
+    if conn.dialect.name == "postgresql":
+        return sa.cast(sa.func.timezone(tz, C.started_at), sa.Date)
+    # SQLite has no time-zone database: use the zone's offset on the reference day (the
+    # business zones in question, Asia/Shanghai among them, have no daylight saving).
+    ref = datetime.combine(reference or date.today(), time(12), ZoneInfo(tz))
+    minutes = int(ref.utcoffset().total_seconds() // 60)
+    return sa.func.date(C.started_at, f"{minutes:+d} minutes")
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# ----------------------------------------------------------------------------- overview
+
+
+def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
+    """Headline figures: contacts, audited, compliant/non-compliant, findings, open reviews."""
+    where = _where(scope, filters)
+    with _connection(db) as conn:
+        contacts, audited, compliant, non_compliant, errors, avg_score = conn.execute(
+            sa.select(
+                sa.func.count(),
+                _count(C.status.in_(AUDITED)),
+                _count(C.passed == sa.true()),
+                _count(C.passed == sa.false()),
+                _count(C.status == ContactStatus.FAILED.value),
+                sa.func.avg(C.score),
+            ).where(where)
+        ).one()
+        findings, critical, open_ = conn.execute(
+            sa.select(
+                sa.func.count(),
+                _count(F.severity == Severity.CRITICAL.value),
+                _count(F.review_status.in_(NEEDS_REVIEW)),
+            )
+            .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+            .where(where, F.review_status != DISMISSED)
+        ).one()
+    return OverviewKPIs(int(contacts), int(audited), int(compliant), int(non_compliant), int(errors),
+                        _float(avg_score), int(findings), int(critical), int(open_))
+
+
+def findings_by_category(db: Database, scope: Scope, filters: Filters) -> list[CategoryCount]:
+    """Non-dismissed findings per category, most frequent first."""
+    q = (
+        sa.select(F.category, sa.func.count(), sa.func.count(sa.distinct(F.call_id)),
+                  _count(F.severity == Severity.CRITICAL.value))
+        .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(_where(scope, filters), F.review_status != DISMISSED)
+        .group_by(F.category)
+    )
+    with _connection(db) as conn:
+        rows = conn.execute(q).all()
+    out = [CategoryCount(cat, int(n), int(k), int(crit)) for cat, n, k, crit in rows]
+    return sorted(out, key=lambda r: (-r.findings, r.category))
+
+
+def trend_by_day(db: Database, scope: Scope, filters: Filters) -> list[DayPoint]:
+    """Contacts, compliance and findings per calendar day (days without contacts omitted)."""
+    where = _where(scope, filters)
+    with _connection(db) as conn:
+        day = _local_day(conn, filters.tz, filters.start).label("day")
+        contacts = conn.execute(
+            sa.select(day, sa.func.count(), _count(C.passed == sa.true()), _count(C.passed == sa.false()),
+                      sa.func.avg(C.score))
+            .where(where).group_by(day).order_by(day)
+        ).all()
+        findings = dict(
+            (_as_date(d), int(n)) for d, n in conn.execute(
+                sa.select(day, sa.func.count())
+                .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+                .where(where, F.review_status != DISMISSED).group_by(day)
+            )
+        )
+    return [
+        DayPoint(_as_date(d), int(n), int(ok), int(bad), findings.get(_as_date(d), 0), _float(avg))
+        for d, n, ok, bad, avg in contacts
+    ]
+
+
+BreakdownKey = Literal["team", "agency", "creditor", "product", "kind", "agent_id"]
+
+
+def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) -> list[GroupRow]:
+    """Contacts, compliance and findings grouped by a contact column, largest group first."""
+    if by not in BreakdownKey.__args__:  # type: ignore[attr-defined]
+        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BreakdownKey.__args__)}")  # type: ignore[attr-defined]
+    column = C[by]
+    where = _where(scope, filters)
+    with _connection(db) as conn:
+        groups = conn.execute(
+            sa.select(column, sa.func.count(), _count(C.passed == sa.true()), _count(C.passed == sa.false()),
+                      sa.func.avg(C.score))
+            .where(where).group_by(column)
+        ).all()
+        found = {
+            key: (int(n), int(crit)) for key, n, crit in conn.execute(
+                sa.select(column, sa.func.count(), _count(F.severity == Severity.CRITICAL.value))
+                .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+                .where(where, F.review_status != DISMISSED).group_by(column)
+            )
+        }
+    rows = [
+        GroupRow(key or "", int(n), int(ok), int(bad), _float(avg), *found.get(key, (0, 0)))
+        for key, n, ok, bad, avg in groups
+    ]
+    return sorted(rows, key=lambda r: (-r.contacts, r.key))
+
+
+def filter_options(db: Database, scope: Scope) -> FilterOptions:
+    """The values the sidebar filters offer, within the scope."""
+    where = _where(scope, None)
+
+    def distinct(column) -> list[str]:
+        return sorted(v for (v,) in conn.execute(sa.select(column).where(where).distinct()) if v)
+
+    with _connection(db) as conn:
+        first, last = conn.execute(sa.select(sa.func.min(C.started_at), sa.func.max(C.started_at)).where(where)).one()
+        agents = conn.execute(
+            sa.select(C.agent_id, sa.func.max(A.name))
+            .select_from(_CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+            .where(where).group_by(C.agent_id).order_by(C.agent_id)
+        ).all()
+        zone = ZoneInfo(DEFAULT_TZ)
+        return FilterOptions(
+            teams=distinct(C.team), agencies=distinct(C.agency), creditors=distinct(C.creditor),
+            products=distinct(C.product), kinds=distinct(C.kind),
+            agents=[(a, n or "") for a, n in agents],
+            first_day=_aware(first, zone).date() if first else None,
+            last_day=_aware(last, zone).date() if last else None,
+        )
+
+
+# ----------------------------------------------------------------------------- calls
+
+SORTS = {
+    "started_at": C.started_at,
+    "score": C.score,
+    "call_id": C.call_id,
+    "agent_id": C.agent_id,
+    "team": C.team,
+    "talk_seconds": C.talk_seconds,
+    "findings": None,  # the correlated count, built in list_contacts
+}
+
+
+def _search_condition(query: str) -> sa.ColumnElement:
+    """Transcript substring match (Chinese has no word boundaries, so LIKE is the right tool)."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.exists(
+        sa.select(1).where(S.call_id == C.call_id, S.text.like(f"%{escaped}%", escape="\\"))
+    )
+
+
+def list_contacts(
+    db: Database,
+    scope: Scope,
+    filters: Filters,
+    *,
+    search: str | None = None,
+    status: str | None = None,
+    passed: bool | None = None,
+    category: str | None = None,
+    sort: str = "started_at",
+    descending: bool = True,
+    limit: int = 200,
+    offset: int = 0,
+) -> ContactPage:
+    """One page of contacts with score, status, finding count and top finding.
+
+    Args:
+        search: Only contacts whose transcript contains this text.
+        status: Only contacts with this status (audited, no_recording, failed, pending).
+        passed: Only compliant (True) or non-compliant (False) contacts.
+        category: Only contacts with a non-dismissed finding of this category.
+        sort: One of :data:`SORTS`.
+        descending: Sort direction; ties are broken by call id.
+        limit: Page size.
+        offset: Rows to skip.
+
+    Returns:
+        The page and the total number of matching contacts.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"cannot sort contacts by {sort!r}; choose one of {', '.join(SORTS)}")
+    cond = [_where(scope, filters)]
+    if search and search.strip():
+        cond.append(_search_condition(search.strip()))
+    if status:
+        cond.append(C.status == status)
+    if passed is not None:
+        cond.append(C.passed == (sa.true() if passed else sa.false()))
+    if category:
+        cond.append(sa.exists(sa.select(1).where(F.call_id == C.call_id, F.category == category,
+                                                 F.review_status != DISMISSED)))
+    where = sa.and_(*cond)
+    n_findings = (
+        sa.select(sa.func.count()).where(F.call_id == C.call_id, F.review_status != DISMISSED)
+        .correlate(_CONTACT).scalar_subquery()
+    )
+    top = (
+        sa.select(F.id).where(F.call_id == C.call_id, F.review_status != DISMISSED)
+        .order_by(_severity_rank().desc(), F.start.is_(None), F.start, F.id).limit(1)
+        .correlate(_CONTACT).scalar_subquery()
+    )
+    key = n_findings if sort == "findings" else SORTS[sort]
+    order = [key.desc() if descending else key.asc()]
+    if sort == "score":  # unscored contacts last either way
+        order.insert(0, C.score.is_(None))
+    order.append(C.call_id)
+    q = (
+        sa.select(C.call_id, C.started_at, C.kind, C.agent_id, A.name, C.team, C.agency, C.creditor, C.product,
+                  C.status, C.score, C.passed, n_findings.label("n"), top.label("top"))
+        .select_from(_CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+        .where(where).order_by(*order).limit(limit).offset(offset)
+    )
+    zone = ZoneInfo(filters.tz)
+    with _connection(db) as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(_CONTACT).where(where)).scalar_one()
+        rows = conn.execute(q).all()
+        top_ids = [r.top for r in rows if r.top is not None]
+        tops = {
+            r.id: TopFinding(r.id, r.rule_id, r.category, r.severity, r.title or "")
+            for r in conn.execute(sa.select(F.id, F.rule_id, F.category, F.severity, F.title).where(F.id.in_(top_ids)))
+        } if top_ids else {}
+    return ContactPage(
+        rows=[
+            ContactRow(r.call_id, _aware(r.started_at, zone), r.kind, r.agent_id, r.name or "", r.team, r.agency,
+                       r.creditor, r.product, r.status, _float(r.score), r.passed, int(r.n), tops.get(r.top))
+            for r in rows
+        ],
+        total=int(total),
+    )
+
+
+def search_transcripts(db: Database, scope: Scope, filters: Filters, query: str, *, limit: int = 100) -> list[SearchHit]:
+    """Transcript lines containing ``query`` (newest contacts first)."""
+    query = query.strip()
+    if not query:
+        return []
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    q = (
+        sa.select(S.call_id, S.idx, S.start, S.role, S.text)
+        .select_from(models.Segment.__table__.join(_CONTACT, S.call_id == C.call_id))
+        .where(_where(scope, filters), S.text.like(f"%{escaped}%", escape="\\"))
+        .order_by(C.started_at.desc(), S.call_id, S.idx).limit(limit)
+    )
+    with _connection(db) as conn:
+        return [SearchHit(r.call_id, r.idx, float(r.start), r.role, r.text) for r in conn.execute(q)]
+
+
+# ----------------------------------------------------------------------------- one contact
+
+
+def contact_detail(db: Database, scope: Scope, call_id: str, *, tz: str = DEFAULT_TZ) -> ContactDetail | None:
+    """The contact's metadata, or None when it does not exist *or* lies outside ``scope``.
+
+    The two cases are deliberately indistinguishable, so an id typed into a URL reveals nothing.
+    """
+    q = (
+        sa.select(_CONTACT, A.name.label("agent_name"))
+        .select_from(_CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+        .where(C.call_id == call_id, *scope.conditions())
+    )
+    with _connection(db) as conn:
+        r = conn.execute(q).first()
+    if r is None:
+        return None
+    m = r._mapping
+    return ContactDetail(
+        call_id=m["call_id"], kind=m["kind"], started_at=_aware(m["started_at"], ZoneInfo(tz)),
+        talk_seconds=float(m["talk_seconds"] or 0), outcome=m["outcome"], agent_id=m["agent_id"],
+        agent_name=m["agent_name"] or "", team=m["team"], agency=m["agency"], creditor=m["creditor"],
+        product=m["product"], case_id=m["case_id"], debtor_id=m["debtor_id"], contact_role=m["contact_role"],
+        days_past_due=m["days_past_due"], visit_staff=m["visit_staff"], channel_layout=m["channel_layout"],
+        audio_path=m["audio_path"], duration_s=_float(m["duration_s"]), status=m["status"],
+        failure_reason=m["failure_reason"], score=_float(m["score"]), passed=m["passed"],
+        rule_pack_version=m["rule_pack_version"],
+    )
+
+
+def contact_segments(db: Database, scope: Scope, call_id: str) -> list[SegmentRow]:
+    """The contact's transcript in order (empty when out of scope)."""
+    q = (
+        sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text)
+        .select_from(models.Segment.__table__.join(_CONTACT, S.call_id == C.call_id))
+        .where(S.call_id == call_id, *scope.conditions()).order_by(S.idx)
+    )
+    with _connection(db) as conn:
+        return [SegmentRow(r.idx, r.speaker, r.role, float(r.start), float(r.end), r.text) for r in conn.execute(q)]
+
+
+def _finding_row(r) -> FindingRow:
+    return FindingRow(
+        id=r.id, call_id=r.call_id, rule_id=r.rule_id, category=r.category, severity=r.severity,
+        title=r.title or "", citation=r.citation or "", speaker=r.speaker, role=r.role,
+        start=_float(r.start), end=_float(r.end), evidence=r.evidence or "", review_status=r.review_status,
+        review_reason=r.review_reason, reviewed_by=r.reviewed_by,
+        reviewed_at=_aware(r.reviewed_at, ZoneInfo(DEFAULT_TZ)),
+    )
+
+
+def contact_findings(db: Database, scope: Scope, call_id: str) -> list[FindingRow]:
+    """All the contact's findings (dismissed included), in recording order, contact-level last."""
+    q = (
+        sa.select(_FINDING).select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(F.call_id == call_id, *scope.conditions())
+        .order_by(F.start.is_(None), F.start, _severity_rank().desc(), F.id)
+    )
+    with _connection(db) as conn:
+        return [_finding_row(r) for r in conn.execute(q)]
+
+
+def finding_in_scope(db: Database, scope: Scope, finding_id: int) -> FindingRow | None:
+    """One finding, or None when it does not exist or lies outside ``scope``."""
+    q = (
+        sa.select(_FINDING).select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(F.id == finding_id, *scope.conditions())
+    )
+    with _connection(db) as conn:
+        r = conn.execute(q).first()
+    return _finding_row(r) if r is not None else None
+
+
+# ----------------------------------------------------------------------------- rules and review
+
+
+def rule_hits(db: Database, scope: Scope, filters: Filters) -> list[RuleHits]:
+    """Findings per rule with their review outcomes (dismissed ones included), most hits first."""
+    q = (
+        sa.select(F.rule_id, sa.func.max(F.category), sa.func.count(),
+                  *(_count(F.review_status == s.value) for s in models.ReviewStatus))
+        .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(_where(scope, filters)).group_by(F.rule_id)
+    )
+    statuses = [s.value for s in models.ReviewStatus]
+    out = []
+    with _connection(db) as conn:
+        for rule_id, category, hits, *by_status in conn.execute(q):
+            counts = dict(zip(statuses, (int(x) for x in by_status)))
+            out.append(RuleHits(rule_id, category, int(hits), counts["open"], counts["confirmed"],
+                                counts["dismissed"], counts["appealed"]))
+    return sorted(out, key=lambda r: (-r.hits, r.rule_id))
+
+
+def review_queue(db: Database, scope: Scope, filters: Filters, *, limit: int = 200,
+                 now: datetime | None = None) -> list[QueueItem]:
+    """Findings waiting for a reviewer (open or appealed): most severe first, then oldest contact."""
+    q = (
+        sa.select(F.id, F.call_id, F.rule_id, F.category, F.severity, F.title, F.evidence, F.review_status,
+                  F.start, C.started_at, C.agent_id, C.team)
+        .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(_where(scope, filters), F.review_status.in_(NEEDS_REVIEW))
+        .order_by(_severity_rank().desc(), C.started_at, F.start.is_(None), F.start, F.id).limit(limit)
+    )
+    zone = ZoneInfo(filters.tz)
+    now = now or datetime.now(timezone.utc)
+    with _connection(db) as conn:
+        rows = conn.execute(q).all()
+    out = []
+    for r in rows:
+        started = _aware(r.started_at, zone)
+        out.append(QueueItem(r.id, r.call_id, r.rule_id, r.category, r.severity, r.title or "", r.evidence or "",
+                             r.review_status, _float(r.start), started, r.agent_id, r.team,
+                             max(0, (now - started).days)))
+    return out
+
+
+def review_history(db: Database, scope: Scope, *, call_id: str | None = None, limit: int = 200,
+                   tz: str = DEFAULT_TZ) -> list[LogRow]:
+    """Review-log entries (newest first), optionally for one contact."""
+    cond = [*scope.conditions()]
+    if call_id is not None:
+        cond.append(L.call_id == call_id)
+    q = (
+        sa.select(L.id, L.finding_id, L.call_id, L.user, L.at, L.action, L.before, L.after, L.reason)
+        .select_from(models.ReviewLog.__table__.join(_CONTACT, L.call_id == C.call_id))
+        .where(sa.true(), *cond).order_by(L.at.desc(), L.id.desc()).limit(limit)
+    )
+    zone = ZoneInfo(tz)
+    with _connection(db) as conn:
+        return [LogRow(r.id, r.finding_id, r.call_id, r.user, _aware(r.at, zone), r.action, r.before, r.after,
+                       r.reason) for r in conn.execute(q)]
+
+
+def visible_call_ids(db: Database, scope: Scope, filters: Filters, *, limit: int = 500) -> list[str]:
+    """Call ids within scope and filters, newest first (for pickers)."""
+    q = sa.select(C.call_id).where(_where(scope, filters)).order_by(C.started_at.desc(), C.call_id).limit(limit)
+    with _connection(db) as conn:
+        return [cid for (cid,) in conn.execute(q)]

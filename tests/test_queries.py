@@ -1,0 +1,176 @@
+"""Dashboard queries on SQLite and PostgreSQL, against the hand-counted fixture in tests/factories."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from audit import queries as q
+from audit.queries import Filters, Scope
+from tests.factories import EXPECTED, seed
+
+ALL = Filters()
+
+
+@pytest.fixture
+def db(engine):
+    seed(engine)
+    return engine
+
+
+def test_overview_kpis_unscoped(db):
+    k = q.overview_kpis(db, Scope(), ALL)
+    assert (k.contacts, k.audited, k.compliant, k.non_compliant, k.errors) == (
+        EXPECTED.contacts, EXPECTED.audited, EXPECTED.compliant, EXPECTED.non_compliant, EXPECTED.errors)
+    assert (k.findings, k.critical_findings, k.open_findings) == (
+        EXPECTED.findings, EXPECTED.critical, EXPECTED.open_findings)
+    assert k.compliance_rate == pytest.approx(3 / 7)
+    assert k.avg_score == pytest.approx((100 + 30 + 45 + 70 + 60 + 100 + 95) / 7)
+
+
+@pytest.mark.parametrize("scope, contacts, compliant, findings", [
+    (Scope(team="一组"), 5, 3, 3),  # t-003 x2 + t-008; t-004's finding was dismissed
+    (Scope(team="网贷二组"), 2, 0, 2),
+    (Scope(agent_id="A017"), 3, 2, 0),
+    (Scope(agent_id="B203"), 2, 0, 2),
+    (Scope(team="一组", agent_id="B203"), 0, 0, 0),  # both must hold
+    (Scope(team="no such team"), 0, 0, 0),
+])
+def test_overview_respects_scope(db, scope, contacts, compliant, findings):
+    k = q.overview_kpis(db, scope, ALL)
+    assert (k.contacts, k.compliant, k.findings) == (contacts, compliant, findings)
+
+
+@pytest.mark.parametrize("filters, call_ids", [
+    (Filters(start=date(2026, 11, 3), end=date(2026, 11, 3)), {"t-004"}),
+    # t-003 started 00:10 on 11-04 local time (16:10 UTC on 11-03): it belongs to 11-04.
+    (Filters(start=date(2026, 11, 4)), {"t-003", "t-005", "t-006", "t-007", "t-008"}),
+    (Filters(end=date(2026, 11, 2)), {"t-001", "t-002"}),
+    (Filters(kinds=("visit",)), {"t-005"}),
+    (Filters(creditors=("速借花网络小贷",), products=("online_loan",)), {"t-002", "t-005", "t-007"}),
+    (Filters(agencies=("招商银行信用卡中心",), teams=("一组",)), {"t-001", "t-003", "t-004", "t-006", "t-008"}),
+    (Filters(agent_ids=("A021",)), {"t-003", "t-008"}),
+])
+def test_filters_select_contacts(db, filters, call_ids):
+    page = q.list_contacts(db, Scope(), filters)
+    assert {r.call_id for r in page.rows} == call_ids
+    assert page.total == len(call_ids) == q.overview_kpis(db, Scope(), filters).contacts
+
+
+def test_findings_by_category_excludes_dismissed(db):
+    rows = {r.category: r for r in q.findings_by_category(db, Scope(), ALL)}
+    assert set(rows) == {"ABUSE", "THREAT_THIRD_PARTY", "CONTACT_HOURS", "CASH_OR_CARD_REQUEST",
+                         "VISIT_STAFFING", "VISIT_PROCEDURE", "MISSING_IDENTIFICATION"}
+    assert "FALSE_AUTHORITY" not in rows
+    assert rows["CASH_OR_CARD_REQUEST"].critical == 1 and rows["ABUSE"].critical == 0
+    assert all(r.findings == r.contacts == 1 for r in rows.values())
+
+
+def test_trend_by_day_uses_business_time_zone(db):
+    points = q.trend_by_day(db, Scope(), ALL)
+    got = [(p.day, p.contacts, p.compliant, p.non_compliant, p.findings) for p in points]
+    assert got == [
+        (date(2026, 11, 2), 2, 1, 1, 2),
+        (date(2026, 11, 3), 1, 0, 1, 0),
+        (date(2026, 11, 4), 5, 2, 2, 5),
+    ]
+    assert points[0].compliance_rate == 0.5
+
+
+@pytest.mark.parametrize("by, expected", [
+    ("team", {"一组": (5, 3, 3), "网贷二组": (2, 0, 2), "外访组": (1, 0, 2)}),
+    ("creditor", {"招商银行": (5, 3, 3), "速借花网络小贷": (3, 0, 4)}),
+    ("kind", {"call": (7, 3, 5), "visit": (1, 0, 2)}),
+])
+def test_breakdown(db, by, expected):
+    rows = q.breakdown(db, Scope(), ALL, by)
+    assert {r.key: (r.contacts, r.compliant, r.findings) for r in rows} == expected
+    assert rows[0].contacts == max(v[0] for v in expected.values())
+
+
+def test_breakdown_rejects_unknown_column(db):
+    with pytest.raises(ValueError, match="cannot break down by 'debtor_id'"):
+        q.breakdown(db, Scope(), ALL, "debtor_id")
+
+
+def test_list_contacts_sort_and_top_finding(db):
+    page = q.list_contacts(db, Scope(), ALL, sort="score", descending=False)
+    assert [r.call_id for r in page.rows] == ["t-002", "t-003", "t-005", "t-004", "t-008", "t-001", "t-006", "t-007"]
+    rows = {r.call_id: r for r in page.rows}
+    assert rows["t-002"].top_finding.rule_id == "THREAT-CONTACTS"  # critical beats the earlier high
+    assert rows["t-003"].top_finding.rule_id == "PAY-PERSONAL"
+    assert rows["t-004"].top_finding is None and rows["t-004"].findings == 0  # only a dismissed one
+    assert rows["t-005"].findings == 2
+    assert rows["t-001"].agent_name == "李娜"
+    assert rows["t-003"].started_at.isoformat() == "2026-11-04T00:10:00+08:00"
+
+
+def test_list_contacts_paging_and_other_filters(db):
+    first = q.list_contacts(db, Scope(), ALL, limit=3)
+    second = q.list_contacts(db, Scope(), ALL, limit=3, offset=3)
+    assert first.total == second.total == 8
+    assert [r.call_id for r in first.rows] == ["t-007", "t-005", "t-008"]  # newest first
+    assert not {r.call_id for r in first.rows} & {r.call_id for r in second.rows}
+    assert {r.call_id for r in q.list_contacts(db, Scope(), ALL, passed=False).rows} == {"t-002", "t-003", "t-004", "t-005"}
+    assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, status="failed").rows] == ["t-007"]
+    assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, category="ABUSE").rows] == ["t-002"]
+    assert q.list_contacts(db, Scope(), ALL, category="FALSE_AUTHORITY").total == 0  # dismissed
+    by_findings = q.list_contacts(db, Scope(), ALL, sort="findings")
+    assert [r.findings for r in by_findings.rows][:2] == [2, 2]
+    with pytest.raises(ValueError, match="cannot sort contacts by 'debtor_id'"):
+        q.list_contacts(db, Scope(), ALL, sort="debtor_id")
+
+
+@pytest.mark.parametrize("text, scope, call_ids", [
+    ("通讯录", Scope(), {"t-002"}),
+    ("还", Scope(), {"t-001", "t-002", "t-003", "t-004"}),
+    ("还", Scope(agent_id="A017"), {"t-001", "t-004"}),
+    ("100%", Scope(), set()),  # LIKE wildcards are literal
+    ("_", Scope(), set()),
+])
+def test_transcript_search(db, text, scope, call_ids):
+    assert {r.call_id for r in q.list_contacts(db, scope, ALL, search=text).rows} == call_ids
+    assert {h.call_id for h in q.search_transcripts(db, scope, ALL, text)} == call_ids
+
+
+def test_contact_detail_is_scoped(db):
+    assert q.contact_detail(db, Scope(), "t-002").agent_name == "赵强"
+    assert q.contact_detail(db, Scope(agent_id="A017"), "t-002") is None
+    assert q.contact_detail(db, Scope(team="一组"), "t-002") is None
+    assert q.contact_detail(db, Scope(), "missing") is None
+    assert q.contact_segments(db, Scope(agent_id="A017"), "t-002") == []
+    assert q.contact_findings(db, Scope(agent_id="A017"), "t-002") == []
+    segments = q.contact_segments(db, Scope(agent_id="B203"), "t-002")
+    assert [s.idx for s in segments] == [0, 1, 2, 3, 4] and segments[2].role == "agent"
+    findings = q.contact_findings(db, Scope(), "t-003")
+    assert [f.rule_id for f in findings] == ["PAY-PERSONAL", "TIME-QUIET"]  # timed first, contact-level last
+    fid = findings[0].id
+    assert q.finding_in_scope(db, Scope(team="一组"), fid).rule_id == "PAY-PERSONAL"
+    assert q.finding_in_scope(db, Scope(team="外访组"), fid) is None
+
+
+def test_rule_hits_report_dismissed_share(db):
+    hits = {r.rule_id: r for r in q.rule_hits(db, Scope(), ALL)}
+    assert len(hits) == 8
+    assert hits["LEGAL-FALSE"].dismissed == 1 and hits["LEGAL-FALSE"].dismissed_share == 1.0
+    assert hits["PAY-PERSONAL"].confirmed == 1 and hits["PAY-PERSONAL"].dismissed_share == 0.0
+    assert hits["ID-MISSING"].appealed == 1
+    assert hits["ABUSE-INSULT"].open == 1 and hits["ABUSE-INSULT"].reviewed == 0
+
+
+def test_review_queue_order_and_scope(db):
+    queue = q.review_queue(db, Scope(), ALL)
+    assert [i.rule_id for i in queue] == ["THREAT-CONTACTS", "ABUSE-INSULT", "VISIT-STAFF", "TIME-QUIET", "ID-MISSING"]
+    assert queue[-1].review_status == "appealed"
+    assert all(i.age_days >= 0 for i in queue)
+    assert [i.rule_id for i in q.review_queue(db, Scope(team="一组"), ALL)] == ["TIME-QUIET", "ID-MISSING"]
+    assert q.review_queue(db, Scope(agent_id="A017"), ALL) == []
+
+
+def test_filter_options(db):
+    opts = q.filter_options(db, Scope(team="一组"))
+    assert opts.teams == ["一组"]
+    assert opts.agents == [("A017", "李娜"), ("A021", "王芳")]
+    assert (opts.first_day, opts.last_day) == (date(2026, 11, 2), date(2026, 11, 4))
+    assert q.filter_options(db, Scope()).kinds == ["call", "visit"]
