@@ -1,0 +1,122 @@
+"""Scorecard exports (CSV, Excel, PDF).
+
+Build a :class:`ScorecardReport` once with :func:`build_report`, then write it in any format
+with :func:`write_report` (a path or a binary file) or get the bytes with :func:`report_bytes`
+(the dashboard's download buttons call the latter, so a downloaded file and a CLI export are
+the same file). Column names, labels and definitions live in :mod:`audit.exports.columns`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from audit.scorecards import (
+    DEFAULT_TZ,
+    AgentScorecard,
+    Period,
+    TrendPoint,
+    WorstFinding,
+    agent_scorecards,
+    agent_trend,
+    worst_findings,
+)
+
+FORMATS = ("csv", "xlsx", "pdf")
+WORST_FINDINGS_PER_AGENT = 5
+DAILY_TREND_MAX_DAYS = 31  # longer periods chart weekly points
+
+
+@dataclass
+class ScorecardReport:
+    """Everything an export shows: the period, the filters and the per-agent figures."""
+
+    period: Period
+    cards: list[AgentScorecard]
+    team: str | None = None
+    agency: str | None = None
+    tz: str = DEFAULT_TZ
+    generated_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    trend_freq: str = "day"
+    trends: dict[tuple[str, str], list[TrendPoint]] = field(default_factory=dict)
+    worst: dict[tuple[str, str], list[WorstFinding]] = field(default_factory=dict)
+
+    @property
+    def teams(self) -> list[str]:
+        return sorted({c.team for c in self.cards})
+
+    def filters_text(self) -> str:
+        parts = [f"组别 {self.team}" if self.team else "", f"机构 {self.agency}" if self.agency else ""]
+        return "，".join(p for p in parts if p) or "全部"
+
+
+def build_report(
+    source: Engine | Session | Connection,
+    start: date,
+    end: date,
+    *,
+    team: str | None = None,
+    agency: str | None = None,
+    tz: str = DEFAULT_TZ,
+    details: bool = True,
+    worst_limit: int = WORST_FINDINGS_PER_AGENT,
+) -> ScorecardReport:
+    """Compute the scorecards (and, with ``details``, each agent's trend and worst findings)."""
+    period = Period(start, end)
+    cards = agent_scorecards(source, start, end, team=team, agency=agency, tz=tz)
+    report = ScorecardReport(period=period, cards=cards, team=team, agency=agency, tz=tz)
+    report.trend_freq = "day" if period.days <= DAILY_TREND_MAX_DAYS else "week"
+    if details:
+        for card in cards:
+            key = (card.agent_id, card.team)
+            report.trends[key] = agent_trend(
+                source, card.agent_id, start, end, freq=report.trend_freq, team=card.team, agency=agency, tz=tz
+            )
+            report.worst[key] = worst_findings(
+                source, card.agent_id, start, end, limit=worst_limit, team=card.team, agency=agency, tz=tz
+            )
+    return report
+
+
+def _writer(fmt: str) -> Callable[[ScorecardReport, BinaryIO], None]:
+    if fmt == "csv":
+        from audit.exports.csv_export import write_csv
+
+        return write_csv
+    if fmt == "xlsx":
+        from audit.exports.xlsx_export import write_xlsx
+
+        return write_xlsx
+    if fmt == "pdf":
+        from audit.exports.pdf_export import write_pdf
+
+        return write_pdf
+    raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def report_bytes(report: ScorecardReport, fmt: str) -> bytes:
+    """The export file's bytes (for a download button)."""
+    buffer = io.BytesIO()
+    _writer(fmt)(report, buffer)
+    return buffer.getvalue()
+
+
+def write_report(report: ScorecardReport, fmt: str, out: str | Path | BinaryIO) -> None:
+    """Write the report as ``fmt`` to a path (parent folders are created) or a binary file."""
+    writer = _writer(fmt)
+    if isinstance(out, (str, Path)):
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            writer(report, handle)
+    else:
+        writer(report, out)
+
+
+__all__ = ["FORMATS", "ScorecardReport", "build_report", "report_bytes", "write_report"]

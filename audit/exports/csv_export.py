@@ -1,0 +1,36 @@
+"""Scorecards as CSV: UTF-8 with a BOM, so Chinese Excel opens it without mojibake."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any, BinaryIO
+
+from audit.exports import ScorecardReport
+from audit.exports.columns import HEADERS, row_values
+
+BOM = "\ufeff"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        # Two decimals: enough to check against the database, short enough to read.
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(report: ScorecardReport, out: BinaryIO) -> None:
+    """One header row (Chinese labels, see :mod:`audit.exports.columns`) and one row per agent."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")  # CRLF: what Excel writes and expects
+    writer.writerow(HEADERS)
+    for card in report.cards:
+        writer.writerow([_cell(v) for v in row_values(card)])
+    out.write((BOM + text.getvalue()).encode("utf-8"))

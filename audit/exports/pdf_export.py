@@ -1,0 +1,267 @@
+"""Scorecards as PDF: one A4 page per agent (reportlab).
+
+Chinese is set in ``STSong-Light``, one of the Adobe-standard CID fonts every PDF reader
+supplies for Simplified Chinese (reportlab's :class:`UnicodeCIDFont`): no font file has to ship,
+the text is stored as Unicode (UniGB-UCS2-H), so copy/paste and text extractors return the same
+characters. ``AUDIT_PDF_FONT=/path/to/font.ttf`` embeds a TrueType font instead, for readers
+without the Adobe Asian font pack.
+
+Each page: who and when, the key figures with the change vs the previous period, findings per
+100 contacts by category, a trend chart of the average score, and the agent's worst findings
+with the contact time and the time inside the recording.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from audit.exports import ScorecardReport
+from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS
+from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
+
+CID_FONT = "STSong-Light"
+EVIDENCE_CHARS = 120  # a finding's evidence is cut here; the evidence pack has the full text
+
+
+def register_font() -> str:
+    """Register the Chinese font once and return its name."""
+    from reportlab.pdfbase import pdfmetrics
+
+    path = os.environ.get("AUDIT_PDF_FONT")
+    if path:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        name = "AuditCJK-" + Path(path).stem
+        if name not in pdfmetrics.getRegisteredFontNames():
+            try:
+                pdfmetrics.registerFont(TTFont(name, path))
+            except Exception as exc:  # reportlab raises its own TTFError and OSError
+                raise ValueError(
+                    f"AUDIT_PDF_FONT={path}: cannot embed this font ({exc}); use a TrueType .ttf/.ttc "
+                    "with Chinese glyphs, or unset it to use the built-in STSong-Light"
+                ) from exc
+        return name
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if CID_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
+
+
+def fmt_num(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    return "—" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+def fmt_change(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    return "" if value is None else f"{value:+.{digits}f}{suffix}"
+
+
+def fmt_offset(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = max(0.0, float(seconds))
+    return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
+
+
+def _styles(font: str) -> dict:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=4),
+        "sub": ParagraphStyle("sub", parent=base, fontSize=10, leading=14, textColor=colors.HexColor("#333333")),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4,
+                             textColor=colors.HexColor("#1F4E78")),
+        "cell": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10, textColor=colors.grey),
+    }
+
+
+def _table_style(font: str, header_rows: int = 1):
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#1F4E78")),
+        ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.white),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B7C9DB")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ])
+
+
+def score_colour(score: float | None):
+    from reportlab.lib import colors
+
+    if score is None:
+        return colors.white
+    if score < 60:
+        return colors.HexColor("#FFC7CE")
+    if score < 80:
+        return colors.HexColor("#FFEB9C")
+    return colors.HexColor("#C6EFCE")
+
+
+def trend_chart(points: list[TrendPoint], font: str, freq: str, width: float, height: float = 120):
+    """Average score per bucket (0–100) as a line; buckets without contacts leave a gap."""
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.widgets.markers import makeMarker
+    from reportlab.lib import colors
+
+    drawing = Drawing(width, height)
+    data = [(i, p.avg_score) for i, p in enumerate(points) if p.avg_score is not None]
+    if not data:
+        drawing.add(String(width / 2, height / 2, "本期无受检联系", fontName=font, fontSize=9, textAnchor="middle"))
+        return drawing
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 32, 22, width - 48, height - 34
+    plot.data = [data]
+    plot.lines[0].strokeColor = colors.HexColor("#1F4E78")
+    plot.lines[0].strokeWidth = 1.4
+    plot.lines[0].symbol = makeMarker("FilledCircle", size=3)
+    plot.joinedLines = 1
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 100, 20
+    plot.yValueAxis.labels.fontName = font
+    plot.yValueAxis.labels.fontSize = 7
+    plot.yValueAxis.visibleGrid = 1
+    plot.yValueAxis.gridStrokeColor = colors.HexColor("#E0E0E0")
+    n = len(points)
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, max(n - 0.5, 0.5)
+    step = max(1, round(n / 8))
+    plot.xValueAxis.valueSteps = list(range(0, n, step))
+    plot.xValueAxis.labelTextFormat = lambda i: points[int(i)].start.strftime("%m-%d") if 0 <= int(i) < n else ""
+    plot.xValueAxis.labels.fontName = font
+    plot.xValueAxis.labels.fontSize = 7
+    drawing.add(plot)
+    label = "平均分（按日）" if freq == "day" else "平均分（按周，周一起）"
+    drawing.add(String(plot.x, height - 9, label, fontName=font, fontSize=8, fillColor=colors.HexColor("#333333")))
+    return drawing
+
+
+def _figures_table(card: AgentScorecard, font: str):
+    from reportlab.platypus import Table
+
+    rank = "—" if card.rank_in_team is None else f"{card.rank_in_team}/{card.team_size}"
+    header = ["受检联系", "通话", "外访", "未接通", "平均分", "较上期", "合格率", "较上期", "每百次违规", "严重违规", "组内排名"]
+    values = [
+        str(card.contacts), str(card.calls_audited), str(card.visits_audited), str(card.dial_attempts),
+        fmt_num(card.avg_score), fmt_change(card.score_change),
+        fmt_num(None if card.pass_rate is None else 100 * card.pass_rate, suffix="%"),
+        fmt_change(None if card.pass_rate_change is None else 100 * card.pass_rate_change),
+        fmt_num(card.findings_per_100), str(card.critical_findings), rank,
+    ]
+    table = Table([header, values])
+    style = _table_style(font)
+    style.add("BACKGROUND", (4, 1), (4, 1), score_colour(card.avg_score))
+    style.add("FONTSIZE", (0, 1), (-1, 1), 10)
+    table.setStyle(style)
+    return table
+
+
+def _category_table(card: AgentScorecard, font: str):
+    from reportlab.platypus import Table
+
+    rows = [["类别", "违规数", "每百次"]]
+    for cat, n in sorted(card.findings_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
+        rows.append([CATEGORY_LABELS.get(cat, cat), str(n), fmt_num(card.findings_per_100_by_category.get(cat))])
+    rows.append(["复核", f"已确认 {card.confirmed} · 已驳回 {card.dismissed}",
+                 f"待复核 {card.open} · 申诉 {card.appealed}"])
+    table = Table(rows, colWidths=[120, 150, 150])
+    table.setStyle(_table_style(font))
+    return table
+
+
+def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: float):
+    from reportlab.platypus import Paragraph, Table
+
+    from xml.sax.saxutils import escape
+
+    rows = [["联系时间", "录音内", "严重度", "类别", "规则", "证据", "复核"]]
+    for f in findings:
+        evidence = f.evidence if len(f.evidence) <= EVIDENCE_CHARS else f.evidence[:EVIDENCE_CHARS] + "…"
+        offset = fmt_offset(f.start) + (f"–{fmt_offset(f.end)}" if f.end is not None else "")
+        rows.append([
+            Paragraph(f"{f.contact_started_at:%Y-%m-%d %H:%M}<br/>{escape(f.call_id)}", styles["cell"]),
+            offset or "整通",
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            Paragraph(escape(CATEGORY_LABELS.get(f.category, f.category)), styles["cell"]),
+            Paragraph(escape(f.rule_id), styles["cell"]),
+            Paragraph(escape(evidence) or "—", styles["cell"]),
+            REVIEW_LABELS.get(f.review_status, f.review_status),
+        ])
+    widths = [78, 62, 34, 58, 60, width - 78 - 62 - 34 - 58 - 60 - 40, 40]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    style = _table_style(font)
+    style.add("ALIGN", (5, 1), (5, -1), "LEFT")
+    for i, f in enumerate(findings, start=1):
+        if f.severity == "critical":
+            style.add("TEXTCOLOR", (2, i), (2, i), "#9C0006")
+    table.setStyle(style)
+    return table
+
+
+def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
+    """One page per agent, in the report's order (team, then rank)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+
+    font = register_font()
+    styles = _styles(font)
+    margin = 15 * mm
+    width = A4[0] - 2 * margin
+    period = report.period
+    prev = period.previous()
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.drawString(margin, 9 * mm,
+                          f"生成于 {report.generated_at:%Y-%m-%d %H:%M} · 已驳回的违规不计入任何指标 · 筛选：{report.filters_text()}")
+        canvas.drawRightString(A4[0] - margin, 9 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=16 * mm,
+        title=f"坐席合规评分卡 {period.start.isoformat()} 至 {period.end.isoformat()}", author="callaudit",
+    )
+    story: list = []
+    if not report.cards:
+        story.append(Paragraph("坐席合规评分卡", styles["title"]))
+        story.append(Paragraph(f"{period.start.isoformat()} 至 {period.end.isoformat()}：本期没有联系记录（筛选：{escape(report.filters_text())}）。", styles["sub"]))
+    for n, card in enumerate(report.cards):
+        if n:
+            story.append(PageBreak())
+        key = (card.agent_id, card.team)
+        story.append(Paragraph(f"坐席合规评分卡 · {escape(card.agent_name or card.agent_id)}（{escape(card.agent_id)}）", styles["title"]))
+        story.append(Paragraph(
+            f"组别：{escape(card.team or '—')}　机构：{escape(card.agency or '—')}<br/>"
+            f"统计期间：{period.start.isoformat()} 至 {period.end.isoformat()}　"
+            f"对比上期：{prev.start.isoformat()} 至 {prev.end.isoformat()}（上期受检联系 {card.prev_contacts}）",
+            styles["sub"],
+        ))
+        story.append(Spacer(1, 6))
+        story.append(_figures_table(card, font))
+        if card.failed:
+            story.append(Paragraph(f"另有 {card.failed} 次联系审核失败（录音无法解码或缺失），未计入上述指标。", styles["small"]))
+        story.append(Paragraph("违规类别（每百次受检联系）", styles["h2"]))
+        story.append(_category_table(card, font))
+        story.append(Paragraph("趋势", styles["h2"]))
+        story.append(trend_chart(report.trends.get(key, []), font, report.trend_freq, width))
+        worst = report.worst.get(key, [])
+        title = Paragraph("最严重的违规", styles["h2"])
+        if worst:
+            story.append(KeepTogether([title, _worst_table(worst, styles, font, width)]))
+        else:
+            story.append(KeepTogether([title, Paragraph("本期没有未驳回的违规。", styles["cell"])]))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
