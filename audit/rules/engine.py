@@ -1,0 +1,265 @@
+"""Compiled rules: line detectors, contact-level detectors and log-level detectors.
+
+A line rule judges one utterance of an in-scope speaker (normally the collector). Its hits go
+through the same two filters whatever the detector: *negation* (a cue such as "不会", "不收"
+shortly before the hit, in the same clause, not cut off by a condition such as "就"/"否则") and
+*attribution* (reported speech, "您说…", "如果有人…", in the same sentence before the hit).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from audit.rules.matcher import Hit, LexiconIndex, Utterance
+from audit.rules.model import (CooccurrenceDetector, LexiconDetector, Parameters, RegexDetector,
+                               RequiredDetector, Rule)
+from audit.schema import Contact, Finding, Segment
+
+
+class LineFilters:
+    """Negation and reported-speech checks, configured by the pack parameters."""
+
+    def __init__(self, params: Parameters) -> None:
+        self.cues = sorted(set(params.negation_cues), key=len, reverse=True)
+        self.adjacent = tuple(params.negation_adjacent)
+        self.window = params.negation_window
+        self.breaks = tuple(params.condition_breaks)
+        self.reported = tuple(params.reported_cues)
+        self.reported_window = params.reported_window
+
+    def negated(self, utt: Utterance, start: int) -> bool:
+        norm = utt.norm
+        lo = max(utt.clause_start(start), start - self.window)
+        prefix = norm[lo:start]
+        for cue in self.cues:
+            idx = prefix.rfind(cue)
+            if idx < 0:
+                continue
+            pos = lo + idx
+            if _a_not_a(norm, pos, cue):
+                continue
+            between = norm[pos + len(cue):start]
+            if any(b in between for b in self.breaks):
+                continue
+            return True
+        tail = norm[max(lo, start - 2):start]
+        for neg in self.adjacent:
+            idx = tail.rfind(neg)
+            if idx >= 0 and not _a_not_a(norm, max(lo, start - 2) + idx, neg):
+                return True
+        return False
+
+    def reported_speech(self, utt: Utterance, start: int) -> bool:
+        norm = utt.norm
+        lo = max(utt.sentence_start(start), start - self.reported_window)
+        prefix = norm[lo:start]
+        for cue in self.reported:
+            idx = prefix.find(cue)
+            while idx >= 0:
+                after = lo + idx + len(cue)
+                # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report
+                if not (cue.endswith("说") and norm[after:after + 1] in ("你", "您")):
+                    return True
+                idx = prefix.find(cue, idx + 1)
+        return False
+
+
+def _a_not_a(norm: str, pos: int, cue: str) -> bool:
+    """True for an A-not-A question ("是不是", "要不要", "有没有"): not a negation."""
+    if cue[0] not in "不没" or pos == 0:
+        return False
+    after = pos + 1
+    return after < len(norm) and norm[pos - 1] == norm[after]
+
+
+class LineRule:
+    """A compiled line rule: scope checks plus a detector over one utterance."""
+
+    def __init__(self, rule: Rule, index: LexiconIndex) -> None:
+        self.rule = rule
+        self.det = rule.detector
+        d = self.det
+        rid = rule.id
+        self.owner_terms = f"{rid}/terms"
+        self.owner_first = f"{rid}/first"
+        self.owner_second = f"{rid}/second"
+        self.owner_exclude = f"{rid}/exclude"
+        opts = {"pinyin": d.pinyin, "fuzzy": d.fuzzy}
+        if isinstance(d, LexiconDetector):
+            for term in d.terms:
+                index.add(term, self.owner_terms, **opts)
+            for term in d.whole_words:
+                index.add(term, self.owner_terms, whole_word=True, **opts)
+        elif isinstance(d, CooccurrenceDetector):
+            for term in d.first:
+                index.add(term, self.owner_first, **opts)
+            for term in d.second:
+                index.add(term, self.owner_second, **opts)
+        for term in d.exclude:
+            index.add(term, self.owner_exclude, pinyin=True, fuzzy=False)
+        self.regex = (re.compile("|".join(f"(?:{p})" for p in d.patterns))
+                      if isinstance(d, RegexDetector) else None)
+        scope = rule.scope
+        self.kinds = set(scope.kinds)
+        self.products = set(scope.products)
+        self.speaker_roles = {r.value for r in scope.speaker_roles}
+        self.contact_roles = {r.value for r in scope.contact_roles}
+
+    def applies(self, kind: str | None, product: str | None, contact_role: str | None) -> bool:
+        if kind and self.kinds and kind not in self.kinds:
+            return False
+        if product and self.products and product not in self.products:
+            return False
+        if contact_role and self.contact_roles and contact_role not in self.contact_roles:
+            return False
+        return True
+
+    def candidates(self, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
+        d = self.det
+        if isinstance(d, LexiconDetector):
+            return lex.get(self.owner_terms, [])
+        if isinstance(d, RegexDetector):
+            return [Hit(m.start(), m.end(), m.group(), "text")
+                    for m in self.regex.finditer(utt.norm) if m.end() > m.start()]
+        first = lex.get(self.owner_first)
+        second = lex.get(self.owner_second)
+        if not first or not second:
+            return []
+        hits = []
+        for a in first:
+            for b in second:
+                if a.start < b.end and b.start < a.end:
+                    continue  # the same words cannot be both halves
+                if d.ordered and b.start < a.end:
+                    continue
+                gap = max(a.start, b.start) - min(a.end, b.end)
+                if gap <= d.window:
+                    via = a.via if a.via != "text" else b.via
+                    hits.append(Hit(min(a.start, b.start), max(a.end, b.end),
+                                    f"{a.term}…{b.term}", via))
+        return hits
+
+    def hits(self, utt: Utterance, lex: dict[str, list[Hit]], filters: LineFilters) -> list[Hit]:
+        found = self.candidates(utt, lex)
+        if not found:
+            return []
+        excluded = lex.get(self.owner_exclude, ())
+        kept = []
+        for hit in found:
+            if any(x.start < hit.end and hit.start < x.end for x in excluded):
+                continue
+            if self.det.negatable and filters.negated(utt, hit.start):
+                continue
+            if self.det.skip_reported and filters.reported_speech(utt, hit.start):
+                continue
+            kept.append(hit)
+        return kept
+
+
+def _first_person_names(contact: Contact) -> list[str]:
+    """The creditor and agency names a collector may introduce themself with, and short forms."""
+    names: set[str] = set()
+    suffixes = ("股份有限公司", "服务有限公司", "有限责任公司", "有限公司", "信用卡中心", "网络小额贷款",
+                "小额贷款", "网络小贷", "小贷", "催收服务", "催收", "服务", "公司", "集团")
+    for name in (contact.creditor, contact.agency):
+        name = (name or "").strip()
+        if not name:
+            continue
+        names.add(name)
+        short = name
+        changed = True
+        while changed:
+            changed = False
+            for suffix in suffixes:
+                if short.endswith(suffix) and len(short) - len(suffix) >= 2:
+                    short = short[: -len(suffix)]
+                    names.add(short)
+                    changed = True
+    return sorted(names)
+
+
+class RequiredRule:
+    """A compiled required statement, checked over all in-scope utterances of a contact."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        d: RequiredDetector = rule.detector  # type: ignore[assignment]
+        self.det = d
+        self.index = LexiconIndex()
+        for term in d.terms:
+            self.index.add(term, "terms")
+        self.index.compile()
+        self.regex = re.compile("|".join(f"(?:{p})" for p in d.patterns)) if d.patterns else None
+        self._name_index: dict[tuple[str, ...], LexiconIndex] = {}
+
+    def _names(self, contact: Contact | None) -> LexiconIndex | None:
+        if contact is None or not self.det.contact_names:
+            return None
+        names = tuple(_first_person_names(contact))
+        if not names:
+            return None
+        index = self._name_index.get(names)
+        if index is None:
+            index = LexiconIndex()
+            for name in names:
+                index.add(name, "name")
+            index.compile()
+            self._name_index[names] = index
+        return index
+
+    def satisfied(self, utts: list[Utterance], contact: Contact | None, filters: LineFilters,
+                  first_person: list[str]) -> bool:
+        names = self._names(contact)
+        for utt in utts:
+            hits = list(self.index.scan(utt).get("terms", []))
+            if self.regex is not None:
+                hits += [Hit(m.start(), m.end(), m.group(), "text") for m in self.regex.finditer(utt.norm)]
+            for hit in hits:
+                if not filters.negated(utt, hit.start):
+                    return True
+            if names is not None:
+                for hit in names.scan(utt).get("name", []):
+                    lo = max(utt.sentence_start(hit.start), hit.start - 12)
+                    before = utt.norm[lo:hit.start]
+                    if any(p in before for p in first_person) and not filters.negated(utt, hit.start):
+                        return True
+        return False
+
+
+def _parse_clock(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour) % 24, int(minute))
+
+
+def in_quiet_hours(start: datetime, seconds: float, quiet_start: str, quiet_end: str) -> bool:
+    """Whether any part of ``start``..``start+seconds`` (local time) falls in the quiet window."""
+    qs, qe = _parse_clock(quiet_start), _parse_clock(quiet_end)
+    end = start + timedelta(seconds=max(seconds, 0.0))
+    day = start.date() - timedelta(days=1)
+    while day <= end.date():
+        lo = datetime.combine(day, qs, tzinfo=start.tzinfo)
+        hi = datetime.combine(day + timedelta(days=1) if qe <= qs else day, qe, tzinfo=start.tzinfo)
+        if start < hi and (end > lo or start >= lo):
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def contact_finding(rule: Rule, citation: str, contact: Contact, evidence: str,
+                    details: dict[str, Any]) -> Finding:
+    """A contact-level finding (no speaker, no times)."""
+    return Finding(call_id=contact.call_id, rule_id=rule.id, category=rule.category.value,
+                   severity=rule.severity.value, title=rule.title_zh, citation=citation,
+                   evidence=evidence, details={"title_en": rule.title_en, **details})
+
+
+def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: list[Hit]) -> Finding:
+    """A finding on one utterance: the evidence is the segment's exact words."""
+    return Finding(call_id=call_id, rule_id=rule.id, category=rule.category.value,
+                   severity=rule.severity.value, title=rule.title_zh, citation=citation,
+                   speaker=seg.speaker, role=seg.role, start=seg.start, end=seg.end,
+                   evidence=seg.text,
+                   details={"title_en": rule.title_en, "matched": [h.term for h in hits],
+                            "via": sorted({h.via for h in hits})})

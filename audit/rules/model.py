@@ -1,0 +1,239 @@
+"""The rule-pack file format, validated with pydantic.
+
+A pack is a YAML file::
+
+    name: default
+    extends: default            # optional: start from another pack (a name or a relative path)
+    parameters: {max_attempts_per_day: 5}   # optional: override industry-practice thresholds
+    disable: [FREQ-CONNECT]     # optional: drop inherited rules
+    rules: [...]                # new rules, or rules that replace inherited ones by id
+
+Every rule names a category from :class:`audit.schema.Category`, a severity, its scope, the
+regulation it enforces and one detector. Detector types are a registry keyed by ``type``; an
+unknown type or an unknown field is an error that lists the valid choices.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from audit.schema import Category, Role, Severity
+
+RULE_ID_RE = r"^[A-Z0-9][A-Z0-9_-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {pattern!r} is not a valid regular expression ({exc})") from None
+    return patterns
+
+
+def _check_terms(terms: list[str]) -> list[str]:
+    for term in terms:
+        if not term.strip():
+            raise ValueError("empty term; remove it or write the word")
+    return terms
+
+
+class LineOptions(_Strict):
+    """Settings shared by detectors that judge single utterances."""
+
+    exclude: list[str] = Field(default_factory=list,
+                               description="terms whose match suppresses an overlapping hit")
+    negatable: bool = True  # a negation cue just before the hit ("不会", "不收") silences it
+    skip_reported: bool = True  # reported speech ("您说…", "如果有人…") silences it
+    pinyin: bool = True  # match terms by toneless pinyin too (ASR spelling errors)
+    fuzzy: bool = True  # match terms by confusable sound (needs one identical character)
+
+    @field_validator("exclude")
+    @classmethod
+    def _exclude_ok(cls, v: list[str]) -> list[str]:
+        return _check_terms(v)
+
+
+class LexiconDetector(LineOptions):
+    """Fires when any term occurs; ``whole_words`` must also be whole jieba tokens."""
+
+    type: Literal["lexicon"]
+    terms: list[str] = Field(default_factory=list)
+    whole_words: list[str] = Field(default_factory=list)
+
+    @field_validator("terms", "whole_words")
+    @classmethod
+    def _terms_ok(cls, v: list[str]) -> list[str]:
+        return _check_terms(v)
+
+
+class RegexDetector(LineOptions):
+    """Fires when a regular expression matches the normalised utterance (no punctuation)."""
+
+    type: Literal["regex"]
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_ok(cls, v: list[str]) -> list[str]:
+        return _check_patterns(v)
+
+
+class CooccurrenceDetector(LineOptions):
+    """Fires when a term of ``first`` and a term of ``second`` occur within ``window`` characters."""
+
+    type: Literal["cooccurrence"]
+    first: list[str] = Field(min_length=1)
+    second: list[str] = Field(min_length=1)
+    window: int = Field(default=10, ge=0, le=200)
+    ordered: bool = False  # True: the ``first`` term must come before the ``second`` one
+
+    @field_validator("first", "second")
+    @classmethod
+    def _terms_ok(cls, v: list[str]) -> list[str]:
+        return _check_terms(v)
+
+
+class RequiredDetector(_Strict):
+    """Contact-level: fires when none of the statements is made by an in-scope speaker."""
+
+    type: Literal["required"]
+    terms: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    contact_names: bool = False  # the manifest's creditor/agency, said in a first-person intro
+    description: str = ""
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_ok(cls, v: list[str]) -> list[str]:
+        return _check_patterns(v)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_ok(cls, v: list[str]) -> list[str]:
+        return _check_terms(v)
+
+
+class ContactHoursDetector(_Strict):
+    """Contact-level: any part of started_at..+talk_seconds inside the quiet window."""
+
+    type: Literal["contact_hours"]
+
+
+class VisitEligibilityDetector(_Strict):
+    """Contact-level: a visit while days_past_due ≤ ``visit_min_days_past_due``."""
+
+    type: Literal["visit_eligibility"]
+
+
+class VisitStaffingDetector(_Strict):
+    """Contact-level: fewer visitors than ``visit_min_staff`` (manifest, or agent voices heard)."""
+
+    type: Literal["visit_staffing"]
+    source: Literal["manifest", "voices"] = "manifest"
+
+
+class RecordingIntegrityDetector(_Strict):
+    """Contact-level: recording much shorter than the dialer's talk time, or missing."""
+
+    type: Literal["recording_integrity"]
+
+
+class AttemptsPerDayDetector(_Strict):
+    """Across the log: more than ``max_attempts_per_day`` dial attempts to a debtor on a day."""
+
+    type: Literal["attempts_per_day"]
+
+
+class ConnectedPerDayDetector(_Strict):
+    """Across the log: more than ``max_connected_per_day`` connected calls to a debtor on a day."""
+
+    type: Literal["connected_per_day"]
+
+
+LINE_TYPES = ("lexicon", "regex", "cooccurrence")
+CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
+LOG_TYPES = ("attempts_per_day", "connected_per_day")
+
+Detector = Annotated[
+    Union[LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
+          ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
+          RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector],
+    Field(discriminator="type"),
+]
+
+
+class Scope(_Strict):
+    """Where a rule applies; an empty list means "any"."""
+
+    kinds: list[Literal["call", "visit"]] = Field(default_factory=lambda: ["call", "visit"])
+    products: list[str] = Field(default_factory=list)
+    speaker_roles: list[Role] = Field(default_factory=lambda: [Role.AGENT])
+    contact_roles: list[Role] = Field(default_factory=list)
+
+
+class Citation(_Strict):
+    """The regulation or practice a rule enforces (see docs/regulations.md)."""
+
+    source: str = Field(min_length=1)
+    article: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.article}".strip()
+
+
+class Rule(_Strict):
+    """One rule of a pack."""
+
+    id: str = Field(pattern=RULE_ID_RE)
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    category: Category
+    severity: Severity
+    scope: Scope = Field(default_factory=Scope)
+    citation: Citation
+    detector: Detector
+    enabled: bool = True
+
+
+class Parameters(_Strict):
+    """Thresholds and shared word lists; a client pack overrides any of them."""
+
+    quiet_start: str = Field(default="22:00", pattern=r"^\d{1,2}:\d{2}$")
+    quiet_end: str = Field(default="08:00", pattern=r"^\d{1,2}:\d{2}$")
+    max_attempts_per_day: int = Field(default=6, ge=1)
+    attempt_contact_roles: list[Role] = Field(default_factory=lambda: [Role.DEBTOR])
+    max_connected_per_day: int = Field(default=3, ge=1)
+    connected_outcomes: list[str] = Field(default_factory=lambda: ["answered", "connected"])
+    visit_min_days_past_due: int = Field(default=30, ge=0)  # a visit needs MORE than this
+    visit_min_staff: int = Field(default=2, ge=1)
+    recording_min_ratio: float = Field(default=0.7, gt=0, le=1)
+    recording_min_missing_s: float = Field(default=10.0, ge=0)
+    severity_weights: dict[Severity, float] = Field(
+        default_factory=lambda: {Severity.LOW: 5, Severity.MEDIUM: 10, Severity.HIGH: 25,
+                                 Severity.CRITICAL: 50})
+    negation_cues: list[str] = Field(default_factory=list)
+    negation_adjacent: list[str] = Field(default_factory=list)
+    negation_window: int = Field(default=8, ge=0)
+    condition_breaks: list[str] = Field(default_factory=list)
+    reported_cues: list[str] = Field(default_factory=list)
+    reported_window: int = Field(default=24, ge=0)
+    first_person: list[str] = Field(default_factory=lambda: ["我们", "我", "这边", "这里", "咱们"])
+
+
+class PackFile(_Strict):
+    """The content of one pack file, before ``extends`` is resolved."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    extends: str | None = None
+    parameters: Parameters = Field(default_factory=Parameters)
+    disable: list[str] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)

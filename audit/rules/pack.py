@@ -1,0 +1,287 @@
+"""Loading, validating and running a rule pack."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from audit.rules.engine import (LineFilters, LineRule, RequiredRule, contact_finding, in_quiet_hours,
+                                line_finding)
+from audit.rules.matcher import LexiconIndex, Utterance
+from audit.rules.model import CONTACT_TYPES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule
+from audit.schema import Contact, Finding, Segment
+
+PACKS_DIR = Path(__file__).with_name("packs")
+DEFAULT_PACK = PACKS_DIR / "default.yaml"
+
+
+class PackError(ValueError):
+    """A rule pack cannot be used; the message names the file, the rule and the field."""
+
+
+def _format_errors(path: Path, raw: dict, exc: ValidationError) -> str:
+    lines = []
+    rules = raw.get("rules") if isinstance(raw.get("rules"), list) else []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = f"{path}"
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            entry = rules[loc[1]] if loc[1] < len(rules) else {}
+            rid = entry.get("id") if isinstance(entry, dict) else None
+            where += f": rule {rid or '#' + str(loc[1] + 1)}"
+            loc = loc[2:]
+            # the discriminated union puts the detector type into the path: drop it
+            if len(loc) >= 2 and loc[0] == "detector" and isinstance(entry, dict) \
+                    and isinstance(entry.get("detector"), dict) and loc[1] == entry["detector"].get("type"):
+                loc = [loc[0], *loc[2:]]
+        field = ".".join(str(x) for x in loc) or "(rule)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field; check the spelling against the detector's documented fields"
+        elif err["type"] == "missing":
+            msg = "required field is missing; add it"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"{msg}; use one of the listed detector types"
+        lines.append(f"{where}: field {field}: {msg}")
+    return "\n".join(lines)
+
+
+def _read(path: Path) -> tuple[PackFile, dict]:
+    if not path.is_file():
+        raise PackError(f"{path}: no such rule pack file")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PackError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise PackError(f"{path}: a rule pack is a mapping with 'name' and 'rules'")
+    try:
+        pack = PackFile.model_validate(raw)
+    except ValidationError as exc:
+        raise PackError(_format_errors(path, raw, exc)) from None
+    seen: set[str] = set()
+    for rule in pack.rules:
+        if rule.id in seen:
+            raise PackError(f"{path}: rule {rule.id}: field id: duplicate rule id; give each rule its own id")
+        seen.add(rule.id)
+    return pack, raw
+
+
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str]]:
+    """Parameters (as set), rules and the chain of files of a pack after ``extends``."""
+    path = path.resolve()
+    if path in chain:
+        raise PackError(f"{path}: field extends: circular 'extends' ({' -> '.join(map(str, chain))})")
+    pack, _ = _read(path)
+    params: dict[str, Any] = {}
+    rules: list[Rule] = []
+    files = [str(path)]
+    if pack.extends:
+        parent = DEFAULT_PACK if pack.extends == "default" else (path.parent / pack.extends)
+        params, rules, parent_files = _resolve(Path(parent), (*chain, path))
+        files = parent_files + files
+        known = {r.id for r in rules}
+        for rid in pack.disable:
+            if rid not in known:
+                raise PackError(f"{path}: rule {rid}: field disable: no such inherited rule")
+    own = {r.id for r in pack.rules}
+    rules = [r for r in rules if r.id not in own and r.id not in pack.disable] + list(pack.rules)
+    for name in pack.parameters.model_fields_set:
+        value = getattr(pack.parameters, name)
+        if name == "severity_weights" and name in params:
+            value = {**params[name], **value}
+        params[name] = value
+    return params, rules, files
+
+
+def load_pack(path: str | Path | None = None) -> RulePack:
+    """Load, validate and compile a rule pack.
+
+    Args:
+        path: a pack YAML file; ``None`` loads the default Chinese pack.
+
+    Raises:
+        PackError: the file is missing, not YAML, or a rule is invalid; the message names the
+            file, the rule id and the field.
+    """
+    path = Path(path) if path is not None else DEFAULT_PACK
+    params, rules, files = _resolve(path)
+    return RulePack(rules, Parameters(**params), source=str(path))
+
+
+class RulePack:
+    """A compiled rule pack: scan utterances, contacts and whole call logs."""
+
+    def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "") -> None:
+        self.rules = [r for r in rules if r.enabled]
+        self.parameters = parameters or Parameters()
+        self.source = source
+        self.version = self._version(rules, self.parameters)
+        self._citations = {r.id: str(r.citation) for r in self.rules}
+        self._filters = LineFilters(self.parameters)
+        self._index = LexiconIndex()
+        self._line = [LineRule(r, self._index) for r in self.rules if r.detector.type in LINE_TYPES]
+        self._index.compile()
+        self._required = [RequiredRule(r) for r in self.rules if r.detector.type == "required"]
+        self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
+        self._log = [r for r in self.rules if r.detector.type in LOG_TYPES]
+
+    @staticmethod
+    def _version(rules: list[Rule], params: Parameters) -> str:
+        content = {"parameters": params.model_dump(mode="json"),
+                   "rules": sorted((r.model_dump(mode="json") for r in rules), key=lambda r: r["id"])}
+        blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+    def citation_for(self, rule_id: str) -> str:
+        """The citation text of a rule ("source article"); ``KeyError`` for an unknown id."""
+        return self._citations[rule_id]
+
+    # -- line rules -------------------------------------------------------------------------
+
+    def scan_segments(self, call_id: str, segments: Iterable[Segment], *, kind: str | None = None,
+                      product: str | None = None, contact_role: str | None = None) -> list[Finding]:
+        """Line rules over utterances; one finding per rule and segment."""
+        rules = [lr for lr in self._line if lr.applies(kind, product, contact_role)]
+        findings: list[Finding] = []
+        for seg in segments:
+            in_scope = [lr for lr in rules if seg.role in lr.speaker_roles]
+            if not in_scope or not seg.text:
+                continue
+            utt = Utterance(seg.text)
+            lex = self._index.scan(utt)
+            for lr in in_scope:
+                hits = lr.hits(utt, lex, self._filters)
+                if hits:
+                    findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
+        return findings
+
+    def scan_text(self, text: str, role: str = "agent", contact_role: str = "debtor",
+                  kind: str = "call") -> list[Finding]:
+        """Line rules over one utterance said by ``role`` to a person of ``contact_role``."""
+        seg = Segment(speaker=role, role=role, start=0.0, end=0.0, text=text)
+        return self.scan_segments("-", [seg], kind=kind, contact_role=contact_role)
+
+    # -- contacts ---------------------------------------------------------------------------
+
+    def scan_contact(self, contact: Contact, segments: list[Segment],
+                     metrics: dict | None = None) -> list[Finding]:
+        """Line rules, required statements and per-contact metadata rules for one contact."""
+        metrics = metrics or {}
+        findings = self.scan_segments(contact.call_id, segments, kind=contact.kind,
+                                      product=contact.product, contact_role=contact.contact_role)
+        for req in self._required:
+            rule = req.rule
+            if not self._in_scope(rule, contact):
+                continue
+            roles = {r.value for r in rule.scope.speaker_roles}
+            utts = [Utterance(s.text) for s in segments if s.role in roles and s.text]
+            if not contact.has_recording or not utts:
+                continue  # nothing was heard: a recording problem, not a missing statement
+            if not req.satisfied(utts, contact, self._filters, self.parameters.first_person):
+                findings.append(contact_finding(rule, self._citations[rule.id], contact, "",
+                                                {"missing": req.det.description or rule.title_en}))
+        for rule in self._meta:
+            if self._in_scope(rule, contact):
+                finding = self._metadata(rule, contact, metrics)
+                if finding is not None:
+                    findings.append(finding)
+        return findings
+
+    @staticmethod
+    def _in_scope(rule: Rule, contact: Contact) -> bool:
+        scope = rule.scope
+        if scope.kinds and contact.kind not in scope.kinds:
+            return False
+        if scope.products and contact.product not in scope.products:
+            return False
+        if scope.contact_roles and contact.contact_role not in {r.value for r in scope.contact_roles}:
+            return False
+        return True
+
+    def _metadata(self, rule: Rule, contact: Contact, metrics: dict) -> Finding | None:
+        p = self.parameters
+        kind = rule.detector.type
+        cite = self._citations[rule.id]
+        if kind == "contact_hours":
+            if in_quiet_hours(contact.started_at, contact.talk_seconds, p.quiet_start, p.quiet_end):
+                local = contact.started_at.strftime("%Y-%m-%d %H:%M %z")
+                return contact_finding(rule, cite, contact, f"started {local}, {contact.talk_seconds:.0f} s",
+                                       {"started_at": contact.started_at.isoformat(),
+                                        "quiet": f"{p.quiet_start}-{p.quiet_end}"})
+        elif kind == "visit_eligibility":
+            dpd = contact.days_past_due
+            if contact.kind == "visit" and dpd is not None and dpd <= p.visit_min_days_past_due:
+                return contact_finding(rule, cite, contact, f"days_past_due {dpd}",
+                                       {"days_past_due": dpd, "minimum": p.visit_min_days_past_due + 1})
+        elif kind == "visit_staffing":
+            if contact.kind != "visit":
+                return None
+            voices = metrics.get("agent_voices")
+            staff = contact.visit_staff
+            if rule.detector.source == "manifest":  # type: ignore[union-attr]
+                count = staff if staff is not None else voices
+                if count is not None and count < p.visit_min_staff:
+                    return contact_finding(rule, cite, contact, f"visit_staff {staff}",
+                                           {"visit_staff": staff, "agent_voices": voices})
+            elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
+                  and (staff is None or staff >= p.visit_min_staff)):
+                return contact_finding(rule, cite, contact,
+                                       f"{voices} collector voice(s) heard, manifest says {staff}",
+                                       {"visit_staff": staff, "agent_voices": voices})
+        elif kind == "recording_integrity":
+            talk = contact.talk_seconds or 0.0
+            if not contact.has_recording:
+                if talk > p.recording_min_missing_s:
+                    return contact_finding(rule, cite, contact, f"no recording for {talk:.0f} s of talk",
+                                           {"talk_seconds": talk, "duration_s": None})
+                return None
+            duration = metrics.get("duration_s")
+            if duration is None or talk <= 0:
+                return None
+            if duration < p.recording_min_ratio * talk and talk - duration > p.recording_min_missing_s:
+                return contact_finding(rule, cite, contact,
+                                       f"recording {duration:.0f} s, dialer talk time {talk:.0f} s",
+                                       {"talk_seconds": talk, "duration_s": duration})
+        return None
+
+    # -- whole call log ---------------------------------------------------------------------
+
+    def scan_log(self, contacts: list[Contact]) -> list[Finding]:
+        """Rules across contacts (attempts and connected calls per debtor per day)."""
+        p = self.parameters
+        findings: list[Finding] = []
+        for rule in self._log:
+            kind = rule.detector.type
+            groups: dict[tuple[str, Any], list[Contact]] = defaultdict(list)
+            for c in contacts:
+                if not self._in_scope(rule, c):
+                    continue
+                who = c.debtor_id or c.case_id
+                if not who:
+                    continue
+                if kind == "attempts_per_day":
+                    if c.contact_role not in {r.value for r in p.attempt_contact_roles}:
+                        continue
+                    limit = p.max_attempts_per_day
+                else:
+                    if c.outcome not in p.connected_outcomes:
+                        continue
+                    limit = p.max_connected_per_day
+                groups[(who, c.started_at.date())].append(c)
+            for (who, day), group in groups.items():
+                group.sort(key=lambda c: c.started_at)
+                for n, c in enumerate(group, start=1):
+                    if n > limit:
+                        findings.append(contact_finding(
+                            rule, self._citations[rule.id], c,
+                            f"{n}th contact with debtor {who} on {day} (limit {limit})",
+                            {"debtor_id": who, "date": day.isoformat(), "count": n, "limit": limit}))
+        return findings
