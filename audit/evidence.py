@@ -1,0 +1,380 @@
+"""Tamper-evident evidence packs: everything about one contact, in one zip, with SHA-256 sums.
+
+A compliance officer answers a regulator or a complaint with a pack; anyone can later check
+that not one byte changed since it was exported (:func:`verify_pack`, ``audit evidence
+verify``). Layout of ``PACK.zip``::
+
+    audio/<file as stored>          the recording, byte for byte (Contact.audio_path)
+    clips/NN_<rule>_<from>-<to>.wav a 16 kHz PCM clip around each timed finding (± CLIP_PADDING_S)
+    transcript.json / .txt          the diarized, role-labelled transcript
+    findings.json                   findings with rule citations, review state and clip names
+    review_log.json                 who confirmed/dismissed/appealed what, and when
+    contact.json                    the contact (manifest/dialer metadata), agent and case
+    rule_pack.json                  the rule-pack version the contact was audited with, the run
+    MANIFEST.json                   every file above: path, bytes, SHA-256
+    MANIFEST.sha256                 the same in ``sha256sum`` format (``sha256sum -c`` works)
+
+The zip comment records the SHA-256 of ``MANIFEST.sha256``, so a change to the manifest itself
+is named too. The hashes prove integrity, not origin: keep the pack's own SHA-256 (printed on
+export) in the case file, or sign it, to stop someone regenerating every hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from audit import models
+from audit.storage import session as open_session
+
+CLIP_PADDING_S = 3.0
+MANIFEST_SUMS = "MANIFEST.sha256"
+MANIFEST_JSON = "MANIFEST.json"
+PACK_FORMAT = "callaudit-evidence/1"
+_COMMENT = re.compile(rb"^callaudit-evidence/1 MANIFEST\.sha256=([0-9a-f]{64})$")
+ROLE_LABELS = {"agent": "坐席", "debtor": "债务人", "relative": "亲属", "third_party": "第三方"}
+
+
+class EvidenceError(Exception):
+    """An evidence pack cannot be exported; the message names the contact or file and the fix."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a pack fails verification."""
+
+    path: str
+    kind: str  # changed | missing | extra | malformed | unreadable
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.kind}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What :func:`export_pack` wrote."""
+
+    path: Path
+    sha256: str  # of the whole zip: record it in the case file
+    files: dict[str, str]  # pack path -> SHA-256
+    clips: int
+    warnings: tuple[str, ...] = ()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, default=_jsonable) + "\n").encode("utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _row(obj: Any) -> dict[str, Any] | None:
+    return None if obj is None else obj.model_dump()
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--.-"
+    return f"{int(seconds // 60):02d}:{seconds % 60:04.1f}"
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", text).strip("_") or "rule"
+
+
+def resolve_audio(audio_path: str, audio_root: str | Path | None) -> Path:
+    """Where a stored ``audio_path`` is on this machine (relative paths are under ``audio_root``)."""
+    path = Path(audio_path)
+    if not path.is_absolute() and audio_root is not None:
+        path = Path(audio_root) / path
+    return path
+
+
+def _wav_clip(samples, rate: int, start: float, end: float) -> bytes:
+    """16-bit PCM WAV bytes of ``samples`` (channels, n) between ``start`` and ``end`` seconds."""
+    import wave
+
+    import numpy as np
+
+    lo = max(0, int(start * rate))
+    hi = min(samples.shape[1], max(lo + 1, int(end * rate)))
+    clip = np.clip(samples[:, lo:hi], -1.0, 1.0)
+    pcm = (clip.T * 32767.0).round().astype("<i2")  # interleaved frames
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(samples.shape[0])
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def _rule_pack_info(version: str | None) -> dict[str, Any]:
+    """The stored version, and whether the installed default pack is that version."""
+    info: dict[str, Any] = {"rule_pack_version": version}
+    try:
+        from audit.rules.pack import load_pack  # optional: the pack module may change shape
+    except ImportError:
+        return info
+    try:
+        pack = load_pack()
+    except Exception as exc:  # a broken pack must not block exporting evidence
+        info["installed_default_pack"] = f"could not be loaded: {exc}"
+        return info
+    installed = getattr(pack, "version", None)
+    info["installed_default_pack_version"] = installed
+    info["installed_default_pack_matches"] = installed == version
+    return info
+
+
+def _transcript_txt(contact: models.Contact, segments: list[models.Segment]) -> str:
+    lines = [
+        f"通话编号 call_id: {contact.call_id}",
+        f"类型 kind: {contact.kind}    开始 started_at: {contact.started_at.isoformat()}",
+        f"坐席 agent: {contact.agent_id}    录音 audio: {contact.audio_path or '无'}",
+        "",
+    ]
+    for seg in segments:
+        who = ROLE_LABELS.get(seg.role, seg.role)
+        lines.append(f"[{_clock(seg.start)}–{_clock(seg.end)}] {who}（{seg.speaker}）：{seg.text}")
+    if not segments:
+        lines.append("（无转写）")
+    return "\n".join(lines) + "\n"
+
+
+def export_pack(
+    engine: Engine | Session,
+    call_id: str,
+    out_zip: str | Path,
+    audio_root: str | Path | None = None,
+    *,
+    clip_padding_s: float = CLIP_PADDING_S,
+) -> PackInfo:
+    """Write the evidence pack of ``call_id`` to ``out_zip``.
+
+    Args:
+        engine: the audit database (engine or session).
+        call_id: the contact to export.
+        out_zip: the zip to write (parent folders are created; an existing file is replaced).
+        audio_root: folder that relative ``audio_path`` values are under (the batch's input
+            directory); absolute paths are used as they are.
+        clip_padding_s: seconds of audio kept before and after each finding in its clip.
+
+    Raises:
+        EvidenceError: unknown call id, the recording is missing, or it no longer has the
+            SHA-256 recorded when it was audited.
+    """
+    with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
+        contact = s.get(models.Contact, call_id)
+        if contact is None:
+            raise EvidenceError(
+                f"call_id {call_id!r} is not in the database; check the id (audit findings lists them) and --db"
+            )
+        agent = s.get(models.Agent, contact.agent_id)
+        case = s.get(models.Case, contact.case_id) if contact.case_id else None
+        run = s.get(models.AuditRun, contact.run_id) if contact.run_id else None
+        segments = list(s.exec(
+            select(models.Segment).where(models.Segment.call_id == call_id).order_by(models.Segment.idx, models.Segment.start)
+        ).all())
+        findings = list(s.exec(
+            select(models.Finding).where(models.Finding.call_id == call_id)
+            .order_by(sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id)
+        ).all())
+        reviews = list(s.exec(
+            select(models.ReviewLog).where(models.ReviewLog.call_id == call_id).order_by(models.ReviewLog.at, models.ReviewLog.id)
+        ).all())
+
+    files: dict[str, bytes] = {}
+    warnings: list[str] = []
+    clip_of: dict[int, str] = {}
+    if contact.audio_path:
+        audio_file = resolve_audio(contact.audio_path, audio_root)
+        if not audio_file.is_file():
+            raise EvidenceError(
+                f"{call_id}: recording {audio_file} not found (stored audio_path {contact.audio_path!r}); "
+                "pass --audio-root with the batch's input directory"
+            )
+        raw = audio_file.read_bytes()
+        digest = sha256_bytes(raw)
+        if contact.audio_sha256 and digest != contact.audio_sha256:
+            raise EvidenceError(
+                f"{call_id}: recording {audio_file} has SHA-256 {digest}, but the audit recorded "
+                f"{contact.audio_sha256}: the file changed after it was audited; find the original"
+            )
+        files[f"audio/{audio_file.name}"] = raw
+        timed = [f for f in findings if f.start is not None]
+        if timed:
+            from pipelines.audio import SAMPLE_RATE, load_audio  # heavy (PyAV, numpy): only when clipping
+
+            audio = load_audio(audio_file, sha256=digest)
+            for n, f in enumerate(timed, start=1):
+                start = max(0.0, f.start - clip_padding_s)
+                end = min(audio.duration, (f.end if f.end is not None else f.start) + clip_padding_s)
+                if end <= start:
+                    warnings.append(f"finding {f.id} ({f.rule_id}) at {f.start:.1f}s is past the end of the recording")
+                    continue
+                name = f"clips/{n:02d}_{_safe(f.rule_id)}_{start:07.2f}-{end:07.2f}.wav"
+                files[name] = _wav_clip(audio.samples, SAMPLE_RATE, start, end)
+                clip_of[f.id] = name
+    else:
+        warnings.append(f"{call_id} has no recording (status {contact.status}): metadata findings only")
+
+    files["transcript.json"] = _json({
+        "call_id": call_id,
+        "segments": [
+            {k: seg.model_dump()[k] for k in ("idx", "speaker", "role", "start", "end", "text", "confidence", "channel")}
+            for seg in segments
+        ],
+    })
+    files["transcript.txt"] = _transcript_txt(contact, segments).encode("utf-8")
+    files["findings.json"] = _json([
+        {**{k: v for k, v in f.model_dump().items()}, "clip": clip_of.get(f.id)} for f in findings
+    ])
+    files["review_log.json"] = _json([r.model_dump() for r in reviews])
+    files["contact.json"] = _json({"contact": _row(contact), "agent": _row(agent), "case": _row(case)})
+    files["rule_pack.json"] = _json({**_rule_pack_info(contact.rule_pack_version), "audit_run": _row(run)})
+
+    created = datetime.now(timezone.utc)
+    sums = {path: sha256_bytes(data) for path, data in sorted(files.items())}
+    files[MANIFEST_JSON] = _json({
+        "format": PACK_FORMAT,
+        "call_id": call_id,
+        "created_at": created.isoformat(),
+        "warnings": warnings,
+        "files": [{"path": p, "bytes": len(files[p]), "sha256": h} for p, h in sums.items()],
+    })
+    sums[MANIFEST_JSON] = sha256_bytes(files[MANIFEST_JSON])
+    files[MANIFEST_SUMS] = "".join(f"{h}  {p}\n" for p, h in sorted(sums.items())).encode("utf-8")
+
+    out = Path(out_zip)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stamp = created.timetuple()[:6]
+    with zipfile.ZipFile(out, "w") as zf:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=stamp)
+            # Audio is already compressed or incompressible; text deflates well.
+            info.compress_type = zipfile.ZIP_STORED if path.startswith(("audio/", "clips/")) else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o444 << 16  # read-only when unpacked: evidence, not a draft
+            zf.writestr(info, files[path])
+        zf.comment = b"callaudit-evidence/1 MANIFEST.sha256=" + sha256_bytes(files[MANIFEST_SUMS]).encode()
+    return PackInfo(path=out, sha256=sha256_bytes(out.read_bytes()), files=sums, clips=len(clip_of),
+                    warnings=tuple(warnings))
+
+
+class _borrow:
+    """Use a caller's session without closing it."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+
+    def __enter__(self) -> Session:
+        return self.s
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _parse_sums(data: bytes) -> tuple[dict[str, str], list[Problem]]:
+    entries: dict[str, str] = {}
+    problems: list[Problem] = []
+    for n, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+        m = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        if not m:
+            problems.append(Problem(MANIFEST_SUMS, "malformed", f"line {n} is not '<sha256>  <path>'"))
+            continue
+        entries[m.group(2)] = m.group(1)
+    return entries, problems
+
+
+def verify_pack(pack: str | Path) -> list[Problem]:
+    """Check every file of an evidence pack against its manifest.
+
+    Returns:
+        The problems found, each naming the file: ``changed`` (any byte differs), ``missing``
+        (listed but absent), ``extra`` (present but not listed), ``malformed``/``unreadable``.
+        An empty list means the pack is intact.
+    """
+    pack = Path(pack)
+    try:
+        zf = zipfile.ZipFile(pack)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [Problem(str(pack), "unreadable", f"not a zip file: {exc}")]
+    problems: list[Problem] = []
+    actual: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
+    with zf:
+        comment = zf.comment
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            try:
+                data = zf.read(info)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:  # CRC mismatch: a byte changed in the zip
+                problems.append(Problem(info.filename, "changed", f"cannot be read back: {exc}"))
+                actual[info.filename] = ""
+                continue
+            actual[info.filename] = sha256_bytes(data)
+            contents[info.filename] = data
+    if MANIFEST_SUMS not in contents:
+        problems.append(Problem(MANIFEST_SUMS, "missing", "not an evidence pack, or its manifest was removed"))
+        return problems
+
+    expected, malformed = _parse_sums(contents[MANIFEST_SUMS])
+    problems.extend(malformed)
+    anchor = _COMMENT.match(comment or b"")
+    trusted = not malformed
+    if anchor and anchor.group(1).decode() != actual[MANIFEST_SUMS]:
+        problems.append(Problem(MANIFEST_SUMS, "changed",
+                                "its SHA-256 differs from the one recorded in the zip comment at export"))
+        trusted = False
+    if not trusted:
+        # Fall back on MANIFEST.json, which lists the same hashes, to judge the other files.
+        try:
+            listed = json.loads(contents[MANIFEST_JSON].decode("utf-8"))["files"]
+            expected = {e["path"]: e["sha256"] for e in listed}
+        except (KeyError, ValueError, TypeError):
+            return problems + [Problem(MANIFEST_JSON, "malformed", "cannot judge the files without a manifest")]
+    for path, digest in sorted(expected.items()):
+        if path not in actual:
+            problems.append(Problem(path, "missing", "listed in the manifest but not in the pack"))
+        elif actual[path] and actual[path] != digest:
+            problems.append(Problem(path, "changed", f"SHA-256 {actual[path][:16]}… but the manifest says {digest[:16]}…"))
+    for path in sorted(actual):
+        if path not in expected and path != MANIFEST_SUMS and not (path == MANIFEST_JSON and not trusted):
+            problems.append(Problem(path, "extra", "in the pack but not in the manifest"))
+    if trusted and MANIFEST_JSON in contents and not any(p.path == MANIFEST_JSON for p in problems):
+        # MANIFEST.json is intact; it must also agree with MANIFEST.sha256 line by line.
+        listed = json.loads(contents[MANIFEST_JSON].decode("utf-8"))["files"]
+        if {e["path"]: e["sha256"] for e in listed} != {p: h for p, h in expected.items() if p != MANIFEST_JSON}:
+            problems.append(Problem(MANIFEST_SUMS, "changed", "its entries disagree with MANIFEST.json"))
+    return _dedupe(problems)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if (p.path, p.kind) not in seen:
+            seen.add((p.path, p.kind))
+            out.append(p)
+    return out

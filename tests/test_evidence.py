@@ -1,0 +1,246 @@
+"""Evidence packs: export from a real database and audio, verify, and catch every changed byte."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import struct
+import wave
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audit import models
+from audit.evidence import MANIFEST_JSON, MANIFEST_SUMS, EvidenceError, export_pack, verify_pack
+from audit.storage import session
+
+CST = timezone(timedelta(hours=8))
+
+
+def write_wav(path: Path, seconds: float, rate: int = 8000, channels: int = 2) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    tones = [0.3 * np.sin(2 * np.pi * (300 + 200 * c) * t) for c in range(channels)]
+    pcm = (np.stack(tones, axis=1) * 32767).astype("<i2")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return path.read_bytes()
+
+
+def add_contact(engine, root: Path, call_id="e-001", *, audio=True, seconds=10.0):
+    raw = write_wav(root / "audio" / f"{call_id}.wav", seconds) if audio else None
+    with session(engine) as s:
+        if s.get(models.Agent, "A017") is None:
+            s.add(models.Agent(agent_id="A017", name="李娜", team="一组", agency="招商银行信用卡中心"))
+        run = models.AuditRun(input_dir=str(root), rule_pack_version="default@abc123", status="ok")
+        s.add(run)
+        s.flush()
+        s.add(models.Contact(
+            call_id=call_id, kind="call", started_at=datetime(2026, 11, 2, 10, 15, tzinfo=CST), agent_id="A017",
+            team="一组", status="audited" if audio else "no_recording",
+            audio_path=f"audio/{call_id}.wav" if audio else None,
+            audio_sha256=hashlib.sha256(raw).hexdigest() if audio else None,
+            duration_s=seconds if audio else None, rule_pack_version="default@abc123", run_id=run.id,
+            channel_layout="stereo_agent_left" if audio else None,
+        ))
+        s.flush()
+        s.add_all([
+            models.Segment(call_id=call_id, idx=0, speaker="S1", role="agent", start=0.5, end=3.9,
+                           text="您好，我是招商银行信用卡中心的工号1024。", channel=0),
+            models.Segment(call_id=call_id, idx=1, speaker="S2", role="debtor", start=4.0, end=6.0,
+                           text="你们再骚扰我家人我就报警。", channel=1),
+        ])
+        findings = [
+            models.Finding(call_id=call_id, rule_id="FALSE-AUTH-01", category="FALSE_AUTHORITY", severity="critical",
+                           citation="《银行保险机构消费者权益保护管理办法》第41条", speaker="S1", role="agent",
+                           start=2.0, end=4.0, evidence="明天公安就上门抓你", review_status="confirmed"),
+            models.Finding(call_id=call_id, rule_id="ABUSE-01", category="ABUSE", severity="high",
+                           citation="刑法第293条之一", speaker="S1", role="agent", start=8.5, end=9.5,
+                           evidence="老赖", review_status="dismissed", review_reason="ASR 误识别"),
+            models.Finding(call_id=call_id, rule_id="TIME-QUIET", category="CONTACT_HOURS", severity="high",
+                           citation="《金融机构个人消费类贷款催收工作指引（试行）》", evidence="22:40 拨打"),
+        ]
+        s.add_all(findings)
+        s.flush()
+        s.add(models.ReviewLog(finding_id=findings[1].id, call_id=call_id, user="supervisor", action="dismiss",
+                               before="open", after="dismissed", reason="ASR 误识别"))
+        s.commit()
+    return raw
+
+
+@pytest.fixture
+def pack(engine, tmp_path):
+    raw = add_contact(engine, tmp_path)
+    info = export_pack(engine, "e-001", tmp_path / "out" / "pack.zip", audio_root=tmp_path)
+    return info, raw
+
+
+def test_pack_contents(pack):
+    info, raw = pack
+    with zipfile.ZipFile(info.path) as zf:
+        names = set(zf.namelist())
+        assert names == {
+            "audio/e-001.wav", "clips/01_FALSE-AUTH-01_0000.00-0007.00.wav", "clips/02_ABUSE-01_0005.50-0010.00.wav",
+            "transcript.json", "transcript.txt", "findings.json", "review_log.json", "contact.json",
+            "rule_pack.json", MANIFEST_JSON, MANIFEST_SUMS,
+        }
+        assert zf.read("audio/e-001.wav") == raw  # the recording byte for byte
+        with wave.open(io.BytesIO(zf.read("clips/01_FALSE-AUTH-01_0000.00-0007.00.wav"))) as clip:
+            assert (clip.getframerate(), clip.getnchannels(), clip.getsampwidth()) == (16000, 2, 2)
+            assert clip.getnframes() / 16000 == pytest.approx(7.0, abs=0.01)  # 2−3 s clamps to 0; 4+3
+        with wave.open(io.BytesIO(zf.read("clips/02_ABUSE-01_0005.50-0010.00.wav"))) as clip:
+            assert clip.getnframes() / 16000 == pytest.approx(4.5, abs=0.01)  # clamped at the end
+        transcript = json.loads(zf.read("transcript.json"))
+        assert [s["text"] for s in transcript["segments"]] == ["您好，我是招商银行信用卡中心的工号1024。", "你们再骚扰我家人我就报警。"]
+        txt = zf.read("transcript.txt").decode("utf-8")
+        assert "[00:04.0–00:06.0] 债务人（S2）：你们再骚扰我家人我就报警。" in txt
+        findings = json.loads(zf.read("findings.json"))
+        assert [(f["rule_id"], f["citation"], f["clip"]) for f in findings] == [
+            ("FALSE-AUTH-01", "《银行保险机构消费者权益保护管理办法》第41条", "clips/01_FALSE-AUTH-01_0000.00-0007.00.wav"),
+            ("ABUSE-01", "刑法第293条之一", "clips/02_ABUSE-01_0005.50-0010.00.wav"),
+            ("TIME-QUIET", "《金融机构个人消费类贷款催收工作指引（试行）》", None),
+        ]
+        assert findings[1]["review_status"] == "dismissed" and findings[1]["review_reason"] == "ASR 误识别"
+        assert json.loads(zf.read("review_log.json"))[0]["action"] == "dismiss"
+        contact = json.loads(zf.read("contact.json"))
+        assert contact["contact"]["started_at"].startswith("2026-11-02T02:15:00")  # stored in UTC
+        assert contact["agent"]["name"] == "李娜"
+        assert json.loads(zf.read("rule_pack.json"))["rule_pack_version"] == "default@abc123"
+        # MANIFEST.sha256 is sha256sum format and covers every other file, MANIFEST.json included.
+        sums = dict(reversed(line.split("  ", 1)) for line in zf.read(MANIFEST_SUMS).decode().splitlines())
+        assert set(sums) == names - {MANIFEST_SUMS}
+        for name, digest in sums.items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == digest
+    assert info.clips == 2
+    assert info.sha256 == hashlib.sha256(info.path.read_bytes()).hexdigest()
+    assert verify_pack(info.path) == []
+
+
+def rewrite(src: Path, dst: Path, change) -> None:
+    """Copy a zip member by member, letting ``change(name, data)`` return new bytes or None to drop."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = change(item.filename, zin.read(item))
+            if data is not None:
+                zout.writestr(item, data)
+        zout.comment = zin.comment
+
+
+def flip(data: bytes, index: int) -> bytes:
+    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1:]
+
+
+def test_flipping_one_byte_in_any_file_is_named(pack, tmp_path):
+    info, _ = pack
+    with zipfile.ZipFile(info.path) as zf:
+        members = zf.namelist()
+    assert len(members) == 11
+    for member in members:
+        for where in ("first", "middle", "last"):
+            bad = tmp_path / f"bad-{where}.zip"
+
+            def change(name, data, member=member, where=where):
+                if name != member:
+                    return data
+                index = {"first": 0, "middle": len(data) // 2, "last": len(data) - 1}[where]
+                return flip(data, index)
+
+            rewrite(info.path, bad, change)
+            problems = verify_pack(bad)
+            assert problems, f"a flipped {where} byte in {member} went unnoticed"
+            assert {p.path for p in problems} == {member}, (member, where, [str(p) for p in problems])
+
+
+def test_flipped_byte_in_the_zip_file_itself(pack, tmp_path):
+    """Editing the zip in place (not repacking) is caught too, and names the member."""
+    info, _ = pack
+    with zipfile.ZipFile(info.path) as zf:
+        item = zf.getinfo("audio/e-001.wav")
+    raw = bytearray(info.path.read_bytes())
+    name_len, extra_len = struct.unpack("<HH", raw[item.header_offset + 26: item.header_offset + 30])
+    data_start = item.header_offset + 30 + name_len + extra_len
+    raw[data_start + item.compress_size // 2] ^= 0x01
+    bad = tmp_path / "inplace.zip"
+    bad.write_bytes(bytes(raw))
+    assert [(p.path, p.kind) for p in verify_pack(bad)] == [("audio/e-001.wav", "changed")]
+
+
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        (lambda n, d: None if n == "transcript.txt" else d, [("transcript.txt", "missing")]),
+        (lambda n, d: None if n == MANIFEST_SUMS else d, [(MANIFEST_SUMS, "missing")]),
+        (lambda n, d: d + b"\n" if n == "findings.json" else d, [("findings.json", "changed")]),
+    ],
+)
+def test_missing_and_changed_files(pack, tmp_path, change, expected):
+    info, _ = pack
+    bad = tmp_path / "bad.zip"
+    rewrite(info.path, bad, change)
+    assert [(p.path, p.kind) for p in verify_pack(bad)] == expected
+
+
+def test_extra_file(pack, tmp_path):
+    info, _ = pack
+    bad = tmp_path / "extra.zip"
+    rewrite(info.path, bad, lambda n, d: d)
+    with zipfile.ZipFile(bad, "a") as zf:
+        zf.writestr("notes.txt", "后加的文件")
+    assert [(p.path, p.kind) for p in verify_pack(bad)] == [("notes.txt", "extra")]
+
+
+def test_not_a_zip(tmp_path):
+    path = tmp_path / "x.zip"
+    path.write_bytes(b"not a zip")
+    assert [p.kind for p in verify_pack(path)] == ["unreadable"]
+
+
+def test_dial_attempt_without_recording(engine, tmp_path):
+    add_contact(engine, tmp_path, "e-002", audio=False)
+    info = export_pack(engine, "e-002", tmp_path / "p.zip")
+    with zipfile.ZipFile(info.path) as zf:
+        assert not any(n.startswith(("audio/", "clips/")) for n in zf.namelist())
+        assert "no recording" in json.loads(zf.read(MANIFEST_JSON))["warnings"][0]
+    assert verify_pack(info.path) == []
+
+
+def test_export_errors_name_the_problem(engine, tmp_path):
+    with pytest.raises(EvidenceError, match="'nope' is not in the database"):
+        export_pack(engine, "nope", tmp_path / "p.zip")
+    add_contact(engine, tmp_path, "e-003")
+    with pytest.raises(EvidenceError, match="--audio-root"):
+        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path / "elsewhere")
+    (tmp_path / "audio" / "e-003.wav").write_bytes(b"RIFF changed after the audit")
+    with pytest.raises(EvidenceError, match="changed after it was audited"):
+        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path)
+
+
+def test_corpus_recording(engine, corpus_dir, tmp_path):
+    """A real stereo corpus call: stored bytes kept, clip decoded through PyAV at 16 kHz."""
+    audio = corpus_dir / "audio" / "dev-001.wav"
+    with session(engine) as s:
+        s.add(models.Agent(agent_id="A017", name="李娜", team="一组"))
+        s.flush()
+        s.add(models.Contact(call_id="dev-001", kind="call", started_at=datetime(2026, 11, 2, 10, 15, tzinfo=CST),
+                             agent_id="A017", status="audited", audio_path="audio/dev-001.wav",
+                             audio_sha256=hashlib.sha256(audio.read_bytes()).hexdigest()))
+        s.flush()
+        s.add(models.Finding(call_id="dev-001", rule_id="ABUSE-01", category="ABUSE", severity="high",
+                             start=5.0, end=7.0, evidence="…"))
+        s.commit()
+    info = export_pack(engine, "dev-001", tmp_path / "dev-001.zip", audio_root=corpus_dir)
+    with zipfile.ZipFile(info.path) as zf:
+        assert zf.read("audio/dev-001.wav") == audio.read_bytes()
+        clip_name = next(n for n in zf.namelist() if n.startswith("clips/"))
+        with wave.open(io.BytesIO(zf.read(clip_name))) as clip:
+            assert clip.getnchannels() == 2 and clip.getnframes() / 16000 == pytest.approx(8.0, abs=0.01)
+            pcm = np.frombuffer(clip.readframes(clip.getnframes()), dtype="<i2")
+            assert np.abs(pcm).max() > 1000  # real speech, not silence
+    assert verify_pack(info.path) == []
