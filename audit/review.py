@@ -1,0 +1,181 @@
+"""Review actions on findings: confirm, dismiss, appeal, reopen.
+
+Each action changes one finding's ``review_status``, writes a :class:`audit.models.ReviewLog`
+row (who, when, which action, status before and after, the reason) and re-scores the contact
+with :func:`audit.scoring.score_contact`, all in one transaction, so the dashboard, the audit
+log and the scorecards agree after a restart.
+
+Allowed transitions::
+
+    confirm  open | appealed            -> confirmed
+    dismiss  open | appealed | confirmed -> dismissed   (reason required)
+    appeal   open | confirmed            -> appealed    (reason required: the agent's grounds)
+    reopen   confirmed | dismissed | appealed -> open
+
+Who may do what (``ROLE_ACTIONS``): admins and supervisors everything; a team lead confirms,
+dismisses and reopens in their team; an agent may only appeal findings on their own contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from audit import models
+from audit.queries import Scope
+
+OPEN, CONFIRMED, DISMISSED, APPEALED = (s.value for s in (
+    models.ReviewStatus.OPEN, models.ReviewStatus.CONFIRMED, models.ReviewStatus.DISMISSED,
+    models.ReviewStatus.APPEALED))
+
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "confirm": (frozenset({OPEN, APPEALED}), CONFIRMED),
+    "dismiss": (frozenset({OPEN, APPEALED, CONFIRMED}), DISMISSED),
+    "appeal": (frozenset({OPEN, CONFIRMED}), APPEALED),
+    "reopen": (frozenset({CONFIRMED, DISMISSED, APPEALED}), OPEN),
+}
+REASON_REQUIRED = frozenset({"dismiss", "appeal"})
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(TRANSITIONS),
+    "supervisor": frozenset(TRANSITIONS),
+    "team_lead": frozenset({"confirm", "dismiss", "reopen"}),
+    "agent": frozenset({"appeal"}),
+}
+
+
+class ReviewError(ValueError):
+    """A review action was refused; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What an action changed."""
+
+    finding_id: int
+    call_id: str
+    action: str
+    before: str
+    after: str
+    score: float | None
+    passed: bool | None
+    log_id: int
+
+
+def allowed_actions(role: str, status: str) -> list[str]:
+    """Actions a user with ``role`` may take on a finding in ``status``, in display order."""
+    permitted = ROLE_ACTIONS.get(role, frozenset())
+    return [a for a in ("confirm", "dismiss", "appeal", "reopen")
+            if a in permitted and status in TRANSITIONS[a][0]]
+
+
+def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, float] | None = None) -> models.Contact:
+    """Recompute a contact's ``score`` and ``passed`` from its findings (caller commits).
+
+    Dismissed findings are passed along with their status: :func:`audit.scoring.score_contact`
+    decides how a review status counts, so the policy lives in one place.
+    """
+    from audit.scoring import score_contact
+
+    contact = session.get(models.Contact, call_id)
+    if contact is None:
+        raise ReviewError(f"contact {call_id!r} not found")
+    findings = session.exec(select(models.Finding).where(models.Finding.call_id == call_id)).all()
+    # score_contact returns (score, failed): a counted critical finding fails the contact.
+    score, failed = score_contact(findings, weights)
+    contact.score, contact.passed = float(score), not failed
+    session.add(contact)
+    return contact
+
+
+def apply_review(
+    db: Engine | Session,
+    finding_id: int,
+    action: str,
+    *,
+    user: str,
+    role: str | None = None,
+    scope: Scope | None = None,
+    reason: str | None = None,
+    expected_status: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    now: datetime | None = None,
+) -> ReviewResult:
+    """Apply one review action and record it.
+
+    Args:
+        db: An engine (a session is opened and committed) or a session (committed here too:
+            the action and its log row are one unit of work).
+        finding_id: The finding to review.
+        action: confirm | dismiss | appeal | reopen.
+        user: Who acts (login name); written to the log.
+        role: The user's role; when given, :data:`ROLE_ACTIONS` is enforced.
+        scope: The user's scope; a finding outside it is treated as not found.
+        reason: Why (required for dismiss and appeal).
+        expected_status: The status the user saw; if the finding changed since, the action is
+            refused instead of overwriting someone else's review.
+        weights: Severity weights passed to the scoring function.
+        now: The time recorded (default: now, UTC).
+
+    Raises:
+        ReviewError: Unknown action, missing reason, not permitted, not found, or a transition
+            that the current status does not allow.
+    """
+    if action not in TRANSITIONS:
+        raise ReviewError(f"unknown review action {action!r}; choose one of {', '.join(TRANSITIONS)}")
+    if role is not None and action not in ROLE_ACTIONS.get(role, frozenset()):
+        raise ReviewError(f"a user with role {role!r} may not {action} findings")
+    reason = (reason or "").strip() or None
+    if action in REASON_REQUIRED and not reason:
+        raise ReviewError(f"{action} needs a reason: say why, it goes into the audit log")
+    if isinstance(db, Session):
+        return _apply(db, finding_id, action, user, scope, reason, expected_status, weights, now)
+    with Session(db, expire_on_commit=False) as session:
+        return _apply(session, finding_id, action, user, scope, reason, expected_status, weights, now)
+
+
+def _apply(session: Session, finding_id: int, action: str, user: str, scope: Scope | None, reason: str | None,
+           expected_status: str | None, weights: Any, now: datetime | None) -> ReviewResult:
+    q = select(models.Finding).where(models.Finding.id == finding_id)
+    if scope is not None and scope.conditions():
+        q = q.join(models.Contact, models.Contact.call_id == models.Finding.call_id).where(*scope.conditions())
+    # Row lock on PostgreSQL: two reviewers clicking at once serialise instead of both winning.
+    finding = session.exec(q.with_for_update(of=models.Finding)).first()
+    if finding is None:
+        raise ReviewError(f"finding {finding_id} not found")
+    before = finding.review_status
+    if expected_status is not None and before != expected_status:
+        raise ReviewError(
+            f"finding {finding_id} is now {before!r} (you saw {expected_status!r}): someone reviewed it "
+            "meanwhile; reload the page and decide again"
+        )
+    allowed_from, after = TRANSITIONS[action]
+    if before not in allowed_from:
+        raise ReviewError(f"cannot {action} finding {finding_id}: it is {before!r}; "
+                          f"{action} applies to {', '.join(sorted(allowed_from))} findings")
+    now = now or datetime.now(timezone.utc)
+    finding.review_status = after
+    finding.review_reason = reason if after != OPEN else None
+    finding.reviewed_by = user
+    finding.reviewed_at = now
+    session.add(finding)
+    log = models.ReviewLog(finding_id=finding.id, call_id=finding.call_id, user=user, at=now, action=action,
+                           before=before, after=after, reason=reason)
+    session.add(log)
+    session.flush()
+    contact = rescore_contact(session, finding.call_id, weights=weights)
+    session.commit()
+    return ReviewResult(finding.id, finding.call_id, action, before, after, contact.score, contact.passed, log.id)
+
+
+def review_log_count(db: Engine, finding_id: int) -> int:
+    """How many review actions a finding has had (for tests and reports)."""
+    with db.connect() as conn:
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(models.ReviewLog.__table__)
+            .where(models.ReviewLog.__table__.c.finding_id == finding_id)
+        ).scalar_one()

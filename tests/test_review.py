@@ -1,0 +1,116 @@
+"""Review actions: transitions, permissions, audit log, re-scoring; SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from audit import models, queries
+from audit.queries import Filters, Scope
+from audit.review import ReviewError, allowed_actions, apply_review, review_log_count
+from audit.storage import make_engine, session
+from tests.factories import seed
+
+
+@pytest.fixture
+def db(engine):
+    seed(engine)
+    return engine
+
+
+def finding_id(engine, call_id: str, rule_id: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(models.Finding.id).where(
+            models.Finding.call_id == call_id, models.Finding.rule_id == rule_id)).scalar_one()
+
+
+def contact(engine, call_id: str) -> models.Contact:
+    with session(engine) as s:
+        return s.get(models.Contact, call_id)
+
+
+def test_confirm_writes_log_and_rescores(db):
+    fid = finding_id(db, "t-002", "ABUSE-INSULT")
+    result = apply_review(db, fid, "confirm", user="wang", role="supervisor")
+    assert (result.before, result.after) == ("open", "confirmed")
+    # t-002: high (25) + critical (50) still counted -> 25, failed by the critical finding
+    assert (result.score, result.passed) == (25.0, False)
+    c = contact(db, "t-002")
+    assert (c.score, c.passed) == (25.0, False)
+    log = queries.review_history(db, Scope(), call_id="t-002")
+    assert [(r.user, r.action, r.before, r.after, r.finding_id) for r in log] == [
+        ("wang", "confirm", "open", "confirmed", fid)]
+
+
+def test_dismissing_the_critical_finding_passes_the_contact(db):
+    fid = finding_id(db, "t-002", "THREAT-CONTACTS")
+    with pytest.raises(ReviewError, match="dismiss needs a reason"):
+        apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="  ")
+    result = apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="说的是依法通知，不是威胁")
+    assert (result.score, result.passed) == (75.0, True)
+    assert queries.overview_kpis(db, Scope(), Filters()).findings == 6
+    rows = {r.rule_id: r for r in queries.rule_hits(db, Scope(), Filters())}
+    assert rows["THREAT-CONTACTS"].dismissed_share == 1.0
+    # reopening counts it again
+    back = apply_review(db, fid, "reopen", user="li", role="team_lead")
+    assert (back.after, back.score, back.passed) == ("open", 25.0, False)
+    assert review_log_count(db, fid) == 2
+
+
+@pytest.mark.parametrize("role, status, actions", [
+    ("supervisor", "open", ["confirm", "dismiss", "appeal"]),
+    ("admin", "confirmed", ["dismiss", "appeal", "reopen"]),
+    ("team_lead", "open", ["confirm", "dismiss"]),
+    ("team_lead", "appealed", ["confirm", "dismiss", "reopen"]),
+    ("agent", "confirmed", ["appeal"]),
+    ("agent", "dismissed", []),
+    ("nobody", "open", []),
+])
+def test_allowed_actions(role, status, actions):
+    assert allowed_actions(role, status) == actions
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(action="delete", user="x"), "unknown review action 'delete'"),
+    (dict(action="confirm", user="A017", role="agent"), "role 'agent' may not confirm"),
+    (dict(action="appeal", user="A017", role="agent"), "appeal needs a reason"),
+    (dict(action="reopen", user="x", role="supervisor"), "cannot reopen finding .* it is 'open'"),
+    (dict(action="confirm", user="x", role="supervisor", expected_status="confirmed"), "someone reviewed it meanwhile"),
+    (dict(action="confirm", user="li", role="team_lead", scope=Scope(team="一组")), "not found"),
+    (dict(action="appeal", user="A017", role="agent", reason="不是我", scope=Scope(agent_id="A017")), "not found"),
+])
+def test_refused_actions_change_nothing(db, kwargs, message):
+    fid = finding_id(db, "t-002", "ABUSE-INSULT")
+    kwargs = dict(kwargs)
+    action = kwargs.pop("action")
+    with pytest.raises(ReviewError, match=message):
+        apply_review(db, fid, action, **kwargs)
+    assert review_log_count(db, fid) == 0
+    assert contact(db, "t-002").score == 30.0  # the seeded value, untouched
+
+
+def test_agent_appeal_of_own_contact(db):
+    fid = finding_id(db, "t-002", "ABUSE-INSULT")
+    result = apply_review(db, fid, "appeal", user="B203", role="agent", scope=Scope(agent_id="B203"),
+                          reason="客户先辱骂我")
+    assert result.after == "appealed"
+    queue = queries.review_queue(db, Scope(), Filters())
+    assert fid in [i.finding_id for i in queue]
+
+
+def test_review_survives_restart_and_reaches_scorecards(db, db_url):
+    from datetime import date
+
+    from audit.scorecards import agent_scorecards
+
+    fid = finding_id(db, "t-002", "THREAT-CONTACTS")
+    apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="误报")
+    db.dispose()
+    fresh = make_engine(db_url)  # a new process would do the same
+    try:
+        assert queries.finding_in_scope(fresh, Scope(), fid).review_status == "dismissed"
+        assert [r.action for r in queries.review_history(fresh, Scope())] == ["dismiss"]
+        card = next(c for c in agent_scorecards(fresh, date(2026, 11, 1), date(2026, 11, 30)) if c.agent_id == "B203")
+        assert card.dismissed == 1 and card.critical_findings == 0
+    finally:
+        fresh.dispose()
