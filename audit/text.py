@@ -72,9 +72,17 @@ class _Converter:
 _T2S = _Converter()
 
 
+# OpenCC keeps 著 (valid in Simplified for 著名/显著), but in Traditional speech it is mostly
+# the particle 着 (等著, 看著, 著急).
+_ZHE_RE = re.compile(r"(?<![显卓土昭编原专巨名论])著(?![名作称述书录])")
+
+
 def to_simplified(text: str) -> str:
     """Convert Traditional characters to Simplified (a no-op for Simplified text)."""
-    return _T2S.convert(text)
+    text = _T2S.convert(text)
+    if "著" in text:
+        text = _ZHE_RE.sub("着", text)
+    return text
 
 
 def normalize(text: str) -> str:

@@ -28,6 +28,7 @@ class LineFilters:
         self.breaks = tuple(params.condition_breaks)
         self.reported = tuple(params.reported_cues)
         self.reported_window = params.reported_window
+        self.reported_after = tuple(params.reported_after_cues)
 
     def negated(self, utt: Utterance, start: int) -> bool:
         norm = utt.norm
@@ -51,8 +52,15 @@ class LineFilters:
                 return True
         return False
 
-    def reported_speech(self, utt: Utterance, start: int) -> bool:
+    def reported_speech(self, utt: Utterance, start: int, end: int | None = None) -> bool:
         norm = utt.norm
+        if end is not None and self.reported_after:
+            # a warning about fraud ("…的都是诈骗", "那是骗子") after the hit, same sentence
+            sentences = utt._bound_lists()[1]
+            stop = next((b for b in sentences if b > end), len(norm))
+            tail = norm[end:min(stop, end + self.reported_window)]
+            if any(cue in tail for cue in self.reported_after):
+                return True
         lo = max(utt.sentence_start(start), start - self.reported_window)
         prefix = norm[lo:start]
         for cue in self.reported:
@@ -152,7 +160,7 @@ class LineRule:
                 continue
             if self.det.negatable and filters.negated(utt, hit.start):
                 continue
-            if self.det.skip_reported and filters.reported_speech(utt, hit.start):
+            if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
             kept.append(hit)
         return kept

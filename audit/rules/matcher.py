@@ -167,7 +167,9 @@ class LexiconIndex:
                     via = self._classify(term, span)
                     if via is None:
                         continue
-                    if term.whole_word:
+                    # whole words, and two-character sound-alikes (which would otherwise match
+                    # across words: 一下减 ~ 下贱), must line up with jieba tokens
+                    if term.whole_word or (via != "text" and len(term.text) <= 2):
                         cuts = utt.token_boundaries()
                         if start not in cuts or end not in cuts:
                             continue

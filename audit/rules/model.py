@@ -225,6 +225,7 @@ class Parameters(_Strict):
     condition_breaks: list[str] = Field(default_factory=list)
     reported_cues: list[str] = Field(default_factory=list)
     reported_window: int = Field(default=24, ge=0)
+    reported_after_cues: list[str] = Field(default_factory=list)
     first_person: list[str] = Field(default_factory=lambda: ["我们", "我", "这边", "这里", "咱们"])
 
 

@@ -1,0 +1,91 @@
+"""``audit rules``: list, validate and try rule packs.
+
+``audit rules test`` is the contract external checks use: utterances one per line (FILE or
+stdin), each judged as said by ``--role`` to a person of ``--contact-role``; one JSON object per
+line with ``text``, ``categories`` and ``rule_ids``. Only line rules apply to a single line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from audit.rules.pack import PackError, load_pack
+from audit.schema import CONTACT_ROLES, Role
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``rules`` with its sub-commands on an ``audit`` sub-parser collection."""
+    parser = subparsers.add_parser("rules", help="list, validate and try compliance rule packs")
+    sub = parser.add_subparsers(dest="rules_command", required=True)
+
+    p_list = sub.add_parser("list", help="list the rules of a pack")
+    p_list.add_argument("--pack", help="rule pack YAML (default: the built-in Chinese pack)")
+    p_list.add_argument("--format", choices=("table", "json"), default="table")
+
+    p_val = sub.add_parser("validate", help="validate a rule pack file")
+    p_val.add_argument("file", help="rule pack YAML")
+
+    p_test = sub.add_parser("test", help="judge utterances, one per line, and print JSON lines")
+    p_test.add_argument("--pack", help="rule pack YAML (default: the built-in Chinese pack)")
+    p_test.add_argument("--role", default=Role.AGENT.value, choices=[r.value for r in Role],
+                        help="who says each line (default: agent)")
+    p_test.add_argument("--contact-role", default=Role.DEBTOR.value, choices=CONTACT_ROLES,
+                        help="who the line is said to (default: debtor)")
+    p_test.add_argument("--kind", default="call", choices=("call", "visit"))
+    p_test.add_argument("file", nargs="?", help="UTF-8 text file (default: stdin)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute ``audit rules …``; returns the exit status."""
+    try:
+        if args.rules_command == "validate":
+            pack = load_pack(args.file)
+            print(f"{args.file}: OK, {len(pack.rules)} rules, version {pack.version}")
+            return 0
+        pack = load_pack(args.pack)
+    except PackError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.rules_command == "list":
+        if args.format == "json":
+            rows = [{"id": r.id, "category": r.category.value, "severity": r.severity.value,
+                     "detector": r.detector.type, "title_zh": r.title_zh, "title_en": r.title_en,
+                     "citation": str(r.citation)} for r in pack.rules]
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            print(f"# {pack.source} (version {pack.version})")
+            for r in pack.rules:
+                print(f"{r.id:<22} {r.category.value:<24} {r.severity.value:<9} {r.detector.type:<20} {r.title_zh}")
+        return 0
+    stream = open(args.file, encoding="utf-8-sig") if args.file else sys.stdin
+    try:
+        for line in stream:
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            findings = pack.scan_text(text, role=args.role, contact_role=args.contact_role, kind=args.kind)
+            categories = sorted({f.category for f in findings})
+            rule_ids = sorted({f.rule_id for f in findings})
+            print(json.dumps({"text": text, "categories": categories, "rule_ids": rule_ids},
+                             ensure_ascii=False), flush=False)
+    finally:
+        if args.file:
+            stream.close()
+    sys.stdout.flush()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m audit.rules.cli``) until ``audit`` wires it in."""
+    parser = argparse.ArgumentParser(prog="audit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
