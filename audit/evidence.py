@@ -177,8 +177,9 @@ def export_pack(
         engine: the audit database (engine or session).
         call_id: the contact to export.
         out_zip: the zip to write (parent folders are created; an existing file is replaced).
-        audio_root: folder that relative ``audio_path`` values are under (the batch's input
-            directory); absolute paths are used as they are.
+        audio_root: folder that relative ``audio_path`` values are under; default the input
+            directory of the audit run that stored the contact. Absolute paths are used as
+            they are.
         clip_padding_s: seconds of audio kept before and after each finding in its clip.
 
     Raises:
@@ -209,7 +210,9 @@ def export_pack(
     warnings: list[str] = []
     clip_of: dict[int, str] = {}
     if contact.audio_path:
-        audio_file = resolve_audio(contact.audio_path, audio_root)
+        # Relative paths are under the batch's input directory, which the audit run recorded.
+        root = audio_root if audio_root is not None else (run.input_dir if run is not None else None)
+        audio_file = resolve_audio(contact.audio_path, root)
         if not audio_file.is_file():
             raise EvidenceError(
                 f"{call_id}: recording {audio_file} not found (stored audio_path {contact.audio_path!r}); "

@@ -29,7 +29,6 @@ Definitions (the export files and the dashboard show these, so they are spelled 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -42,8 +41,6 @@ from sqlmodel import Session
 
 from audit import models
 from audit.schema import Category, ContactStatus, Severity
-
-log = logging.getLogger(__name__)
 
 DEFAULT_TZ = "Asia/Shanghai"
 JUDGED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
@@ -208,18 +205,15 @@ def _connection(source: Engine | Session | Connection) -> Iterator[Connection]:
             yield conn
 
 
-def _default_score_fn() -> ScoreFn | None:
-    """:func:`audit.scoring.score_contact`, or ``None`` while that module is not installed.
+def _default_score_fn() -> ScoreFn:
+    """:func:`audit.scoring.score_contact` with its ``(score, failed)`` turned into ``(score, passed)``."""
+    from audit.scoring import score_contact  # the scoring policy lives in one place
 
-    ``None`` makes the scorecard read the stored ``contact.score``/``passed`` (which the review
-    action keeps current) instead of recomputing; a warning says so.
-    """
-    try:
-        from audit.scoring import score_contact  # the scoring policy lives in one place
-    except ImportError:
-        log.warning("audit.scoring is not available: using the stored contact scores")
-        return None
-    return score_contact
+    def score(items: Sequence[Any]) -> tuple[float, bool]:
+        value, failed = score_contact(items)
+        return float(value), not failed
+
+    return score
 
 
 C = models.Contact.__table__.c
@@ -243,13 +237,10 @@ def _n(cond) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
 
-def _contact_scores(conn: Connection, where, score_fn: ScoreFn | None) -> dict[str, tuple[float, bool]]:
+def _contact_scores(conn: Connection, where, score_fn: ScoreFn) -> dict[str, tuple[float, bool]]:
     """Score every judged contact matching ``where`` from its non-dismissed findings."""
-    stored = conn.execute(sa.select(C.call_id, C.score, C.passed).where(where, C.status.in_(JUDGED))).all()
-    if score_fn is None:
-        return {cid: (float(score if score is not None else 100.0), bool(True if passed is None else passed))
-                for cid, score, passed in stored}
-    items: dict[str, list[_Item]] = {cid: [] for cid, _, _ in stored}
+    ids = conn.execute(sa.select(C.call_id).where(where, C.status.in_(JUDGED))).scalars().all()
+    items: dict[str, list[_Item]] = {cid: [] for cid in ids}
     q = (
         sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
         .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
@@ -261,7 +252,7 @@ def _contact_scores(conn: Connection, where, score_fn: ScoreFn | None) -> dict[s
 
 
 def _judged_figures(
-    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
+    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn
 ) -> dict[tuple, dict[str, Any]]:
     """Average score, pass rate and non-dismissed finding count per group of judged contacts."""
     scores = _contact_scores(conn, where, score_fn)
@@ -313,8 +304,8 @@ def agent_scorecards(
         team: only contacts made in this team.
         agency: only contacts made for this agency.
         tz: the business time zone the days are counted in.
-        score_fn: scores one contact from its non-dismissed findings; default
-            :func:`audit.scoring.score_contact`.
+        score_fn: ``items -> (score, passed)`` for one contact's non-dismissed findings;
+            default :func:`audit.scoring.score_contact` with the default severity weights.
 
     Returns:
         One scorecard per (agent, team) with any contact in the period, sorted by team, then

@@ -110,7 +110,6 @@ def test_filters(seeded, team, agency, expected):
 
 def test_dismissed_finding_no_longer_counts(seeded):
     """Dismissing a finding gives the agent the figures as if it had never been raised."""
-    pytest.importorskip("audit.scoring", reason="the default scoring policy (audit/scoring.py) is not here yet")
     nov = Period.month("2026-11")
     before = by_agent(agent_scorecards(seeded, nov.start, nov.end))["A017"]
     with seeded.begin() as conn:

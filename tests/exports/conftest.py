@@ -103,16 +103,9 @@ def scorecard_engine(engine):
     return engine
 
 
-def score_policy():
-    """The same policy the scorecards use: audit.scoring when present, else stored scores."""
-    from audit.scorecards import _default_score_fn
-
-    return _default_score_fn()
-
-
 def expected_figures(engine, start: date, end: date) -> dict[str, dict]:
     """Per-agent figures recomputed from ORM rows in Python (the test oracle)."""
-    score_fn = score_policy()
+    from audit.scoring import score_contact
     lo = datetime(start.year, start.month, start.day, tzinfo=CST)
     hi = datetime(end.year, end.month, end.day, tzinfo=CST) + timedelta(days=1)
     out: dict[str, dict] = defaultdict(lambda: defaultdict(float))
@@ -135,9 +128,8 @@ def expected_figures(engine, start: date, end: date) -> dict[str, dict]:
         fig["critical"] += sum(f.severity == "critical" for f in kept)
         fig["confirmed"] += sum(f.review_status == "confirmed" for f in findings[c.call_id])
         fig["dismissed"] += sum(f.review_status == "dismissed" for f in findings[c.call_id])
-        scores[c.agent_id].append(
-            score_fn(kept) if score_fn else (c.score if c.score is not None else 100.0, True if c.passed is None else c.passed)
-        )
+        score, failed = score_contact(kept)
+        scores[c.agent_id].append((score, not failed))
     for agent_id, pairs in scores.items():
         fig = out[agent_id]
         fig["avg_score"] = sum(p[0] for p in pairs) / len(pairs)

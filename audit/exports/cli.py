@@ -1,0 +1,125 @@
+"""``audit scorecards`` and ``audit evidence``: the command-line side of the exports.
+
+``audit/cli.py`` registers these with :func:`add_parser`; each parsed command calls
+:func:`run`, which returns the exit status (0 ok, 1 an evidence pack failed verification,
+2 the request could not be done: bad arguments, unknown call id, missing recording).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from audit.exports import FORMATS
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def add_parser(subparsers) -> None:
+    """Register ``scorecards`` and ``evidence`` on an ``argparse`` subparsers object."""
+    sc = subparsers.add_parser(
+        "scorecards", help="per-agent scorecards as CSV, Excel or PDF",
+        description="Per-agent scorecards over a period (dismissed findings never count against the agent).",
+    )
+    sc.add_argument("--db", help="database URL (default: AUDIT_DB_URL, else sqlite:///audit.db)")
+    when = sc.add_mutually_exclusive_group(required=True)
+    when.add_argument("--period", metavar="YYYY-MM", help="a calendar month")
+    when.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="first day (with --to)")
+    sc.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day, included")
+    sc.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    sc.add_argument("--out", required=True, type=Path, help="file to write")
+    sc.add_argument("--team", help="only this team")
+    sc.add_argument("--agency", help="only this agency")
+    sc.add_argument("--tz", default="Asia/Shanghai", help="time zone the days are counted in (default %(default)s)")
+    sc.set_defaults(func=run, export_command="scorecards")
+
+    ev = subparsers.add_parser("evidence", help="export or verify a tamper-evident evidence pack")
+    ev_sub = ev.add_subparsers(dest="evidence_command", required=True)
+    ex = ev_sub.add_parser("export", help="write the evidence pack of one contact")
+    ex.add_argument("call_id")
+    ex.add_argument("--db", help="database URL (default: AUDIT_DB_URL, else sqlite:///audit.db)")
+    ex.add_argument("--out", required=True, type=Path, help="PACK.zip to write")
+    ex.add_argument("--audio-root", type=Path,
+                    help="folder relative audio paths are under (default: the audit run's input directory)")
+    ex.set_defaults(func=run, export_command="evidence")
+    ve = ev_sub.add_parser("verify", help="check every byte of a pack against its SHA-256 manifest")
+    ve.add_argument("pack", type=Path)
+    ve.set_defaults(func=run, export_command="evidence")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed ``scorecards`` or ``evidence`` command; returns the exit status."""
+    try:
+        if args.export_command == "scorecards":
+            return _scorecards(args)
+        if args.evidence_command == "export":
+            return _evidence_export(args)
+        return _evidence_verify(args)
+    except (ValueError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _scorecards(args) -> int:
+    from audit.exports import build_report, write_report
+    from audit.scorecards import Period
+    from audit.storage import make_engine
+
+    if args.period:
+        if args.end:
+            raise ValueError("--to goes with --from, not with --period")
+        period = Period.month(args.period)
+    else:
+        if not args.end:
+            raise ValueError("--from needs --to (the last day, included)")
+        period = Period(args.start, args.end)
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot tell the format from {args.out.name!r}; pass --format {'|'.join(FORMATS)}")
+    engine = make_engine(args.db)
+    try:
+        report = build_report(engine, period.start, period.end, team=args.team, agency=args.agency, tz=args.tz,
+                              details=fmt == "pdf")
+        write_report(report, fmt, args.out)
+    finally:
+        engine.dispose()
+    print(f"{len(report.cards)} agent scorecard(s), {period}, filter {report.filters_text()}: wrote {args.out}")
+    return 0
+
+
+def _evidence_export(args) -> int:
+    from audit.evidence import EvidenceError, export_pack
+    from audit.storage import make_engine
+
+    engine = make_engine(args.db)
+    try:
+        info = export_pack(engine, args.call_id, args.out, audio_root=args.audio_root)
+    except EvidenceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for warning in info.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {info.path}: {len(info.files)} files, {info.clips} clip(s); pack SHA-256 {info.sha256}")
+    return 0
+
+
+def _evidence_verify(args) -> int:
+    from audit.evidence import verify_pack
+
+    problems = verify_pack(args.pack)
+    if problems:
+        for problem in problems:
+            print(f"FAILED {problem}")
+        print(f"{args.pack}: {len(problems)} problem(s); the pack is not as exported", file=sys.stderr)
+        return 1
+    print(f"OK {args.pack}: every file matches its SHA-256")
+    return 0
