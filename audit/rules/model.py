@@ -162,6 +162,13 @@ LINE_TYPES = ("lexicon", "regex", "cooccurrence")
 CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
 LOG_TYPES = ("attempts_per_day", "connected_per_day")
 
+DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
+                ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
+                RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
+}
+
 Detector = Annotated[
     Union[LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
           ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,

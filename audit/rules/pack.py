@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from audit.rules.engine import (LineFilters, LineRule, RequiredRule, contact_finding, in_quiet_hours,
                                 line_finding)
 from audit.rules.matcher import LexiconIndex, Utterance
-from audit.rules.model import CONTACT_TYPES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule
+from audit.rules.model import CONTACT_TYPES, DETECTOR_CLASSES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -44,7 +44,12 @@ def _format_errors(path: Path, raw: dict, exc: ValidationError) -> str:
         field = ".".join(str(x) for x in loc) or "(rule)"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown field; check the spelling against the detector's documented fields"
+            msg = "unknown field; remove it or fix the spelling"
+            if loc and loc[0] == "detector" and isinstance(entry := (rules[int(err["loc"][1])]
+                                                                       if err["loc"][0] == "rules" else {}), dict):
+                cls = DETECTOR_CLASSES.get(str((entry.get("detector") or {}).get("type")))
+                if cls is not None:
+                    msg += f" (valid fields: {', '.join(f for f in cls.model_fields if f != 'type')})"
         elif err["type"] == "missing":
             msg = "required field is missing; add it"
         elif err["type"] == "union_tag_invalid":
@@ -232,7 +237,8 @@ class RulePack:
                     return contact_finding(rule, cite, contact, f"visit_staff {staff}",
                                            {"visit_staff": staff, "agent_voices": voices})
             elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
-                  and (staff is None or staff >= p.visit_min_staff)):
+                  and staff is not None and staff >= p.visit_min_staff):
+                # the manifest claims enough visitors but diarization heard fewer collectors
                 return contact_finding(rule, cite, contact,
                                        f"{voices} collector voice(s) heard, manifest says {staff}",
                                        {"visit_staff": staff, "agent_voices": voices})
