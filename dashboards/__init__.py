@@ -1,0 +1,1 @@
+"""Streamlit supervisor dashboard (``audit dashboard``): pages render, :mod:`dashboards.data` queries."""

@@ -1,0 +1,197 @@
+"""Data access for the dashboard: the one module that touches the database.
+
+The engine and the users file are ``st.cache_resource`` (one per process); query results are
+``st.cache_data`` with a short TTL, keyed by database URL, :class:`~audit.queries.Scope` and
+:class:`~audit.queries.Filters`, so two users with different scopes never share an entry.
+Review actions go straight to :mod:`audit.review` and then clear the cached results.
+
+The database URL comes from ``AUDIT_DB_URL`` (``audit dashboard --db URL`` sets it); the users
+file from ``AUDIT_USERS_FILE`` (``--users FILE``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from audit import auth, queries, review
+from audit.queries import Filters, Scope
+from audit.storage import database_url, init_db, make_engine
+
+TTL_SECONDS = 60
+
+
+def db_url() -> str:
+    """The database this dashboard shows (``AUDIT_DB_URL`` or the default SQLite file)."""
+    return database_url(None)
+
+
+@st.cache_resource(show_spinner=False)
+def engine(url: str):
+    """One engine per database; the schema is brought up to date on first use."""
+    eng = make_engine(url)
+    init_db(eng)  # a fresh database shows empty pages instead of "no such table"
+    return eng
+
+
+@st.cache_resource(show_spinner=False)
+def _load_users(path: str, mtime: float) -> dict[str, auth.User]:
+    return auth.load_users(path)
+
+
+def users() -> dict[str, auth.User]:
+    """The users file, re-read when it changes (``audit users add`` while the dashboard runs).
+
+    Raises:
+        auth.AuthConfigError: Missing or invalid file (the login page shows the message).
+    """
+    path = auth.users_file()
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _load_users(str(path), mtime)
+
+
+@st.cache_resource(show_spinner=False)
+def rule_pack():
+    """The active rule pack (for the Rules page)."""
+    from audit.rules import load_pack
+
+    return load_pack()
+
+
+# ----------------------------------------------------------------------------- cached queries
+
+
+@dataclass(frozen=True)
+class Overview:
+    kpis: queries.OverviewKPIs
+    categories: list[queries.CategoryCount]
+    trend: list[queries.DayPoint]
+    by_team: list[queries.GroupRow]
+    by_agency: list[queries.GroupRow]
+    by_creditor: list[queries.GroupRow]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def filter_options(url: str, scope: Scope) -> queries.FilterOptions:
+    return queries.filter_options(engine(url), scope)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def overview(url: str, scope: Scope, filters: Filters) -> Overview:
+    with engine(url).connect() as conn:
+        return Overview(
+            kpis=queries.overview_kpis(conn, scope, filters),
+            categories=queries.findings_by_category(conn, scope, filters),
+            trend=queries.trend_by_day(conn, scope, filters),
+            by_team=queries.breakdown(conn, scope, filters, "team"),
+            by_agency=queries.breakdown(conn, scope, filters, "agency"),
+            by_creditor=queries.breakdown(conn, scope, filters, "creditor"),
+        )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def contacts(url: str, scope: Scope, filters: Filters, **kwargs: Any) -> queries.ContactPage:
+    return queries.list_contacts(engine(url), scope, filters, **kwargs)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def search(url: str, scope: Scope, filters: Filters, text: str) -> list[queries.SearchHit]:
+    return queries.search_transcripts(engine(url), scope, filters, text)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def call_ids(url: str, scope: Scope, filters: Filters) -> list[str]:
+    return queries.visible_call_ids(engine(url), scope, filters)
+
+
+@dataclass(frozen=True)
+class CallView:
+    detail: queries.ContactDetail
+    segments: list[queries.SegmentRow]
+    findings: list[queries.FindingRow]
+    history: list[queries.LogRow]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def call(url: str, scope: Scope, call_id: str) -> CallView | None:
+    """Everything the Call detail page shows, or None when not found or out of scope."""
+    with engine(url).connect() as conn:
+        detail = queries.contact_detail(conn, scope, call_id)
+        if detail is None:
+            return None
+        return CallView(detail, queries.contact_segments(conn, scope, call_id),
+                        queries.contact_findings(conn, scope, call_id),
+                        queries.review_history(conn, scope, call_id=call_id))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def rule_hits(url: str, scope: Scope, filters: Filters) -> list[queries.RuleHits]:
+    return queries.rule_hits(engine(url), scope, filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def review_queue(url: str, scope: Scope, filters: Filters) -> list[queries.QueueItem]:
+    return queries.review_queue(engine(url), scope, filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def review_history(url: str, scope: Scope) -> list[queries.LogRow]:
+    return queries.review_history(engine(url), scope, limit=100)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def team_breakdown(url: str, scope: Scope, filters: Filters) -> list[queries.GroupRow]:
+    return queries.breakdown(engine(url), scope, filters, "team")
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def scorecards(url: str, scope: Scope, start: date, end: date) -> list:
+    """Agent scorecards (:func:`audit.scorecards.agent_scorecards`) restricted to ``scope``."""
+    from audit.scorecards import agent_scorecards
+
+    cards = agent_scorecards(engine(url), start, end, team=scope.team)
+    if scope.agent_id is not None:
+        cards = [c for c in cards if c.agent_id == scope.agent_id]
+    return cards
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def agent_trend(url: str, scope: Scope, agent_id: str, start: date, end: date) -> list:
+    from audit.scorecards import agent_trend as trend
+
+    if scope.agent_id is not None and agent_id != scope.agent_id:
+        return []
+    return trend(engine(url), agent_id, start, end, team=scope.team)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def worst_findings(url: str, scope: Scope, agent_id: str, start: date, end: date) -> list:
+    from audit.scorecards import worst_findings as worst
+
+    if scope.agent_id is not None and agent_id != scope.agent_id:
+        return []
+    return worst(engine(url), agent_id, start, end, team=scope.team)
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def apply_review(url: str, user: auth.User, finding_id: int, action: str, *, reason: str | None = None,
+                 expected_status: str | None = None) -> review.ReviewResult:
+    """Run a review action as ``user`` (role and scope enforced) and drop cached results."""
+    result = review.apply_review(engine(url), finding_id, action, user=user.username, role=user.role,
+                                 scope=user.scope, reason=reason, expected_status=expected_status)
+    st.cache_data.clear()
+    return result
+
+
+def audio_file(path: str | None) -> Path | None:
+    """The recording if it is on this machine."""
+    if not path:
+        return None
+    p = Path(path)
+    return p if p.is_file() else None

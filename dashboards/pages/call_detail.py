@@ -1,0 +1,151 @@
+"""Call detail: metadata, audio that jumps to a finding, highlighted transcript, review actions."""
+
+import mimetypes
+
+import pandas as pd
+import streamlit as st
+
+from audit.queries import Filters
+from audit.review import ReviewError, allowed_actions
+from dashboards import data, ui
+
+ROLE_COLOR = {"agent": "#1f6feb", "debtor": "#57606a", "relative": "#8250df", "third_party": "#bf8700"}
+ACTION_LABEL = {"confirm": "Confirm", "dismiss": "Dismiss", "appeal": "Appeal", "reopen": "Reopen"}
+
+user = ui.require_user()
+url = data.db_url()
+
+st.title("Call detail")
+ui.flash()
+
+requested = st.query_params.get("call_id")
+ids = data.call_ids(url, user.scope, Filters())
+if not ids and not requested:
+    st.info("No contacts to show.")
+    st.stop()
+index = ids.index(requested) if requested in ids else (None if requested else 0)
+picked = st.selectbox("Call", ids, index=index, placeholder="choose a call")
+if picked and picked != requested:
+    st.query_params["call_id"] = picked
+    st.rerun()
+call_id = requested or picked
+
+view = data.call(url, user.scope, call_id)
+if view is None:
+    # Missing and out-of-scope look the same: a typed URL must not reveal other agents' calls.
+    st.error(f"Contact {call_id!r} was not found or is not visible to you.")
+    st.stop()
+d = view.detail
+
+cols = st.columns(6)
+cols[0].metric("Score", ui.num(d.score, 0))
+cols[1].metric("Result", "–" if d.passed is None else ("pass" if d.passed else "fail"))
+cols[2].metric("Kind", d.kind)
+cols[3].metric("Agent", d.agent_id, help=d.agent_name or None)
+cols[4].metric("Team", d.team or "–")
+cols[5].metric("Status", d.status)
+st.caption(
+    f"{d.started_at:%Y-%m-%d %H:%M} · {d.creditor} ({d.product}) · agency {d.agency} · case {d.case_id or '–'} · "
+    f"contact role {d.contact_role} · {d.days_past_due if d.days_past_due is not None else '–'} days past due · "
+    f"talk {d.talk_seconds:.0f} s · recording {ui.num(d.duration_s, 0)} s"
+    + (f" · visit staff {d.visit_staff}" if d.visit_staff is not None else "")
+    + (f" · rule pack {d.rule_pack_version}" if d.rule_pack_version else "")
+)
+if d.failure_reason:
+    st.error(f"Audit failed: {d.failure_reason}")
+
+seek = st.session_state.get("seek")
+seek = seek if seek and seek.get("call_id") == call_id else None
+audio = data.audio_file(d.audio_path)
+if audio is not None:
+    mime = mimetypes.guess_type(audio.name)[0] or "audio/wav"
+    if mime == "audio/x-wav":
+        mime = "audio/wav"
+    st.audio(str(audio), format=mime, start_time=int(seek["start"]) if seek else 0, autoplay=bool(seek))
+elif d.audio_path:
+    st.warning(f"Recording not found on this machine: {d.audio_path}")
+else:
+    st.caption("No recording (dial attempt or visit without audio).")
+
+
+def _seek(finding_id: int, start: float | None) -> None:
+    st.session_state["seek"] = {"call_id": call_id, "finding_id": finding_id, "start": start or 0.0}
+
+
+left, right = st.columns([3, 2])
+
+with right:
+    st.subheader(f"Findings ({len(view.findings)})")
+    if not view.findings:
+        st.caption("No findings: the contact is compliant.")
+    for f in view.findings:
+        with st.container(border=True):
+            st.markdown(
+                f"{ui.SEVERITY_ICON.get(f.severity, '')} **{ui.esc(f.rule_id)}** · {f.severity} · `{f.category}` · "
+                f"_{f.review_status}_"
+            )
+            if f.title:
+                st.markdown(ui.esc(f.title))
+            if f.citation:
+                st.caption(f"Citation: {f.citation}")
+            if f.evidence:
+                st.markdown(f"> {ui.esc(ui.shown(f.evidence, user))}")
+            if f.review_reason:
+                st.caption(f"Reason ({f.reviewed_by}): {f.review_reason}")
+            actions = allowed_actions(user.role, f.review_status)
+            buttons = st.columns(1 + len(actions))
+            if f.start is not None:
+                buttons[0].button(f"▶ {ui.clock(f.start)}", key=f"seek_{f.id}", on_click=_seek,
+                                  args=(f.id, f.start), help="play the recording from this finding")
+            else:
+                buttons[0].caption("contact-level")
+            needs_reason = any(a in ("dismiss", "appeal") for a in actions)
+            reason = st.text_input("Reason", key=f"reason_{f.id}", placeholder="required to dismiss or appeal",
+                                   label_visibility="collapsed") if needs_reason else None
+            for slot, action in zip(buttons[1:], actions):
+                if slot.button(ACTION_LABEL[action], key=f"{action}_{f.id}",
+                               type="primary" if action == "confirm" else "secondary"):
+                    try:
+                        result = data.apply_review(url, user, f.id, action, reason=reason,
+                                                   expected_status=f.review_status)
+                    except ReviewError as exc:
+                        st.error(str(exc))
+                    else:
+                        ui.flash(f"{f.rule_id}: {result.before} → {result.after}; contact score now "
+                                 f"{ui.num(result.score, 0)} ({'pass' if result.passed else 'fail'})")
+                        st.rerun()
+
+with left:
+    st.subheader("Transcript")
+    if not view.segments:
+        st.caption("No transcript.")
+    timed = [f for f in view.findings if f.start is not None and f.review_status != "dismissed"]
+    lines = []
+    for seg in view.segments:
+        text = ui.shown(seg.text, user)
+        hits = [f for f in timed if f.start < seg.end + 0.05 and (f.end or f.start) > seg.start - 0.05]
+        body = ui.esc(text)
+        style = ""
+        if hits:
+            selected = seek is not None and any(f.id == seek["finding_id"] for f in hits)
+            style = "background:#fff1c2;" if not selected else "background:#ffd8a8;outline:2px solid #e8590c;"
+            for f in hits:
+                evidence = ui.shown(f.evidence, user)
+                if evidence and evidence in text:
+                    body = body.replace(ui.esc(evidence), f"<mark>{ui.esc(evidence)}</mark>", 1)
+        color = ROLE_COLOR.get(seg.role, "#57606a")
+        lines.append(
+            f'<div style="padding:2px 6px;margin:2px 0;border-radius:4px;{style}">'
+            f'<span style="color:#8c959f;font-family:monospace">{ui.clock(seg.start)}</span> '
+            f'<b style="color:{color}">{ui.esc(seg.role)}</b> <span style="color:#8c959f">({ui.esc(seg.speaker)})</span> '
+            f"{body}</div>"
+        )
+    if lines:
+        st.markdown("\n".join(lines), unsafe_allow_html=True)
+
+if view.history:
+    st.subheader("Review log")
+    st.dataframe(pd.DataFrame([{
+        "when": h.at.strftime("%Y-%m-%d %H:%M:%S"), "who": h.user, "action": h.action, "finding": h.finding_id,
+        "before": h.before, "after": h.after, "reason": h.reason or "",
+    } for h in view.history]), hide_index=True, width="stretch")

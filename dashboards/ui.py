@@ -1,0 +1,141 @@
+"""Shared page furniture: login, the signed-in user, sidebar filters, formatting, masking."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+import streamlit as st
+
+from audit import auth
+from audit.masking import mask_pii
+from audit.queries import Filters, FilterOptions
+from dashboards import data
+
+USER_KEY = "user"
+SEVERITY_ICON = {"critical": "🟥", "high": "🟧", "medium": "🟨", "low": "⬜"}
+STATUS_LABEL = {"open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "appealed": "appealed"}
+_FILTER_KEYS = ("flt_dates", "flt_teams", "flt_agencies", "flt_creditors", "flt_products", "flt_kinds")
+
+
+def current_user() -> auth.User | None:
+    return st.session_state.get(USER_KEY)
+
+
+def require_user() -> auth.User:
+    """The signed-in user; pages are only reachable after login, but never trust that alone."""
+    user = current_user()
+    if user is None:
+        st.warning("Please log in.")
+        st.stop()
+    return user
+
+
+def login_page() -> None:
+    """The login form (the only page before sign-in)."""
+    st.title("Call audit — sign in")
+    try:
+        users = data.users()
+    except auth.AuthConfigError as exc:
+        st.error(f"Cannot read the users file: {exc}")
+        st.stop()
+    with st.form("login"):
+        username = st.text_input("Username", key="login_username")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        user = auth.authenticate(users, username.strip(), password)
+        if user is None:
+            st.error("Wrong username or password.")
+        else:
+            st.session_state[USER_KEY] = user
+            st.rerun()
+
+
+def sidebar_user(user: auth.User) -> None:
+    with st.sidebar:
+        scope = {"agent": f"agent {user.agent_id}", "team_lead": f"team {user.team}"}.get(user.role, "all teams")
+        st.caption(f"Signed in as **{user.display_name}** ({user.role}, {scope})")
+        if st.button("Log out", key="logout"):
+            for key in list(st.session_state):
+                del st.session_state[key]
+            st.rerun()
+
+
+def filters(options: FilterOptions, *, dates: bool = True) -> Filters:
+    """Render the sidebar filters (kept across pages) and return the selection."""
+    for key in _FILTER_KEYS:
+        # Re-assigning keeps a widget's value when another page did not render it.
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    with st.sidebar:
+        st.subheader("Filters")
+        start = end = None
+        if dates and options.first_day and options.last_day:
+            if "flt_dates" not in st.session_state:  # default: everything there is
+                st.session_state["flt_dates"] = (options.first_day, options.last_day)
+            picked = st.date_input("Date range", key="flt_dates")
+            if isinstance(picked, (tuple, list)) and picked:
+                start = picked[0]
+                end = picked[1] if len(picked) > 1 else picked[0]
+            elif isinstance(picked, date):
+                start = end = picked
+        teams = st.multiselect("Team", options.teams, key="flt_teams") if len(options.teams) > 1 else []
+        agencies = st.multiselect("Agency", options.agencies, key="flt_agencies")
+        creditors = st.multiselect("Creditor", options.creditors, key="flt_creditors")
+        products = st.multiselect("Product", options.products, key="flt_products")
+        kinds = st.multiselect("Contact kind", options.kinds, key="flt_kinds")
+    return Filters(start=start, end=end, teams=tuple(teams), agencies=tuple(agencies), creditors=tuple(creditors),
+                   products=tuple(products), kinds=tuple(kinds))
+
+
+def shown(text: str | None, user: auth.User) -> str:
+    """Text as this user may see it (personal numbers masked unless ``see_pii``)."""
+    return (text or "") if user.see_pii else mask_pii(text)
+
+
+_MANY_DIGITS = re.compile(r"[0-9０-９零〇一二三四五六七八九幺两]{6,}")
+
+
+def search_allowed(text: str, user: auth.User) -> bool:
+    """Users who see masked numbers may not search for them (that would reveal them digit by digit)."""
+    return user.see_pii or not _MANY_DIGITS.search(re.sub(r"[\s-]", "", text))
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    m, s = divmod(int(seconds), 60)
+    return f"{m:02d}:{s:02d}"
+
+
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "*_`$[]~:#|\\"}
+
+
+def esc(text: str) -> str:
+    """Escape for ``st.markdown``: HTML and Markdown specials (masked ``****`` must not turn bold)."""
+    return "".join(_MD_SPECIAL.get(ch, ch) for ch in html.escape(text, quote=False))
+
+
+def open_call(call_id: str) -> None:
+    """Go to the Call detail page for ``call_id`` (kept in the URL, so reload works)."""
+    st.switch_page("pages/call_detail.py", query_params={"call_id": call_id})
+
+
+def flash(message: str | None = None, kind: str = "success") -> None:
+    """Show (and clear) a message left by the previous run, or leave one for the next."""
+    if message is not None:
+        st.session_state["_flash"] = (kind, message)
+        return
+    pending = st.session_state.pop("_flash", None)
+    if pending:
+        getattr(st, pending[0])(pending[1])

@@ -1,0 +1,241 @@
+"""AppTests: every page for every role, scope enforcement (also via URL), masking, review actions."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from audit import models
+from audit.storage import make_engine
+from tests.dashboards.conftest import APP, PASSWORDS
+
+PAGES = ["overview", "calls", "call_detail", "agents", "rules", "review_queue"]
+ROLES = ["boss", "wang", "li", "zhao"]  # admin, supervisor, team lead of 一组, agent B203
+VISIBLE = {  # contacts each user may see
+    "boss": {"t-001", "t-002", "t-003", "t-004", "t-005", "t-006", "t-007", "t-008"},
+    "wang": {"t-001", "t-002", "t-003", "t-004", "t-005", "t-006", "t-007", "t-008"},
+    "li": {"t-001", "t-003", "t-004", "t-006", "t-008"},
+    "zhao": {"t-002", "t-007"},
+    "lina": {"t-001", "t-004", "t-006"},
+}
+RENDER_BUDGET_S = 2.0
+
+
+def app(env, username: str | None, *, call_id: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    if username is not None:
+        at.session_state["user"] = env["users"][username]
+    if call_id is not None:
+        at.query_params["call_id"] = call_id
+    return at
+
+
+def render(at: AppTest, page: str) -> float:
+    """Render ``page`` with empty data caches; returns the seconds it took."""
+    st.cache_data.clear()
+    start = time.perf_counter()
+    if page == "overview":
+        at.run()
+    else:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    elapsed = time.perf_counter() - start
+    assert not at.exception, [e.value for e in at.exception]
+    return elapsed
+
+
+def all_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_imports():
+    """Import what the pages import once, so render times measure the page, not the interpreter."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    from audit.rules import load_pack
+
+    load_pack()
+
+
+@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_every_role(dashboard_env, page, username):
+    at = app(dashboard_env, username)
+    at.run()  # first run: engine + migrations check, login state
+    elapsed = render(at, page)
+    assert elapsed < RENDER_BUDGET_S, f"{page} took {elapsed:.2f} s for {username}"
+    assert at.title, "every page has a title"
+    text = all_text(at)
+    hidden = VISIBLE["boss"] - VISIBLE[username]
+    for call_id in hidden:  # nothing of another team's or agent's contacts leaks onto any page
+        assert call_id not in text, f"{call_id} shown to {username} on {page}"
+    if page == "calls":
+        assert set(at.dataframe[0].value["call"]) == VISIBLE[username]
+
+
+@pytest.mark.parametrize("username, audited", [("boss", "7"), ("li", "5"), ("zhao", "1"), ("lina", "3")])
+def test_overview_kpis_follow_scope(dashboard_env, username, audited):
+    at = app(dashboard_env, username)
+    render(at, "overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Contacts audited"] == audited
+
+
+@pytest.mark.parametrize("username, call_id, visible", [
+    ("zhao", "t-002", True),
+    ("zhao", "t-001", False),  # another agent's call, typed into the URL
+    ("lina", "t-002", False),
+    ("li", "t-002", False),  # another team's call
+    ("li", "t-003", True),
+    ("wang", "t-005", True),
+    ("wang", "no-such-call", False),
+])
+def test_call_detail_by_query_parameter_is_scoped(dashboard_env, username, call_id, visible):
+    at = app(dashboard_env, username, call_id=call_id)
+    at.run()
+    render(at, "call_detail")
+    errors = [e.value for e in at.error]
+    if visible:
+        assert not any("not found or is not visible" in e for e in errors)
+        assert call_id in {m.value for m in at.metric} | {s.value for s in at.selectbox}
+    else:
+        assert errors == [f"Contact '{call_id}' was not found or is not visible to you."]
+        assert not at.button  # no findings, no actions
+        text = all_text(at)
+        assert "通讯录" not in text and "老赖" not in text
+
+
+@pytest.mark.parametrize("username, shows_clear", [("boss", True), ("wang", False), ("li", False), ("lina", False)])
+def test_personal_numbers_masked_by_role(dashboard_env, username, shows_clear):
+    at = app(dashboard_env, username, call_id="t-001")
+    at.run()
+    render(at, "call_detail")
+    text = all_text(at)
+    assert ("13812345678" in text) is shows_clear
+    assert ("138&#42;&#42;&#42;&#42;5678" in text) is not shows_clear  # escaped so markdown shows the stars
+
+
+def test_login_form(dashboard_env):
+    at = app(dashboard_env, None)
+    at.run()
+    assert [t.value for t in at.title] == ["Call audit — sign in"]
+    at.text_input(key="login_username").input("wang")
+    at.text_input(key="login_password").input("wrong")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+    at.text_input(key="login_password").input(PASSWORDS["wang"])
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["user"].username == "wang"
+    assert [t.value for t in at.title] == ["Overview"]
+
+
+def test_bad_users_file_is_reported_on_login(dashboard_env, monkeypatch, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[users.x]\nrole = "admin"\npassword = "hunter2"\n', encoding="utf-8")
+    monkeypatch.setenv("AUDIT_USERS_FILE", str(bad))
+    at = app(dashboard_env, None)
+    at.run()
+    assert str(bad) in at.error[0].value and "scrypt hash" in at.error[0].value
+
+
+def _finding_id(url: str, call_id: str, rule_id: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(models.Finding.id).where(
+                models.Finding.call_id == call_id, models.Finding.rule_id == rule_id)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_seek_button_moves_the_audio_player(dashboard_env):
+    fid = _finding_id(dashboard_env["url"], "t-002", "THREAT-CONTACTS")
+    at = app(dashboard_env, "wang", call_id="t-002")
+    at.run()
+    render(at, "call_detail")
+    audio = at.get("audio")[0].proto
+    assert (audio.start_time, audio.autoplay) == (0, False)
+    at.button(key=f"seek_{fid}").click().run()
+    audio = at.get("audio")[0].proto
+    assert (audio.start_time, audio.autoplay) == (14, True)
+    assert "outline:2px solid" in all_text(at)  # the clicked finding's line is marked
+
+
+def test_review_actions_from_the_page(dashboard_env):
+    url = dashboard_env["url"]
+    fid = _finding_id(url, "t-002", "ABUSE-INSULT")
+    at = app(dashboard_env, "wang", call_id="t-002")
+    at.run()
+    render(at, "call_detail")
+    at.button(key=f"dismiss_{fid}").click().run()
+    assert any("dismiss needs a reason" in e.value for e in at.error)
+    at.text_input(key=f"reason_{fid}").input("客户先骂人，坐席复述")
+    at.button(key=f"dismiss_{fid}").click().run()
+    assert not at.exception
+    assert any("ABUSE-INSULT: open → dismissed" in s.value for s in at.success)
+    assert f"reopen_{fid}" in [b.key for b in at.button]
+    log = at.dataframe[-1].value
+    assert list(log["action"]) == ["dismiss"] and list(log["who"]) == ["wang"]
+    # the overview and the review queue see it at once (cache cleared)
+    at.switch_page("pages/review_queue.py").run()
+    assert "ABUSE-INSULT" not in set(at.dataframe[0].value["rule"])
+
+
+def test_agent_can_only_appeal_own_findings(dashboard_env):
+    fid = _finding_id(dashboard_env["url"], "t-002", "ABUSE-INSULT")
+    at = app(dashboard_env, "zhao", call_id="t-002")
+    at.run()
+    render(at, "call_detail")
+    keys = {b.key for b in at.button}
+    assert f"appeal_{fid}" in keys and f"confirm_{fid}" not in keys and f"dismiss_{fid}" not in keys
+    at.text_input(key=f"reason_{fid}").input("客户先辱骂我")
+    at.button(key=f"appeal_{fid}").click().run()
+    assert any("open → appealed" in s.value for s in at.success)
+
+
+def test_agents_page_for_an_agent_shows_only_their_scorecard(dashboard_env):
+    at = app(dashboard_env, "zhao")
+    render(at, "agents")
+    assert [t.value for t in at.title] == ["My scorecard"]
+    assert list(at.dataframe[0].value["agent"]) == ["B203"]
+    assert [o for o in at.selectbox(key="agents_pick").options] == ["B203 赵强"]
+
+
+def test_calls_search_and_open(dashboard_env):
+    at = app(dashboard_env, "wang")
+    render(at, "calls")
+    at.text_input(key="calls_search").input("通讯录").run()
+    assert list(at.dataframe[0].value["call"]) == ["t-002"]
+    at.selectbox(key="calls_open_id").select("t-002")
+    at.button(key="calls_open").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Call detail"]
+    assert at.query_params["call_id"] == ["t-002"] or at.query_params["call_id"] == "t-002"
+
+
+def test_masked_roles_cannot_search_for_numbers(dashboard_env):
+    at = app(dashboard_env, "wang")
+    render(at, "calls")
+    at.text_input(key="calls_search").input("13812345678").run()
+    assert any("not available to your role" in w.value for w in at.warning)
+    assert len(at.dataframe[0].value) == 8  # the search was not applied
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("dashboard_env", ["postgres"], indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_postgres(dashboard_env, page):
+    at = app(dashboard_env, "wang", call_id="t-002")
+    at.run()
+    elapsed = render(at, page)
+    assert elapsed < RENDER_BUDGET_S
