@@ -180,9 +180,9 @@ def _category_table(card: AgentScorecard, font: str):
 
 
 def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: float):
-    from reportlab.platypus import Paragraph, Table
-
     from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph, Table
 
     rows = [["联系时间", "录音内", "严重度", "类别", "规则", "证据", "复核"]]
     for f in findings:
