@@ -107,6 +107,8 @@ class LineRule:
                 index.add(term, self.owner_second, **opts)
         for term in d.exclude:
             index.add(term, self.owner_exclude, pinyin=True, fuzzy=False)
+        # the owner whose hits any firing needs (the terms, or the first co-occurrence group)
+        self.needs = self.owner_first if isinstance(d, CooccurrenceDetector) else self.owner_terms
         self.regex = (re.compile("|".join(f"(?:{p})" for p in d.patterns))
                       if isinstance(d, RegexDetector) else None)
         scope = rule.scope

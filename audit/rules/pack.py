@@ -163,6 +163,9 @@ class RulePack:
             utt = Utterance(seg.text)
             lex = self._index.scan(utt)
             for lr in in_scope:
+                # a lexicon or co-occurrence rule with none of its terms present cannot fire
+                if lr.regex is None and lr.needs not in lex:
+                    continue
                 hits = lr.hits(utt, lex, self._filters)
                 if hits:
                     findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
