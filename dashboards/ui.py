@@ -14,7 +14,7 @@ from audit.queries import Filters, FilterOptions
 from dashboards import data
 
 USER_KEY = "user"
-SEVERITY_ICON = {"critical": "🟥", "high": "🟧", "medium": "🟨", "low": "⬜"}
+SEVERITY_COLOR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "gray"}
 STATUS_LABEL = {"open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "appealed": "appealed"}
 _FILTER_KEYS = ("flt_dates", "flt_teams", "flt_agencies", "flt_creditors", "flt_products", "flt_kinds")
 
@@ -101,6 +101,11 @@ _MANY_DIGITS = re.compile(r"[0-9０-９零〇一二三四五六七八九幺两]{
 def search_allowed(text: str, user: auth.User) -> bool:
     """Users who see masked numbers may not search for them (that would reveal them digit by digit)."""
     return user.see_pii or not _MANY_DIGITS.search(re.sub(r"[\s-]", "", text))
+
+
+def severity_badge(severity: str) -> str:
+    """Markdown badge for a severity (text, not emoji: server fonts often lack emoji glyphs)."""
+    return f":{SEVERITY_COLOR.get(severity, 'gray')}-badge[{severity}]"
 
 
 def pct(value: float | None) -> str:

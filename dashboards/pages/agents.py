@@ -78,7 +78,7 @@ worst = data.worst_findings(url, user.scope, agent_id, start, end)
 if worst:
     st.markdown("**Most severe findings**")
     st.dataframe(pd.DataFrame([{
-        "severity": f"{ui.SEVERITY_ICON.get(w.severity, '')} {w.severity}", "call": w.call_id,
+        "severity": w.severity, "call": w.call_id,
         "time": w.contact_started_at.strftime("%Y-%m-%d %H:%M"), "rule": w.rule_id, "category": w.category,
         "status": w.review_status, "evidence": ui.shown(w.evidence, user),
     } for w in worst]), hide_index=True, width="stretch")

@@ -81,7 +81,7 @@ with right:
     for f in view.findings:
         with st.container(border=True):
             st.markdown(
-                f"{ui.SEVERITY_ICON.get(f.severity, '')} **{ui.esc(f.rule_id)}** · {f.severity} · `{f.category}` · "
+                f"{ui.severity_badge(f.severity)} **{ui.esc(f.rule_id)}** · `{f.category}` · "
                 f"_{f.review_status}_"
             )
             if f.title:

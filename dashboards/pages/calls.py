@@ -44,7 +44,7 @@ if page.rows:
         "result": "–" if r.passed is None else ("✅ pass" if r.passed else "❌ fail"),
         "findings": r.findings,
         "top finding": "" if r.top_finding is None else
-        f"{ui.SEVERITY_ICON.get(r.top_finding.severity, '')} {r.top_finding.rule_id} ({r.top_finding.category})",
+        f"{r.top_finding.severity}: {r.top_finding.rule_id} ({r.top_finding.category})",
     } for r in page.rows])
     event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="calls_table", column_config={

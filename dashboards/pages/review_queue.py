@@ -17,7 +17,7 @@ if not queue:
 else:
     st.caption(f"{len(queue)} findings waiting (open or appealed), most severe and oldest first.")
     df = pd.DataFrame([{
-        "severity": f"{ui.SEVERITY_ICON.get(i.severity, '')} {i.severity}", "age (days)": i.age_days,
+        "severity": i.severity, "age (days)": i.age_days,
         "call": i.call_id, "contact time": i.started_at.strftime("%Y-%m-%d %H:%M"), "agent": i.agent_id,
         "team": i.team, "rule": i.rule_id, "category": i.category, "status": i.review_status,
         "at": ui.clock(i.start), "evidence": ui.shown(i.evidence, user),

@@ -1,0 +1,97 @@
+"""``audit dashboard``: start the Streamlit supervisor dashboard.
+
+Usage::
+
+    audit dashboard [--db URL] [--users FILE] [Streamlit options, e.g. --server.port 8600]
+
+The database URL and the users file reach the app through ``AUDIT_DB_URL`` and
+``AUDIT_USERS_FILE``; every other option is handed to ``streamlit run`` unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+from audit.auth import DEFAULT_USERS_FILE, AuthConfigError, load_users, users_file
+
+APP = Path(__file__).with_name("app.py")
+
+
+def streamlit_command(streamlit_args: list[str]) -> list[str]:
+    """The ``streamlit run`` command line for the app."""
+    args = list(streamlit_args)
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not any(a.startswith("--server.headless") for a in args):
+        args.append("--server.headless=true")  # a server command never opens a browser by itself
+    if not any(a.startswith("--client.toolbarMode") for a in args):
+        args.append("--client.toolbarMode=viewer")  # no "Deploy" button on an internal tool
+    if not any(a.startswith("--browser.gatherUsageStats") for a in args):
+        args.append("--browser.gatherUsageStats=false")  # no phoning home from a compliance tool
+    return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
+
+
+def _keep_unknown(parser: argparse.ArgumentParser) -> None:
+    """Make ``parser`` collect options it does not know (Streamlit's) instead of rejecting them.
+
+    ``audit`` parses with ``parse_args``, which refuses unknown options even inside a
+    subcommand; the dashboard forwards them to Streamlit, so this subparser keeps them itself.
+    """
+    original = parser.parse_known_args
+
+    def parse_known_args(self, args=None, namespace=None):
+        ns, extra = original(args, namespace)
+        ns.streamlit_args = list(getattr(ns, "streamlit_args", None) or []) + list(extra)
+        return ns, []
+
+    parser.parse_known_args = types.MethodType(parse_known_args, parser)  # type: ignore[method-assign]
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``audit dashboard`` on the CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "dashboard", help="start the supervisor dashboard (Streamlit)",
+        description="Start the supervisor dashboard. Options not listed here go to `streamlit run` "
+                    "(for example --server.port 8600 --server.address 0.0.0.0).",
+    )
+    parser.add_argument("--db", help="database URL (default: $AUDIT_DB_URL or sqlite:///audit.db)")
+    parser.add_argument("--users", help=f"users file (default: $AUDIT_USERS_FILE or {DEFAULT_USERS_FILE}); "
+                                         "create it with `audit users add`")
+    parser.set_defaults(func=run, streamlit_args=[])
+    _keep_unknown(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the users file, then run Streamlit in the foreground; returns its exit status."""
+    from audit.storage import database_url
+
+    path = users_file(args.users)
+    try:
+        load_users(path)  # fail here, with the file named, rather than on the login page
+    except AuthConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    env = dict(os.environ, AUDIT_DB_URL=database_url(args.db), AUDIT_USERS_FILE=str(path.resolve()))
+    command = streamlit_command(getattr(args, "streamlit_args", []))
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboards.cli ...`` (same as ``audit dashboard ...``)."""
+    parser = argparse.ArgumentParser(prog="audit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["dashboard", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
