@@ -52,6 +52,15 @@ class LineFilters:
                 return True
         return False
 
+    def negated_inside(self, utt: Utterance, start: int, end: int) -> bool:
+        """A negation cue between the two halves of a co-occurrence ("家人不会收到")."""
+        inner = utt.norm[start:end]
+        for cue in self.cues:
+            idx = inner.find(cue)
+            if idx > 0 and not _a_not_a(utt.norm, start + idx, cue):
+                return True
+        return False
+
     def reported_speech(self, utt: Utterance, start: int, end: int | None = None) -> bool:
         norm = utt.norm
         if end is not None and self.reported_after:
@@ -162,6 +171,9 @@ class LineRule:
                 continue
             if self.det.negatable and filters.negated(utt, hit.start):
                 continue
+            if (self.det.negatable and isinstance(self.det, CooccurrenceDetector)
+                    and filters.negated_inside(utt, hit.start, hit.end)):
+                continue  # "您的家人不会收到…": the negation sits between the two halves
             if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
             kept.append(hit)

@@ -201,7 +201,10 @@ class LexiconIndex:
             if odd >= 0:
                 return None
             odd = i
-            if textmod.fine_syllable(reading) not in {textmod.fine_syllable(r) for r in term.readings[i]} \
-                    and i != len(span) - 1:
+            if textmod.fine_syllable(reading) in {textmod.fine_syllable(r) for r in term.readings[i]}:
+                continue
+            # coarse (lai/lan): only the last character, and only with the same initial
+            initial = textmod._split(reading)[0]
+            if i != len(span) - 1 or all(textmod._split(r)[0] != initial for r in term.readings[i]):
                 return None
         return "fuzzy" if same else None
