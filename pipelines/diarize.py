@@ -234,7 +234,7 @@ class EmbeddedOptions:
     change_threshold: float = 0.25
     min_side_s: float = 1.2
     cluster_min_s: float = 1.0
-    single_distance: float = 0.2
+    single_distance: float = 0.3
     merge_gap_s: float = 1.0
     center: bool = False
     linkage: str = "ward"
@@ -375,7 +375,7 @@ def _change_points(windows: np.ndarray, *, step: float, window_s: float, min_sid
 
 def cluster_embeddings(embeddings: np.ndarray, durations: np.ndarray, *, num_speakers: int | None,
                        min_speakers: int = 1, max_speakers: int = 6, min_duration: float = 1.0,
-                       single_distance: float = 0.2, linkage: str = "ward",
+                       single_distance: float = 0.3, linkage: str = "ward",
                        refine: bool = True) -> np.ndarray:
     """Group piece embeddings by speaker.
 
@@ -472,12 +472,12 @@ def _centroids(embeddings: np.ndarray, weights: np.ndarray, labels: np.ndarray, 
 
 
 def estimate_count(embeddings: np.ndarray, *, min_speakers: int = 1, max_speakers: int = 6,
-                   single_distance: float = 0.2) -> int:
+                   single_distance: float = 0.3, margin: float = 0.03) -> int:
     """Estimate how many voices a set of piece embeddings holds.
 
     One voice when every pair of pieces is closer than ``single_distance`` (cosine); else
-    the count in ``[min_speakers, max_speakers]`` whose Ward clustering has the best
-    silhouette. (A fixed distance threshold or the eigengap mis-counted more often on the
+    the smallest count in ``[min_speakers, max_speakers]`` whose Ward clustering has a
+    silhouette within ``margin`` of the best. (A fixed distance threshold or the eigengap mis-counted more often on the
     development corpus, where the voices differ little.)
     """
     n = len(embeddings)
@@ -489,15 +489,16 @@ def estimate_count(embeddings: np.ndarray, *, min_speakers: int = 1, max_speaker
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
 
-    best_k, best_score = max(1, min_speakers), -np.inf
+    scores: dict[int, float] = {}
     for k in range(max(2, min_speakers), min(max_speakers, n - 1) + 1):
         labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings)
-        score = float(silhouette_score(embeddings, labels, metric="cosine"))
-        if score > best_score:
-            best_k, best_score = k, score
-    if best_score == -np.inf:  # too few pieces to compare counts: two pieces, two voices
-        return max(1, min(max_speakers, 2 if min_speakers <= 2 else min_speakers, n))
-    return best_k
+        scores[k] = float(silhouette_score(embeddings, labels, metric="cosine"))
+    if not scores:  # too few pieces to compare counts: two pieces, two voices
+        return max(1, min(max_speakers, max(2, min_speakers), n))
+    best = max(scores.values())
+    # Parsimony: silhouettes of neighbouring counts are often within noise of each other,
+    # and an extra phantom speaker costs more than a missed one that the manifest can supply.
+    return min(k for k, score in scores.items() if score >= best - margin)
 
 
 def _to_turns(pieces: list[tuple[float, float]], labels: np.ndarray, *, merge_gap: float) -> list[Turn]:
