@@ -24,8 +24,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audit.manifest import read_manifest  # noqa: E402
-from pipelines.diarize import Diarizer, Turn, expected_speakers, get_diarizer  # noqa: E402
+from audit.manifest import read_manifest
+from pipelines.diarize import Diarizer, Turn, expected_speakers, get_diarizer
 
 
 def read_rttm(path: Path) -> Any:

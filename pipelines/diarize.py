@@ -23,9 +23,10 @@ import importlib
 import inspect
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -161,8 +162,8 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
     from resemblyzer.audio import wav_to_mel_spectrogram
 
     encoder = voice_encoder()
-    frames_per_window = int(round(window_s * 100))  # 10 ms mel hop
-    frame_step = max(1, int(round(step_s * 100)))
+    frames_per_window = round(window_s * 100)  # 10 ms mel hop
+    frame_step = max(1, round(step_s * 100))
     batch: list[np.ndarray] = []
     owners: list[int] = []
     for index, (start, end) in enumerate(spans):
@@ -349,12 +350,12 @@ def _change_points(windows: np.ndarray, *, step: float, window_s: float, min_sid
         ``(start, end)`` offsets in seconds within the region; the last end is ``None`` (the
         region's end).
     """
-    span_windows = int(round(window_s / step))
+    span_windows = round(window_s / step)
 
     def split(lo: int, hi: int) -> list[int]:
         # lo..hi are window indices; a boundary at window index b means time b*step + window_s/2
         best, best_b = -1.0, None
-        min_side = max(1, int(round(min_side_s / step)))
+        min_side = max(1, round(min_side_s / step))
         for b in range(lo + min_side, hi - min_side + 1):
             left = windows[lo:max(lo + 1, b - span_windows // 2)]
             right = windows[min(hi - 1, b + span_windows // 2):hi]

@@ -7,6 +7,7 @@ answer is known exactly; they run the real Silero VAD and the real GE2E encoder.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_no_speech_gives_no_turns(diarizer, signal):
 def test_speech_regions_find_every_turn(corpus_dir, call_id):
     audio, turns = corpus_turns(corpus_dir, call_id)
     regions = speech_regions(audio)
-    covered = lambda t: sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e in regions)  # noqa: E731
+    covered = lambda t: sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e in regions)
     for turn in turns:  # every turn is mostly found (truth turns include pauses between sentences) ...
         assert covered(turn) >= 0.75 * (turn["end"] - turn["start"]), turn
     speech = sum(t["end"] - t["start"] for t in turns)
@@ -142,7 +143,7 @@ def test_two_voice_conversation(diarizer, corpus_dir, call_id, num_speakers):
     starts = [t.start for t in hypothesis]
     for ref in truth:  # every change of speaker is found within 0.3 s
         assert min(abs(ref.start - s) for s in starts) <= 0.3, ref
-    assert all(a.end <= b.start for a, b in zip(hypothesis, hypothesis[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(hypothesis))
 
 
 def test_one_voice_is_one_speaker_when_estimated(diarizer, corpus_dir):
@@ -153,7 +154,7 @@ def test_one_voice_is_one_speaker_when_estimated(diarizer, corpus_dir):
 
 
 def test_hook_reports_every_stage(corpus_dir):
-    audio, turns = corpus_turns(corpus_dir, "dev-012")
+    audio, _ = corpus_turns(corpus_dir, "dev-012")
     steps: list[str] = []
     EmbeddedDiarizer(hook=lambda step, artifact: steps.append(step)).diarize(audio, num_speakers=2)
     assert steps == ["speech", "pieces", "embeddings", "labels"]
