@@ -130,7 +130,6 @@ class OverviewKPIs:
 class CategoryCount:
     category: str
     findings: int
-    contacts: int  # contacts with at least one such finding
     critical: int
 
 
@@ -420,15 +419,14 @@ def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
 def findings_by_category(db: Database, scope: Scope, filters: Filters) -> list[CategoryCount]:
     """Non-dismissed findings per category, most frequent first."""
     q = (
-        sa.select(F.category, sa.func.count(), sa.func.count(sa.distinct(F.call_id)),
-                  _count(F.severity == Severity.CRITICAL.value))
+        sa.select(F.category, sa.func.count(), _count(F.severity == Severity.CRITICAL.value))
         .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
         .where(_where(scope, filters), F.review_status != DISMISSED)
         .group_by(F.category)
     )
     with _connection(db) as conn:
         rows = conn.execute(q).all()
-    out = [CategoryCount(cat, int(n), int(k), int(crit)) for cat, n, k, crit in rows]
+    out = [CategoryCount(cat, int(n), int(crit)) for cat, n, crit in rows]
     return sorted(out, key=lambda r: (-r.findings, r.category))
 
 
@@ -485,27 +483,78 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
 
 
 def filter_options(db: Database, scope: Scope) -> FilterOptions:
-    """The values the sidebar filters offer, within the scope."""
+    """The values the sidebar filters offer, within the scope.
+
+    One grouped scan over the contacts (a few thousand combinations even for millions of
+    contacts) instead of one ``DISTINCT`` scan per column.
+    """
     where = _where(scope, None)
-
-    def distinct(column) -> list[str]:
-        return sorted(v for (v,) in conn.execute(sa.select(column).where(where).distinct()) if v)
-
     with _connection(db) as conn:
-        first, last = conn.execute(sa.select(sa.func.min(C.started_at), sa.func.max(C.started_at)).where(where)).one()
-        agents = conn.execute(
-            sa.select(C.agent_id, sa.func.max(A.name))
-            .select_from(_CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
-            .where(where).group_by(C.agent_id).order_by(C.agent_id)
+        combos = conn.execute(
+            sa.select(C.team, C.agency, C.creditor, C.product, C.kind, C.agent_id)
+            .where(where).group_by(C.team, C.agency, C.creditor, C.product, C.kind, C.agent_id)
         ).all()
-        zone = ZoneInfo(DEFAULT_TZ)
-        return FilterOptions(
-            teams=distinct(C.team), agencies=distinct(C.agency), creditors=distinct(C.creditor),
-            products=distinct(C.product), kinds=distinct(C.kind),
-            agents=[(a, n or "") for a, n in agents],
-            first_day=_aware(first, zone).date() if first else None,
-            last_day=_aware(last, zone).date() if last else None,
-        )
+        first, last = conn.execute(sa.select(sa.func.min(C.started_at), sa.func.max(C.started_at)).where(where)).one()
+        agent_ids = sorted({r.agent_id for r in combos})
+        names = dict(conn.execute(sa.select(A.agent_id, A.name).where(A.agent_id.in_(agent_ids))).all()) \
+            if agent_ids else {}
+    zone = ZoneInfo(DEFAULT_TZ)
+
+    def distinct(i: int) -> list[str]:
+        return sorted({r[i] for r in combos if r[i]})
+
+    return FilterOptions(
+        teams=distinct(0), agencies=distinct(1), creditors=distinct(2), products=distinct(3), kinds=distinct(4),
+        agents=[(a, names.get(a) or "") for a in agent_ids],
+        first_day=_aware(first, zone).date() if first else None,
+        last_day=_aware(last, zone).date() if last else None,
+    )
+
+
+def tune_engine(engine: Engine, *, work_mem: str = "64MB") -> Engine:
+    """Give a PostgreSQL engine's sessions room for the dashboard's hash joins and aggregates.
+
+    The server default (4 MB) makes the findings-to-contacts join spill to disk at a million
+    contacts. No effect on SQLite. Returns the engine.
+    """
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "connect")
+        def _set_work_mem(dbapi_connection, _record) -> None:
+            with dbapi_connection.cursor() as cur:
+                cur.execute(f"SET work_mem = '{work_mem}'")
+            dbapi_connection.commit()
+
+    return engine
+
+
+def ensure_statistics(engine: Engine, *, tz: str = DEFAULT_TZ) -> bool:
+    """Create PostgreSQL extended statistics on the contact's local day (idempotent).
+
+    Without them the planner guesses ~one group per contact for ``GROUP BY`` local day, so the
+    trend query sorts a million rows on disk instead of a parallel hash aggregate of ~100 days
+    (measured 1.27 s -> 0.49 s at 1,000,000 contacts). Needs PostgreSQL 14+; a no-op elsewhere.
+    Belongs in a migration once the schema owner adopts it; until then the dashboard calls it
+    at start-up.
+
+    Returns:
+        True when the statistics object was created now (and the table analysed).
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    name = "contact_local_day_stats"
+    with engine.connect() as conn:
+        if conn.dialect.server_version_info < (14,):
+            return False
+        if conn.execute(sa.text("SELECT 1 FROM pg_statistic_ext WHERE stxname = :n"), {"n": name}).first():
+            return False
+        zone = tz.replace("'", "")
+        conn.execute(sa.text(
+            f"CREATE STATISTICS IF NOT EXISTS {name} ON (CAST(timezone('{zone}', started_at) AS date)) FROM contact"))
+        conn.execute(sa.text("ANALYZE contact"))
+        conn.commit()
+    return True
 
 
 # ----------------------------------------------------------------------------- calls

@@ -33,8 +33,9 @@ def db_url() -> str:
 @st.cache_resource(show_spinner=False)
 def engine(url: str):
     """One engine per database; the schema is brought up to date on first use."""
-    eng = make_engine(url)
+    eng = queries.tune_engine(make_engine(url))
     init_db(eng)  # a fresh database shows empty pages instead of "no such table"
+    queries.ensure_statistics(eng)
     return eng
 
 

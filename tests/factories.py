@@ -36,13 +36,15 @@ def _t(day: int, hh: int, mm: int = 0) -> datetime:
 
 
 # call_id, agent, kind, local time (t-003 at 00:10 local is still 11-03 in UTC: day grouping must
-# use the business time zone), creditor, product, status, score, passed, outcome
+# use the business time zone), creditor, product, status, score, passed, outcome. Scores follow the
+# scoring policy by hand (100 minus low 5 / medium 10 / high 25 / critical 50 per finding not
+# dismissed; a critical finding fails the contact).
 CONTACTS = [
     ("t-001", "A017", "call", _t(2, 10, 15), "招商银行", "credit_card", "audited", 100.0, True, "answered"),
-    ("t-002", "B203", "call", _t(2, 14, 40), "速借花网络小贷", "online_loan", "audited", 30.0, False, "answered"),
-    ("t-003", "A021", "call", _t(4, 0, 10), "招商银行", "credit_card", "audited", 45.0, False, "answered"),
-    ("t-004", "A017", "call", _t(3, 9, 30), "招商银行", "credit_card", "audited", 70.0, False, "answered"),
-    ("t-005", "V301", "visit", _t(4, 15, 0), "速借花网络小贷", "online_loan", "audited", 60.0, False, "answered"),
+    ("t-002", "B203", "call", _t(2, 14, 40), "速借花网络小贷", "online_loan", "audited", 25.0, False, "answered"),
+    ("t-003", "A021", "call", _t(4, 0, 10), "招商银行", "credit_card", "audited", 40.0, False, "answered"),
+    ("t-004", "A017", "call", _t(3, 9, 30), "招商银行", "credit_card", "audited", 100.0, True, "answered"),
+    ("t-005", "V301", "visit", _t(4, 15, 0), "速借花网络小贷", "online_loan", "audited", 65.0, True, "answered"),
     ("t-006", "A017", "call", _t(4, 9, 5), "招商银行", "credit_card", "no_recording", 100.0, True, "no_answer"),
     ("t-007", "B203", "call", _t(4, 16, 20), "速借花网络小贷", "online_loan", "failed", None, None, "answered"),
     ("t-008", "A021", "call", _t(4, 11, 0), "招商银行", "credit_card", "audited", 95.0, True, "answered"),
@@ -109,8 +111,8 @@ class Expected:
 
     contacts: int = 8
     audited: int = 7  # 6 audited + 1 no_recording
-    compliant: int = 3  # t-001, t-006, t-008
-    non_compliant: int = 4  # t-002, t-003, t-004, t-005
+    compliant: int = 5  # t-001, t-004 (only a dismissed finding), t-005 (no critical), t-006, t-008
+    non_compliant: int = 2  # t-002, t-003: critical findings
     errors: int = 1  # t-007
     findings: int = 7  # 8 minus the dismissed one
     critical: int = 2

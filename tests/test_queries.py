@@ -25,14 +25,14 @@ def test_overview_kpis_unscoped(db):
         EXPECTED.contacts, EXPECTED.audited, EXPECTED.compliant, EXPECTED.non_compliant, EXPECTED.errors)
     assert (k.findings, k.critical_findings, k.open_findings) == (
         EXPECTED.findings, EXPECTED.critical, EXPECTED.open_findings)
-    assert k.compliance_rate == pytest.approx(3 / 7)
-    assert k.avg_score == pytest.approx((100 + 30 + 45 + 70 + 60 + 100 + 95) / 7)
+    assert k.compliance_rate == pytest.approx(5 / 7)
+    assert k.avg_score == pytest.approx((100 + 25 + 40 + 100 + 65 + 100 + 95) / 7)
 
 
 @pytest.mark.parametrize("scope, contacts, compliant, findings", [
-    (Scope(team="一组"), 5, 3, 3),  # t-003 x2 + t-008; t-004's finding was dismissed
+    (Scope(team="一组"), 5, 4, 3),  # t-003 x2 + t-008; t-004's finding was dismissed
     (Scope(team="网贷二组"), 2, 0, 2),
-    (Scope(agent_id="A017"), 3, 2, 0),
+    (Scope(agent_id="A017"), 3, 3, 0),
     (Scope(agent_id="B203"), 2, 0, 2),
     (Scope(team="一组", agent_id="B203"), 0, 0, 0),  # both must hold
     (Scope(team="no such team"), 0, 0, 0),
@@ -64,7 +64,7 @@ def test_findings_by_category_excludes_dismissed(db):
                          "VISIT_STAFFING", "VISIT_PROCEDURE", "MISSING_IDENTIFICATION"}
     assert "FALSE_AUTHORITY" not in rows
     assert rows["CASH_OR_CARD_REQUEST"].critical == 1 and rows["ABUSE"].critical == 0
-    assert all(r.findings == r.contacts == 1 for r in rows.values())
+    assert all(r.findings == 1 for r in rows.values())
 
 
 def test_trend_by_day_uses_business_time_zone(db):
@@ -72,16 +72,16 @@ def test_trend_by_day_uses_business_time_zone(db):
     got = [(p.day, p.contacts, p.compliant, p.non_compliant, p.findings) for p in points]
     assert got == [
         (date(2026, 11, 2), 2, 1, 1, 2),
-        (date(2026, 11, 3), 1, 0, 1, 0),
-        (date(2026, 11, 4), 5, 2, 2, 5),
+        (date(2026, 11, 3), 1, 1, 0, 0),
+        (date(2026, 11, 4), 5, 3, 1, 5),
     ]
     assert points[0].compliance_rate == 0.5
 
 
 @pytest.mark.parametrize("by, expected", [
-    ("team", {"一组": (5, 3, 3), "网贷二组": (2, 0, 2), "外访组": (1, 0, 2)}),
-    ("creditor", {"招商银行": (5, 3, 3), "速借花网络小贷": (3, 0, 4)}),
-    ("kind", {"call": (7, 3, 5), "visit": (1, 0, 2)}),
+    ("team", {"一组": (5, 4, 3), "网贷二组": (2, 0, 2), "外访组": (1, 1, 2)}),
+    ("creditor", {"招商银行": (5, 4, 3), "速借花网络小贷": (3, 1, 4)}),
+    ("kind", {"call": (7, 4, 5), "visit": (1, 1, 2)}),
 ])
 def test_breakdown(db, by, expected):
     rows = q.breakdown(db, Scope(), ALL, by)
@@ -96,7 +96,7 @@ def test_breakdown_rejects_unknown_column(db):
 
 def test_list_contacts_sort_and_top_finding(db):
     page = q.list_contacts(db, Scope(), ALL, sort="score", descending=False)
-    assert [r.call_id for r in page.rows] == ["t-002", "t-003", "t-005", "t-004", "t-008", "t-001", "t-006", "t-007"]
+    assert [r.call_id for r in page.rows] == ["t-002", "t-003", "t-005", "t-008", "t-001", "t-004", "t-006", "t-007"]
     rows = {r.call_id: r for r in page.rows}
     assert rows["t-002"].top_finding.rule_id == "THREAT-CONTACTS"  # critical beats the earlier high
     assert rows["t-003"].top_finding.rule_id == "PAY-PERSONAL"
@@ -112,7 +112,7 @@ def test_list_contacts_paging_and_other_filters(db):
     assert first.total == second.total == 8
     assert [r.call_id for r in first.rows] == ["t-007", "t-005", "t-008"]  # newest first
     assert not {r.call_id for r in first.rows} & {r.call_id for r in second.rows}
-    assert {r.call_id for r in q.list_contacts(db, Scope(), ALL, passed=False).rows} == {"t-002", "t-003", "t-004", "t-005"}
+    assert {r.call_id for r in q.list_contacts(db, Scope(), ALL, passed=False).rows} == {"t-002", "t-003"}
     assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, status="failed").rows] == ["t-007"]
     assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, category="ABUSE").rows] == ["t-002"]
     assert q.list_contacts(db, Scope(), ALL, category="FALSE_AUTHORITY").total == 0  # dismissed

@@ -86,7 +86,7 @@ def test_refused_actions_change_nothing(db, kwargs, message):
     with pytest.raises(ReviewError, match=message):
         apply_review(db, fid, action, **kwargs)
     assert review_log_count(db, fid) == 0
-    assert contact(db, "t-002").score == 30.0  # the seeded value, untouched
+    assert queries.finding_in_scope(db, Scope(), fid).review_status == "open"  # untouched
 
 
 def test_agent_appeal_of_own_contact(db):
