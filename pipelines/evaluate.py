@@ -1,0 +1,187 @@
+"""``audit eval``: audit a labelled corpus into a temporary database and score every stage.
+
+Figures: ASR character error rate against the truth turns (after removing punctuation and
+whitespace, Traditional→Simplified, Arabic digits spelled as Chinese digits), whether every
+transcript is Simplified, DER on the mono recordings (from the stored, diarized segments —
+what a supervisor sees), role accuracy (per truth turn, the role of the stored speech that
+overlaps it most), and per-category precision/recall at contact level, both from the audio
+(full pipeline) and from the truth transcripts (oracle) to tell ASR errors from rule errors.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from audit import models
+from audit.evaluation import category_scores, expected_categories, load_truth, oracle_eval
+from audit.manifest import read_manifest
+from audit.storage import init_db, make_engine
+from pipelines.text import to_simplified
+
+_NON_WORD = re.compile(r"[^\w]|_")
+_DIGITS = dict(zip("0123456789", "零一二三四五六七八九"))
+
+
+def normalize(text: str) -> str:
+    text = _NON_WORD.sub("", to_simplified(text)).lower()
+    return "".join(_DIGITS.get(c, c) for c in text)
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def read_rttm(path: Path):
+    """One recording's RTTM as a ``pyannote.core.Annotation``."""
+    from pyannote.core import Annotation, Segment
+
+    annotation = Annotation(uri=path.stem)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fields = line.split()
+        if not fields or fields[0] != "SPEAKER":
+            continue
+        try:
+            start, duration, speaker = float(fields[3]), float(fields[4]), fields[7]
+        except (IndexError, ValueError):
+            raise ValueError(f"{path}:{number}: not an RTTM SPEAKER line: {line!r}") from None
+        annotation[Segment(start, start + duration), number] = speaker
+    return annotation
+
+
+def spans_to_annotation(spans, uri: str):
+    """``(start, end, speaker)`` triples as a ``pyannote.core.Annotation``."""
+    from pyannote.core import Annotation, Segment
+
+    annotation = Annotation(uri=uri)
+    for index, (start, end, speaker) in enumerate(spans):
+        if end > start:
+            annotation[Segment(start, end), index] = speaker
+    return annotation
+
+
+def _overlap(a0, a1, b0, b1) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | None = None,
+                    oracle_only: bool = False, collar: float = 0.25) -> dict[str, Any]:
+    """Audit ``corpus_dir`` into a throw-away SQLite database and compute the figures."""
+    from audit.rules import load_pack
+
+    corpus_dir = Path(corpus_dir)
+    pack = load_pack(pack_path)
+    report: dict[str, Any] = {"corpus": str(corpus_dir), "rule_pack_version": pack.version,
+                              "oracle": oracle_eval(corpus_dir, pack)}
+    if oracle_only:
+        return report
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from pipelines.batch import run_batch
+
+    truth = load_truth(corpus_dir)
+    contacts, _errors = read_manifest(corpus_dir / "manifest.csv")
+    with tempfile.TemporaryDirectory(prefix="audit-eval-") as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'eval.db'}")
+        init_db(engine)
+        started = time.perf_counter()
+        summary = run_batch(engine, corpus_dir, options=options, pack_path=pack_path)
+        elapsed = time.perf_counter() - started
+        with Session(engine) as session:
+            segments = defaultdict(list)
+            for seg in session.exec(select(models.Segment).order_by(models.Segment.call_id, models.Segment.start)):
+                segments[seg.call_id].append(seg)
+            predicted: dict[str, set[str]] = defaultdict(set)
+            for f in session.exec(select(models.Finding)):
+                predicted[f.call_id].add(f.category)
+        engine.dispose()
+
+    errors = chars = 0
+    per_call: dict[str, dict[str, Any]] = {}
+    traditional: list[str] = []
+    der_metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
+    der_strict = DiarizationErrorRate(collar=0.0, skip_overlap=False)
+    role_total = defaultdict(int)
+    role_right = defaultdict(int)
+    for contact in contacts:
+        t = truth.get(contact.call_id)
+        if t is None or not contact.has_recording:
+            continue
+        segs = segments.get(contact.call_id, [])
+        hyp = "".join(s.text for s in segs)
+        ref = "".join(turn["text"] for turn in sorted(t["turns"], key=lambda x: x["start"]))
+        e, n = edit_distance(normalize(hyp), normalize(ref)), len(normalize(ref))
+        errors, chars = errors + e, chars + n
+        row: dict[str, Any] = {"cer": round(e / max(1, n), 4), "layout": contact.channel_layout}
+        if any(to_simplified(s.text) != s.text for s in segs):
+            traditional.append(contact.call_id)
+        layout = "stereo" if (contact.channel_layout or "").startswith("stereo") else "mono"
+        for turn in t["turns"]:
+            best = max(segs, key=lambda s: _overlap(s.start, s.end, turn["start"], turn["end"]), default=None)
+            if best is not None and _overlap(best.start, best.end, turn["start"], turn["end"]) > 0:
+                role_total[layout] += 1
+                role_right[layout] += int(best.role == turn["role"])
+            else:
+                role_total[layout] += 1
+        if layout == "mono":
+            reference = read_rttm(corpus_dir / "truth" / f"{contact.call_id}.rttm")
+            hypothesis = spans_to_annotation([(s.start, s.end, s.speaker) for s in segs], contact.call_id)
+            row["der"] = round(float(der_metric(reference, hypothesis)), 4)
+            der_strict(reference, hypothesis)
+        per_call[contact.call_id] = row
+
+    expected = {c.call_id: expected_categories(truth.get(c.call_id)) for c in contacts}
+    report.update({
+        "audio": category_scores(expected, predicted, [c.call_id for c in contacts]),
+        "cer": round(errors / max(1, chars), 4),
+        "der": round(abs(der_metric), 4),
+        "der_collar": collar,
+        "der_no_collar": round(abs(der_strict), 4),
+        "role_accuracy": {k: round(role_right[k] / role_total[k], 4) for k in role_total},
+        "traditional_calls": traditional,
+        "per_call": per_call,
+        "failures": [str(f) for f in summary.failures],
+        "audio_seconds": round(summary.audio_seconds, 1),
+        "elapsed_s": round(elapsed, 1),
+        "rtf": round(elapsed / max(1e-6, summary.audio_seconds), 3),
+    })
+    return report
+
+
+def _fmt(x) -> str:
+    return "  —  " if x is None else f"{x:5.2f}"
+
+
+def print_report(report: dict[str, Any]) -> None:
+    print(f"corpus {report['corpus']} — rule pack {report['rule_pack_version']}")
+    if "cer" in report:
+        print(f"ASR character error rate: {report['cer'] * 100:.2f} %   "
+              f"(Traditional characters in: {', '.join(report['traditional_calls']) or 'none'})")
+        print(f"DER on mono recordings: {report['der'] * 100:.2f} % (collar {report['der_collar']} s), "
+              f"{report['der_no_collar'] * 100:.2f} % without collar")
+        print("role accuracy: " + ", ".join(f"{k} {v * 100:.1f} %" for k, v in report["role_accuracy"].items()))
+        print(f"audio {report['audio_seconds']} s audited in {report['elapsed_s']} s (RTF {report['rtf']})")
+        if report["failures"]:
+            print("failures: " + "; ".join(report["failures"]))
+        print(f"{'call':12s} {'layout':18s} {'CER':>6s} {'DER':>6s}")
+        for call_id, row in report["per_call"].items():
+            der = f"{row['der'] * 100:5.1f}%" if "der" in row else "     "
+            print(f"{call_id:12s} {row['layout'] or '':18s} {row['cer'] * 100:5.1f}% {der}")
+    print(f"\n{'category':24s} {'audio P':>8s} {'audio R':>8s} {'audio F1':>8s}   {'oracle P':>8s} {'oracle R':>8s} {'oracle F1':>9s}")
+    for category, oracle in report["oracle"].items():
+        audio = report.get("audio", {}).get(category, {})
+        print(f"{category:24s} {_fmt(audio.get('precision')):>8s} {_fmt(audio.get('recall')):>8s} "
+              f"{_fmt(audio.get('f1')):>8s}   {_fmt(oracle['precision']):>8s} {_fmt(oracle['recall']):>8s} "
+              f"{_fmt(oracle['f1']):>9s}")

@@ -1,0 +1,251 @@
+"""Turn one recording into a diarized, role-labelled transcript with per-call metrics.
+
+Order (as in whisperX): ASR with word timestamps → diarization → words assigned to speakers by
+interval overlap → roles. A stereo call skips ML diarization: each channel is one party, the
+collector on the channel the manifest names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from audit.schema import Contact, Role, Segment, Transcript
+from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
+from pipelines.audio import SAMPLE_RATE, Audio
+from pipelines.correct import Corrector
+from pipelines.roles import assign_roles, contact_role_for, expected_agents
+
+Hook = Callable[..., None]
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _no_hook(step: str, artifact: Any = None, **kwargs) -> None:
+    return None
+
+
+@dataclass
+class PipelineOptions:
+    """Engine choices and their settings."""
+
+    asr: str = "faster-whisper"
+    asr_model: str = EMBEDDED
+    diarizer: str = "embedded"
+    diarizer_options: dict[str, Any] = field(default_factory=dict)
+    device: str = "auto"
+    cpu_threads: int = 0
+    asr_options: AsrOptions = field(default_factory=lambda: AsrOptions(
+        # The classic Mandarin prompt keeps output in Simplified script with punctuation; a
+        # domain-word prompt measured worse (Whisper parrots it). Conditioning on the previous
+        # window invites repetition loops on the quiet tail of a call, so it stays off.
+        initial_prompt="以下是普通话的句子，关于信用卡和贷款的还款。",
+        condition_on_previous_text=False,
+    ))
+    max_pause_s: float = 0.6  # a pause this long inside one party's speech starts a new segment
+
+
+def hotwords(contact: Contact) -> list[str]:
+    """Per-call vocabulary the log already knows: creditor, agency, the collector's name."""
+    words = [contact.creditor, contact.agency, contact.agent_name, contact.debtor_name]
+    for name in (contact.creditor, contact.agency):
+        words += _HAN_RUN.findall(name or "")
+        # "鼎信催收服务有限公司" is said as "鼎信公司"; "招商银行信用卡中心" as "招商银行".
+        short = re.sub(r"(催收|资产管理|信息|科技|网络|服务|小额贷款|小贷)*(有限)?(责任)?(公司|中心)$", "", name or "")
+        if short and short != name:
+            words += [short, short + "公司"]
+    return [w for w in dict.fromkeys(words) if w]
+
+
+class Pipeline:
+    """Loads the engines once (lazily) and processes recordings one after another."""
+
+    def __init__(self, options: PipelineOptions | None = None, hook: Hook | None = None):
+        self.options = options or PipelineOptions()
+        self.hook = hook or _no_hook
+        self._asr: AsrEngine | None = None
+        self._diarizer = None
+
+    @property
+    def asr(self) -> AsrEngine:
+        if self._asr is None:
+            self._asr = get_engine(self.options.asr, self.options.asr_model, device=self.options.device,
+                                   **({"cpu_threads": self.options.cpu_threads} if self.options.asr == "faster-whisper" else {}))
+        return self._asr
+
+    @property
+    def diarizer(self):
+        if self._diarizer is None:
+            from pipelines.diarize import get_diarizer
+
+            self._diarizer = get_diarizer(self.options.diarizer, **self.options.diarizer_options)
+        return self._diarizer
+
+    def release(self) -> None:
+        """Free the models (small machines run stages one model at a time)."""
+        self._asr = None
+        self._diarizer = None
+
+    def process(self, contact: Contact, audio: Audio) -> Transcript:
+        """Transcribe, diarize and label one contact's recording."""
+        corrector = Corrector(hotwords=hotwords(contact))
+        layout = contact.channel_layout or "mono"
+        if layout.startswith("stereo") and audio.channels == 2:
+            segments = self._stereo(contact, audio, corrector, agent_channel=0 if layout.endswith("left") else 1)
+            agent_voices = 1
+        else:
+            segments, agent_voices = self._mono(contact, audio, corrector)
+        segments.sort(key=lambda s: (s.start, s.end))
+        metrics = call_metrics(audio, segments)
+        metrics["agent_voices"] = agent_voices
+        metrics["layout_used"] = "stereo" if layout.startswith("stereo") and audio.channels == 2 else "mono"
+        if layout.startswith("stereo") and audio.channels != 2:
+            metrics["warning"] = "manifest says stereo but the file has one channel; diarized as mono"
+        transcript = Transcript(call_id=contact.call_id, duration_s=round(audio.duration, 3),
+                                segments=segments, metrics=metrics)
+        self.hook("transcript", transcript, call_id=contact.call_id)
+        return transcript
+
+    def _stereo(self, contact: Contact, audio: Audio, corrector: Corrector, agent_channel: int) -> list[Segment]:
+        options = self.options.asr_options
+        segments: list[Segment] = []
+        for channel in (agent_channel, 1 - agent_channel):
+            is_agent = channel == agent_channel
+            asr = self.asr.transcribe(audio.channel(channel), options)
+            self.hook("asr", asr, call_id=contact.call_id, channel=channel)
+            label = "agent" if is_agent else "contact"
+            for seg in split_at_pauses(asr, self.options.max_pause_s, label):
+                seg.role = Role.AGENT.value if is_agent else contact.contact_role
+                seg.text = corrector(seg.text)
+                seg.channel = channel
+                segments.append(seg)
+        others = [s.text for s in segments if s.role != Role.AGENT.value]
+        role = contact_role_for(others, contact.contact_role)
+        for seg in segments:
+            if seg.role != Role.AGENT.value:
+                seg.role = role
+        return segments
+
+    def _mono(self, contact: Contact, audio: Audio, corrector: Corrector) -> tuple[list[Segment], int]:
+        mono = audio.mono()
+        asr = self.asr.transcribe(mono, self.options.asr_options)
+        self.hook("asr", asr, call_id=contact.call_id, channel=None)
+        if contact.kind == "visit" and not contact.visit_staff:
+            turns = self.diarizer.diarize(mono, min_speakers=2, max_speakers=5)
+        else:
+            turns = self.diarizer.diarize(mono, num_speakers=expected_agents(contact) + 1)
+        self.hook("diarization", turns, call_id=contact.call_id)
+        segments = words_to_segments(asr, turns)
+        for seg in segments:
+            seg.text = corrector(seg.text)
+        roles = assign_roles(segments, contact)
+        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _turn_at(word: Word, turns):
+    """The turn (object) a word belongs to: most overlap, else the nearest."""
+    best = max(turns, key=lambda t: _overlap(word.start, word.end, t.start, t.end))
+    if _overlap(word.start, word.end, best.start, best.end) > 0:
+        return best
+    middle = (word.start + word.end) / 2
+    return min(turns, key=lambda t: min(abs(middle - t.start), abs(middle - t.end)))
+
+
+def _speaker_at(word: Word, turns) -> str:
+    return _turn_at(word, turns).speaker
+
+
+def split_at_pauses(asr: list[AsrSegment], max_pause: float, speaker: str) -> list[Segment]:
+    """One party's speech (a stereo channel) cut into turns at pauses between words."""
+    turns = []
+    for seg in asr:
+        words = seg.words or [Word(seg.start, seg.end, seg.text)]
+        start = words[0].start
+        for prev, word in zip(words, words[1:]):
+            if word.start - prev.end >= max_pause:
+                turns.append(_Span(start, prev.end, speaker))
+                start = word.start
+        turns.append(_Span(start, words[-1].end, speaker))
+    spans = sorted(turns, key=lambda t: t.start)
+    segments = words_to_segments(asr, spans, by_turn=True)
+    return segments
+
+
+@dataclass
+class _Span:
+    start: float
+    end: float
+    speaker: str
+
+
+def words_to_segments(asr: list[AsrSegment], turns, by_turn: bool = False) -> list[Segment]:
+    """Split ASR segments at speaker changes, giving each word the speaker it overlaps most."""
+    segments: list[Segment] = []
+    for seg in asr:
+        words = seg.words or [Word(seg.start, seg.end, seg.text)]
+        if not turns:
+            labelled = [("S0", w) for w in words]
+        elif by_turn:
+            labelled = [(_turn_at(w, turns), w) for w in words]
+        else:
+            labelled = [(_speaker_at(w, turns), w) for w in words]
+        current: list[tuple[str, Word]] = []
+        for speaker, word in labelled + [(None, None)]:
+            if current and (speaker != current[-1][0]):
+                text = "".join(w.text for _, w in current).strip()
+                if text:
+                    probs = [w.probability for _, w in current]
+                    label = current[0][0]
+                    segments.append(Segment(speaker=label.speaker if isinstance(label, _Span) else label, role="", start=round(current[0][1].start, 3),
+                                            end=round(current[-1][1].end, 3), text=text,
+                                            confidence=round(float(np.mean(probs)), 3)))
+                current = []
+            if speaker is not None:
+                current.append((speaker, word))
+    return segments
+
+
+def _db(x: np.ndarray) -> float:
+    rms = float(np.sqrt(np.mean(np.square(x), dtype=np.float64))) if x.size else 0.0
+    return round(20 * np.log10(max(rms, 1e-6)), 1)
+
+
+def call_metrics(audio: Audio, segments: list[Segment]) -> dict[str, Any]:
+    """Per-call cues the vendors report: loudness (shouting), overtalk, silence, talk share."""
+    duration = audio.duration
+    agent = [s for s in segments if s.role == Role.AGENT.value]
+    other = [s for s in segments if s.role != Role.AGENT.value]
+
+    def level(seg: Segment) -> float:
+        channel = audio.channel(seg.channel) if seg.channel is not None else audio.mono()
+        return _db(channel[int(seg.start * SAMPLE_RATE):int(seg.end * SAMPLE_RATE)])
+
+    agent_levels = [level(s) for s in agent]
+    other_levels = [level(s) for s in other]
+    overtalk = sum(_overlap(a.start, a.end, o.start, o.end) for a in agent for o in other)
+    interruptions = sum(1 for a in agent for o in other if o.start < a.start < o.end - 0.3)
+    edges = sorted((s.start, s.end) for s in segments)
+    silence, cursor = 0.0, 0.0
+    for start, end in edges:
+        silence = max(silence, start - cursor)
+        cursor = max(cursor, end)
+    silence = max(silence, duration - cursor)
+    median_agent = float(np.median(agent_levels)) if agent_levels else None
+    return {
+        "duration_s": round(duration, 3),
+        "speech_s": round(sum(s.end - s.start for s in segments), 2),
+        "agent_talk_share": round(sum(s.end - s.start for s in agent) / max(1e-6, sum(s.end - s.start for s in segments)), 3) if segments else None,
+        "agent_level_db_max": max(agent_levels) if agent_levels else None,
+        "agent_level_db_median": median_agent,
+        "contact_level_db_median": float(np.median(other_levels)) if other_levels else None,
+        "agent_loud_segments": sum(1 for x in agent_levels if median_agent is not None and x - median_agent > 8.0),
+        "overtalk_s": round(overtalk, 2),
+        "interruptions": interruptions,
+        "longest_silence_s": round(silence, 2),
+    }
