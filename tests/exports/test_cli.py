@@ -7,7 +7,7 @@ import csv
 import zipfile
 
 import pytest
-from conftest import expected_figures
+from tests.exports.conftest import expected_figures
 from openpyxl import load_workbook
 from pypdf import PdfReader
 

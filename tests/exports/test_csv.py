@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import NOV, expected_figures
+from tests.exports.conftest import NOV, expected_figures
 
 from audit.exports import build_report, report_bytes
 from audit.exports.columns import HEADERS

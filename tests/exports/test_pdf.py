@@ -6,7 +6,7 @@ import io
 import re
 
 import pytest
-from conftest import AGENTS, NOV, expected_figures
+from tests.exports.conftest import AGENTS, NOV, expected_figures
 from pypdf import PdfReader
 
 from audit.exports import build_report, report_bytes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import NOV, expected_figures
+from tests.exports.conftest import NOV, expected_figures
 from openpyxl import load_workbook
 
 from audit.exports import build_report, report_bytes

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import CST, contact, seg
+from tests.rules.conftest import CST, contact, seg
 
 
 def cats(pack, c, segments=(), metrics=None) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import categories  # tests/rules/conftest.py
+from tests.rules.conftest import categories  # tests/rules/conftest.py
 
 ABUSE = [
     ("你这个老赖赶紧还钱", True),
@@ -130,7 +130,7 @@ def test_words_of_others_never_fire(pack, text, role):
 
 
 def test_finding_carries_evidence_and_citation(pack):
-    from conftest import contact, seg
+    from tests.rules.conftest import contact, seg
 
     segments = [seg("您好，我是招商银行信用卡中心的工作人员。"),
                 seg("你这个老赖，赶紧还钱！", start=5.0)]

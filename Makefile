@@ -1,0 +1,39 @@
+# Two commands for a fresh clone:  `make demo`  and  `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+AUDIT  := $(VENV)/bin/audit
+
+.PHONY: demo test install browser eval clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip 'setuptools<81' wheel
+	# CPU build of PyTorch first (a plain `torch` requirement pulls a multi-GB CUDA build)
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev,postgres,openai-whisper,ray]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Audit the sample recordings into the default SQLite database (audit.db) and print a summary.
+demo: install
+	$(AUDIT) batch samples/
+	$(AUDIT) findings --format text
+
+## Run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
+test: install browser
+	$(PY) -m pytest -q
+
+## Debian's Chromium for the real-browser dashboard test (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## Quality figures on the labelled corpus (CER, DER, roles, precision/recall).
+eval: install
+	$(AUDIT) eval ../shared/corpus
+
+clean:
+	rm -rf $(VENV) audit.db audit.db-* test-artifacts .pytest_cache
