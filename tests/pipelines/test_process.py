@@ -1,0 +1,63 @@
+"""Assigning words to speakers, splitting channels at pauses, and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from audit.schema import Contact, Segment
+from pipelines.asr import AsrSegment, Word
+from pipelines.diarize import Turn
+from pipelines.process import hotwords, split_at_pauses, words_to_segments
+from pipelines.roles import assign_roles
+
+CST = timezone(timedelta(hours=8))
+
+
+def contact(**kw):
+    base = dict(call_id="c1", kind="call", started_at=datetime(2026, 11, 2, 10, tzinfo=CST), talk_seconds=30,
+                outcome="answered", agent_id="A1", agent_name="李娜", creditor="招商银行",
+                agency="鼎信催收服务有限公司", contact_role="debtor")
+    base.update(kw)
+    return Contact(**base)
+
+
+def words(text, start, step=0.25):
+    return [Word(start + i * step, start + (i + 1) * step, c) for i, c in enumerate(text)]
+
+
+def test_words_go_to_the_speaker_they_overlap():
+    asr = [AsrSegment(0.0, 6.0, "你好我是银行的是我", words=words("你好我是银行的", 0.0) + words("是我", 4.0))]
+    turns = [Turn(0.0, 1.8, "S0"), Turn(3.9, 4.6, "S1")]
+    segs = words_to_segments(asr, turns)
+    assert [(s.speaker, s.text) for s in segs] == [("S0", "你好我是银行的"), ("S1", "是我")]
+    assert segs[1].start == 4.0 and segs[1].end == 4.5
+
+
+def test_channel_speech_is_cut_at_pauses():
+    asr = [AsrSegment(0.0, 9.0, "", words=words("我知道", 0.0) + words("别去我单位", 5.0))]
+    segs = split_at_pauses(asr, 0.6, "contact")
+    assert [(s.text, s.start) for s in segs] == [("我知道", 0.0), ("别去我单位", 5.0)]
+    assert all(s.speaker == "contact" for s in segs)
+
+
+def seg(speaker, text, start):
+    return Segment(speaker=speaker, role="", start=start, end=start + 2, text=text)
+
+
+def test_roles_on_a_call_with_a_relative_answering():
+    segs = [seg("S1", "喂，你好", 0), seg("S0", "您好，我是招商银行信用卡中心的工作人员，请问王先生在吗", 2),
+            seg("S1", "我是他妈妈，他不在家", 5), seg("S0", "麻烦您转告他尽快联系银行", 8)]
+    roles = assign_roles(segs, contact())
+    assert roles == {"S0": "agent", "S1": "relative"}
+
+
+def test_roles_on_a_visit_with_two_collectors():
+    segs = [seg("S0", "我们是鼎信公司的外访人员，受委托来找你，这是我的工作证", 0), seg("S2", "我现在真的没钱", 3),
+            seg("S1", "这是你的借款合同和欠款账单，请您核对一下", 6), seg("S2", "好吧，我想办法", 9)]
+    roles = assign_roles(segs, contact(kind="visit", visit_staff=2))
+    assert roles == {"S0": "agent", "S1": "agent", "S2": "debtor"}
+
+
+def test_hotwords_from_the_log():
+    words_ = hotwords(contact())
+    assert {"招商银行", "鼎信催收服务有限公司", "鼎信", "鼎信公司", "李娜"} <= set(words_)
