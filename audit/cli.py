@@ -44,6 +44,8 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ray-address", help="Ray cluster to join ('auto' = the local cluster); "
                                               "default: start a local Ray instance")
     parser.add_argument("--gpus-per-worker", type=float, default=0.0, help="GPUs per Ray worker")
+    parser.add_argument("--low-memory", action="store_true", default=None,
+                        help="free each model after its stage (default: automatic below 3 GiB RAM per worker)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -196,7 +198,8 @@ def _run_batch(args, input_dir: Path) -> int:
     progress = _Progress(not args.no_progress and sys.stderr.isatty())
     try:
         summary = run_batch(engine, input_dir, options=_pipeline_options(args), pack_path=args.pack,
-                            force=args.force, executor=executor, progress=progress, on_plan=progress.plan)
+                            force=args.force, executor=executor, progress=progress, on_plan=progress.plan,
+                            low_memory=args.low_memory)
     except ManifestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -229,7 +232,9 @@ def cmd_nightly(args) -> int:
     from audit.storage import database_url
 
     try:
-        with RunLock(database_url(args.db), f"nightly:{folder.resolve()}"):
+        # Keyed by the day, not the folder's path: two machines mounting the share at
+        # different paths still exclude each other on a shared PostgreSQL database.
+        with RunLock(database_url(args.db), f"nightly:{day}"):
             return _run_batch(args, folder)
     except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
