@@ -26,23 +26,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from audit.manifest import read_manifest
 from pipelines.diarize import Diarizer, Turn, expected_speakers, get_diarizer
-
-
-def read_rttm(path: Path) -> Any:
-    """Read one recording's RTTM file into a ``pyannote.core.Annotation``."""
-    from pyannote.core import Annotation, Segment
-
-    annotation = Annotation(uri=path.stem)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        fields = line.split()
-        if not fields or fields[0] != "SPEAKER":
-            continue
-        try:
-            start, duration, speaker = float(fields[3]), float(fields[4]), fields[7]
-        except (IndexError, ValueError):
-            raise ValueError(f"{path}:{number}: not an RTTM SPEAKER line: {line!r}") from None
-        annotation[Segment(start, start + duration), number] = speaker
-    return annotation
+from pipelines.evaluate import read_rttm  # noqa: E402
 
 
 def turns_to_annotation(turns: list[Turn], uri: str) -> Any:
