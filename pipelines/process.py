@@ -17,7 +17,7 @@ from audit.schema import Contact, Role, Segment, Transcript
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
-from pipelines.roles import assign_roles, contact_role_for, expected_agents
+from pipelines.roles import assign_roles, contact_role_for
 
 Hook = Callable[..., None]
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -132,10 +132,11 @@ class Pipeline:
         mono = audio.mono()
         asr = self.asr.transcribe(mono, self.options.asr_options)
         self.hook("asr", asr, call_id=contact.call_id, channel=None)
-        if contact.kind == "visit" and not contact.visit_staff:
-            turns = self.diarizer.diarize(mono, min_speakers=2, max_speakers=5)
-        else:
-            turns = self.diarizer.diarize(mono, num_speakers=expected_agents(contact) + 1)
+        from pipelines.diarize import expected_speakers
+
+        # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
+        turns = self.diarizer.diarize(mono, num_speakers=expected_speakers(contact.kind, contact.visit_staff),
+                                      min_speakers=2, max_speakers=5)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
         for seg in segments:
