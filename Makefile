@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 AUDIT  := $(VENV)/bin/audit
 
-.PHONY: demo test install browser eval clean
+.PHONY: demo test install browser fonts eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: install
 	$(AUDIT) findings --format text
 
 ## Run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
-test: install browser
+test: install browser fonts
 	$(PY) -m pytest -q
 
 ## Debian's Chromium for the real-browser dashboard test (never a downloaded browser).
@@ -30,6 +30,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## A Chinese TrueType font to embed in the scorecard PDF (Debian WenQuanYi; AUDIT_PDF_FONT overrides).
+fonts:
+	@[ -n "$$AUDIT_PDF_FONT" ] || ls /usr/share/fonts/truetype/wqy/wqy-*.ttc >/dev/null 2>&1 || { \
+	  echo "installing Debian fonts-wqy-microhei for the scorecard PDF"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 
 ## Quality figures on the labelled corpus (CER, DER, roles, precision/recall).
 eval: install

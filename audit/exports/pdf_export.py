@@ -1,10 +1,20 @@
 """Scorecards as PDF: one A4 page per agent (reportlab).
 
-Chinese is set in ``STSong-Light``, one of the Adobe-standard CID fonts every PDF reader
-supplies for Simplified Chinese (reportlab's :class:`UnicodeCIDFont`): no font file has to ship,
-the text is stored as Unicode (UniGB-UCS2-H), so copy/paste and text extractors return the same
-characters. ``AUDIT_PDF_FONT=/path/to/font.ttf`` embeds a TrueType font instead, for readers
-without the Adobe Asian font pack.
+Chinese is set in an **embedded** TrueType CJK font, subset to the glyphs the report uses, so
+any reader shows the same characters, with or without Asian fonts installed; each subset
+carries a ToUnicode map, so copy/paste and text extractors return the characters that were
+written. The font is, in this order:
+
+1. ``$AUDIT_PDF_FONT`` (a ``.ttf`` or ``.ttc`` path; ``path.ttc#1`` picks a face of a
+   collection). An override that cannot be read is an error, never silently replaced.
+2. The first system font of :data:`SYSTEM_FONTS` that exists (Debian ``fonts-wqy-microhei`` /
+   ``fonts-wqy-zenhei`` / ``fonts-arphic-*``; ``make fonts`` installs one), then any
+   TrueType Chinese font fontconfig knows (``fc-list :lang=zh``).
+3. Only when none is found: ``STSong-Light``, an Adobe-standard CID font that is *not*
+   embedded (readers without the Adobe Asian font pack show boxes), with a warning in the log.
+
+reportlab reads TrueType outlines only: OpenType/CFF fonts (``fonts-noto-cjk``'s ``.ttc``) are
+skipped.
 
 Each page: who and when, the key figures with the change vs the previous period, findings per
 100 contacts by category, a trend chart of the average score, and the agent's worst findings
@@ -13,7 +23,10 @@ with the contact time and the time inside the recording.
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,32 +34,117 @@ from audit.exports import ScorecardReport
 from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
 
-CID_FONT = "STSong-Light"
+log = logging.getLogger(__name__)
+
+FONT_ENV = "AUDIT_PDF_FONT"
+CID_FONT = "STSong-Light"  # the non-embedded last resort
+# Smallest first: the whole file is parsed once per process before subsetting.
+SYSTEM_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/arphic/ukai.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+FONT_PACKAGE = "fonts-wqy-microhei"
 EVIDENCE_CHARS = 120  # a finding's evidence is cut here; the evidence pack has the full text
+_PROBE = "坐席合规评分卡违规驳回"  # a font without these glyphs would print boxes
+
+_resolved: dict[str | None, str] = {}
+
+
+def _split_face(spec: str) -> tuple[str, int]:
+    """``font.ttc#2`` -> (``font.ttc``, 2); a plain path is face 0."""
+    path, sep, index = spec.rpartition("#")
+    if sep and index.isdigit():
+        return path, int(index)
+    return spec, 0
+
+
+def _load_ttf(spec: str, name_prefix: str = "AuditCJK"):
+    """Parse a TrueType font (face ``#n`` of a collection) that has Chinese glyphs.
+
+    Returns:
+        A registrable reportlab ``TTFont``.
+
+    Raises:
+        ValueError: the file is missing, not TrueType, or has no Chinese glyphs.
+    """
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path, index = _split_face(spec)
+    if not Path(path).is_file():
+        raise ValueError(f"{path}: no such font file")
+    name = f"{name_prefix}-{Path(path).stem}-{index}"
+    try:
+        font = TTFont(name, path, subfontIndex=index)
+    except Exception as exc:  # reportlab raises its own TTFError, and OSError/IndexError
+        raise ValueError(f"{spec}: cannot embed this font ({exc})") from exc
+    missing = [ch for ch in _PROBE if ord(ch) not in font.face.charToGlyph]
+    if missing:
+        raise ValueError(f"{spec}: the font has no glyph for {''.join(missing)!r} (not a Chinese font)")
+    return font
+
+
+def _fontconfig_candidates() -> list[str]:
+    """TrueType files fontconfig lists for Chinese (empty without fontconfig)."""
+    if not shutil.which("fc-list"):
+        return []
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
+    return [f for f in files if f.lower().endswith((".ttf", ".ttc"))]
 
 
 def register_font() -> str:
-    """Register the Chinese font once and return its name."""
+    """Register the Chinese font once per process and return its reportlab name.
+
+    Raises:
+        ValueError: ``$AUDIT_PDF_FONT`` is set but unusable (the message names it and the fix).
+    """
     from reportlab.pdfbase import pdfmetrics
 
-    path = os.environ.get("AUDIT_PDF_FONT")
-    if path:
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        name = "AuditCJK-" + Path(path).stem
-        if name not in pdfmetrics.getRegisteredFontNames():
-            try:
-                pdfmetrics.registerFont(TTFont(name, path))
-            except Exception as exc:  # reportlab raises its own TTFError and OSError
-                raise ValueError(
-                    f"AUDIT_PDF_FONT={path}: cannot embed this font ({exc}); use a TrueType .ttf/.ttc "
-                    "with Chinese glyphs, or unset it to use the built-in STSong-Light"
-                ) from exc
-        return name
+    override = os.environ.get(FONT_ENV) or None
+    if override in _resolved:
+        return _resolved[override]
+    if override:
+        try:
+            font = _load_ttf(override)
+        except ValueError as exc:
+            raise ValueError(
+                f"{FONT_ENV}={override}: {exc}; point it at a TrueType .ttf/.ttc with Chinese glyphs "
+                f"(for example /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from `apt-get install "
+                f"{FONT_PACKAGE}`), or unset it"
+            ) from exc
+        pdfmetrics.registerFont(font)
+        _resolved[override] = font.fontName
+        return font.fontName
+    tried: list[str] = []
+    for candidate in [*SYSTEM_FONTS, *_fontconfig_candidates()]:
+        if candidate in tried or not Path(_split_face(candidate)[0]).is_file():
+            continue
+        tried.append(candidate)
+        try:
+            font = _load_ttf(candidate)
+        except ValueError as exc:
+            log.debug("skipping PDF font %s", exc)
+            continue
+        pdfmetrics.registerFont(font)
+        _resolved[override] = font.fontName
+        return font.fontName
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
+    log.warning(
+        "no embeddable Chinese TrueType font found (looked for %s): the scorecard PDF falls back to "
+        "the non-embedded %s, which readers without the Adobe Asian font pack show as boxes; run "
+        "`make fonts` (apt-get install %s) or set %s=/path/to/font.ttf",
+        ", ".join(dict.fromkeys([*SYSTEM_FONTS, *tried])), CID_FONT, FONT_PACKAGE, FONT_ENV,
+    )
     if CID_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    _resolved[override] = CID_FONT
     return CID_FONT
 
 
@@ -76,6 +174,7 @@ def _styles(font: str) -> dict:
         "h2": ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4,
                              textColor=colors.HexColor("#1F4E78")),
         "cell": base,
+        "centre": ParagraphStyle("centre", parent=base, alignment=1),
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10, textColor=colors.grey),
     }
 
@@ -187,10 +286,11 @@ def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: f
     rows = [["联系时间", "录音内", "严重度", "类别", "规则", "证据", "复核"]]
     for f in findings:
         evidence = f.evidence if len(f.evidence) <= EVIDENCE_CHARS else f.evidence[:EVIDENCE_CHARS] + "…"
-        offset = fmt_offset(f.start) + (f"–{fmt_offset(f.end)}" if f.end is not None else "")
+        # Start and end on two lines: an embedded CJK font sets digits wider than the column.
+        offset = fmt_offset(f.start) + (f"–<br/>{fmt_offset(f.end)}" if f.end is not None else "")
         rows.append([
             Paragraph(f"{f.contact_started_at:%Y-%m-%d %H:%M}<br/>{escape(f.call_id)}", styles["cell"]),
-            offset or "整通",
+            Paragraph(offset, styles["centre"]) if offset else "整通",
             SEVERITY_LABELS.get(f.severity, f.severity),
             Paragraph(escape(CATEGORY_LABELS.get(f.category, f.category)), styles["cell"]),
             Paragraph(escape(f.rule_id), styles["cell"]),
