@@ -71,6 +71,9 @@ class _Converter:
 
 _T2S = _Converter()
 
+# Simplified variants ASR and typists use for the same word: 帐户/账户, 帐号/账号.
+_VARIANTS = str.maketrans({"帐": "账"})
+
 
 # OpenCC keeps 著 (valid in Simplified for 著名/显著), but in Traditional speech it is mostly
 # the particle 着 (等著, 看著, 著急).
@@ -97,7 +100,7 @@ def normalize(text: str) -> str:
     """
     text = to_simplified(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
     return _DROP_RE.sub("", text).lower()
 
 

@@ -29,6 +29,15 @@ class LineFilters:
         self.reported = tuple(params.reported_cues)
         self.reported_window = params.reported_window
         self.reported_after = tuple(params.reported_after_cues)
+        self.reported_overlap = max((len(c) for c in self.reported), default=1) - 1
+        self.hedges = tuple(params.hedge_cues)
+        self.hedge_window = params.hedge_window
+
+    def hedged(self, utt: Utterance, start: int) -> bool:
+        """A due-process hedge ("可能", "依法", "判决后") earlier in the same sentence."""
+        lo = max(utt.sentence_start(start), start - self.hedge_window)
+        prefix = utt.norm[lo:start]
+        return any(h in prefix for h in self.hedges)
 
     def negated(self, utt: Utterance, start: int) -> bool:
         norm = utt.norm
@@ -48,8 +57,13 @@ class LineFilters:
         tail = norm[max(lo, start - 2):start]
         for neg in self.adjacent:
             idx = tail.rfind(neg)
-            if idx >= 0 and not _a_not_a(norm, max(lo, start - 2) + idx, neg):
-                return True
+            if idx < 0:
+                continue
+            pos = max(lo, start - 2) + idx
+            # "不然有你好受的": 不 opens a condition ("不然", "不然的话"), it negates nothing
+            if _a_not_a(norm, pos, neg) or any(norm.startswith(b, pos) for b in self.breaks):
+                continue
+            return True
         return False
 
     def negated_inside(self, utt: Utterance, start: int, end: int) -> bool:
@@ -71,13 +85,15 @@ class LineFilters:
             if any(cue in tail for cue in self.reported_after):
                 return True
         lo = max(utt.sentence_start(start), start - self.reported_window)
-        prefix = norm[lo:start]
+        # a cue may run into the hit ("您刚才说有人…" where "说有人" sounds like "所有人")
+        prefix = norm[lo:start + self.reported_overlap]
         for cue in self.reported:
             idx = prefix.find(cue)
-            while idx >= 0:
+            while 0 <= idx < start - lo:
                 after = lo + idx + len(cue)
-                # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report
-                if not (cue.endswith("说") and norm[after:after + 1] in ("你", "您")):
+                # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report;
+                # the polite "您说您…" is the collector repeating the debtor
+                if not (cue.endswith("说") and cue[0] == "你" and norm[after:after + 1] in ("你", "您")):
                     return True
                 idx = prefix.find(cue, idx + 1)
         return False
@@ -94,9 +110,15 @@ def _a_not_a(norm: str, pos: int, cue: str) -> bool:
 class LineRule:
     """A compiled line rule: scope checks plus a detector over one utterance."""
 
-    def __init__(self, rule: Rule, index: LexiconIndex) -> None:
+    def __init__(self, rule: Rule, index: LexiconIndex, patterns: list[str] | None = None) -> None:
+        """Compile ``rule``, adding its terms to ``index``.
+
+        Args:
+            patterns: the regex patterns with word classes expanded (default: as written).
+        """
         self.rule = rule
         self.det = rule.detector
+        self.category = rule.category.value
         d = self.det
         rid = rule.id
         self.owner_terms = f"{rid}/terms"
@@ -118,8 +140,10 @@ class LineRule:
             index.add(term, self.owner_exclude, pinyin=True, fuzzy=False)
         # the owner whose hits any firing needs (the terms, or the first co-occurrence group)
         self.needs = self.owner_first if isinstance(d, CooccurrenceDetector) else self.owner_terms
-        self.regex = (re.compile("|".join(f"(?:{p})" for p in d.patterns))
-                      if isinstance(d, RegexDetector) else None)
+        if isinstance(d, RegexDetector):
+            self.regex = re.compile("|".join(f"(?:{p})" for p in (patterns or d.patterns)))
+        else:
+            self.regex = None
         scope = rule.scope
         self.kinds = set(scope.kinds)
         self.products = set(scope.products)
@@ -176,6 +200,8 @@ class LineRule:
                 continue  # "您的家人不会收到…": the negation sits between the two halves
             if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
+            if self.det.hedgeable and filters.hedged(utt, hit.start):
+                continue
             kept.append(hit)
         return kept
 
@@ -205,7 +231,7 @@ def _first_person_names(contact: Contact) -> list[str]:
 class RequiredRule:
     """A compiled required statement, checked over all in-scope utterances of a contact."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, patterns: list[str] | None = None) -> None:
         self.rule = rule
         d: RequiredDetector = rule.detector  # type: ignore[assignment]
         self.det = d
@@ -213,7 +239,8 @@ class RequiredRule:
         for term in d.terms:
             self.index.add(term, "terms")
         self.index.compile()
-        self.regex = re.compile("|".join(f"(?:{p})" for p in d.patterns)) if d.patterns else None
+        patterns = patterns or d.patterns
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self._name_index: dict[tuple[str, ...], LexiconIndex] = {}
 
     def _names(self, contact: Contact | None) -> LexiconIndex | None:

@@ -23,6 +23,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from audit.schema import Category, Role, Severity
 
 RULE_ID_RE = r"^[A-Z0-9][A-Z0-9_-]*$"
+CLASS_NAME_RE = r"[A-Z][A-Z0-9_]*"
+CLASS_REF_RE = re.compile(r"\{(" + CLASS_NAME_RE + r")\}")
+
+
+def expand_classes(pattern: str, classes: dict[str, list[str]]) -> str:
+    """Replace each ``{NAME}`` of ``pattern`` by a non-capturing alternation of its words.
+
+    Raises:
+        KeyError: a class the pattern names is not defined (the message is the name).
+    """
+    def sub(match: re.Match) -> str:
+        words = classes[match.group(1)]
+        # longest first, so that "你们家" is preferred to "你"
+        return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+    return CLASS_REF_RE.sub(sub, pattern)
 
 
 class _Strict(BaseModel):
@@ -54,6 +70,13 @@ class LineOptions(_Strict):
     skip_reported: bool = True  # reported speech ("您说…", "如果有人…") silences it
     pinyin: bool = True  # match terms by toneless pinyin too (ASR spelling errors)
     fuzzy: bool = True  # match terms by confusable sound (needs one identical character)
+    # a hedge of due process before the hit in the same sentence ("可能", "依法", "判决后")
+    # silences it: a truthful "may be enforced after a judgment" is allowed, an invented
+    # "will be frozen tomorrow" is not
+    hedgeable: bool = False
+    # a broad frame rule reports only when no other rule of its category fired on the utterance,
+    # so one insult is one finding (and one score deduction), with the most specific rule id
+    fallback: bool = False
 
     @field_validator("exclude")
     @classmethod
@@ -75,7 +98,12 @@ class LexiconDetector(LineOptions):
 
 
 class RegexDetector(LineOptions):
-    """Fires when a regular expression matches the normalised utterance (no punctuation)."""
+    """Fires when a regular expression matches the normalised utterance (no punctuation).
+
+    A pattern may name a word class of the pack parameters as ``{NAME}`` (upper case), e.g.
+    ``"{YOU}{FAMILY}.{0,8}{WHERE}.{0,10}{KNOW}"``: the class expands to an alternation of its
+    words, so one frame covers every family member, place question and knowing verb.
+    """
 
     type: Literal["regex"]
     patterns: list[str] = Field(min_length=1)
@@ -234,6 +262,21 @@ class Parameters(_Strict):
     reported_window: int = Field(default=24, ge=0)
     reported_after_cues: list[str] = Field(default_factory=list)
     first_person: list[str] = Field(default_factory=lambda: ["我们", "我", "这边", "这里", "咱们"])
+    hedge_cues: list[str] = Field(default_factory=list)
+    hedge_window: int = Field(default=20, ge=0)
+    # named word lists that regex patterns use as {NAME}; a client pack adds or replaces classes
+    word_classes: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("word_classes")
+    @classmethod
+    def _classes_ok(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, words in v.items():
+            if not re.fullmatch(CLASS_NAME_RE, name):
+                raise ValueError(f"word class name {name!r} must be upper case letters, digits or _")
+            if not words:
+                raise ValueError(f"word class {name} is empty; list its words")
+            _check_terms(words)
+        return v
 
 
 class PackFile(_Strict):

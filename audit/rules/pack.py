@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +16,8 @@ from pydantic import ValidationError
 from audit.rules.engine import (LineFilters, LineRule, RequiredRule, contact_finding, in_quiet_hours,
                                 line_finding)
 from audit.rules.matcher import LexiconIndex, Utterance
-from audit.rules.model import CONTACT_TYPES, DETECTOR_CLASSES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule
+from audit.rules.model import (CONTACT_TYPES, DETECTOR_CLASSES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule,
+                               expand_classes)
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -100,7 +102,7 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     rules = [r for r in rules if r.id not in own and r.id not in pack.disable] + list(pack.rules)
     for name in pack.parameters.model_fields_set:
         value = getattr(pack.parameters, name)
-        if name == "severity_weights" and name in params:
+        if name in ("severity_weights", "word_classes") and name in params:
             value = {**params[name], **value}
         params[name] = value
     return params, rules, files
@@ -132,11 +134,38 @@ class RulePack:
         self._citations = {r.id: str(r.citation) for r in self.rules}
         self._filters = LineFilters(self.parameters)
         self._index = LexiconIndex()
-        self._line = [LineRule(r, self._index) for r in self.rules if r.detector.type in LINE_TYPES]
+        line = [LineRule(r, self._index, self._patterns(r)) for r in self.rules
+                if r.detector.type in LINE_TYPES]
+        # fallback (frame) rules run after the specific ones: see LineOptions.fallback
+        self._line = [lr for lr in line if not lr.det.fallback] + [lr for lr in line if lr.det.fallback]
         self._index.compile()
-        self._required = [RequiredRule(r) for r in self.rules if r.detector.type == "required"]
+        self._required = [RequiredRule(r, self._patterns(r)) for r in self.rules
+                          if r.detector.type == "required"]
         self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
         self._log = [r for r in self.rules if r.detector.type in LOG_TYPES]
+
+    def _patterns(self, rule: Rule) -> list[str] | None:
+        """The rule's regex patterns with ``{CLASS}`` word classes expanded (None: no patterns)."""
+        patterns = getattr(rule.detector, "patterns", None)
+        if not patterns:
+            return None
+        classes = self.parameters.word_classes
+        out = []
+        for n, pattern in enumerate(patterns, start=1):
+            try:
+                expanded = expand_classes(pattern, classes)
+            except KeyError as exc:
+                known = ", ".join(sorted(classes)) or "none"
+                raise PackError(f"{self.source}: rule {rule.id}: field detector.patterns.{n}: unknown word "
+                                f"class {{{exc.args[0]}}}; define it under parameters.word_classes "
+                                f"(defined: {known})") from None
+            try:
+                re.compile(expanded)
+            except re.error as exc:
+                raise PackError(f"{self.source}: rule {rule.id}: field detector.patterns.{n}: not a valid "
+                                f"regular expression once word classes are expanded ({exc})") from None
+            out.append(expanded)
+        return out
 
     @staticmethod
     def _version(rules: list[Rule], params: Parameters) -> str:
@@ -162,12 +191,16 @@ class RulePack:
                 continue
             utt = Utterance(seg.text)
             lex = self._index.scan(utt)
+            fired: set[str] = set()
             for lr in in_scope:
                 # a lexicon or co-occurrence rule with none of its terms present cannot fire
                 if lr.regex is None and lr.needs not in lex:
                     continue
+                if lr.det.fallback and lr.category in fired:
+                    continue
                 hits = lr.hits(utt, lex, self._filters)
                 if hits:
+                    fired.add(lr.category)
                     findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
         return findings
 
