@@ -1,0 +1,58 @@
+"""Local and Ray executors store the same results for the same input (real embedded model,
+a local Ray instance with 2 CPUs, two short corpus recordings: a stereo call and a visit)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from audit.rules.pack import DEFAULT_PACK
+from audit.storage import init_db, make_engine
+from pipelines import asr
+from pipelines.batch import LocalExecutor, RayExecutor, run_batch
+from tests.pipelines.test_batch import make_batch, no_duplicates, stored
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("ray")
+
+CALLS = ["dev-014", "dev-008", "dial-7950-1"]
+
+
+def audited(url: str, batch, executor, **kwargs):
+    engine = make_engine(url)
+    init_db(engine)
+    summary = run_batch(engine, batch, executor=executor, **kwargs)
+    state = stored(engine)
+    engine.dispose()
+    return summary, state
+
+
+def test_local_and_ray_executors_store_identical_results(tmp_path, corpus_dir, monkeypatch):
+    batch = make_batch(tmp_path / "in", corpus_dir, CALLS)
+    # one frozen copy of the rule pack for both runs (its version is part of what is stored)
+    pack = tmp_path / "pack.yaml"
+    shutil.copyfile(DEFAULT_PACK, pack)
+    loads = []
+    engine_class = asr.ENGINES["faster-whisper"]
+
+    class Counting(engine_class):
+        def __init__(self, *args, **kwargs):
+            loads.append(kwargs.get("cpu_threads"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setitem(asr.ENGINES, "faster-whisper", Counting)
+    local, local_state = audited(f"sqlite:///{tmp_path / 'local.db'}", batch, LocalExecutor(workers=1),
+                                 pack_path=str(pack), low_memory=False)
+    # one worker, two recordings: the ASR model was loaded once and kept
+    assert local.ok and local.audited == 2 and len(loads) == 1
+
+    # two actors with one CPU each; they free each model after its stage, which must not change results
+    ray_run, ray_state = audited(f"sqlite:///{tmp_path / 'ray.db'}", batch,
+                                 RayExecutor(workers=2, num_cpus=2), pack_path=str(pack),
+                                 low_memory=True)
+    assert ray_run.ok and ray_run.audited == 2 and ray_run.no_recording == 1
+
+    no_duplicates(local_state)
+    assert local_state["segments"] and local_state["findings"]
+    assert ray_state == local_state
