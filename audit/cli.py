@@ -130,7 +130,10 @@ def _pipeline_options(args):
     if args.diarizer == "pyannote":
         import os
 
-        options.diarizer_options = {"pipeline": args.pyannote_pipeline, "token": args.hf_token or os.environ.get("HF_TOKEN")}
+        from pipelines.diarize import DEFAULT_PYANNOTE_PIPELINE
+
+        options.diarizer_options = {"model": args.pyannote_pipeline or DEFAULT_PYANNOTE_PIPELINE,
+                                    "token": args.hf_token or os.environ.get("HF_TOKEN")}
     return options
 
 

@@ -101,3 +101,19 @@ def test_rerun_skips_and_never_duplicates(audited):
     assert "2 already audited (skipped)" in proc.stdout
     assert audit("findings", "--db", db, "--format", "json").stdout == before
     assert audit("transcripts", "--db", db).stdout == segs_before
+
+
+def test_pyannote_engine_without_its_extra_says_what_to_install(tmp_path, corpus_dir):
+    """pyannote.audio is an optional extra that is not installed here: the mono contact fails
+    with the reason, naming the extra, instead of pretending a model ran."""
+    (tmp_path / "audio").mkdir()
+    shutil.copyfile(corpus_dir / "audio" / "dev-012.mp3", tmp_path / "audio" / "dev-012.mp3")
+    rows = list(csv.DictReader(open(corpus_dir / "manifest.csv", encoding="utf-8-sig")))
+    with open(tmp_path / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([r for r in rows if r["call_id"] == "dev-012"])
+    proc = audit("batch", tmp_path, "--db", f"sqlite:///{tmp_path / 'a.db'}", "--diarizer", "pyannote",
+                 "--pyannote-pipeline", str(tmp_path / "no-such-pipeline"), check=False)
+    assert proc.returncode == 1
+    assert "dev-012:" in proc.stdout and "pyannote" in proc.stdout
