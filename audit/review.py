@@ -18,9 +18,10 @@ dismisses and reopens in their team; an agent may only appeal findings on their 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -74,10 +75,11 @@ def allowed_actions(role: str, status: str) -> list[str]:
 
 
 def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, float] | None = None) -> models.Contact:
-    """Recompute a contact's ``score`` and ``passed`` from its findings (caller commits).
+    """Recompute a contact's ``score``, ``passed`` and ``finding_count`` from its findings (caller commits).
 
     Dismissed findings are passed along with their status: :func:`audit.scoring.score_contact`
-    decides how a review status counts, so the policy lives in one place.
+    decides how a review status counts, so the policy lives in one place. ``finding_count``
+    (non-dismissed findings) is what the dashboard's trend sums, so a review must keep it right.
     """
     from audit.scoring import score_contact
 
@@ -88,6 +90,7 @@ def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, flo
     # score_contact returns (score, failed): a counted critical finding fails the contact.
     score, failed = score_contact(findings, weights)
     contact.score, contact.passed = float(score), not failed
+    contact.finding_count = sum(1 for f in findings if f.review_status != models.ReviewStatus.DISMISSED.value)
     session.add(contact)
     return contact
 

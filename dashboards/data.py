@@ -35,7 +35,6 @@ def engine(url: str):
     """One engine per database; the schema is brought up to date on first use."""
     eng = queries.tune_engine(make_engine(url))
     init_db(eng)  # a fresh database shows empty pages instead of "no such table"
-    queries.ensure_statistics(eng)
     return eng
 
 

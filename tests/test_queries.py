@@ -174,3 +174,87 @@ def test_filter_options(db):
     assert opts.agents == [("A017", "李娜"), ("A021", "王芳")]
     assert (opts.first_day, opts.last_day) == (date(2026, 11, 2), date(2026, 11, 4))
     assert q.filter_options(db, Scope()).kinds == ["call", "visit"]
+
+
+STATS = "contact_local_day_stats"
+
+
+def test_local_day_statistics_come_from_a_migration(pg_url):
+    """Alembic revision 0002 creates the trend query's statistics; downgrade removes them."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from audit.storage import alembic_config, init_db, make_engine
+
+    engine = make_engine(pg_url)
+    try:
+        init_db(engine)
+        exists = sa.text("SELECT count(*) FROM pg_statistic_ext WHERE stxname = :n").bindparams(n=STATS)
+        with engine.connect() as conn:
+            assert conn.execute(exists).scalar_one() == 1
+        command.downgrade(alembic_config(engine), "0001")
+        with engine.connect() as conn:
+            assert conn.execute(exists).scalar_one() == 0
+        init_db(engine)
+        with engine.connect() as conn:
+            assert conn.execute(exists).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def test_dashboard_start_needs_no_ddl(pg_url):
+    """A SELECT-only database user can start the dashboard's engine and run the overview queries."""
+    import sqlalchemy as sa
+
+    from audit.storage import init_db, make_engine
+
+    owner = make_engine(pg_url)
+    init_db(owner)
+    seed(owner)
+    role = f"ro_{sa.engine.make_url(pg_url).database}"[:60]
+    with owner.connect() as conn:
+        conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(sa.text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
+        conn.commit()
+    reader = q.tune_engine(make_engine(sa.engine.make_url(pg_url).set(username=role)))
+    try:
+        init_db(reader)  # what dashboards.data.engine() does: at head, it only reads alembic_version
+        with reader.connect() as conn, pytest.raises(sa.exc.ProgrammingError):  # the role really is read-only
+            conn.execute(sa.text("CREATE TABLE not_allowed (x int)"))
+        assert q.overview_kpis(reader, Scope(), ALL).contacts == EXPECTED.contacts
+        assert sum(p.contacts for p in q.trend_by_day(reader, Scope(), ALL)) == EXPECTED.contacts
+    finally:
+        reader.dispose()
+        with owner.connect() as conn:
+            conn.execute(sa.text(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"'))
+            conn.commit()
+        owner.dispose()
+        admin = make_engine(sa.engine.make_url(pg_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"), {"r": role})
+            conn.execute(sa.text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+def test_trend_findings_follow_reviews(db):
+    """The trend sums contact.finding_count; a dismissal (and its undo) moves it like the KPIs."""
+    import sqlalchemy as sa
+
+    from audit import models
+    from audit.review import apply_review
+
+    def per_day() -> dict:
+        return {p.day: p.findings for p in q.trend_by_day(db, Scope(), ALL)}
+
+    before = per_day()
+    assert sum(before.values()) == q.overview_kpis(db, Scope(), ALL).findings
+    with db.connect() as conn:
+        finding_id = conn.execute(sa.select(models.Finding.id).where(
+            models.Finding.call_id == "t-002", models.Finding.rule_id == "ABUSE-INSULT")).scalar_one()
+    apply_review(db, finding_id, "dismiss", user="qa", reason="not abuse in context")
+    after = per_day()
+    assert after[date(2026, 11, 2)] == before[date(2026, 11, 2)] - 1
+    assert sum(after.values()) == q.overview_kpis(db, Scope(), ALL).findings
+    apply_review(db, finding_id, "reopen", user="qa")
+    assert per_day() == before
