@@ -41,6 +41,7 @@ class _Converter:
     def __init__(self) -> None:
         self._cc = None
         self._changes: dict[str, bool] = {}
+        self._plain: set[str] = set()
 
     def _opencc(self):
         if self._cc is None:
@@ -50,8 +51,12 @@ class _Converter:
         return self._cc
 
     def needs(self, text: str) -> bool:
+        chars = set(text)
+        # fast path: every character already known to stay the same (one C-level subset test)
+        if chars <= self._plain:
+            return False
         changes = self._changes
-        for ch in set(text):
+        for ch in chars:
             known = changes.get(ch)
             if known is None:
                 if ch < "\u3400":  # ASCII, punctuation, kana: never Traditional
@@ -59,6 +64,8 @@ class _Converter:
                 else:
                     known = self._opencc().convert(ch) != ch
                 changes[ch] = known
+                if not known:
+                    self._plain.add(ch)
             if known:
                 return True
         return False

@@ -9,10 +9,13 @@ shortly before the hit, in the same clause, not cut off by a condition such as "
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
+from audit.rules.prefilter import mandatory_sets
 from audit.rules.model import (CooccurrenceDetector, LexiconDetector, Parameters, RegexDetector,
                                RequiredDetector, Rule)
 from audit.schema import Contact, Finding, Segment
@@ -125,6 +128,7 @@ class LineRule:
         self.owner_first = f"{rid}/first"
         self.owner_second = f"{rid}/second"
         self.owner_exclude = f"{rid}/exclude"
+        self.owner_regex = f"{rid}/regex"
         opts = {"pinyin": d.pinyin, "fuzzy": d.fuzzy}
         if isinstance(d, LexiconDetector):
             for term in d.terms:
@@ -138,11 +142,17 @@ class LineRule:
                 index.add(term, self.owner_second, **opts)
         for term in d.exclude:
             index.add(term, self.owner_exclude, pinyin=True, fuzzy=False)
-        # the owner whose hits any firing needs (the terms, or the first co-occurrence group)
-        self.needs = self.owner_first if isinstance(d, CooccurrenceDetector) else self.owner_terms
+        # the owner whose hits any firing needs (the terms, the first co-occurrence group, or
+        # the regex patterns that passed the prefilter)
+        self.needs = (self.owner_first if isinstance(d, CooccurrenceDetector)
+                      else self.owner_regex if isinstance(d, RegexDetector) else self.owner_terms)
         if isinstance(d, RegexDetector):
-            self.regex = re.compile("|".join(f"(?:{p})" for p in (patterns or d.patterns)))
+            # one compiled pattern each, with the character sets a match needs (prefilter.py);
+            # the pack runs a pattern only when the utterance holds all of them
+            self.patterns = [(re.compile(p), mandatory_sets(p)) for p in (patterns or d.patterns)]
+            self.regex = True
         else:
+            self.patterns = []
             self.regex = None
         scope = rule.scope
         self.kinds = set(scope.kinds)
@@ -164,8 +174,10 @@ class LineRule:
         if isinstance(d, LexiconDetector):
             return lex.get(self.owner_terms, [])
         if isinstance(d, RegexDetector):
+            norm = utt.norm
             return [Hit(m.start(), m.end(), m.group(), "text")
-                    for m in self.regex.finditer(utt.norm) if m.end() > m.start()]
+                    for i in lex.get(self.owner_regex, ()) for m in self.patterns[i][0].finditer(norm)
+                    if m.end() > m.start()]
         first = lex.get(self.owner_first)
         second = lex.get(self.owner_second)
         if not first or not second:
@@ -206,12 +218,17 @@ class LineRule:
         return kept
 
 
-def _first_person_names(contact: Contact) -> list[str]:
+@lru_cache(maxsize=4096)
+def _names_of(creditor: str | None, agency: str | None) -> tuple[str, ...]:
+    return tuple(_first_person_names(creditor, agency))
+
+
+def _first_person_names(creditor: str | None, agency: str | None) -> list[str]:
     """The creditor and agency names a collector may introduce themself with, and short forms."""
     names: set[str] = set()
     suffixes = ("股份有限公司", "服务有限公司", "有限责任公司", "有限公司", "信用卡中心", "网络小额贷款",
                 "小额贷款", "网络小贷", "小贷", "催收服务", "催收", "服务", "公司", "集团")
-    for name in (contact.creditor, contact.agency):
+    for name in (creditor, agency):
         name = (name or "").strip()
         if not name:
             continue
@@ -246,7 +263,7 @@ class RequiredRule:
     def _names(self, contact: Contact | None) -> LexiconIndex | None:
         if contact is None or not self.det.contact_names:
             return None
-        names = tuple(_first_person_names(contact))
+        names = _names_of(contact.creditor, contact.agency)
         if not names:
             return None
         index = self._name_index.get(names)
@@ -258,7 +275,7 @@ class RequiredRule:
             self._name_index[names] = index
         return index
 
-    def satisfied(self, utts: list[Utterance], contact: Contact | None, filters: LineFilters,
+    def satisfied(self, utts: Iterable[Utterance], contact: Contact | None, filters: LineFilters,
                   first_person: list[str]) -> bool:
         names = self._names(contact)
         for utt in utts:

@@ -139,6 +139,23 @@ class RulePack:
         # fallback (frame) rules run after the specific ones: see LineOptions.fallback
         self._line = [lr for lr in line if not lr.det.fallback] + [lr for lr in line if lr.det.fallback]
         self._index.compile()
+        # trigger character -> ids of the patterns it may start (see prefilter.py)
+        self._pattern_table: list[tuple[str, int, list[frozenset[str]]]] = []
+        triggers: dict[str, set[int]] = {}
+        self._untriggered: list[int] = []
+        for lr in self._line:
+            for i, (_, sets) in enumerate(lr.patterns):
+                pid = len(self._pattern_table)
+                self._pattern_table.append((lr.owner_regex, i, sets[1:]))
+                if not sets:
+                    self._untriggered.append(pid)
+                for ch in sets[0] if sets else ():
+                    triggers.setdefault(ch, set()).add(pid)
+        self._triggers = {ch: frozenset(ids) for ch, ids in triggers.items()}
+        # line results per distinct utterance and scope: scripted lines repeat all night long
+        self._cache: dict[tuple, list[tuple[LineRule, list]]] = {}
+        self._utts: dict[str, Utterance] = {}
+        self.cache_size = 50_000
         self._required = [RequiredRule(r, self._patterns(r)) for r in self.rules
                           if r.detector.type == "required"]
         self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
@@ -189,20 +206,62 @@ class RulePack:
             in_scope = [lr for lr in rules if seg.role in lr.speaker_roles]
             if not in_scope or not seg.text:
                 continue
-            utt = Utterance(seg.text)
-            lex = self._index.scan(utt)
-            fired: set[str] = set()
-            for lr in in_scope:
-                # a lexicon or co-occurrence rule with none of its terms present cannot fire
-                if lr.regex is None and lr.needs not in lex:
-                    continue
-                if lr.det.fallback and lr.category in fired:
-                    continue
-                hits = lr.hits(utt, lex, self._filters)
-                if hits:
-                    fired.add(lr.category)
-                    findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
+            for lr, hits in self._line_hits(seg.text, in_scope):
+                findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
         return findings
+
+    def _regex_candidates(self, utt: Utterance, lex: dict) -> None:
+        """Add to ``lex`` the regex patterns that can match ``utt``, under each rule's owner key."""
+        chars = set(utt.norm)
+        get = self._triggers.get
+        ids = set(self._untriggered)
+        for ch in chars:
+            found = get(ch)
+            if found is not None:
+                ids |= found
+        table = self._pattern_table
+        for pid in ids:
+            owner, i, rest = table[pid]
+            if all(not chars.isdisjoint(s) for s in rest):
+                lex.setdefault(owner, []).append(i)
+
+    def _utterance(self, text: str) -> Utterance:
+        """The (cached) matching views of ``text``; required statements and line rules share them."""
+        utt = self._utts.get(text)
+        if utt is None:
+            if not self.cache_size:
+                return Utterance(text)
+            if len(self._utts) >= self.cache_size:
+                self._utts.pop(next(iter(self._utts)))
+            utt = self._utts[text] = Utterance(text)
+        return utt
+
+    def _line_hits(self, text: str, rules: list[LineRule]) -> list[tuple[LineRule, list]]:
+        """The line rules of ``rules`` that fire on ``text``, with their hits (cached)."""
+        key = (text, tuple(map(id, rules)))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        utt = self._utterance(text)
+        lex = self._index.scan(utt)
+        self._regex_candidates(utt, lex)
+        fired: set[str] = set()
+        out = []
+        for lr in rules:
+            # a rule with none of its terms (or candidate patterns) present cannot fire
+            if lr.needs not in lex:
+                continue
+            if lr.det.fallback and lr.category in fired:
+                continue
+            hits = lr.hits(utt, lex, self._filters)
+            if hits:
+                fired.add(lr.category)
+                out.append((lr, hits))
+        if self.cache_size:
+            if len(self._cache) >= self.cache_size:
+                self._cache.pop(next(iter(self._cache)))  # oldest first
+            self._cache[key] = out
+        return out
 
     def scan_text(self, text: str, role: str = "agent", contact_role: str = "debtor",
                   kind: str = "call") -> list[Finding]:
@@ -223,9 +282,10 @@ class RulePack:
             if not self._in_scope(rule, contact):
                 continue
             roles = {r.value for r in rule.scope.speaker_roles}
-            utts = [Utterance(s.text) for s in segments if s.role in roles and s.text]
-            if not contact.has_recording or not utts:
+            texts = [s.text for s in segments if s.role in roles and s.text]
+            if not contact.has_recording or not texts:
                 continue  # nothing was heard: a recording problem, not a missing statement
+            utts = map(self._utterance, texts)  # lazily: the introduction usually comes first
             if not req.satisfied(utts, contact, self._filters, self.parameters.first_person):
                 findings.append(contact_finding(rule, self._citations[rule.id], contact, "",
                                                 {"missing": req.det.description or rule.title_en}))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 DATA = Path(__file__).with_name("data")
 
 
@@ -52,3 +54,26 @@ def test_sound_matching_false_positive_cost(pack):
         if findings and all("text" not in f.details.get("via", ["text"]) for f in findings):
             added.append(text)
     assert len(added) / len(_rows("compliant.txt")) <= 0.01, added
+
+
+# The evaluation set written before the rules were generalised: tune_* was tuned on, heldout_*
+# never was (its figures are reported, not optimised). Both must meet the acceptance targets.
+EVAL_SETS = ["tune", "heldout"]
+
+
+@pytest.mark.parametrize("which", EVAL_SETS)
+def test_evaluation_set_rates(pack, which):
+    violations = [r.split("\t", 1) for r in _rows(f"{which}_violations.txt")]
+    compliant = _rows(f"{which}_compliant.txt")
+    assert len(violations) >= 100 and len(compliant) >= 100
+    caught = 0
+    for category, text in violations:
+        contact_role = "relative" if category == "THIRD_PARTY_DISCLOSURE" else "debtor"
+        caught += category in {f.category for f in pack.scan_text(text, contact_role=contact_role)}
+    flagged = []
+    for row in compliant:
+        contact_role, text = row.split("\t", 1) if "\t" in row else ("debtor", row)
+        if pack.scan_text(text, contact_role=contact_role):
+            flagged.append(text)
+    assert caught / len(violations) >= 0.85
+    assert len(flagged) / len(compliant) <= 0.05, flagged
