@@ -15,9 +15,15 @@ from functools import lru_cache
 from typing import Any
 
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
+from audit.rules.model import (
+    CooccurrenceDetector,
+    LexiconDetector,
+    Parameters,
+    RegexDetector,
+    RequiredDetector,
+    Rule,
+)
 from audit.rules.prefilter import mandatory_sets
-from audit.rules.model import (CooccurrenceDetector, LexiconDetector, Parameters, RegexDetector,
-                               RequiredDetector, Rule)
 from audit.schema import Contact, Finding, Segment
 
 

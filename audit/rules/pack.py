@@ -13,11 +13,25 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from audit.rules.engine import (LineFilters, LineRule, RequiredRule, contact_finding, in_quiet_hours,
-                                line_finding)
+from audit.rules.engine import (
+    LineFilters,
+    LineRule,
+    RequiredRule,
+    contact_finding,
+    in_quiet_hours,
+    line_finding,
+)
 from audit.rules.matcher import LexiconIndex, Utterance
-from audit.rules.model import (CONTACT_TYPES, DETECTOR_CLASSES, LINE_TYPES, LOG_TYPES, PackFile, Parameters, Rule,
-                               expand_classes)
+from audit.rules.model import (
+    CONTACT_TYPES,
+    DETECTOR_CLASSES,
+    LINE_TYPES,
+    LOG_TYPES,
+    PackFile,
+    Parameters,
+    Rule,
+    expand_classes,
+)
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")

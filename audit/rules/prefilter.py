@@ -10,8 +10,8 @@ frame patterns at all.
 
 from __future__ import annotations
 
-from re import _constants as C  # noqa: PLC2701 - the stdlib parser is the only exact source
-from re import _parser as P  # noqa: PLC2701
+from re import _constants as C
+from re import _parser as P
 
 # Characters so frequent in collectors' speech that a trigger made of them filters nothing.
 COMMON = frozenset("你您我们他她的了是不就都也在有个这那会要吗吧啊呢么什还说到给把让一得着过去来上下好")
