@@ -177,6 +177,49 @@ def worst_findings(url: str, scope: Scope, agent_id: str, start: date, end: date
     return worst(engine(url), agent_id, start, end, team=scope.team)
 
 
+# ----------------------------------------------------------------------------- downloads
+# The download buttons call the same code as `audit scorecards` and `audit evidence export`, so a
+# downloaded file and a CLI export are the same file. Not cached: they run when a button is
+# clicked (deferred download), and a file must reflect the reviews made a second ago.
+
+EXPORT_MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def scorecard_export(url: str, scope: Scope, start: date, end: date, fmt: str, *, team: str | None = None) -> bytes:
+    """The scorecard file (csv/xlsx/pdf) for ``scope`` via :func:`audit.exports.build_report`.
+
+    A team lead always gets their own team, an agent only their own card; ``team`` narrows an
+    unrestricted user's file to one team.
+    """
+    from audit.exports import build_report, report_bytes
+
+    report = build_report(engine(url), start, end, team=scope.team or team, agent_id=scope.agent_id)
+    return report_bytes(report, fmt)
+
+
+def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
+    """The evidence pack zip of one contact via :func:`audit.evidence.export_pack`.
+
+    Raises:
+        audit.evidence.EvidenceError: the contact is out of ``scope`` (same message as a
+            missing one), or its recording is missing or changed.
+    """
+    import tempfile
+
+    from audit.evidence import EvidenceError, export_pack
+
+    if queries.contact_detail(engine(url), scope, call_id) is None:
+        raise EvidenceError(f"call_id {call_id!r} is not in the database or not visible to you")
+    with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
+        path = Path(tmp) / f"{call_id}.zip"
+        export_pack(engine(url), call_id, path)
+        return path.read_bytes()
+
+
 # ----------------------------------------------------------------------------- writes
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from audit import auth
 from audit.masking import mask_pii
-from audit.queries import Filters, FilterOptions
+from audit.queries import FilterOptions, Filters
 from dashboards import data
 
 USER_KEY = "user"

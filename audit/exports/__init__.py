@@ -9,10 +9,11 @@ the same file). Column names, labels and definitions live in :mod:`audit.exports
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
@@ -63,13 +64,20 @@ def build_report(
     *,
     team: str | None = None,
     agency: str | None = None,
+    agent_id: str | None = None,
     tz: str = DEFAULT_TZ,
     details: bool = True,
     worst_limit: int = WORST_FINDINGS_PER_AGENT,
 ) -> ScorecardReport:
-    """Compute the scorecards (and, with ``details``, each agent's trend and worst findings)."""
+    """Compute the scorecards (and, with ``details``, each agent's trend and worst findings).
+
+    ``agent_id`` keeps one agent's cards (an agent's own scorecard in the dashboard); their rank
+    is still within the whole team.
+    """
     period = Period(start, end)
     cards = agent_scorecards(source, start, end, team=team, agency=agency, tz=tz)
+    if agent_id is not None:
+        cards = [c for c in cards if c.agent_id == agent_id]
     report = ScorecardReport(period=period, cards=cards, team=team, agency=agency, tz=tz)
     report.trend_freq = "day" if period.days <= DAILY_TREND_MAX_DAYS else "week"
     if details:

@@ -42,6 +42,16 @@ table = pd.DataFrame([{
 st.subheader("Scorecards")
 st.dataframe(table, hide_index=True, width="stretch")
 
+# Same files as `audit scorecards` (audit.exports); built only when a button is clicked.
+export_team = filters.teams[0] if len(filters.teams) == 1 else None
+for column, fmt in zip(st.columns(len(data.EXPORT_MIME)), data.EXPORT_MIME):
+    column.download_button(
+        f"Download {fmt.upper()}",
+        data=lambda fmt=fmt: data.scorecard_export(url, user.scope, start, end, fmt, team=export_team),
+        file_name=f"scorecards_{start}_{end}{'_' + export_team if export_team else ''}.{fmt}",
+        mime=data.EXPORT_MIME[fmt], on_click="ignore", key=f"scorecards_{fmt}", icon=":material/download:",
+    )
+
 categories = sorted({cat for c in cards for cat in c.findings_per_100_by_category})
 if categories:
     st.subheader("Findings per 100 contacts by category")

@@ -54,6 +54,16 @@ st.caption(
 if d.failure_reason:
     st.error(f"Audit failed: {d.failure_reason}")
 
+# The evidence pack is the CLI's `audit evidence export` (audit.evidence): unmasked by design (it
+# must verify byte for byte), so only users cleared to see personal data get it.
+if user.see_pii and d.status == "audited":
+    st.download_button(
+        "Download evidence pack", data=lambda: data.evidence_pack(url, user.scope, call_id),
+        file_name=f"evidence_{call_id}.zip", mime="application/zip", on_click="ignore",
+        key="evidence_pack", icon=":material/download:",
+        help="audio, clips around each finding, transcript, findings with citations, SHA-256 manifest",
+    )
+
 seek = st.session_state.get("seek")
 seek = seek if seek and seek.get("call_id") == call_id else None
 audio = data.audio_file(d.audio_path)

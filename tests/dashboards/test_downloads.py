@@ -1,0 +1,84 @@
+"""Dashboard downloads are the CLI's files: scorecards via audit.exports, evidence via audit.evidence."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from audit.evidence import EvidenceError, verify_pack
+from audit.exports.cli import add_parser
+from audit.queries import Scope
+from dashboards import data
+from tests.dashboards.conftest import APP
+
+NOV = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def cli_scorecards(url: str, out, *extra: str) -> bytes:
+    parser = argparse.ArgumentParser(prog="audit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["scorecards", "--db", url, "--from", str(NOV[0]), "--to", str(NOV[1]),
+                              "--format", "csv", "--out", str(out), *extra])
+    assert args.func(args) == 0
+    return out.read_bytes()
+
+
+def agents_in(csv_bytes: bytes) -> set[tuple[str, str]]:
+    return {(r["工号"], r["组别"]) for r in csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig")))}
+
+
+def test_scorecard_download_is_the_cli_file(dashboard_env, tmp_path):
+    """Byte for byte the same CSV as `audit scorecards`, for everyone and for one team."""
+    url = dashboard_env["url"]
+    assert data.scorecard_export(url, Scope(), *NOV, "csv") == cli_scorecards(url, tmp_path / "all.csv")
+    team = data.scorecard_export(url, Scope(team="一组"), *NOV, "csv")
+    assert team == cli_scorecards(url, tmp_path / "team.csv", "--team", "一组")
+    assert {t for _, t in agents_in(team)} == {"一组"}
+    narrowed = data.scorecard_export(url, Scope(), *NOV, "csv", team="一组")
+    assert narrowed == team
+    # A team lead cannot widen their file to another team.
+    assert data.scorecard_export(url, Scope(team="一组"), *NOV, "csv", team="网贷二组") == team
+
+
+def test_agent_downloads_only_their_own_card(dashboard_env):
+    url = dashboard_env["url"]
+    assert agents_in(data.scorecard_export(url, Scope(agent_id="B203"), *NOV, "csv")) == {("B203", "网贷二组")}
+    assert data.scorecard_export(url, Scope(agent_id="B203"), *NOV, "pdf").startswith(b"%PDF")
+    assert data.scorecard_export(url, Scope(agent_id="B203"), *NOV, "xlsx").startswith(b"PK")
+
+
+def test_evidence_download_is_a_verifiable_pack(dashboard_env, tmp_path):
+    url = dashboard_env["url"]
+    pack = tmp_path / "t-002.zip"
+    pack.write_bytes(data.evidence_pack(url, Scope(), "t-002"))
+    assert verify_pack(pack) == []
+    with pytest.raises(EvidenceError, match="not visible"):
+        data.evidence_pack(url, Scope(agent_id="A017"), "t-002")  # another agent's call
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [e.proto.label for e in at.get("download_button")]
+
+
+@pytest.mark.parametrize("username, page, call_id, expected", [
+    ("boss", "agents", None, ["Download CSV", "Download XLSX", "Download PDF"]),
+    ("zhao", "agents", None, ["Download CSV", "Download XLSX", "Download PDF"]),
+    ("boss", "call_detail", "t-002", ["Download evidence pack"]),  # admin: sees personal data
+    ("wang", "call_detail", "t-002", []),  # supervisor without see_pii: the pack is unmasked
+    ("zhao", "call_detail", "t-002", []),
+])
+def test_download_buttons(dashboard_env, username, page, call_id, expected):
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["user"] = dashboard_env["users"][username]
+    if call_id:
+        at.query_params["call_id"] = call_id
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert download_labels(at) == expected
