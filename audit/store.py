@@ -95,7 +95,7 @@ def _rescore(session: Session, row: models.Contact, weights) -> None:
 
 
 def save_audit(session: Session, contact: Contact, transcript: Transcript | None, findings: list[Finding],
-               *, weights, rule_pack_version: str, audio_path: str | None, audio_sha256: str | None,
+               *, weights=None, rule_pack_version: str, audio_path: str | None, audio_sha256: str | None,
                run_id: int | None) -> models.Contact:
     """Store one audited contact: log entry, transcript, findings, score. Caller commits."""
     row = upsert_contact(session, contact, audio_path=audio_path, run_id=run_id)

@@ -1,0 +1,70 @@
+"""Storage: Alembic owns the schema, on SQLite and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+from audit import models
+from audit.schema import Contact, Finding, Segment, Transcript
+from audit.storage import database_url, init_db, session
+from audit.store import contact_from_row, save_audit
+
+CST = timezone(timedelta(hours=8))
+
+
+def test_migrations_match_the_models(engine):
+    """A model change without a migration fails here, on both databases."""
+    init_db(engine)  # idempotent
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    assert {"agent", "case", "contact", "segment", "finding", "review_log", "audit_run"} <= set(
+        sa.inspect(engine).get_table_names())
+
+
+def test_database_url_resolution(monkeypatch):
+    monkeypatch.delenv("AUDIT_DB_URL", raising=False)
+    assert database_url() == "sqlite:///audit.db"
+    monkeypatch.setenv("AUDIT_DB_URL", "postgresql://u@h/db")
+    assert database_url() == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_save_audit_replaces_and_keeps_reviews_and_local_time(engine):
+    contact = Contact(call_id="c1", kind="call", started_at=datetime(2026, 11, 4, 22, 40, tzinfo=CST),
+                      talk_seconds=24, outcome="answered", agent_id="A017", agent_name="李娜", team="一组",
+                      creditor="招商银行", product="credit_card", case_id="C-1", debtor_id="D-1")
+    segs = [Segment("agent", "agent", 0.5, 3.6, "你这种老赖说的话谁信"), Segment("contact", "debtor", 4.0, 5.0, "是我")]
+    finding = Finding(call_id="c1", rule_id="ABUSE-INSULT", category="ABUSE", severity="high", speaker="agent",
+                      role="agent", start=0.5, end=3.6, evidence=segs[0].text, citation="[A] 第68条")
+    hours = Finding(call_id="c1", rule_id="TIME-QUIET", category="CONTACT_HOURS", severity="medium")
+    transcript = Transcript("c1", 23.5, segs, metrics={"duration_s": 23.5})
+    for _ in range(2):  # auditing twice never duplicates anything
+        with session(engine) as s:
+            save_audit(s, contact, transcript, [finding, hours], rule_pack_version="v1", audio_path="a.wav",
+                       audio_sha256="0" * 64, run_id=None)
+            s.commit()
+    with session(engine) as s:
+        row = s.get(models.Contact, "c1")
+        assert (row.status, row.score, row.passed, row.finding_count) == ("audited", 65.0, True, 2)
+        assert len(s.exec(select(models.Segment)).all()) == 2
+        stored = s.exec(select(models.Finding).where(models.Finding.rule_id == "ABUSE-INSULT")).one()
+        stored.review_status = "dismissed"
+        s.commit()
+        # the debtor's local time survives the database (which keeps instants only)
+        again = contact_from_row(s.get(models.Contact, "c1"))
+        assert again.started_at.hour == 22 and again.started_at.utcoffset() == timedelta(hours=8)
+    with session(engine) as s:  # re-audit: the same finding at the same place keeps its review
+        save_audit(s, contact, transcript, [finding, hours], rule_pack_version="v2", audio_path="a.wav",
+                   audio_sha256="0" * 64, run_id=None)
+        s.commit()
+        rows = s.exec(select(models.Finding)).all()
+        assert len(rows) == 2
+        assert {r.rule_id: r.review_status for r in rows}["ABUSE-INSULT"] == "dismissed"
+        row = s.get(models.Contact, "c1")
+        assert (row.score, row.finding_count, row.rule_pack_version) == (90.0, 1, "v2")
