@@ -159,6 +159,12 @@ class Worker:
         """Constructor arguments: what a new process needs to build the same worker."""
         return {"options": self.options, "pack_path": self.pack_path, "low_memory": self.low_memory}
 
+    def with_options(self, options: PipelineOptions) -> "Worker":
+        """The same worker with other options, sharing the rule pack already loaded here."""
+        clone = Worker(options, self.pack_path, self.low_memory)
+        clone._pack = self._pack
+        return clone
+
     def __getstate__(self) -> dict[str, Any]:
         return self.spec()  # loaded models never cross a process boundary
 
@@ -251,7 +257,7 @@ class LocalExecutor:
         spec = worker.spec()
         spec["options"] = _with_threads(worker.options, _threads_per_worker(os.cpu_count() or 1, self.workers))
         if self.workers == 1 or len(items) <= 1:
-            local = Worker(**spec)
+            local = worker.with_options(spec["options"])
             for item in items:
                 yield local.run(item)
             return
@@ -330,8 +336,10 @@ class RayExecutor:
             local = {} if self.address else {"num_cpus": self.num_cpus or os.cpu_count() or 1}
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False, **local)
         try:
-            cpus = self.cpus_per_worker or _threads_per_worker(int(ray.cluster_resources().get("CPU", 1)),
-                                                               self.workers)
+            cpus = self.cpus_per_worker or min(
+                _threads_per_worker(int(ray.cluster_resources().get("CPU", 1)), self.workers),
+                # an actor lives on one node: asking for more CPUs than any node has never schedules
+                max([int(n.get("Resources", {}).get("CPU", 0)) for n in ray.nodes() if n.get("Alive")] or [1]))
             spec = worker.spec()
             spec["options"] = _with_threads(worker.options, cpus)
             actor_class = ray.remote(num_cpus=cpus, num_gpus=self.gpus)(Worker)
@@ -548,6 +556,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 session.commit()
 
         worker = Worker(options, pack_path, low_memory=low_memory)
+        worker._pack = pack  # loaded once: a worker in this process need not compile it again
         by_id = {item.contact.call_id: item for item in work.todo}
         for result in executor.map(worker, work.todo):
             item = by_id[result.call_id]

@@ -107,7 +107,7 @@ class TruthExecutor:
         self.ran: list[str] = []
 
     def map(self, worker: Worker, items: list[WorkItem]):
-        local = Worker(**worker.spec())
+        local = worker.with_options(worker.options)
         local._pipeline = TruthPipeline(self.corpus_dir)
         for item in items:
             self.ran.append(item.contact.call_id)
