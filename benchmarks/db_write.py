@@ -36,10 +36,10 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audit.schema import Contact, Finding, Segment, Transcript  # noqa: E402
-from audit.storage import init_db, make_engine  # noqa: E402
-from audit.storage import session as open_session  # noqa: E402
-from audit.store import save_audit  # noqa: E402
+from audit.schema import Contact, Finding, Segment, Transcript
+from audit.storage import init_db, make_engine
+from audit.storage import session as open_session
+from audit.store import save_audit
 
 PG_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CST = timezone(timedelta(hours=8))

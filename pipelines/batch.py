@@ -22,10 +22,11 @@ import signal
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -159,7 +160,7 @@ class Worker:
         """Constructor arguments: what a new process needs to build the same worker."""
         return {"options": self.options, "pack_path": self.pack_path, "low_memory": self.low_memory}
 
-    def with_options(self, options: PipelineOptions) -> "Worker":
+    def with_options(self, options: PipelineOptions) -> Worker:
         """The same worker with other options, sharing the rule pack already loaded here."""
         clone = Worker(options, self.pack_path, self.low_memory)
         clone._pack = self._pack
@@ -216,7 +217,7 @@ class Worker:
         try:
             transcript = self.pipeline.process(item.contact, audio)
             findings = self.pack.scan_contact(item.contact, transcript.segments, transcript.metrics)
-        except Exception as exc:  # noqa: BLE001 - one bad recording must not stop the night
+        except Exception as exc:
             log.exception("auditing %s failed", call_id)
             return WorkResult(call_id, error=f"{type(exc).__name__}: {exc}", audio_seconds=audio.duration,
                               elapsed_s=time.perf_counter() - start, sha256=audio.sha256)
@@ -423,8 +424,9 @@ def plan(engine: Engine, input_dir: Path, contacts: list[Contact], pack_version:
             continue
         path = (input_dir / contact.audio_file).resolve()
         if not path.is_file():
-            result.missing.append((contact, f"{contact.audio_file}: file not found in {input_dir}; "
-                                            "upload the recording or fix audio_file in the manifest"))
+            reason = (f"{contact.audio_file}: file not found in {input_dir}; "
+                      "upload the recording or fix audio_file in the manifest")
+            result.missing.append((contact, reason))
             continue
         row = stored.get(contact.call_id)
         sha = None

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
 
 
 class LockBusy(RuntimeError):
@@ -55,7 +58,7 @@ class RunLock:
                 if url.database and url.database != ":memory:" else Path.cwd())
         return base / f".audit-lock-{self._id & 0xFFFFFFFFFFFFFFFF:016x}"
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         if make_url(self.db_url).get_backend_name() == "postgresql":
             self._engine = create_engine(self.db_url, poolclass=NullPool)
             self._conn = self._engine.connect()
@@ -91,13 +94,13 @@ class RunLock:
             self._engine.dispose()
             self._engine = None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc_info) -> None:
         if self._conn is not None:
             try:
                 self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._id})
                 self._conn.commit()
-            except Exception:  # noqa: BLE001 - a lost connection has released the lock already
-                pass
+            except Exception as exc:  # noqa: BLE001 - a lost connection has released the lock already
+                log.debug("releasing %s: %s", self.key, exc)
             self._close_pg()
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)

@@ -15,16 +15,25 @@ import os
 import shutil
 import signal
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from audit import models
-from audit.schema import Segment, Transcript
+from audit.schema import Contact, Segment, Transcript
 from audit.storage import session as open_session
-from pipelines.batch import (Failure, LocalExecutor, RayExecutor, Worker, WorkItem, check_complete,
-                             get_executor, run_batch)
+from pipelines.batch import (
+    Failure,
+    LocalExecutor,
+    RayExecutor,
+    Worker,
+    WorkItem,
+    check_complete,
+    get_executor,
+    run_batch,
+)
 from pipelines.process import PipelineOptions
 
 # -- building batches from the corpus -------------------------------------------------------------
@@ -341,3 +350,17 @@ def test_plan_never_hashes_new_recordings_twice(engine, tmp_path, corpus_dir):
     run_batch(engine, batch, executor=TruthExecutor(corpus_dir))
     assert stored(engine)["contacts"]["dev-014"][1] == file_sha256(batch / "audio" / "dev-014.wav")
 
+
+
+def test_process_pool_returns_one_result_per_item(tmp_path):
+    """The spawned pool path (--workers 2), on files that fail at decoding (no model needed)."""
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "notes.wav").write_text("不是录音" * 100, encoding="utf-8")
+    cst = timezone(timedelta(hours=8))
+    items = [WorkItem(Contact(call_id=f"c{i}", kind="call", started_at=datetime(2026, 11, 2, tzinfo=cst),
+                              talk_seconds=10, outcome="answered", agent_id="A1", audio_file=name),
+                      str(tmp_path / name)) for i, name in enumerate(["empty.wav", "notes.wav", "empty.wav"])]
+    results = list(LocalExecutor(workers=2).map(Worker(PipelineOptions(), None), items))
+    assert sorted(r.call_id for r in results) == ["c0", "c1", "c2"]
+    reasons = {r.call_id: r.error for r in results}
+    assert "empty file" in reasons["c0"] and "cannot decode" in reasons["c1"] and "empty file" in reasons["c2"]
