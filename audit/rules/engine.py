@@ -155,7 +155,7 @@ class LineRule:
         if isinstance(d, RegexDetector):
             # one compiled pattern each, with the character sets a match needs (prefilter.py);
             # the pack runs a pattern only when the utterance holds all of them
-            self.patterns = [(re.compile(p), mandatory_sets(p)) for p in (patterns or d.patterns)]
+            self.patterns = [(re.compile(p), mandatory_sets(p, None)) for p in (patterns or d.patterns)]
             self.regex = True
         else:
             self.patterns = []

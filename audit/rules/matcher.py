@@ -42,21 +42,31 @@ class _Term:
 class Utterance:
     """One utterance and its lazily computed views (normalised text, sound keys, tokens)."""
 
-    __slots__ = ("text", "norm", "_fuzzy", "_offsets", "_bounds", "_tokens")
+    __slots__ = ("text", "norm", "_fuzzy", "_keys", "_offsets", "_bounds", "_tokens")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm = textmod.normalize(text)
         self._fuzzy: str | None = None
+        self._keys: list[str] | None = None
         self._offsets: list[int] | None = None
         self._bounds: tuple[list[int], list[int]] | None = None
         self._tokens: set[int] | None = None
 
     @property
     def fuzzy(self) -> str:
+        """The fuzzy sound key of ``norm``: a space, then one syllable key and a space per character."""
         if self._fuzzy is None:
-            self._fuzzy = " " + textmod.fuzzy_of(self.norm)
+            self._fuzzy = " " + "".join(self.keys)
         return self._fuzzy
+
+    @property
+    def keys(self) -> list[str]:
+        """The fuzzy sound key of each character of ``norm``, each with its trailing space."""
+        if self._keys is None:
+            table = textmod._FUZZY
+            self._keys = [table[c] for c in self.norm]
+        return self._keys
 
     def char_index(self, offset: int) -> int:
         """Character index of the syllable that starts right after ``fuzzy[offset]`` (a space)."""
@@ -122,6 +132,11 @@ class LexiconIndex:
     _by_key: dict[str, list[int]] = field(default_factory=dict)
     _prefixes: dict[str, list[str]] = field(default_factory=dict)
     _regex: re.Pattern | None = None
+    # syllable-key prefilter (see compile): one-syllable keys, the first two syllables of
+    # longer keys, and the most syllables a key has
+    _singles: frozenset[str] = frozenset()
+    _pairs: frozenset[str] = frozenset()
+    _width: int = 0
 
     def add(self, term: str, owner: str, *, whole_word: bool = False, pinyin: bool = True,
             fuzzy: bool = True) -> None:
@@ -145,7 +160,16 @@ class LexiconIndex:
             parts = key.split(" ")[:-1]
             self._prefixes[key] = [p for p in (" ".join(parts[:i]) + " " for i in range(1, len(parts)))
                                    if p in keyset]
-        self._regex = re.compile(" (?=(" + trie_regex(keys) + "))") if keys else re.compile(r"(?!x)x")
+        # A key starts at a character only if that character's syllable key is a one-syllable
+        # key, or it and the next one are the first two syllables of a longer key: two set
+        # lookups per character decide where the trie may match, and most utterances have no
+        # such character at all. The trie then runs at those characters only, anchored, on the
+        # few syllables a key can span, and finds what a scan of the whole utterance would.
+        split = [key.split(" ")[:-1] for key in keys]
+        self._singles = frozenset(key for key, parts in zip(keys, split) if len(parts) == 1)
+        self._pairs = frozenset(parts[0] + " " + parts[1] + " " for parts in split if len(parts) > 1)
+        self._width = max((len(parts) for parts in split), default=0)
+        self._regex = re.compile("(" + trie_regex(keys) + ")") if keys else re.compile(r"(?!x)x")
 
     def scan(self, utt: Utterance) -> dict[str, list[Hit]]:
         """All accepted hits in ``utt``, grouped by owner."""
@@ -155,9 +179,19 @@ class LexiconIndex:
         norm = utt.norm
         if not norm:
             return found
-        for match in self._regex.finditer(utt.fuzzy):
+        keys = utt.keys
+        pairs = self._pairs
+        starts = [i for i, pair in enumerate(map(str.__add__, keys, keys[1:])) if pair in pairs]
+        if not self._singles.isdisjoint(keys):
+            singles = self._singles
+            starts = sorted({*starts, *(i for i, key in enumerate(keys) if key in singles)})
+        match_key = self._regex.match
+        width = self._width
+        for start in starts:
+            match = match_key("".join(keys[start:start + width]))
+            if match is None:
+                continue
             longest = match.group(1)
-            start = utt.char_index(match.start())
             for key in (longest, *self._prefixes[longest]):
                 length = key.count(" ")
                 end = start + length

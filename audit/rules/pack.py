@@ -32,6 +32,7 @@ from audit.rules.model import (
     Rule,
     expand_classes,
 )
+from audit.rules.prefilter import PatternFilter
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -153,19 +154,9 @@ class RulePack:
         # fallback (frame) rules run after the specific ones: see LineOptions.fallback
         self._line = [lr for lr in line if not lr.det.fallback] + [lr for lr in line if lr.det.fallback]
         self._index.compile()
-        # trigger character -> ids of the patterns it may start (see prefilter.py)
-        self._pattern_table: list[tuple[str, int, list[frozenset[str]]]] = []
-        triggers: dict[str, set[int]] = {}
-        self._untriggered: list[int] = []
-        for lr in self._line:
-            for i, (_, sets) in enumerate(lr.patterns):
-                pid = len(self._pattern_table)
-                self._pattern_table.append((lr.owner_regex, i, sets[1:]))
-                if not sets:
-                    self._untriggered.append(pid)
-                for ch in sets[0] if sets else ():
-                    triggers.setdefault(ch, set()).add(pid)
-        self._triggers = {ch: frozenset(ids) for ch, ids in triggers.items()}
+        # which regex patterns an utterance can possibly match (see prefilter.py)
+        self._pattern_filter = PatternFilter([(lr.owner_regex, i, sets) for lr in self._line
+                                              for i, (_, sets) in enumerate(lr.patterns)])
         # line results per distinct utterance and scope: scripted lines repeat all night long
         self._cache: dict[tuple, list[tuple[LineRule, list]]] = {}
         self._utts: dict[str, Utterance] = {}
@@ -214,33 +205,40 @@ class RulePack:
     def scan_segments(self, call_id: str, segments: Iterable[Segment], *, kind: str | None = None,
                       product: str | None = None, contact_role: str | None = None) -> list[Finding]:
         """Line rules over utterances; one finding per rule and segment."""
+        return self._scan_lines(call_id, segments, kind, product, contact_role, {})
+
+    def _scan_lines(self, call_id: str, segments: Iterable[Segment], kind: str | None, product: str | None,
+                    contact_role: str | None, utts: dict[str, Utterance]) -> list[Finding]:
+        """:meth:`scan_segments`, keeping each utterance's views in ``utts`` (one contact's)."""
         rules = [lr for lr in self._line if lr.applies(kind, product, contact_role)]
+        by_role: dict[str, list[LineRule]] = {}
         findings: list[Finding] = []
         for seg in segments:
-            in_scope = [lr for lr in rules if seg.role in lr.speaker_roles]
+            in_scope = by_role.get(seg.role)
+            if in_scope is None:
+                in_scope = by_role[seg.role] = [lr for lr in rules if seg.role in lr.speaker_roles]
             if not in_scope or not seg.text:
                 continue
-            for lr, hits in self._line_hits(seg.text, in_scope):
+            for lr, hits in self._line_hits(seg.text, in_scope, utts):
                 findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
         return findings
 
     def _regex_candidates(self, utt: Utterance, lex: dict) -> None:
         """Add to ``lex`` the regex patterns that can match ``utt``, under each rule's owner key."""
-        chars = set(utt.norm)
-        get = self._triggers.get
-        ids = set(self._untriggered)
-        for ch in chars:
-            found = get(ch)
-            if found is not None:
-                ids |= found
-        table = self._pattern_table
-        for pid in ids:
-            owner, i, rest = table[pid]
-            if all(not chars.isdisjoint(s) for s in rest):
-                lex.setdefault(owner, []).append(i)
+        self._pattern_filter.candidates(utt.norm, lex)
 
-    def _utterance(self, text: str) -> Utterance:
-        """The (cached) matching views of ``text``; required statements and line rules share them."""
+    def _utterance(self, text: str, local: dict[str, Utterance] | None = None) -> Utterance:
+        """The (cached) matching views of ``text``; required statements and line rules share them.
+
+        Args:
+            local: the views of one contact's utterances, kept even with the cache off, so that
+                the line rules and the required statements of a contact normalise a line once.
+        """
+        if local is not None:
+            utt = local.get(text)
+            if utt is None:
+                utt = local[text] = self._utterance(text)
+            return utt
         utt = self._utts.get(text)
         if utt is None:
             if not self.cache_size:
@@ -250,13 +248,14 @@ class RulePack:
             utt = self._utts[text] = Utterance(text)
         return utt
 
-    def _line_hits(self, text: str, rules: list[LineRule]) -> list[tuple[LineRule, list]]:
+    def _line_hits(self, text: str, rules: list[LineRule],
+                   utts: dict[str, Utterance] | None = None) -> list[tuple[LineRule, list]]:
         """The line rules of ``rules`` that fire on ``text``, with their hits (cached)."""
         key = (text, tuple(map(id, rules)))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        utt = self._utterance(text)
+        utt = self._utterance(text, utts)
         lex = self._index.scan(utt)
         self._regex_candidates(utt, lex)
         fired: set[str] = set()
@@ -289,8 +288,9 @@ class RulePack:
                      metrics: dict | None = None) -> list[Finding]:
         """Line rules, required statements and per-contact metadata rules for one contact."""
         metrics = metrics or {}
-        findings = self.scan_segments(contact.call_id, segments, kind=contact.kind,
-                                      product=contact.product, contact_role=contact.contact_role)
+        utts: dict[str, Utterance] = {}
+        findings = self._scan_lines(contact.call_id, segments, contact.kind, contact.product,
+                                    contact.contact_role, utts)
         for req in self._required:
             rule = req.rule
             if not self._in_scope(rule, contact):
@@ -299,8 +299,9 @@ class RulePack:
             texts = [s.text for s in segments if s.role in roles and s.text]
             if not contact.has_recording or not texts:
                 continue  # nothing was heard: a recording problem, not a missing statement
-            utts = map(self._utterance, texts)  # lazily: the introduction usually comes first
-            if not req.satisfied(utts, contact, self._filters, self.parameters.first_person):
+            # lazily: the introduction usually comes first
+            views = (self._utterance(text, utts) for text in texts)
+            if not req.satisfied(views, contact, self._filters, self.parameters.first_person):
                 findings.append(contact_finding(rule, self._citations[rule.id], contact, "",
                                                 {"missing": req.det.description or rule.title_en}))
         for rule in self._meta:

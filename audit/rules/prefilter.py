@@ -10,6 +10,8 @@ frame patterns at all.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from re import _constants as C
 from re import _parser as P
 
@@ -58,7 +60,83 @@ def trigger(pattern: str) -> frozenset[str] | None:
     return sets[0] if sets else None
 
 
-def mandatory_sets(pattern: str, limit: int = 4) -> list[frozenset[str]]:
-    """Up to ``limit`` mandatory character sets of ``pattern``, rarest first (see :func:`trigger`)."""
-    sets = sorted(set(_sequence_sets(P.parse(pattern))), key=_score)
+def mandatory_sets(pattern: str, limit: int | None = 4) -> list[frozenset[str]]:
+    """Up to ``limit`` (None: all) mandatory character sets of ``pattern``, rarest first.
+
+    The order is deterministic (rarest, then smallest, then by characters), so the first set is
+    the pattern's :func:`trigger`.
+    """
+    sets = sorted(set(_sequence_sets(P.parse(pattern))), key=lambda s: (_score(s), sorted(s)))
     return sets[:limit]
+
+
+class PatternFilter:
+    """Which of many regex patterns can match a text, with a few integer operations per text.
+
+    Each distinct mandatory character set of any pattern gets one bit, and each character maps
+    to the bits of the sets that contain it; OR-ing the masks of a text's characters gives the
+    sets it meets. A pattern is a candidate when the text meets every one of its sets
+    (``need & ~met == 0``). So that not every pattern is tested on every text, patterns are also
+    indexed by their two rarest sets: a character maps to the patterns whose first (second) set
+    holds it, and only patterns present in both ORs get the full test. The test is necessary for
+    a match, never sufficient: the candidates still run their regex.
+    """
+
+    def __init__(self, patterns: list[tuple[str, int, list[frozenset[str]]]]) -> None:
+        """Index ``patterns``, given as ``(owner, index within the owner, mandatory sets)``.
+
+        The sets of each pattern come rarest first (see :func:`mandatory_sets`).
+        """
+        set_bits: dict[frozenset[str], int] = {}
+        self._where: list[tuple[str, int]] = []
+        self._need: list[int] = []
+        # patterns with fewer than one (two) mandatory sets pass the first (second) index
+        always = [0, 0]
+        starts: list[dict[str, int]] = [{}, {}]
+        for pid, (owner, i, sets) in enumerate(patterns):
+            need = 0
+            for chars in sets:
+                need |= set_bits.setdefault(chars, 1 << len(set_bits))
+            self._where.append((owner, i))
+            self._need.append(need)
+            for slot in (0, 1):
+                if len(sets) <= slot:
+                    always[slot] |= 1 << pid
+                    continue
+                index = starts[slot]
+                for ch in sets[slot]:
+                    index[ch] = index.get(ch, 0) | (1 << pid)
+        meets: dict[str, int] = {}
+        for chars, bit in set_bits.items():
+            for ch in chars:
+                meets[ch] = meets.get(ch, 0) | bit
+        # one integer per character holds three masks side by side (sets it meets, patterns whose
+        # rarest set holds it, patterns whose second rarest set holds it), so a text costs one
+        # OR per distinct character; the masks are split again once per text
+        self._set_width = len(set_bits)
+        self._pattern_width = len(patterns)
+        shift1, shift2 = self._set_width, self._set_width + self._pattern_width
+        self._always = (always[0] << shift1) | (always[1] << shift2)
+        self._masks = {ch: meets.get(ch, 0) | (starts[0].get(ch, 0) << shift1) | (starts[1].get(ch, 0) << shift2)
+                       for ch in {*meets, *starts[0], *starts[1]}}
+        self._chars = frozenset(self._masks)
+
+    def candidates(self, text: str, into: dict[str, list[int]]) -> None:
+        """Append to ``into[owner]`` the index of every pattern of that owner that may match ``text``."""
+        x = reduce(or_, map(self._masks.__getitem__, self._chars.intersection(text)), self._always)
+        sets, patterns = self._set_width, self._pattern_width
+        met = x & ((1 << sets) - 1)
+        pids = (x >> sets) & (x >> (sets + patterns)) & ((1 << patterns) - 1)
+        need = self._need
+        where = self._where
+        while pids:
+            low = pids & -pids
+            pids ^= low
+            pid = low.bit_length() - 1
+            if not need[pid] & ~met:
+                owner, i = where[pid]
+                found = into.get(owner)
+                if found is None:
+                    into[owner] = [i]
+                else:
+                    found.append(i)
