@@ -96,7 +96,7 @@ def to_simplified(text: str) -> str:
 
 
 class _KeepTable(dict):
-    """``str.translate`` table, filled on first use: drop what ``[\W_]`` matches, map variants.
+    r"""``str.translate`` table, filled on first use: drop what ``[\W_]`` matches, map variants.
 
     ``re``'s ``\w`` is exactly ``str.isalnum()`` plus ``_``, so a character is kept iff it is
     alphanumeric; one C-level ``translate`` then replaces a regex substitution and a second

@@ -9,7 +9,7 @@ shortly before the hit, in the same clause, not cut off by a condition such as "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -254,14 +254,25 @@ def _first_person_names(creditor: str | None, agency: str | None) -> list[str]:
 class RequiredRule:
     """A compiled required statement, checked over all in-scope utterances of a contact."""
 
-    def __init__(self, rule: Rule, patterns: list[str] | None = None) -> None:
+    def __init__(self, rule: Rule, patterns: list[str] | None = None, index: LexiconIndex | None = None) -> None:
+        """Compile ``rule``.
+
+        Args:
+            patterns: the regex patterns with word classes expanded (default: as written).
+            index: a shared index (the pack's) to add the terms to, so that one scan of an
+                utterance serves the line rules and every required statement; then
+                :meth:`satisfied` needs the scan of that index as ``lexicon``. Default: an own index.
+        """
         self.rule = rule
         d: RequiredDetector = rule.detector  # type: ignore[assignment]
         self.det = d
-        self.index = LexiconIndex()
+        self.owner = f"{rule.id}/required"
+        self.shared = index is not None
+        self.index = index if index is not None else LexiconIndex()
         for term in d.terms:
-            self.index.add(term, "terms")
-        self.index.compile()
+            self.index.add(term, self.owner)
+        if not self.shared:
+            self.index.compile()
         patterns = patterns or d.patterns
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         self._name_index: dict[tuple[str, ...], LexiconIndex] = {}
@@ -282,10 +293,20 @@ class RequiredRule:
         return index
 
     def satisfied(self, utts: Iterable[Utterance], contact: Contact | None, filters: LineFilters,
-                  first_person: list[str]) -> bool:
+                  first_person: list[str], lexicon: Callable[[Utterance], dict[str, list[Hit]]] | None = None) -> bool:
+        """Whether an utterance of ``utts`` makes the statement (not negated).
+
+        Args:
+            lexicon: the scan of the shared index an utterance (required when the rule was
+                compiled with one); default: this rule's own index.
+        """
+        if lexicon is None:
+            if self.shared:
+                raise ValueError(f"rule {self.rule.id}: compiled on a shared index; pass its scan as lexicon")
+            lexicon = self.index.scan
         names = self._names(contact)
         for utt in utts:
-            hits = list(self.index.scan(utt).get("terms", []))
+            hits = list(lexicon(utt).get(self.owner, []))
             if self.regex is not None:
                 hits += [Hit(m.start(), m.end(), m.group(), "text") for m in self.regex.finditer(utt.norm)]
             for hit in hits:

@@ -42,13 +42,15 @@ class _Term:
 class Utterance:
     """One utterance and its lazily computed views (normalised text, sound keys, tokens)."""
 
-    __slots__ = ("text", "norm", "_fuzzy", "_keys", "_offsets", "_bounds", "_tokens")
+    __slots__ = ("text", "norm", "lexicon", "_fuzzy", "_keys", "_offsets", "_bounds", "_tokens")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm = textmod.normalize(text)
         self._fuzzy: str | None = None
         self._keys: list[str] | None = None
+        # the scan of the pack's index, kept by the pack so that its rules share one scan
+        self.lexicon: dict[str, list[Hit]] | None = None
         self._offsets: list[int] | None = None
         self._bounds: tuple[list[int], list[int]] | None = None
         self._tokens: set[int] | None = None
@@ -68,12 +70,15 @@ class Utterance:
             self._keys = [table[c] for c in self.norm]
         return self._keys
 
+    def offsets(self) -> list[int]:
+        """Offset in ``fuzzy`` of the space before each character's key (and one past the end)."""
+        if self._offsets is None:
+            self._offsets = list(accumulate(map(len, self.keys), initial=0))
+        return self._offsets
+
     def char_index(self, offset: int) -> int:
         """Character index of the syllable that starts right after ``fuzzy[offset]`` (a space)."""
-        if self._offsets is None:
-            table = textmod._FUZZY
-            self._offsets = list(accumulate((len(table[c]) for c in self.norm), initial=0))
-        return bisect_right(self._offsets, offset) - 1
+        return bisect_right(self.offsets(), offset) - 1
 
     def _bound_lists(self) -> tuple[list[int], list[int]]:
         if self._bounds is None:
@@ -131,12 +136,8 @@ class LexiconIndex:
     _terms: list[_Term] = field(default_factory=list)
     _by_key: dict[str, list[int]] = field(default_factory=dict)
     _prefixes: dict[str, list[str]] = field(default_factory=dict)
+    _plan: dict[str, list[tuple[int, list[_Term]]]] = field(default_factory=dict)
     _regex: re.Pattern | None = None
-    # syllable-key prefilter (see compile): one-syllable keys, the first two syllables of
-    # longer keys, and the most syllables a key has
-    _singles: frozenset[str] = frozenset()
-    _pairs: frozenset[str] = frozenset()
-    _width: int = 0
 
     def add(self, term: str, owner: str, *, whole_word: bool = False, pinyin: bool = True,
             fuzzy: bool = True) -> None:
@@ -160,16 +161,11 @@ class LexiconIndex:
             parts = key.split(" ")[:-1]
             self._prefixes[key] = [p for p in (" ".join(parts[:i]) + " " for i in range(1, len(parts)))
                                    if p in keyset]
-        # A key starts at a character only if that character's syllable key is a one-syllable
-        # key, or it and the next one are the first two syllables of a longer key: two set
-        # lookups per character decide where the trie may match, and most utterances have no
-        # such character at all. The trie then runs at those characters only, anchored, on the
-        # few syllables a key can span, and finds what a scan of the whole utterance would.
-        split = [key.split(" ")[:-1] for key in keys]
-        self._singles = frozenset(key for key, parts in zip(keys, split) if len(parts) == 1)
-        self._pairs = frozenset(parts[0] + " " + parts[1] + " " for parts in split if len(parts) > 1)
-        self._width = max((len(parts) for parts in split), default=0)
-        self._regex = re.compile("(" + trie_regex(keys) + ")") if keys else re.compile(r"(?!x)x")
+        # per longest key, what a match of it means: (syllables, terms) for it and each of its
+        # prefixes, in the order they are judged
+        self._plan = {key: [(k.count(" "), [self._terms[i] for i in self._by_key[k]])
+                            for k in (key, *self._prefixes[key])] for key in keys}
+        self._regex = re.compile(" (?=(" + trie_regex(keys) + "))") if keys else re.compile(r"(?!x)x")
 
     def scan(self, utt: Utterance) -> dict[str, list[Hit]]:
         """All accepted hits in ``utt``, grouped by owner."""
@@ -179,26 +175,18 @@ class LexiconIndex:
         norm = utt.norm
         if not norm:
             return found
-        keys = utt.keys
-        pairs = self._pairs
-        starts = [i for i, pair in enumerate(map(str.__add__, keys, keys[1:])) if pair in pairs]
-        if not self._singles.isdisjoint(keys):
-            singles = self._singles
-            starts = sorted({*starts, *(i for i, key in enumerate(keys) if key in singles)})
-        match_key = self._regex.match
-        width = self._width
-        for start in starts:
-            match = match_key("".join(keys[start:start + width]))
-            if match is None:
-                continue
-            longest = match.group(1)
-            for key in (longest, *self._prefixes[longest]):
-                length = key.count(" ")
+        plan = self._plan
+        classify = self._classify
+        offsets = None
+        for match in self._regex.finditer(utt.fuzzy):
+            if offsets is None:
+                offsets = utt.offsets()
+            start = bisect_right(offsets, match.start()) - 1
+            for length, terms in plan[match.group(1)]:
                 end = start + length
                 span = norm[start:end]
-                for index in self._by_key[key]:
-                    term = self._terms[index]
-                    via = self._classify(term, span)
+                for term in terms:
+                    via = "text" if span == term.text else classify(term, span)
                     if via is None:
                         continue
                     # whole words, and two-character sound-alikes (which would otherwise match
@@ -207,7 +195,12 @@ class LexiconIndex:
                         cuts = utt.token_boundaries()
                         if start not in cuts or end not in cuts:
                             continue
-                    found.setdefault(term.owner, []).append(Hit(start, end, term.text, via))
+                    hit = Hit(start, end, term.text, via)
+                    owned = found.get(term.owner)
+                    if owned is None:
+                        found[term.owner] = [hit]
+                    else:
+                        owned.append(hit)
         return found
 
     @staticmethod

@@ -21,7 +21,7 @@ from audit.rules.engine import (
     in_quiet_hours,
     line_finding,
 )
-from audit.rules.matcher import LexiconIndex, Utterance
+from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import (
     CONTACT_TYPES,
     DETECTOR_CLASSES,
@@ -153,6 +153,9 @@ class RulePack:
                 if r.detector.type in LINE_TYPES]
         # fallback (frame) rules run after the specific ones: see LineOptions.fallback
         self._line = [lr for lr in line if not lr.det.fallback] + [lr for lr in line if lr.det.fallback]
+        # required statements share the index: one scan of an utterance serves every rule
+        self._required = [RequiredRule(r, self._patterns(r), self._index) for r in self.rules
+                          if r.detector.type == "required"]
         self._index.compile()
         # which regex patterns an utterance can possibly match (see prefilter.py)
         self._pattern_filter = PatternFilter([(lr.owner_regex, i, sets) for lr in self._line
@@ -161,8 +164,6 @@ class RulePack:
         self._cache: dict[tuple, list[tuple[LineRule, list]]] = {}
         self._utts: dict[str, Utterance] = {}
         self.cache_size = 50_000
-        self._required = [RequiredRule(r, self._patterns(r)) for r in self.rules
-                          if r.detector.type == "required"]
         self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
         self._log = [r for r in self.rules if r.detector.type in LOG_TYPES]
 
@@ -248,6 +249,13 @@ class RulePack:
             utt = self._utts[text] = Utterance(text)
         return utt
 
+    def _lexicon(self, utt: Utterance) -> dict[str, list[Hit]]:
+        """The hits of every term of the pack in ``utt``, by owner (scanned once per utterance)."""
+        lex = utt.lexicon
+        if lex is None:
+            lex = utt.lexicon = self._index.scan(utt)
+        return lex
+
     def _line_hits(self, text: str, rules: list[LineRule],
                    utts: dict[str, Utterance] | None = None) -> list[tuple[LineRule, list]]:
         """The line rules of ``rules`` that fire on ``text``, with their hits (cached)."""
@@ -256,7 +264,7 @@ class RulePack:
         if cached is not None:
             return cached
         utt = self._utterance(text, utts)
-        lex = self._index.scan(utt)
+        lex = dict(self._lexicon(utt))  # a copy: the regex candidates go in next
         self._regex_candidates(utt, lex)
         fired: set[str] = set()
         out = []
@@ -301,7 +309,7 @@ class RulePack:
                 continue  # nothing was heard: a recording problem, not a missing statement
             # lazily: the introduction usually comes first
             views = (self._utterance(text, utts) for text in texts)
-            if not req.satisfied(views, contact, self._filters, self.parameters.first_person):
+            if not req.satisfied(views, contact, self._filters, self.parameters.first_person, self._lexicon):
                 findings.append(contact_finding(rule, self._citations[rule.id], contact, "",
                                                 {"missing": req.det.description or rule.title_en}))
         for rule in self._meta:
