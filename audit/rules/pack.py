@@ -138,6 +138,17 @@ def load_pack(path: str | Path | None = None) -> RulePack:
     return RulePack(rules, Parameters(**params), source=str(path))
 
 
+class _RuleSet:
+    """Line rules in scope for one kind of speaker, in run order, indexed by the owner they need."""
+
+    __slots__ = ("rules", "key", "position")
+
+    def __init__(self, rules: list[LineRule], key: tuple[int, ...]) -> None:
+        self.rules = rules
+        self.key = key
+        self.position = {lr.needs: i for i, lr in enumerate(rules)}
+
+
 class RulePack:
     """A compiled rule pack: scan utterances, contacts and whole call logs."""
 
@@ -162,6 +173,7 @@ class RulePack:
                                               for i, (_, sets) in enumerate(lr.patterns)])
         # line results per distinct utterance and scope: scripted lines repeat all night long
         self._cache: dict[tuple, list[tuple[LineRule, list]]] = {}
+        self._rule_sets: dict[tuple[int, ...], _RuleSet] = {}
         self._utts: dict[str, Utterance] = {}
         self.cache_size = 50_000
         self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
@@ -212,13 +224,13 @@ class RulePack:
                     contact_role: str | None, utts: dict[str, Utterance]) -> list[Finding]:
         """:meth:`scan_segments`, keeping each utterance's views in ``utts`` (one contact's)."""
         rules = [lr for lr in self._line if lr.applies(kind, product, contact_role)]
-        by_role: dict[str, list[LineRule]] = {}
+        by_role: dict[str, _RuleSet] = {}
         findings: list[Finding] = []
         for seg in segments:
             in_scope = by_role.get(seg.role)
             if in_scope is None:
-                in_scope = by_role[seg.role] = [lr for lr in rules if seg.role in lr.speaker_roles]
-            if not in_scope or not seg.text:
+                in_scope = by_role[seg.role] = self._rule_set([lr for lr in rules if seg.role in lr.speaker_roles])
+            if not in_scope.rules or not seg.text:
                 continue
             for lr, hits in self._line_hits(seg.text, in_scope, utts):
                 findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
@@ -256,22 +268,32 @@ class RulePack:
             lex = utt.lexicon = self._index.scan(utt)
         return lex
 
-    def _line_hits(self, text: str, rules: list[LineRule],
+    def _rule_set(self, rules: list[LineRule]) -> _RuleSet:
+        key = tuple(map(id, rules))
+        found = self._rule_sets.get(key)
+        if found is None:
+            found = self._rule_sets[key] = _RuleSet(rules, key)
+        return found
+
+    def _line_hits(self, text: str, rules: _RuleSet,
                    utts: dict[str, Utterance] | None = None) -> list[tuple[LineRule, list]]:
         """The line rules of ``rules`` that fire on ``text``, with their hits (cached)."""
-        key = (text, tuple(map(id, rules)))
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        if self.cache_size:
+            key = (text, rules.key)
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
         utt = self._utterance(text, utts)
         lex = dict(self._lexicon(utt))  # a copy: the regex candidates go in next
         self._regex_candidates(utt, lex)
         fired: set[str] = set()
         out = []
-        for lr in rules:
-            # a rule with none of its terms (or candidate patterns) present cannot fire
-            if lr.needs not in lex:
-                continue
+        # only the rules whose terms (or candidate patterns) are present can fire: their
+        # positions, from the owners found, instead of a test per rule
+        position = rules.position
+        line = rules.rules
+        for pos in sorted({position[owner] for owner in lex if owner in position}):
+            lr = line[pos]
             if lr.det.fallback and lr.category in fired:
                 continue
             hits = lr.hits(utt, lex, self._filters)
