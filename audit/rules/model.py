@@ -35,8 +35,9 @@ def expand_classes(pattern: str, classes: dict[str, list[str]]) -> str:
     """
     def sub(match: re.Match) -> str:
         words = classes[match.group(1)]
-        # longest first, so that "你们家" is preferred to "你"
-        return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+        # longest first, so that "你们家" is preferred to "你"; ties in a fixed order, so that the
+        # expansion is the same string in every process (set order varies with the hash seed)
+        return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
     return CLASS_REF_RE.sub(sub, pattern)
 
