@@ -49,8 +49,9 @@ class Utterance:
         self.norm = textmod.normalize(text)
         self._fuzzy: str | None = None
         self._keys: list[str] | None = None
-        # the scan of the pack's index, kept by the pack so that its rules share one scan
-        self.lexicon: dict[str, list[Hit]] | None = None
+        # scans of the pack's index by the owners judged, kept by the pack so that its rules
+        # share one scan
+        self.lexicon: dict[frozenset[str] | None, dict[str, list[Hit]]] = {}
         self._offsets: list[int] | None = None
         self._bounds: tuple[list[int], list[int]] | None = None
         self._tokens: set[int] | None = None
@@ -166,8 +167,14 @@ class LexiconIndex:
                             for k in (key, *self._prefixes[key])] for key in keys}
         self._regex = re.compile(" (?=(" + trie_regex(keys) + "))") if keys else re.compile(r"(?!x)x")
 
-    def scan(self, utt: Utterance) -> dict[str, list[Hit]]:
-        """All accepted hits in ``utt``, grouped by owner."""
+    def scan(self, utt: Utterance, owners: frozenset[str] | None = None) -> dict[str, list[Hit]]:
+        """All accepted hits in ``utt``, grouped by owner.
+
+        Args:
+            owners: judge only the terms of these owners (default: all). The pack passes the
+                owners of the rules in scope, so that no time goes into sound-alike checks and
+                word segmentation for terms whose rules cannot apply.
+        """
         if self._regex is None:
             self.compile()
         found: dict[str, list[Hit]] = {}
@@ -185,6 +192,8 @@ class LexiconIndex:
                 end = start + length
                 span = norm[start:end]
                 for term in terms:
+                    if owners is not None and term.owner not in owners:
+                        continue
                     via = "text" if span == term.text else classify(term, span)
                     if via is None:
                         continue

@@ -141,12 +141,16 @@ def load_pack(path: str | Path | None = None) -> RulePack:
 class _RuleSet:
     """Line rules in scope for one kind of speaker, in run order, indexed by the owner they need."""
 
-    __slots__ = ("rules", "key", "position")
+    __slots__ = ("rules", "key", "position", "owners")
 
-    def __init__(self, rules: list[LineRule], key: tuple[int, ...]) -> None:
+    def __init__(self, rules: list[LineRule], key: tuple[int, ...], required: frozenset[str]) -> None:
         self.rules = rules
         self.key = key
         self.position = {lr.needs: i for i, lr in enumerate(rules)}
+        # the lexicon owners these rules read, and every required statement's: a contact's
+        # required statements reuse the scan of its line rules
+        self.owners = frozenset(o for lr in rules for o in (lr.owner_terms, lr.owner_first, lr.owner_second,
+                                                             lr.owner_exclude)) | required
 
 
 class RulePack:
@@ -167,6 +171,7 @@ class RulePack:
         # required statements share the index: one scan of an utterance serves every rule
         self._required = [RequiredRule(r, self._patterns(r), self._index) for r in self.rules
                           if r.detector.type == "required"]
+        self._required_owners = frozenset(req.owner for req in self._required)
         self._index.compile()
         # which regex patterns an utterance can possibly match (see prefilter.py)
         self._pattern_filter = PatternFilter([(lr.owner_regex, i, sets) for lr in self._line
@@ -261,18 +266,24 @@ class RulePack:
             utt = self._utts[text] = Utterance(text)
         return utt
 
-    def _lexicon(self, utt: Utterance) -> dict[str, list[Hit]]:
-        """The hits of every term of the pack in ``utt``, by owner (scanned once per utterance)."""
-        lex = utt.lexicon
+    def _lexicon(self, utt: Utterance, owners: frozenset[str] | None) -> dict[str, list[Hit]]:
+        """The hits of the terms of ``owners`` in ``utt``, by owner (scanned once per utterance)."""
+        lex = utt.lexicon.get(owners)
         if lex is None:
-            lex = utt.lexicon = self._index.scan(utt)
+            lex = utt.lexicon[owners] = self._index.scan(utt, owners)
         return lex
+
+    def _required_lexicon(self, utt: Utterance) -> dict[str, list[Hit]]:
+        """A scan that holds the required statements' terms: any line scan does (see _RuleSet)."""
+        for lex in utt.lexicon.values():
+            return lex
+        return self._lexicon(utt, self._required_owners)
 
     def _rule_set(self, rules: list[LineRule]) -> _RuleSet:
         key = tuple(map(id, rules))
         found = self._rule_sets.get(key)
         if found is None:
-            found = self._rule_sets[key] = _RuleSet(rules, key)
+            found = self._rule_sets[key] = _RuleSet(rules, key, self._required_owners)
         return found
 
     def _line_hits(self, text: str, rules: _RuleSet,
@@ -284,7 +295,7 @@ class RulePack:
             if cached is not None:
                 return cached
         utt = self._utterance(text, utts)
-        lex = dict(self._lexicon(utt))  # a copy: the regex candidates go in next
+        lex = dict(self._lexicon(utt, rules.owners))  # a copy: the regex candidates go in next
         self._regex_candidates(utt, lex)
         fired: set[str] = set()
         out = []
@@ -331,7 +342,8 @@ class RulePack:
                 continue  # nothing was heard: a recording problem, not a missing statement
             # lazily: the introduction usually comes first
             views = (self._utterance(text, utts) for text in texts)
-            if not req.satisfied(views, contact, self._filters, self.parameters.first_person, self._lexicon):
+            if not req.satisfied(views, contact, self._filters, self.parameters.first_person,
+                                self._required_lexicon):
                 findings.append(contact_finding(rule, self._citations[rule.id], contact, "",
                                                 {"missing": req.det.description or rule.title_en}))
         for rule in self._meta:
