@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 # Chinese and ASCII punctuation that ends a sentence or a clause; everything else that is not a
 # word character is simply dropped.
@@ -163,7 +163,7 @@ def boundaries(text: str) -> tuple[list[int], list[int]]:
     return clauses, sentences
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_pinyin(ch: str) -> str:
     from pypinyin import Style, lazy_pinyin  # heavy dictionaries: loaded on first use
 
@@ -218,7 +218,7 @@ def _split(syllable: str) -> tuple[str, str]:
     return "", syllable
 
 
-@lru_cache(maxsize=None)
+@cache
 def fine_syllable(syllable: str) -> str:
     """The common Mandarin ASR/accent confusions only: zh/z, ch/c, sh/s, n/l, ü/i, -ng/-n.
 
@@ -236,7 +236,7 @@ def fine_syllable(syllable: str) -> str:
     return _FINE_INITIAL.get(initial, initial) + final
 
 
-@lru_cache(maxsize=None)
+@cache
 def fuzzy_syllable(syllable: str) -> str:
     """Collapse a toneless pinyin syllable to its ASR-confusable class.
 

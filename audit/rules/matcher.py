@@ -42,7 +42,7 @@ class _Term:
 class Utterance:
     """One utterance and its lazily computed views (normalised text, sound keys, tokens)."""
 
-    __slots__ = ("text", "norm", "lexicon", "_fuzzy", "_keys", "_offsets", "_bounds", "_tokens")
+    __slots__ = ("_bounds", "_fuzzy", "_keys", "_offsets", "_tokens", "lexicon", "norm", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text

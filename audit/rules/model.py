@@ -16,7 +16,7 @@ unknown type or an unknown field is an error that lists the valid choices.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -199,9 +199,7 @@ DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
 }
 
 Detector = Annotated[
-    Union[LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
-          ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
-          RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector],
+    LexiconDetector | RegexDetector | CooccurrenceDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
     Field(discriminator="type"),
 ]
 

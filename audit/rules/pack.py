@@ -141,7 +141,7 @@ def load_pack(path: str | Path | None = None) -> RulePack:
 class _RuleSet:
     """Line rules in scope for one kind of speaker, in run order, indexed by the owner they need."""
 
-    __slots__ = ("rules", "key", "position", "owners")
+    __slots__ = ("key", "owners", "position", "rules")
 
     def __init__(self, rules: list[LineRule], key: tuple[int, ...], required: frozenset[str]) -> None:
         self.rules = rules
