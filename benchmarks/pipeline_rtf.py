@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/pipeline_rtf.py CORPUS_DIR [--limit N] [--profile] [--json out.json]
+    python benchmarks/pipeline_rtf.py CORPUS_DIR [--limit N] [--workers 2] [--profile] [--json out.json]
 
 In one run, on the same recordings:
 
@@ -16,6 +16,9 @@ In one run, on the same recordings:
 
 RTF = processing seconds / audio seconds (lower is faster); the ratio is pipeline / bare.
 Targets (issue 4): pipeline RTF <= 0.15, ratio <= 1.4. Exits 1 when a target is missed.
+
+``--workers 2`` also runs both sides with 2 processes (bare: the files spread over a pool of 2
+model instances with the cores split between them; pipeline: ``audit batch --workers 2``).
 
 ``--profile`` then times each stage of the pipeline in-process on the same files (models
 loaded beforehand): decode, ASR per channel, diarization, words→segments/roles/metrics, rule
@@ -106,16 +109,51 @@ def bare(corpus: Path, contacts, *, word_timestamps=False, per_channel=False, pi
     return total, load_s, model
 
 
+_POOL_MODEL = None
+
+
+def _pool_init(threads: int) -> None:
+    global _POOL_MODEL
+    from faster_whisper import WhisperModel
+
+    from pipelines.asr import embedded_model_dir
+
+    _POOL_MODEL = WhisperModel(str(embedded_model_dir()), device="cpu", compute_type="int8", cpu_threads=threads)
+
+
+def _pool_transcribe(path: str) -> None:
+    from pipelines.audio import load_audio
+
+    segments, _info = _POOL_MODEL.transcribe(load_audio(path).mono(), language="zh", beam_size=5, vad_filter=True)
+    for _ in segments:
+        pass
+
+
+def bare_parallel(corpus: Path, contacts, workers: int) -> float:
+    """Wall-clock seconds for the bare transcription spread over ``workers`` processes (model
+    loads included), the cores split between them as ``audit batch --workers`` does."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    start = time.perf_counter()
+    with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=_pool_init, initargs=(threads,)) as pool:
+        list(pool.map(_pool_transcribe, [str(corpus / c.audio_file) for c in contacts]))
+    return time.perf_counter() - start
+
+
 def audio_seconds(corpus: Path, contacts) -> float:
     from pipelines.audio import load_audio
 
     return sum(load_audio(corpus / c.audio_file).duration for c in contacts)
 
 
-def pipeline_cli(input_dir: Path, tmp: Path) -> tuple[float, str]:
-    db = f"sqlite:///{tmp / 'bench.db'}"
+def pipeline_cli(input_dir: Path, tmp: Path, workers: int = 1) -> tuple[float, str]:
+    db = f"sqlite:///{tmp / f'bench{workers}.db'}"
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "audit.cli", "batch", str(input_dir), "--db", db, "--no-progress"],
+    proc = subprocess.run([sys.executable, "-m", "audit.cli", "batch", str(input_dir), "--db", db, "--no-progress",
+                           "--workers", str(workers)],
                           capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
@@ -188,6 +226,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N recordings of the manifest")
     parser.add_argument("--profile", action="store_true", help="also time each pipeline stage and ASR variant")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    parser.add_argument("--workers", type=int, nargs="*", default=[],
+                        help="also compare with N processes on each side (e.g. --workers 2)")
     args = parser.parse_args()
 
     contacts = recordings(args.corpus_dir, args.limit)
@@ -215,6 +255,15 @@ def main() -> int:
                "bare_s": round(bare_s, 2), "bare_load_s": round(load_s, 2), "pipeline_s": round(pipe_s, 2),
                "pipeline_rtf": round(pipe_s / audio_s, 4), "bare_rtf": round((bare_s + load_s) / audio_s, 4),
                "ratio": round(ratio, 3), "load_avg_end": load_avg(), "cpus": os.cpu_count()}
+
+    for workers in args.workers:
+        bare_w = bare_parallel(args.corpus_dir, contacts, workers)
+        with tempfile.TemporaryDirectory(prefix="rtf-") as tmp:
+            pipe_w, _out = pipeline_cli(subset_dir(args.corpus_dir, contacts, Path(tmp)), Path(tmp), workers)
+        print(f"{workers} processes each: bare {bare_w:.1f} s RTF {bare_w / audio_s:.3f}; audit batch --workers "
+              f"{workers} {pipe_w:.1f} s RTF {pipe_w / audio_s:.3f}; ratio {pipe_w / bare_w:.2f}  load avg {load_avg()}")
+        figures[f"workers_{workers}"] = {"bare_s": round(bare_w, 2), "pipeline_s": round(pipe_w, 2),
+                                         "pipeline_rtf": round(pipe_w / audio_s, 4), "ratio": round(pipe_w / bare_w, 3)}
 
     if args.profile:
         stages = profile(args.corpus_dir, contacts, model)
