@@ -12,12 +12,18 @@ import enum
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Contact columns the dashboard overview aggregates, carried in ix_contact_started_status on
+# PostgreSQL so those queries need not read the table (migration 0003).
+CONTACT_OVERVIEW_INCLUDE = ("passed", "score", "finding_count", "kind", "team", "agency", "creditor", "product",
+                            "agent_id", "call_id")
 
 
 class ReviewStatus(str, enum.Enum):
@@ -84,7 +90,14 @@ class Contact(SQLModel, table=True):
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     audited_at: Optional[datetime] = None
 
-    __table_args__ = (Index("ix_contact_started_status", "started_at", "status"),)
+    # The dashboard overview's aggregates run as index-only scans of this index on PostgreSQL
+    # (the INCLUDE payload; migration 0003).
+    # ix_contact_unpassed: the contacts that can hold a counted critical finding (a few percent),
+    # which the dashboard's critical counts per team/agency/creditor join to their findings.
+    __table_args__ = (Index("ix_contact_started_status", "started_at", "status",
+                            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE)),
+                      Index("ix_contact_unpassed", "started_at", postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
+                            postgresql_where=text("passed IS NOT TRUE"), sqlite_where=text("passed IS NOT 1")))
 
 
 class Segment(SQLModel, table=True):
@@ -125,6 +138,9 @@ class Finding(SQLModel, table=True):
     reviewed_by: Optional[str] = Field(default=None, max_length=64)
     reviewed_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
+
+    # Covers the dashboard's finding aggregates; critical findings are one range of it (migration 0003).
+    __table_args__ = (Index("ix_finding_severity_review", "severity", "review_status", "category", "call_id"),)
 
 
 class ReviewLog(SQLModel, table=True):
