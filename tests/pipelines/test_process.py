@@ -35,9 +35,45 @@ def test_words_go_to_the_speaker_they_overlap():
 
 def test_channel_speech_is_cut_at_pauses():
     asr = [AsrSegment(0.0, 9.0, "", words=words("我知道", 0.0) + words("别去我单位", 5.0))]
-    segs = split_at_pauses(asr, 0.6, "contact")
+    segs = split_at_pauses(asr, 0.6, lambda w: "contact")
     assert [(s.text, s.start) for s in segs] == [("我知道", 0.0), ("别去我单位", 5.0)]
     assert all(s.speaker == "contact" for s in segs)
+
+
+def test_a_turn_ends_where_the_speaker_changes():
+    asr = [AsrSegment(0.0, 3.0, "", words=words("是我你是哪位", 0.0))]
+    segs = split_at_pauses(asr, 0.6, lambda w: "contact" if w.start < 0.5 else "agent")
+    assert [(s.speaker, s.text) for s in segs] == [("contact", "是我"), ("agent", "你是哪位")]
+
+
+def test_stereo_words_go_to_the_louder_channel():
+    """Each word of the single ASR pass over the mix lands on the channel that carries it."""
+    import numpy as np
+
+    from pipelines.asr import AsrOptions
+    from pipelines.audio import Audio
+    from pipelines.process import Pipeline
+
+    rng = np.random.default_rng(0)
+    left = np.zeros(16000 * 4, dtype=np.float32)
+    right = np.zeros_like(left)
+    left[:16000 * 2] = rng.normal(0, 0.3, 32000)  # collector talks 0–2 s on the left
+    right[16000 * 2:] = rng.normal(0, 0.3, 32000)  # the debtor 2–4 s on the right
+    right[:16000 * 2] += rng.normal(0, 0.01, 32000)  # a little line echo
+    audio = Audio(path=None, samples=np.stack([left, right]), source_rate=8000, sha256="0" * 64)
+
+    class FakeAsr:  # the boundary: what Whisper heard, with word times
+        name = "fake"
+
+        def transcribe(self, mono, options):
+            return [AsrSegment(0.0, 4.0, "", words=words("您好我是银行的", 0.1) + words("是我", 2.5))]
+
+    pipeline = Pipeline()
+    pipeline._asr = FakeAsr()
+    transcript = pipeline.process(contact(channel_layout="stereo_agent_left"), audio)
+    assert [(s.role, s.text, s.channel) for s in transcript.segments] == [
+        ("agent", "您好我是银行的", 0), ("debtor", "是我", 1)]
+    assert isinstance(pipeline.options.asr_options, AsrOptions)
 
 
 def seg(speaker, text, start):
