@@ -163,8 +163,12 @@ class FasterWhisperEngine:
                            "to the model hub exists") from exc
 
     def transcribe(self, audio: np.ndarray, options: AsrOptions) -> list[AsrSegment]:
+        import ctranslate2
         from faster_whisper.vad import VadOptions
 
+        # Temperature fallback samples: seed per recording so that a recording's transcript
+        # never depends on what the worker transcribed before it.
+        ctranslate2.set_random_seed(0)
         segments, _info = self._model.transcribe(
             audio,
             language=options.language,
