@@ -97,7 +97,9 @@ class Contact(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_started_status", "started_at", "status",
                             postgresql_include=list(CONTACT_OVERVIEW_INCLUDE)),
                       Index("ix_contact_unpassed", "started_at", postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
-                            postgresql_where=text("passed IS NOT TRUE"), sqlite_where=text("passed IS NOT 1")))
+                            postgresql_where=text("passed IS NOT TRUE"), sqlite_where=text("passed IS NOT 1")),
+                      # The dashboard's filter options skip through it, one probe per distinct combination.
+                      Index("ix_contact_filter_combo", "team", "agency", "creditor", "product", "kind", "agent_id"))
 
 
 class Segment(SQLModel, table=True):

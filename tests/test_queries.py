@@ -262,3 +262,109 @@ def test_trend_findings_follow_reviews(db):
     assert per_team()["网贷二组"] == (teams_before["网贷二组"][0] - 1, teams_before["网贷二组"][1])  # a high one
     apply_review(db, finding_id, "reopen", user="qa")
     assert per_day() == before and per_team() == teams_before
+
+
+# ----------------------------------------------------------------------------- against a reference
+# The overview queries take shortcuts at scale (no contact join when every contact is selected,
+# critical findings joined only to contacts not marked passed, a skip scan for the filter
+# options). These tests recompute every figure in Python from the raw rows, for selections that
+# take each path, so a shortcut that changes a result fails here on SQLite and on PostgreSQL.
+
+SELECTIONS = [
+    (Scope(), ALL),  # every contact, no date range
+    (Scope(), Filters(start=date(2026, 11, 1), end=date(2026, 11, 30))),  # a range covering every contact
+    (Scope(), Filters(start=date(2026, 11, 3), end=date(2026, 11, 30))),  # leaves out the first day
+    (Scope(), Filters(start=date(2026, 10, 1), end=date(2026, 11, 3))),  # leaves out the last day
+    (Scope(team="一组"), ALL),
+    (Scope(agent_id="B203"), Filters(start=date(2026, 11, 1))),
+    (Scope(), Filters(kinds=("call",))),
+    (Scope(), Filters(creditors=("速借花网络小贷",), start=date(2026, 11, 1), end=date(2026, 11, 30))),
+]
+
+
+def _reference(db, scope: Scope, filters: Filters):
+    """(selected contacts, their findings) from the raw tables, selected in Python."""
+    import sqlalchemy as sa
+    from zoneinfo import ZoneInfo
+
+    from audit import models
+
+    zone = ZoneInfo(filters.tz)
+    with db.connect() as conn:
+        contacts = [r._asdict() for r in conn.execute(sa.select(models.Contact.__table__))]
+        findings = [r._asdict() for r in conn.execute(sa.select(models.Finding.__table__))]
+
+    def selected(c) -> bool:
+        day = q._aware(c["started_at"], zone).date()
+        return ((scope.team is None or c["team"] == scope.team)
+                and (scope.agent_id is None or c["agent_id"] == scope.agent_id)
+                and (filters.start is None or day >= filters.start) and (filters.end is None or day <= filters.end)
+                and all(not values or c[col] in values for col, values in (
+                    ("team", filters.teams), ("agency", filters.agencies), ("creditor", filters.creditors),
+                    ("product", filters.products), ("kind", filters.kinds), ("agent_id", filters.agent_ids))))
+
+    chosen = {c["call_id"]: c for c in contacts if selected(c)}
+    return chosen, [f for f in findings if f["call_id"] in chosen and f["review_status"] != "dismissed"]
+
+
+@pytest.mark.parametrize("scope, filters", SELECTIONS)
+def test_overview_figures_match_a_reference(db, scope, filters):
+    contacts, findings = _reference(db, scope, filters)
+    critical = [f for f in findings if f["severity"] == "critical"]
+    k = q.overview_kpis(db, scope, filters)
+    assert (k.contacts, k.findings, k.critical_findings, k.open_findings) == (
+        len(contacts), len(findings), len(critical),
+        sum(f["review_status"] in ("open", "appealed") for f in findings))
+    by_category = {r.category: (r.findings, r.critical) for r in q.findings_by_category(db, scope, filters)}
+    assert by_category == {cat: (sum(f["category"] == cat for f in findings),
+                                 sum(f["category"] == cat for f in critical)) for cat in {f["category"] for f in findings}}
+    for by in ("team", "agency", "creditor", "kind"):
+        got = {r.key: (r.contacts, r.compliant, r.non_compliant, r.findings, r.critical_findings)
+               for r in q.breakdown(db, scope, filters, by)}
+        keys = {c[by] for c in contacts.values()}
+        assert got == {key: (
+            sum(c[by] == key for c in contacts.values()),
+            sum(c[by] == key and c["passed"] is True for c in contacts.values()),
+            sum(c[by] == key and c["passed"] is False for c in contacts.values()),
+            sum(contacts[f["call_id"]][by] == key for f in findings),
+            sum(contacts[f["call_id"]][by] == key for f in critical),
+        ) for key in keys}, by
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(team="一组"), Scope(team="外访组"), Scope(agent_id="A021"),
+                                   Scope(team="no such team")])
+def test_filter_options_match_a_reference(db, scope):
+    contacts, _ = _reference(db, scope, ALL)
+    opts = q.filter_options(db, scope)
+
+    def distinct(col: str) -> list[str]:
+        return sorted({c[col] for c in contacts.values() if c[col]})
+
+    assert (opts.teams, opts.agencies, opts.creditors, opts.products, opts.kinds) == (
+        distinct("team"), distinct("agency"), distinct("creditor"), distinct("product"), distinct("kind"))
+    assert [a for a, _ in opts.agents] == sorted({c["agent_id"] for c in contacts.values()})
+
+
+def test_critical_counts_follow_a_dismissed_critical_finding(db):
+    """Dismissing a critical finding passes its contact and leaves the critical counts (the
+    breakdown joins only contacts not marked passed); reopening brings both back."""
+    import sqlalchemy as sa
+
+    from audit import models
+    from audit.review import apply_review
+
+    def figures():
+        k = q.overview_kpis(db, Scope(), ALL)
+        teams = {r.key: (r.compliant, r.critical_findings) for r in q.breakdown(db, Scope(), ALL, "team")}
+        return k.critical_findings, k.compliant, teams
+
+    critical, compliant, teams = figures()
+    with db.connect() as conn:
+        finding_id, call_id = conn.execute(sa.select(models.Finding.id, models.Finding.call_id).where(
+            models.Finding.severity == "critical").order_by(models.Finding.id).limit(1)).one()
+        team = conn.execute(sa.select(models.Contact.team).where(models.Contact.call_id == call_id)).scalar_one()
+    apply_review(db, finding_id, "dismiss", user="qa", reason="wrong speaker")
+    after_critical, after_compliant, after_teams = figures()
+    assert (after_critical, after_teams[team][1]) == (critical - 1, teams[team][1] - 1)
+    apply_review(db, finding_id, "reopen", user="qa")
+    assert figures() == (critical, compliant, teams)
