@@ -152,6 +152,10 @@ class FasterWhisperEngine:
             device = "cuda" if _cuda_available() else "cpu"
         compute_type = compute_type or ("float16" if device == "cuda" else "int8")
         source = str(embedded_model_dir()) if model == EMBEDDED else model
+        # CTranslate2 defaults to 4 threads; on a 2-core machine that oversubscribes the cores
+        # and runs slower than 2. Use what this process may run on.
+        if not cpu_threads:
+            cpu_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         self.model_name = model
         self.device, self.compute_type = device, compute_type
         try:
