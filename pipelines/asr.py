@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from pipelines.text import DOMAIN_PROMPT, clean_segments
+from pipelines.text import MANDARIN_PROMPT, clean_segments
 
 EMBEDDED = "embedded"
 EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
@@ -60,12 +60,13 @@ class AsrOptions:
 
     language: str = "zh"
     beam_size: int = 5
-    initial_prompt: str | None = DOMAIN_PROMPT
+    initial_prompt: str | None = MANDARIN_PROMPT
     hotwords: list[str] = field(default_factory=list)
     word_timestamps: bool = True
     vad_filter: bool = True
     vad_threshold: float = 0.5
     min_silence_ms: int = 500
+    # conditioning on the previous window invites repetition loops on the quiet tail of a call
     condition_on_previous_text: bool = False
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
 

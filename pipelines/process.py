@@ -37,15 +37,7 @@ class PipelineOptions:
     diarizer_options: dict[str, Any] = field(default_factory=dict)
     device: str = "auto"
     cpu_threads: int = 0
-    asr_options: AsrOptions = field(default_factory=lambda: AsrOptions(
-        # The classic short Mandarin prompt keeps the output in Simplified script with
-        # punctuation (the rules scope negation by clause). A longer domain prompt measured no
-        # better and doubled decoding time with word timestamps; domain words are fixed by the
-        # pinyin corrector instead. Conditioning on the previous window invites repetition loops
-        # on the quiet tail of a call, so it stays off.
-        initial_prompt="以下是普通话的句子。",
-        condition_on_previous_text=False,
-    ))
+    asr_options: AsrOptions = field(default_factory=AsrOptions)
     max_pause_s: float = 0.6  # a pause this long inside one party's speech starts a new segment
 
 
