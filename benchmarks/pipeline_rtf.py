@@ -21,7 +21,7 @@ Targets (issue 4): pipeline RTF <= 0.15, ratio <= 1.4. Exits 1 when a target is 
 model instances with the cores split between them; pipeline: ``audit batch --workers 2``).
 
 ``--profile`` then times each stage of the pipeline in-process on the same files (models
-loaded beforehand): decode, ASR per channel, diarization, words→segments/roles/metrics, rule
+loaded beforehand): decode, ASR (one pass over the mono mix), diarization, words→segments/roles/metrics, rule
 scan, database write; and the ASR variants that explain the difference from the bare run
 (word timestamps, the pipeline's decoding options, two passes on stereo calls).
 
@@ -199,7 +199,7 @@ def profile(corpus: Path, contacts, model) -> dict[str, float]:
         stereo = any(info.get("channel") is not None for step, _t, info in marks if step == "asr")
         for step, when, info in marks:
             if step == "asr":
-                name = f"ASR ({'stereo, per channel' if stereo else 'mono'})"
+                name = f"ASR ({'stereo, per channel' if stereo else 'mono mix'})"
             elif step == "diarization":
                 name = "diarization (mono only)"
             else:
@@ -278,7 +278,7 @@ def main() -> int:
             "+ word timestamps": bare(args.corpus_dir, contacts, word_timestamps=True, model=model)[0],
             "+ pipeline options (prompt, temperature fallback)":
                 bare(args.corpus_dir, contacts, word_timestamps=True, pipeline_options=True, model=model)[0],
-            "+ stereo per channel (what the pipeline runs)":
+            "+ stereo per channel (the pipeline before 17:30; now one pass over the mix)":
                 bare(args.corpus_dir, contacts, word_timestamps=True, pipeline_options=True, per_channel=True,
                      model=model)[0],
         }
