@@ -18,6 +18,7 @@ from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
 from pipelines.roles import assign_roles, contact_role_for
+from pipelines.text import to_simplified
 
 Hook = Callable[..., None]
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -124,7 +125,7 @@ class Pipeline:
             is_agent = seg.speaker == "agent"
             seg.role = Role.AGENT.value if is_agent else role
             seg.channel = agent_channel if is_agent else 1 - agent_channel
-            seg.text = corrector(seg.text)
+            seg.text = corrector(to_simplified(seg.text))
         return segments
 
     def _mono(self, contact: Contact, audio: Audio, corrector: Corrector) -> tuple[list[Segment], int]:
@@ -139,7 +140,8 @@ class Pipeline:
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
         for seg in segments:
-            seg.text = corrector(seg.text)
+            # words were converted one by one; phrases (答覆→答复) only convert whole
+            seg.text = corrector(to_simplified(seg.text))
         roles = assign_roles(segments, contact)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 

@@ -66,13 +66,13 @@ def test_stereo_words_go_to_the_louder_channel():
         name = "fake"
 
         def transcribe(self, mono, options):
-            return [AsrSegment(0.0, 4.0, "", words=words("您好我是银行的", 0.1) + words("是我", 2.5))]
+            return [AsrSegment(0.0, 4.0, "", words=words("您好我是银行的", 0.1) + words("答覆", 2.5))]
 
     pipeline = Pipeline()
     pipeline._asr = FakeAsr()
     transcript = pipeline.process(contact(channel_layout="stereo_agent_left"), audio)
     assert [(s.role, s.text, s.channel) for s in transcript.segments] == [
-        ("agent", "您好我是银行的", 0), ("debtor", "是我", 1)]
+        ("agent", "您好我是银行的", 0), ("debtor", "答复", 1)]  # phrase-level Simplified
     assert isinstance(pipeline.options.asr_options, AsrOptions)
 
 
