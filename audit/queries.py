@@ -108,8 +108,20 @@ class Filters:
 # ----------------------------------------------------------------------------- result types
 
 
+class _Compliance:
+    """Share of judged contacts (passed or failed) that passed; None when none were judged."""
+
+    compliant: int
+    non_compliant: int
+
+    @property
+    def compliance_rate(self) -> float | None:
+        judged = self.compliant + self.non_compliant
+        return self.compliant / judged if judged else None
+
+
 @dataclass(frozen=True)
-class OverviewKPIs:
+class OverviewKPIs(_Compliance):
     contacts: int
     audited: int
     compliant: int
@@ -120,11 +132,6 @@ class OverviewKPIs:
     critical_findings: int
     open_findings: int  # open or appealed: waiting for a reviewer
 
-    @property
-    def compliance_rate(self) -> float | None:
-        judged = self.compliant + self.non_compliant
-        return self.compliant / judged if judged else None
-
 
 @dataclass(frozen=True)
 class CategoryCount:
@@ -134,7 +141,7 @@ class CategoryCount:
 
 
 @dataclass(frozen=True)
-class DayPoint:
+class DayPoint(_Compliance):
     day: date
     contacts: int
     compliant: int
@@ -142,14 +149,9 @@ class DayPoint:
     findings: int
     avg_score: float | None
 
-    @property
-    def compliance_rate(self) -> float | None:
-        judged = self.compliant + self.non_compliant
-        return self.compliant / judged if judged else None
-
 
 @dataclass(frozen=True)
-class GroupRow:
+class GroupRow(_Compliance):
     key: str
     contacts: int
     compliant: int
@@ -157,11 +159,6 @@ class GroupRow:
     avg_score: float | None
     findings: int
     critical_findings: int
-
-    @property
-    def compliance_rate(self) -> float | None:
-        judged = self.compliant + self.non_compliant
-        return self.compliant / judged if judged else None
 
     @property
     def findings_per_100(self) -> float | None:
