@@ -23,6 +23,7 @@ from audit import models
 from audit.evaluation import category_scores, expected_categories, load_truth, oracle_eval
 from audit.manifest import read_manifest
 from audit.storage import init_db, make_engine
+from pipelines.process import overlap
 from pipelines.text import to_simplified
 
 _NON_WORD = re.compile(r"[^\w]|_")
@@ -70,10 +71,6 @@ def spans_to_annotation(spans, uri: str):
         if end > start:
             annotation[Segment(start, end), index] = speaker
     return annotation
-
-
-def _overlap(a0, a1, b0, b1) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | None = None,
@@ -129,12 +126,11 @@ def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | No
             traditional.append(contact.call_id)
         layout = "stereo" if (contact.channel_layout or "").startswith("stereo") else "mono"
         for turn in t["turns"]:
-            best = max(segs, key=lambda s: _overlap(s.start, s.end, turn["start"], turn["end"]), default=None)
-            if best is not None and _overlap(best.start, best.end, turn["start"], turn["end"]) > 0:
-                role_total[layout] += 1
+            # a truth turn nobody was heard in counts as a wrong role
+            best = max(segs, key=lambda s: overlap(s.start, s.end, turn["start"], turn["end"]), default=None)
+            role_total[layout] += 1
+            if best is not None and overlap(best.start, best.end, turn["start"], turn["end"]) > 0:
                 role_right[layout] += int(best.role == turn["role"])
-            else:
-                role_total[layout] += 1
         if layout == "mono":
             reference = read_rttm(corpus_dir / "truth" / f"{contact.call_id}.rttm")
             hypothesis = spans_to_annotation([(s.start, s.end, s.speaker) for s in segs], contact.call_id)

@@ -146,14 +146,15 @@ class Pipeline:
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Seconds shared by the intervals [a0, a1] and [b0, b1]."""
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _turn_at(word: Word, turns):
     """The turn (object) a word belongs to: most overlap, else the nearest."""
-    best = max(turns, key=lambda t: _overlap(word.start, word.end, t.start, t.end))
-    if _overlap(word.start, word.end, best.start, best.end) > 0:
+    best = max(turns, key=lambda t: overlap(word.start, word.end, t.start, t.end))
+    if overlap(word.start, word.end, best.start, best.end) > 0:
         return best
     middle = (word.start + word.end) / 2
     return min(turns, key=lambda t: min(abs(middle - t.start), abs(middle - t.end)))
@@ -234,7 +235,7 @@ def call_metrics(audio: Audio, segments: list[Segment]) -> dict[str, Any]:
 
     agent_levels = [level(s) for s in agent]
     other_levels = [level(s) for s in other]
-    overtalk = sum(_overlap(a.start, a.end, o.start, o.end) for a in agent for o in other)
+    overtalk = sum(overlap(a.start, a.end, o.start, o.end) for a in agent for o in other)
     interruptions = sum(1 for a in agent for o in other if o.start < a.start < o.end - 0.3)
     edges = sorted((s.start, s.end) for s in segments)
     silence, cursor = 0.0, 0.0
