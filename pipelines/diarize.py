@@ -283,12 +283,7 @@ class EmbeddedDiarizer:
         Returns:
             Turns sorted by start, labelled ``S0``, ``S1``, ... in order of first appearance.
         """
-        audio = np.ascontiguousarray(audio, dtype=np.float32)
-        if audio.ndim != 1:
-            raise DiarizationError(
-                f"diarize() takes mono audio, got shape {audio.shape}; mix down with Audio.mono() "
-                "or split a stereo call by channel"
-            )
+        audio = _mono_input(audio)
         if num_speakers is not None and num_speakers < 1:
             raise DiarizationError(f"num_speakers must be at least 1, got {num_speakers}")
         if min_speakers < 1 or max_speakers < min_speakers:
@@ -296,12 +291,34 @@ class EmbeddedDiarizer:
                 f"speaker bounds min_speakers={min_speakers}, max_speakers={max_speakers} are invalid; "
                 "need 1 <= min_speakers <= max_speakers"
             )
+        pieces, embeddings = self.pieces(audio)
+        if not pieces:
+            return []
+        opts = self.options
+        durations = np.array([end - start for start, end in pieces])
+        labels = cluster_embeddings(embeddings, durations, num_speakers=num_speakers,
+                                    min_speakers=min_speakers, max_speakers=max_speakers,
+                                    min_duration=opts.cluster_min_s, single_distance=opts.single_distance,
+                                    linkage=opts.linkage, refine=opts.refine)
+        self._emit("labels", labels)
+        return to_turns(pieces, labels, merge_gap=opts.merge_gap_s)
+
+    def pieces(self, audio: np.ndarray) -> tuple[list[tuple[float, float]], np.ndarray]:
+        """Cut the speech into single-speaker pieces and embed each one (no clustering yet).
+
+        The pipeline clusters these itself when it decides speakers and roles together
+        (:mod:`pipelines.speakers`); :meth:`diarize` clusters them on the voice alone.
+
+        Returns:
+            ``(start, end)`` pieces in seconds and one unit-length GE2E embedding per piece.
+        """
+        audio = _mono_input(audio)
         opts = self.options
         regions = speech_regions(audio, threshold=opts.vad_threshold, min_silence_ms=opts.min_silence_ms,
                                  min_speech_ms=opts.min_speech_ms, pad_ms=opts.pad_ms)
         self._emit("speech", regions)
         if not regions:
-            return []
+            return [], np.zeros((0, 256), np.float32)
         pieces = self._split_long(audio, regions)
         self._emit("pieces", pieces)
         windows = embed_windows(audio, pieces, step_s=opts.window_step_s)
@@ -311,12 +328,7 @@ class EmbeddedDiarizer:
             embeddings = embeddings - np.average(embeddings, axis=0, weights=durations)
         embeddings = _unit(embeddings)
         self._emit("embeddings", embeddings)
-        labels = cluster_embeddings(embeddings, durations, num_speakers=num_speakers,
-                                    min_speakers=min_speakers, max_speakers=max_speakers,
-                                    min_duration=opts.cluster_min_s, single_distance=opts.single_distance,
-                                    linkage=opts.linkage, refine=opts.refine)
-        self._emit("labels", labels)
-        return _to_turns(pieces, labels, merge_gap=opts.merge_gap_s)
+        return pieces, embeddings
 
     def _split_long(self, audio: np.ndarray, regions: list[tuple[float, float]]) -> list[tuple[float, float]]:
         """Split regions longer than ``max_piece_s`` where the voice changes (binary segmentation)."""
@@ -337,6 +349,16 @@ class EmbeddedDiarizer:
                 end = min(region[1], region[0] + hi) if hi is not None else region[1]
                 pieces.append((start, end))
         return pieces
+
+
+def _mono_input(audio: np.ndarray) -> np.ndarray:
+    audio = np.ascontiguousarray(audio, dtype=np.float32)
+    if audio.ndim != 1:
+        raise DiarizationError(
+            f"the embedded diarizer takes mono audio, got shape {audio.shape}; mix down with "
+            "Audio.mono() or split a stereo call by channel"
+        )
+    return audio
 
 
 def _change_points(windows: np.ndarray, *, step: float, window_s: float, min_side_s: float,
@@ -502,12 +524,20 @@ def estimate_count(embeddings: np.ndarray, *, min_speakers: int = 1, max_speaker
     return min(k for k, score in scores.items() if score >= best - margin)
 
 
-def _to_turns(pieces: list[tuple[float, float]], labels: np.ndarray, *, merge_gap: float) -> list[Turn]:
-    """Name speakers by first appearance and merge a speaker's consecutive pieces."""
+def speaker_names(pieces: list[tuple[float, float]], labels: np.ndarray) -> dict[int, str]:
+    """Cluster label -> ``S0``, ``S1``, ... in order of the speaker's first piece."""
     names: dict[int, str] = {}
+    for _, label in sorted(zip(pieces, np.asarray(labels).tolist()), key=lambda p: p[0][0]):
+        names.setdefault(label, f"S{len(names)}")
+    return names
+
+
+def to_turns(pieces: list[tuple[float, float]], labels: np.ndarray, *, merge_gap: float) -> list[Turn]:
+    """Name speakers by first appearance and merge a speaker's consecutive pieces."""
+    names = speaker_names(pieces, labels)
     turns: list[Turn] = []
-    for (start, end), label in sorted(zip(pieces, labels.tolist()), key=lambda p: p[0][0]):
-        speaker = names.setdefault(label, f"S{len(names)}")
+    for (start, end), label in sorted(zip(pieces, np.asarray(labels).tolist()), key=lambda p: p[0][0]):
+        speaker = names[label]
         if turns and turns[-1].speaker == speaker and start - turns[-1].end <= merge_gap:
             turns[-1] = Turn(turns[-1].start, max(end, turns[-1].end), speaker)
         else:

@@ -1,8 +1,10 @@
 """Turn one recording into a diarized, role-labelled transcript with per-call metrics.
 
 Order (as in whisperX): ASR with word timestamps → diarization → words assigned to speakers by
-interval overlap → roles. A stereo call skips ML diarization: each channel is one party, the
-collector on the channel the manifest names.
+interval overlap → roles. With the embedded diarizer, speakers and roles of a mono recording
+are decided together from the voices and the words (:mod:`pipelines.speakers`). A stereo call
+skips ML diarization: each channel is one party, the collector on the channel the manifest
+names.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from audit.schema import Contact, Role, Segment, Transcript
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
-from pipelines.roles import assign_roles, contact_role_for
+from pipelines.roles import assign_roles, contact_role_for, expected_agents
 from pipelines.text import to_simplified
 
 Hook = Callable[..., None]
@@ -40,6 +42,9 @@ class PipelineOptions:
     cpu_threads: int = 0
     asr_options: AsrOptions = field(default_factory=AsrOptions)
     max_pause_s: float = 0.6  # a pause this long inside one party's speech starts a new segment
+    # weight of the words against the voice when a mono recording's speakers and roles are
+    # decided together (pipelines.speakers.attribute); None: the voice alone groups speakers
+    text_weight: float | None = 0.1
 
 
 def hotwords(contact: Contact) -> list[str]:
@@ -135,8 +140,10 @@ class Pipeline:
         from pipelines.diarize import expected_speakers
 
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
-        turns = self.diarizer.diarize(mono, num_speakers=expected_speakers(contact.kind, contact.visit_staff),
-                                      min_speakers=2, max_speakers=5)
+        speakers = expected_speakers(contact.kind, contact.visit_staff)
+        if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
+            return self._attributed(contact, mono, asr, corrector, speakers)
+        turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
         for seg in segments:
@@ -144,6 +151,58 @@ class Pipeline:
             seg.text = corrector(to_simplified(seg.text))
         roles = assign_roles(segments, contact)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
+
+    def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Corrector,
+                    speakers: int | None) -> tuple[list[Segment], int]:
+        """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
+        from pipelines.diarize import estimate_count, speaker_names, to_turns
+        from pipelines.speakers import attribute, role_text_model
+
+        diarizer = self.diarizer
+        pieces, embeddings = diarizer.pieces(mono)
+        durations = np.array([end - start for start, end in pieces])
+        if speakers is None and len(pieces):
+            anchors = embeddings[durations >= diarizer.options.cluster_min_s]
+            speakers = estimate_count(anchors if len(anchors) >= 2 else embeddings, min_speakers=2, max_speakers=5,
+                                      single_distance=diarizer.options.single_distance)
+        texts = [corrector(to_simplified(t)) for t in piece_texts(asr, pieces)]
+        if not pieces or not speakers or speakers < 2:
+            labels, agents = np.zeros(len(pieces), dtype=int), frozenset({0})
+        else:
+            result = attribute(embeddings, durations, role_text_model().scores(texts), speakers=speakers,
+                               agents=min(expected_agents(contact), speakers - 1),
+                               text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s)
+            labels, agents = result.labels, result.agents
+        turns = to_turns(pieces, labels, merge_gap=diarizer.options.merge_gap_s)
+        self.hook("diarization", turns, call_id=contact.call_id)
+        segments = words_to_segments(asr, turns)
+        names = speaker_names(pieces, labels)
+        said: dict[str, list[str]] = {}
+        for label, text in zip(labels.tolist(), texts):
+            said.setdefault(names[label], []).append(text)
+        roles = {names[label]: Role.AGENT.value if label in agents else contact_role_for(said[names[label]],
+                                                                                          contact.contact_role)
+                 for label in names}
+        for seg in segments:
+            seg.text = corrector(to_simplified(seg.text))
+            # a recording with no speech pieces (all words outside VAD) is one speaker: the collector
+            seg.role = roles.get(seg.speaker, Role.AGENT.value)
+        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value) or 1
+
+
+def piece_texts(asr: list[AsrSegment], pieces: list[tuple[float, float]]) -> list[str]:
+    """The words said in each piece (a word goes to the piece holding its middle, else the nearest)."""
+    texts = ["" for _ in pieces]
+    if not pieces:
+        return texts
+    starts = np.array([p[0] for p in pieces])
+    ends = np.array([p[1] for p in pieces])
+    for seg in asr:
+        for word in seg.words or [Word(seg.start, seg.end, seg.text)]:
+            middle = (word.start + word.end) / 2
+            gap = np.maximum(starts - middle, 0) + np.maximum(middle - ends, 0)
+            texts[int(np.argmin(gap))] += word.text
+    return texts
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:

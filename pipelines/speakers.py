@@ -1,0 +1,183 @@
+"""Who said each piece of a mono recording: the voices and the words, decided together.
+
+The voice alone cannot always tell two people apart. On a home visit the second collector and
+the debtor can sound alike to the speaker encoder (GE2E similarity 0.8 between them, as high as
+between two pieces of one of them), so clustering on the voice puts the second collector's
+demand for cash into the debtor's cluster, and the finding is lost. What a supervisor hears at
+once is *what* is said: collectors name the debt and press for money, the other party answers,
+pleads and protests.
+
+So speakers and roles are settled in one search (in the spirit of linguistically aided
+diarization, Flemotomos et al., 2020):
+
+1. The pieces (single-speaker stretches between pauses) are clustered on the voice into a few
+   more groups than there are speakers, so that each small group is one voice.
+2. Every way of joining those groups into the known number of speakers, and of choosing which
+   speakers are the collectors (as many as the log says), is scored by how tight the voices
+   are (duration-weighted within-speaker scatter, the Ward criterion) minus
+   ``text_weight`` times how well the words fit the roles (the summed collector log-odds of a
+   small text model, positive for collectors and negative for the others).
+3. The best grouping wins. The groups are few (speakers + 3), so the search is exact.
+
+The text model (:class:`RoleTextModel`) is a character n-gram logistic regression trained at
+first use on the lines bundled in ``pipelines/data/roles/`` (collector and other-party speech
+written for this purpose, none taken from the evaluation corpus).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).parent / "data" / "roles"
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+class RoleTextModel:
+    """How much a stretch of speech sounds like a collector (log-odds; > 0 collector).
+
+    Args:
+        collector: lines said by collectors.
+        contact: lines said by debtors, relatives or third parties.
+        clip: scores are clipped to ``[-clip, clip]`` so that one long piece cannot outvote
+            the voice on its own.
+    """
+
+    def __init__(self, collector: Sequence[str], contact: Sequence[str], *, clip: float = 3.0) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if not collector or not contact:
+            raise ValueError("the role text model needs lines for both sides (collector and contact)")
+        self.clip = clip
+        texts = [self.normalize(t) for t in (*collector, *contact)]
+        labels = np.array([1] * len(collector) + [0] * len(contact))
+        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        features = self._vectorizer.fit_transform(texts)
+        self._model = LogisticRegression(C=4.0, solver="liblinear", random_state=0)
+        self._model.fit(features, labels)
+
+    @classmethod
+    def bundled(cls) -> RoleTextModel:
+        """The model trained on ``pipelines/data/roles/{collector,contact}.txt``."""
+        return cls(_lines(DATA / "collector.txt"), _lines(DATA / "contact.txt"))
+
+    @staticmethod
+    def normalize(text: str) -> str:
+        from pipelines.text import to_simplified
+
+        return _NOISE.sub("", to_simplified(text or ""))
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Collector log-odds per text; empty texts (no words heard) score 0."""
+        clean = [self.normalize(t) for t in texts]
+        out = np.zeros(len(clean))
+        spoken = [i for i, t in enumerate(clean) if t]
+        if spoken:
+            margins = self._model.decision_function(self._vectorizer.transform([clean[i] for i in spoken]))
+            out[spoken] = np.clip(margins, -self.clip, self.clip)
+        return out
+
+
+def _lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+_MODEL: RoleTextModel | None = None
+_MODEL_LOCK = threading.Lock()
+
+
+def role_text_model() -> RoleTextModel:
+    """The bundled text model, trained once per process (well under a second)."""
+    global _MODEL
+    with _MODEL_LOCK:
+        if _MODEL is None:
+            _MODEL = RoleTextModel.bundled()
+    return _MODEL
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The outcome of :func:`attribute`: a speaker per piece and which speakers are collectors."""
+
+    labels: np.ndarray
+    agents: frozenset[int]
+
+
+def set_partitions(items: Sequence[int], k: int) -> Iterator[list[list[int]]]:
+    """Every partition of ``items`` into exactly ``k`` non-empty blocks."""
+    if k == 0:
+        if not items:
+            yield []
+        return
+    if len(items) < k:
+        return
+    first, rest = items[0], items[1:]
+    for partition in set_partitions(rest, k - 1):
+        yield [[first], *partition]
+    for partition in set_partitions(rest, k):
+        for i in range(len(partition)):
+            yield [*partition[:i], [first, *partition[i]], *partition[i + 1:]]
+
+
+def _scatter(embeddings: np.ndarray, weights: np.ndarray) -> float:
+    """Duration-weighted squared distance of the vectors to their weighted mean (Ward)."""
+    mean = (embeddings * weights[:, None]).sum(axis=0) / weights.sum()
+    return float((weights * np.square(embeddings - mean).sum(axis=1)).sum())
+
+
+def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.ndarray, *,
+              speakers: int, agents: int, text_weight: float = 0.1, extra_groups: int = 3,
+              min_duration: float = 1.0) -> Attribution:
+    """Group pieces into ``speakers`` voices and pick ``agents`` of them as the collectors.
+
+    Args:
+        embeddings: one unit speaker embedding per piece.
+        durations: piece lengths in seconds (weights of the voice scatter).
+        text_scores: collector log-odds of each piece's words (:meth:`RoleTextModel.scores`).
+        speakers: how many people spoke (from the log, or estimated).
+        agents: how many of them are collectors (``1 <= agents < speakers``).
+        text_weight: how much one unit of text log-odds weighs against the voice scatter.
+            0 leaves the grouping to the voice and the words only pick the collectors.
+        extra_groups: the voice is first split into ``speakers + extra_groups`` groups.
+        min_duration: pieces shorter than this do not shape the voice groups (noisy
+            embeddings); they join the nearest group.
+
+    Returns:
+        Speaker index per piece (``0 .. speakers-1``) and the set of collector indices.
+    """
+    from pipelines.diarize import cluster_embeddings
+
+    n = len(embeddings)
+    if not 1 <= agents < speakers:
+        raise ValueError(f"need 1 <= agents < speakers, got agents={agents}, speakers={speakers}")
+    if n == 0:
+        return Attribution(np.zeros(0, dtype=int), frozenset())
+    anchors = int((durations >= min_duration).sum())
+    groups = cluster_embeddings(embeddings, durations, num_speakers=min(speakers + extra_groups, max(anchors, 1)),
+                                min_duration=min_duration)
+    found = sorted(set(groups.tolist()))
+    groups = np.searchsorted(found, groups)
+    k = min(speakers, len(found))
+    best: tuple[tuple[float, float], list[list[int]], tuple[int, ...]] | None = None
+    for partition in set_partitions(list(range(len(found))), k):
+        members = [np.isin(groups, block) for block in partition]
+        scatter = sum(_scatter(embeddings[m], durations[m]) for m in members)
+        text = [float(text_scores[m].sum()) for m in members]
+        for chosen in itertools.combinations(range(k), min(agents, k - 1) if k > 1 else 1):
+            fit = sum(t if i in chosen else -t for i, t in enumerate(text))
+            key = (round(scatter - text_weight * fit, 9), -fit)  # ties (and weight 0): the words pick
+            if best is None or key < best[0]:
+                best = (key, partition, chosen)
+    assert best is not None
+    _, partition, chosen = best
+    labels = np.zeros(n, dtype=int)
+    for index, block in enumerate(partition):
+        labels[np.isin(groups, block)] = index
+    return Attribution(labels, frozenset(chosen))

@@ -1,0 +1,99 @@
+"""Speakers and roles decided from the voices and the words together."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipelines.asr import AsrSegment, Word
+from pipelines.process import piece_texts
+from pipelines.speakers import RoleTextModel, attribute, role_text_model, set_partitions
+
+
+@pytest.mark.parametrize("n, k, stirling", [(3, 1, 1), (4, 2, 7), (5, 3, 25), (6, 3, 90), (5, 5, 1), (3, 4, 0)])
+def test_set_partitions_are_all_the_groupings(n, k, stirling):
+    partitions = list(set_partitions(list(range(n)), k))
+    assert len(partitions) == stirling
+    canonical = {tuple(sorted(tuple(sorted(b)) for b in p)) for p in partitions}
+    assert len(canonical) == stirling  # no grouping twice
+    assert all(sorted(i for b in p for i in b) == list(range(n)) for p in partitions)
+
+
+def _voices(rng, centres, counts, spread=0.05):
+    rows = []
+    for centre, count in zip(centres, counts):
+        rows += [centre + rng.normal(0, spread, centre.shape) for _ in range(count)]
+    rows = np.array(rows)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_words_separate_two_voices_the_encoder_confuses():
+    rng = np.random.default_rng(3)
+    lead = rng.normal(size=32)
+    calm, loud = lead + rng.normal(size=32) * 0.5, lead + rng.normal(size=32) * 0.5  # one collector, two moods
+    agent2 = rng.normal(size=32)
+    debtor = agent2 + rng.normal(size=32) * 0.25  # the second collector and the debtor sound alike
+    emb = _voices(rng, [calm, loud, agent2, debtor], [3, 3, 3, 3], spread=0.03)
+    durations = np.full(12, 2.0)
+    text = np.array([0.3] * 6 + [1.5] * 3 + [-1.5] * 3)  # the lead says little that marks him
+
+    voice_only = attribute(emb, durations, text, speakers=3, agents=2, text_weight=0.0)
+    # the voice alone splits the lead collector's moods and merges the two look-alikes
+    assert len(set(voice_only.labels[:6])) == 2 and len(set(voice_only.labels[6:])) == 1
+    joint = attribute(emb, durations, text, speakers=3, agents=2, text_weight=0.5)
+    assert len(set(joint.labels[:6])) == 1
+    assert len(set(joint.labels[6:9])) == 1 and len(set(joint.labels[9:])) == 1
+    assert joint.labels[6] != joint.labels[9]
+    assert np.isin(joint.labels, list(joint.agents)).tolist() == [True] * 9 + [False] * 3
+
+
+def test_without_text_weight_the_words_only_pick_the_collectors():
+    rng = np.random.default_rng(4)
+    emb = _voices(rng, [rng.normal(size=32), rng.normal(size=32)], [3, 3], spread=0.03)
+    result = attribute(emb, np.full(6, 2.0), np.array([-1.0] * 3 + [1.0] * 3), speakers=2, agents=1,
+                       text_weight=0.0)
+    assert np.isin(result.labels, list(result.agents)).tolist() == [False] * 3 + [True] * 3
+
+
+def test_clear_voices_are_not_overruled_by_words():
+    """A collector who says something a debtor might say stays with his own voice."""
+    rng = np.random.default_rng(5)
+    emb = _voices(rng, [rng.normal(size=32), rng.normal(size=32)], [5, 4], spread=0.05)
+    durations = np.full(9, 2.0)
+    text = np.array([2.0, 2.0, -3.0, 2.0, 2.0, -2.0, -2.0, -2.0, -2.0])  # piece 2: "随便你投诉"
+    result = attribute(emb, durations, text, speakers=2, agents=1)
+    agent = np.isin(result.labels, list(result.agents))
+    assert agent.tolist() == [True] * 5 + [False] * 4
+
+
+def test_attribute_checks_its_counts():
+    emb = np.eye(3)
+    with pytest.raises(ValueError, match="agents"):
+        attribute(emb, np.ones(3), np.zeros(3), speakers=2, agents=2)
+    empty = attribute(np.zeros((0, 3)), np.zeros(0), np.zeros(0), speakers=2, agents=1)
+    assert empty.labels.size == 0
+
+
+def test_text_model_tells_collector_from_debtor_lines():
+    model = RoleTextModel(["您的借款已经逾期了请尽快还款", "我们是银行委托的", "今天必须把钱还上"],
+                          ["我现在没钱", "你们再打电话我就报警", "我下个月发工资再还"])
+    scores = model.scores(["请您尽快还款", "我没钱，别打了", "", "，。"])
+    assert scores[0] > 0 > scores[1]
+    assert scores[2] == 0 and scores[3] == 0  # nothing said, no evidence
+    assert np.all(np.abs(scores) <= model.clip)
+    with pytest.raises(ValueError, match="both sides"):
+        RoleTextModel(["x"], [])
+
+
+def test_bundled_text_model_reads_its_lines():
+    model = role_text_model()
+    assert model is role_text_model()  # trained once per process
+    collector, debtor = model.scores(["麻烦您转告他尽快联系我们处理欠款", "我真的没钱，你们别再来了"])
+    assert collector > 0 > debtor
+
+
+def test_piece_texts_give_each_word_to_its_piece():
+    words = [Word(0.1, 0.5, "您好"), Word(0.6, 1.0, "我是银行的"), Word(1.6, 1.9, "是我"), Word(3.2, 3.4, "好")]
+    asr = [AsrSegment(0.0, 3.5, "", words=words)]
+    assert piece_texts(asr, [(0.0, 1.1), (1.5, 2.0), (2.5, 3.0)]) == ["您好我是银行的", "是我", "好"]
+    assert piece_texts(asr, []) == []
