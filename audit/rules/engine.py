@@ -316,9 +316,21 @@ class RequiredRule:
                 for hit in names.scan(utt).get("name", []):
                     lo = max(utt.sentence_start(hit.start), hit.start - 12)
                     before = utt.norm[lo:hit.start]
-                    if any(p in before for p in first_person) and not filters.negated(utt, hit.start):
+                    if (any(p in before for p in first_person) or _elliptical_intro(utt, hit)) \
+                            and not filters.negated(utt, hit.start):
                         return True
         return False
+
+
+_GREETINGS = ("", "喂", "您好", "你好", "喂您好", "喂你好")
+
+
+def _elliptical_intro(utt: Utterance, hit: Hit) -> bool:
+    """``"X的，"`` opening a clause: a caller's "(我是)X的" with the subject left out."""
+    end = hit.end + 1
+    return (utt.norm[utt.clause_start(hit.start):hit.start] in _GREETINGS
+            and utt.norm[hit.end:end] == "的"
+            and (end >= len(utt.norm) or utt.clause_start(end) == end))
 
 
 def _parse_clock(value: str) -> time:

@@ -22,6 +22,9 @@ def cats(pack, c, segments=(), metrics=None) -> set[str]:
     ("银行派我来的，你的卡逾期二十天了", False),       # "a bank": no institution named
     ("你别管我是谁，赶紧还钱", False),
     ("您在招商银行的信用卡逾期了", False),             # names the creditor, not the caller
+    ("喂，是王先生吗？招商银行的，您的卡逾期了", True),  # "(我是)招商银行的": subject left out
+    ("招商银行的信用卡逾期了", False),                 # names the card, not the caller
+    ("是招商银行的吗？", False),
     ("我是他的同事", False),
 ])
 def test_identification(pack, text, identified):
