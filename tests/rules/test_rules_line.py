@@ -35,6 +35,8 @@ THREAT_VIOLENCE = [
     ("您说之前的催收员说要打断您的腿", False),     # reported
     ("路上注意安全", False),
     ("您家孩子还小确实不容易", False),
+    ("我整死你", True),
+    ("这正是你当时签的借款合同", False),           # 正是你 sounds like 整死你 (s/sh)
 ]
 
 THREAT_THIRD_PARTY = [
