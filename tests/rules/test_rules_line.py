@@ -50,6 +50,8 @@ THREAT_THIRD_PARTY = [
     ("我们不会去您的单位也不会联系您的同事", False),
     ("请您提供一下紧急联系人的联系方式", False),
     ("我是受速借花委托的鼎信公司催收专员今天联系您", False),
+    ("我们的外访同事会按照规定上门拜访", False),     # the collector's own colleagues
+    ("我们会去你单位找你同事", True),
 ]
 
 FALSE_AUTHORITY = [
