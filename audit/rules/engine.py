@@ -26,6 +26,8 @@ from audit.rules.model import (
 from audit.rules.prefilter import mandatory_sets
 from audit.schema import Contact, Finding, Segment
 
+_TELLING = ("跟", "和", "给", "对", "同")  # "(我)跟你说" = "let me tell you"; "有人跟你说" is a report
+
 
 class LineFilters:
     """Negation and reported-speech checks, configured by the pack parameters."""
@@ -101,8 +103,13 @@ class LineFilters:
             while 0 <= idx < start - lo:
                 after = lo + idx + len(cue)
                 # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report;
-                # the polite "您说您…" is the collector repeating the debtor
-                if not (cue.endswith("说") and cue[0] == "你" and norm[after:after + 1] in ("你", "您")):
+                # the polite "您说您…" is the collector repeating the debtor; "我跟你说" / "对您说"
+                # is the speaker telling, not reporting
+                rhetorical = cue.endswith("说") and cue[0] == "你" and norm[after:after + 1] in ("你", "您")
+                at = lo + idx
+                telling = (cue in ("你说", "您说") and at > 0 and norm[at - 1] in _TELLING
+                           and (at - 1 == utt.clause_start(at - 1) or norm[at - 2:at - 1] in ("我", "们")))
+                if not (rhetorical or telling):
                     return True
                 idx = prefix.find(cue, idx + 1)
         return False

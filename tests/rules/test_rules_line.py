@@ -52,6 +52,9 @@ THREAT_THIRD_PARTY = [
     ("我是受速借花委托的鼎信公司催收专员今天联系您", False),
     ("我们的外访同事会按照规定上门拜访", False),     # the collector's own colleagues
     ("我们会去你单位找你同事", True),
+    ("不还钱我们就挨家挨户敲门，让整栋楼都知道你欠钱", True),
+    ("回头你儿子学校那边，我们去跟老师聊聊", True),
+    ("我们想跟他本人当面谈谈", False),
 ]
 
 FALSE_AUTHORITY = [
@@ -66,6 +69,13 @@ FALSE_AUTHORITY = [
     ("我们不是公安机关也不是法院", False),         # negated
     ("有些不法分子会冒充法院或者公安", False),     # reported / warning
     ("请您理性对待不要做出过激的行为", False),     # 待不 sounds like 逮捕 across words
+    ("我跟你说，你这是恶意透支，够判三年的", True),  # 跟你说 is telling, not reporting
+    ("我们这次是跟派出所一起办的", True),           # claims to act with the police
+    ("你这种情况够判三年的", True),
+    ("您说之前的催收员说您会被判三年", False),      # reported
+    ("有人跟您说要坐牢，那是不对的", False),         # someone else told you: reported
+    ("跟你说，你要坐牢的", True),
+    ("您可以去派出所咨询一下", False),
 ]
 
 CASH = [
