@@ -88,10 +88,16 @@ _ZHE_RE = re.compile(r"(?<![显卓土昭编原专巨名论])著(?![名作称述�
 
 
 def to_simplified(text: str) -> str:
-    """Convert Traditional characters to Simplified (a no-op for Simplified text)."""
+    """Convert Traditional characters to Simplified (a no-op for Simplified text).
+
+    Also 妳 → 你: OpenCC keeps 妳 (the Taiwanese feminine "you"), which Whisper writes for
+    你 and which Mainland Simplified does not use.
+    """
     text = _T2S.convert(text)
     if "著" in text:
         text = _ZHE_RE.sub("着", text)
+    if "妳" in text:
+        text = text.replace("妳", "你")
     return text
 
 

@@ -8,8 +8,9 @@ here, before any rule sees the text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from audit.text import to_simplified as _to_simplified
 
 if TYPE_CHECKING:
     from pipelines.asr import AsrSegment
@@ -30,16 +31,9 @@ _HALLUCINATION = re.compile(
 _PUNCT = re.compile(r"[\s，。！？、,.!?…~～“”\"'：:；;（）()《》\-—]+")
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
 def to_simplified(text: str) -> str:
-    """Convert Traditional Chinese characters to Simplified."""
-    return _t2s().convert(text) if text else text
+    """Convert Traditional Chinese characters to Simplified (the rule engine's conversion)."""
+    return _to_simplified(text) if text else text
 
 
 def _squash_loops(text: str) -> str:

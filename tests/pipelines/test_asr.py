@@ -68,3 +68,33 @@ def test_openai_whisper_loads_a_local_checkpoint(tmp_path):
         asr.OpenAIWhisperEngine(asr.EMBEDDED)
     with pytest.raises(asr.AsrError, match="cannot load model"):
         asr.OpenAIWhisperEngine(str(tmp_path / "missing.pt"), device="cpu")
+
+
+def test_speech_the_decoder_skipped_is_decoded_again(corpus_dir):
+    """Whisper can end a window early and jump ahead; skipped speech gets a pass of its own."""
+    audio = load_audio(corpus_dir / "audio" / "dev-009.m4a").mono()
+    full = len(audio)
+    calls = []
+
+    def decode(clip, options):  # the boundary: what a Whisper pass returned
+        calls.append(len(clip))
+        if len(clip) == full:  # the first pass heard only the opening turn (0.5-5.5 s)
+            return [asr.AsrSegment(0.4, 5.6, "林涛，我们是鼎信公司的", words=[asr.Word(0.4, 5.6, "林涛")])]
+        return [asr.AsrSegment(0.3, 1.5, "片段", words=[asr.Word(0.3, 1.5, "片段")])]
+
+    segments = asr.fill_speech_gaps(decode, audio, asr.AsrOptions())
+    assert len(calls) >= 2 and calls[0] == full and all(n < full for n in calls[1:])
+    starts = [s.start for s in segments]
+    assert starts == sorted(starts) and starts[0] == 0.4
+    assert all(s.start > 5.6 for s in segments[1:])  # shifted back to where the skipped speech was
+    assert all(w.start >= s.start - 1e-9 for s in segments for w in s.words)
+
+    calls.clear()
+    whole = [asr.AsrSegment(0.0, full / 16000, "都听到了")]
+
+    def heard_everything(clip, options):
+        calls.append(len(clip))
+        return list(whole)
+
+    assert asr.fill_speech_gaps(heard_everything, audio, asr.AsrOptions()) == whole
+    assert calls == [full]  # nothing skipped: one pass only

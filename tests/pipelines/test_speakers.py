@@ -97,3 +97,24 @@ def test_piece_texts_give_each_word_to_its_piece():
     asr = [AsrSegment(0.0, 3.5, "", words=words)]
     assert piece_texts(asr, [(0.0, 1.1), (1.5, 2.0), (2.5, 3.0)]) == ["您好我是银行的", "是我", "好"]
     assert piece_texts(asr, []) == []
+
+
+def test_second_collector_on_a_home_visit_is_a_collector(corpus_dir):
+    """dev-009: the voice alone put the second collector's cash demand with the debtor."""
+    import json
+
+    from audit.manifest import read_manifest
+    from pipelines.audio import load_audio
+    from pipelines.process import Pipeline, overlap
+
+    contacts, _ = read_manifest(corpus_dir / "manifest.csv")
+    contact = next(c for c in contacts if c.call_id == "dev-009")
+    truth = json.loads((corpus_dir / "truth" / "dev-009.json").read_text(encoding="utf-8"))
+    transcript = Pipeline().process(contact, load_audio(corpus_dir / contact.audio_file))
+
+    def role_at(turn):
+        best = max(transcript.segments, key=lambda s: overlap(s.start, s.end, turn["start"], turn["end"]))
+        return best.role
+
+    assert [role_at(t) for t in truth["turns"]] == [truth["speakers"][t["speaker"]] for t in truth["turns"]]
+    assert transcript.metrics["agent_voices"] == 2
