@@ -160,7 +160,8 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
     if n == 0:
         return Attribution(np.zeros(0, dtype=int), frozenset())
     anchors = int((durations >= min_duration).sum())
-    groups = cluster_embeddings(embeddings, durations, num_speakers=min(speakers + extra_groups, max(anchors, 1)),
+    usable = anchors if anchors >= 2 else n  # as cluster_embeddings: too few long pieces, use all
+    groups = cluster_embeddings(embeddings, durations, num_speakers=min(speakers + extra_groups, usable),
                                 min_duration=min_duration)
     found = sorted(set(groups.tolist()))
     groups = np.searchsorted(found, groups)

@@ -66,6 +66,14 @@ def test_clear_voices_are_not_overruled_by_words():
     assert agent.tolist() == [True] * 5 + [False] * 4
 
 
+def test_short_pieces_still_make_two_speakers():
+    """A call of short answers only (every piece under a second) still has a collector and a debtor."""
+    rng = np.random.default_rng(6)
+    emb = _voices(rng, [rng.normal(size=32), rng.normal(size=32)], [2, 2], spread=0.03)
+    result = attribute(emb, np.full(4, 0.6), np.array([1.0, 1.0, -1.0, -1.0]), speakers=2, agents=1)
+    assert np.isin(result.labels, list(result.agents)).tolist() == [True, True, False, False]
+
+
 def test_attribute_checks_its_counts():
     emb = np.eye(3)
     with pytest.raises(ValueError, match="agents"):
