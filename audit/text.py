@@ -87,13 +87,19 @@ _VARIANTS = str.maketrans({"帐": "账"})
 _ZHE_RE = re.compile(r"(?<![显卓土昭编原专巨名论])著(?![名作称述书录])")
 
 
-def to_simplified(text: str) -> str:
+def to_simplified(text: str, *, phrases: bool = False) -> str:
     """Convert Traditional characters to Simplified (a no-op for Simplified text).
 
     Also 妳 → 你: OpenCC keeps 妳 (the Taiwanese feminine "you"), which Whisper writes for
     你 and which Mainland Simplified does not use.
+
+    Args:
+        phrases: always run OpenCC's phrase-aware conversion. By default text whose characters
+            each stay the same is returned as is (fast, for the rule scan), which misses the
+            few phrases whose characters are also Simplified on their own (答覆 → 答复); the
+            pipeline converts transcripts once with ``phrases=True``.
     """
-    text = _T2S.convert(text)
+    text = _T2S._opencc().convert(text) if phrases and text else _T2S.convert(text)
     if "著" in text:
         text = _ZHE_RE.sub("着", text)
     if "妳" in text:

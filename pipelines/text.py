@@ -33,7 +33,7 @@ _PUNCT = re.compile(r"[\s，。！？、,.!?…~～“”\"'：:；;（）()《�
 
 def to_simplified(text: str) -> str:
     """Convert Traditional Chinese characters to Simplified (the rule engine's conversion)."""
-    return _to_simplified(text) if text else text
+    return _to_simplified(text, phrases=True) if text else text
 
 
 def _squash_loops(text: str) -> str:
