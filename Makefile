@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 AUDIT  := $(VENV)/bin/audit
 
-.PHONY: demo test install browser fonts eval clean
+.PHONY: demo test install browser fonts pdftools eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: install
 	$(AUDIT) findings --format text
 
 ## Run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
-test: install browser fonts
+test: install browser fonts pdftools
 	$(PY) -m pytest -q
 
 ## Debian's Chromium for the real-browser dashboard test (never a downloaded browser).
@@ -36,6 +36,12 @@ fonts:
 	@[ -n "$$AUDIT_PDF_FONT" ] || ls /usr/share/fonts/truetype/wqy/wqy-*.ttc >/dev/null 2>&1 || { \
 	  echo "installing Debian fonts-wqy-microhei for the scorecard PDF"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+
+## Debian poppler-utils: the scorecard PDF test rasterises a page with pdftoppm.
+pdftools:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "installing Debian poppler-utils for the PDF rendering test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 ## Quality figures on the labelled corpus (CER, DER, roles, precision/recall).
 eval: install
