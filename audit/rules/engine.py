@@ -240,7 +240,8 @@ def _first_person_names(creditor: str | None, agency: str | None) -> list[str]:
     """The creditor and agency names a collector may introduce themself with, and short forms."""
     names: set[str] = set()
     suffixes = ("股份有限公司", "服务有限公司", "有限责任公司", "有限公司", "信用卡中心", "网络小额贷款",
-                "小额贷款", "网络小贷", "小贷", "催收服务", "催收", "服务", "公司", "集团")
+                "小额贷款", "网络小贷", "小贷", "催收服务", "催收", "服务", "公司", "集团",
+                "管理", "咨询", "商务", "信息", "科技")  # 诚汇资产管理 -> 诚汇资产, 安信达商务咨询 -> 安信达
     for name in (creditor, agency):
         name = (name or "").strip()
         if not name:
@@ -333,11 +334,17 @@ _GREETINGS = ("", "喂", "您好", "你好", "喂您好", "喂你好")
 
 
 def _elliptical_intro(utt: Utterance, hit: Hit) -> bool:
-    """``"X的，"`` opening a clause: a caller's "(我是)X的" with the subject left out."""
-    end = hit.end + 1
-    return (utt.norm[utt.clause_start(hit.start):hit.start] in _GREETINGS
-            and utt.norm[hit.end:end] == "的"
-            and (end >= len(utt.norm) or utt.clause_start(end) == end))
+    """The name alone as a clause, ``"X的，"``: a caller's "(我是)X的" with the subject left out.
+
+    One character may follow the name in the clause whatever it is, because the recogniser
+    often mishears the unstressed 的 (中信银行信用卡中心闻).
+    """
+    norm = utt.norm
+    if norm[utt.clause_start(hit.start):hit.start] not in _GREETINGS:
+        return False
+    # the clause ends right after the name, or one character later
+    return any(end == len(norm) or (end < len(norm) and utt.clause_start(end) == end)
+               for end in (hit.end, hit.end + 1))
 
 
 def _parse_clock(value: str) -> time:

@@ -24,12 +24,23 @@ def cats(pack, c, segments=(), metrics=None) -> set[str]:
     ("您在招商银行的信用卡逾期了", False),             # names the creditor, not the caller
     ("喂，是王先生吗？招商银行的，您的卡逾期了", True),  # "(我是)招商银行的": subject left out
     ("招商银行的信用卡逾期了", False),                 # names the card, not the caller
+    ("喂，是王先生吗？招商银行闻。您的卡逾期了", True),  # 的 misheard: the name alone as a clause
     ("是招商银行的吗？", False),
     ("我是他的同事", False),
 ])
 def test_identification(pack, text, identified):
     found = "MISSING_IDENTIFICATION" in cats(pack, contact(), [seg(text)])
     assert found is not identified
+
+
+@pytest.mark.parametrize("text,identified", [
+    ("您好，我们试试诚汇资产的，今天上门拜访", True),   # 是 misheard; 诚汇资产管理有限公司 said short
+    ("我们是安信达的，您的借款逾期了", True),           # 安信达商务咨询有限公司
+    ("你们诚汇资产的人又来了", False),                  # no first person: not a self-introduction
+])
+def test_identification_by_the_agency_short_name(pack, text, identified):
+    c = contact(agency="诚汇资产管理有限公司" if "诚汇" in text else "安信达商务咨询有限公司", creditor="广发银行")
+    assert ("MISSING_IDENTIFICATION" in cats(pack, c, [seg(text)])) is not identified
 
 
 def test_identification_only_counts_the_collector(pack):
