@@ -537,6 +537,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
             on_plan(len(work.todo), 0.0)
 
         weights = pack.parameters.severity_weights
+        stored_now: set[str] = set()  # contacts whose findings this run stored (for the count)
         with open_session(engine) as session:
             for contact in work.no_recording:
                 findings = pack.scan_contact(contact, [], {})
@@ -544,6 +545,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                            audio_path=None, audio_sha256=None, run_id=run_id)
                 summary.no_recording += 1
                 summary.findings += len(findings)
+                stored_now.add(contact.call_id)
                 _record_progress(session, run_id, summary)
                 session.commit()
             for contact, reason in work.missing:
@@ -574,6 +576,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                                audio_sha256=result.sha256 or item.sha256, run_id=run_id)
                     summary.audited += 1
                     summary.findings += len(result.findings)
+                    stored_now.add(result.call_id)
                 _record_progress(session, run_id, summary)
                 session.commit()
             if progress:
@@ -590,6 +593,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 replace_log_findings(session, {c.call_id: per_call.get(c.call_id, []) for c in everyone},
                                      log_rules, weights=weights)
                 session.commit()
+            summary.findings += sum(len(per_call.get(call_id, [])) for call_id in stored_now)
     except KeyboardInterrupt as exc:
         summary.interrupted = True
         log.warning("batch interrupted (%s); run it again to finish the rest", exc or "Ctrl-C")

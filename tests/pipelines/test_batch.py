@@ -287,6 +287,17 @@ def test_run_record_holds_counts_pack_version_and_times(engine, tmp_path, corpus
     assert run.options["executor"] == "local" and run.input_dir == str(batch.resolve())
 
 
+def test_findings_count_includes_rules_across_contacts(engine, tmp_path, corpus_dir):
+    """dev-012 is the 7th attempt on D-7950 that day: its CONTACT_FREQUENCY finding counts too."""
+    attempts = [f"dial-7950-{i}" for i in range(1, 7)] + ["dev-012"]
+    batch = make_batch(tmp_path / "in", corpus_dir, attempts)
+    summary = run_batch(engine, batch, executor=TruthExecutor(corpus_dir))
+    findings = stored(engine)["findings"]
+    assert ("dev-012", "FREQ-ATTEMPT") in {(call_id, rule) for call_id, rule, *_ in findings}
+    assert summary.findings == len(findings)
+    assert run_batch(engine, batch, executor=TruthExecutor(corpus_dir)).findings == 0  # nothing new stored
+
+
 def test_run_record_is_current_while_the_run_is_going(engine, tmp_path, corpus_dir):
     """Counters are committed with each contact, so a SIGKILLed run's record says how far it got."""
     batch = make_batch(tmp_path / "in", corpus_dir, ["dev-014", "dev-012"])
