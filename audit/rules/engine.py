@@ -102,10 +102,10 @@ class LineFilters:
             idx = prefix.find(cue)
             while 0 <= idx < start - lo:
                 after = lo + idx + len(cue)
-                # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report;
-                # the polite "您说您…" is the collector repeating the debtor; "我跟你说" / "对您说"
-                # is the speaker telling, not reporting
-                rhetorical = cue.endswith("说") and cue[0] == "你" and norm[after:after + 1] in ("你", "您")
+                # "你说你…" is a rhetorical lead-in to the speaker's own words, not a report,
+                # and "你说话…" is "you speak"; the polite "您说您…" is the collector repeating the
+                # debtor; "我跟你说" / "对您说" is the speaker telling, not reporting
+                rhetorical = cue.endswith("说") and cue[0] == "你" and norm[after:after + 1] in ("你", "您", "话")
                 at = lo + idx
                 telling = (cue in ("你说", "您说") and at > 0 and norm[at - 1] in _TELLING
                            and (at - 1 == utt.clause_start(at - 1) or norm[at - 2:at - 1] in ("我", "们")))

@@ -36,6 +36,10 @@ THREAT_VIOLENCE = [
     ("路上注意安全", False),
     ("您家孩子还小确实不容易", False),
     ("我整死你", True),
+    ("你说话客气点，今天钱不到账你哪儿也别想去", True),  # 你说话 is not "you said"
+    ("我们就在你家门口堵着", True),
+    ("你这个门我们天天来读", True),                 # ASR: 堵 heard as 读
+    ("门口堵车了我们晚点到", False),
     ("这正是你当时签的借款合同", False),           # 正是你 sounds like 整死你 (s/sh)
 ]
 
