@@ -32,6 +32,14 @@ def truth_segments(truth: dict) -> list[Segment]:
             for t in truth.get("turns", [])]
 
 
+def truth_metrics(truth: dict | None) -> dict[str, float]:
+    """The per-contact metrics the truth implies: its length and how many collectors spoke."""
+    if not truth:
+        return {}
+    return {"duration_s": float(truth.get("duration_s", 0.0)),
+            "agent_voices": sum(1 for r in truth.get("speakers", {}).values() if r == "agent")}
+
+
 def expected_categories(truth: dict | None) -> set[str]:
     """Categories a contact should be flagged with (empty for a dial attempt with no truth)."""
     if not truth:
@@ -79,11 +87,7 @@ def oracle_eval(corpus_dir: str | Path, pack=None) -> dict[str, dict[str, Any]]:
     for contact in contacts:
         t = truth.get(contact.call_id)
         segments = truth_segments(t) if t else []
-        metrics = {}
-        if t:
-            metrics = {"duration_s": float(t.get("duration_s", 0.0)),
-                       "agent_voices": sum(1 for r in t.get("speakers", {}).values() if r == "agent")}
-        for finding in pack.scan_contact(contact, segments, metrics):
+        for finding in pack.scan_contact(contact, segments, truth_metrics(t)):
             predicted[contact.call_id].add(finding.category)
     for finding in pack.scan_log(contacts):
         predicted.setdefault(finding.call_id, set()).add(finding.category)

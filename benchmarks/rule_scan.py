@@ -220,7 +220,7 @@ def write_golden(path: Path, seed: int) -> None:
     corpus = {}
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.conftest.CORPUS
     try:
-        from audit.evaluation import load_truth, truth_segments
+        from audit.evaluation import load_truth, truth_metrics, truth_segments
         from audit.manifest import read_manifest
         from tests.conftest import CORPUS
 
@@ -229,9 +229,7 @@ def write_golden(path: Path, seed: int) -> None:
         for c in manifest:
             t = truth.get(c.call_id)
             segs = truth_segments(t) if t else []
-            metrics = {"duration_s": float(t.get("duration_s", 0.0)),
-                       "agent_voices": sum(1 for r in t.get("speakers", {}).values() if r == "agent")} if t else {}
-            corpus[c.call_id] = sorted(f.rule_id for f in pack.scan_contact(c, segs, metrics))
+            corpus[c.call_id] = sorted(f.rule_id for f in pack.scan_contact(c, segs, truth_metrics(t)))
     except (ImportError, OSError) as exc:
         print(f"corpus not recorded: {exc}")
     # one entry per line, so that a regenerated file diffs readably

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.evaluation import load_truth, truth_segments
+from audit.evaluation import load_truth, truth_metrics, truth_segments
 from audit.manifest import read_manifest
 from audit.rules import load_pack
 from audit.schema import Contact, Segment
@@ -87,7 +87,5 @@ def test_scan_contact_reproduces_golden_on_the_corpus(golden, uncached, corpus_d
     for c in contacts:
         t = truth.get(c.call_id)
         segs = truth_segments(t) if t else []
-        metrics = {"duration_s": float(t.get("duration_s", 0.0)),
-                   "agent_voices": sum(1 for r in t.get("speakers", {}).values() if r == "agent")} if t else {}
-        got[c.call_id] = sorted(f.rule_id for f in uncached.scan_contact(c, segs, metrics))
+        got[c.call_id] = sorted(f.rule_id for f in uncached.scan_contact(c, segs, truth_metrics(t)))
     assert got == golden["corpus"]
