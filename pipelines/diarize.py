@@ -396,6 +396,12 @@ def _change_points(windows: np.ndarray, *, step: float, window_s: float, min_sid
     return [(float(edges[i]), edges[i + 1]) for i in range(len(edges) - 1)]  # type: ignore[arg-type]
 
 
+def anchor_pieces(durations: np.ndarray, min_duration: float) -> np.ndarray:
+    """Indices of the pieces long enough to shape the clusters (all of them when fewer than two are)."""
+    anchors = np.flatnonzero(np.asarray(durations) >= min_duration)
+    return anchors if len(anchors) >= 2 else np.arange(len(durations))
+
+
 def cluster_embeddings(embeddings: np.ndarray, durations: np.ndarray, *, num_speakers: int | None,
                        min_speakers: int = 1, max_speakers: int = 6, min_duration: float = 1.0,
                        single_distance: float = 0.3, linkage: str = "ward",
@@ -420,9 +426,7 @@ def cluster_embeddings(embeddings: np.ndarray, durations: np.ndarray, *, num_spe
     n = len(embeddings)
     if n == 0:
         return np.zeros(0, dtype=int)
-    anchors = np.flatnonzero(durations >= min_duration)
-    if len(anchors) < 2:
-        anchors = np.arange(n)
+    anchors = anchor_pieces(durations, min_duration)
     if num_speakers is not None:
         k = num_speakers
     else:

@@ -155,15 +155,15 @@ class Pipeline:
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Corrector,
                     speakers: int | None) -> tuple[list[Segment], int]:
         """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
-        from pipelines.diarize import estimate_count, speaker_names, to_turns
+        from pipelines.diarize import anchor_pieces, estimate_count, speaker_names, to_turns
         from pipelines.speakers import attribute, role_text_model
 
         diarizer = self.diarizer
         pieces, embeddings = diarizer.pieces(mono)
         durations = np.array([end - start for start, end in pieces])
         if speakers is None and len(pieces):
-            anchors = embeddings[durations >= diarizer.options.cluster_min_s]
-            speakers = estimate_count(anchors if len(anchors) >= 2 else embeddings, min_speakers=2, max_speakers=5,
+            anchors = embeddings[anchor_pieces(durations, diarizer.options.cluster_min_s)]
+            speakers = estimate_count(anchors, min_speakers=2, max_speakers=5,
                                       single_distance=diarizer.options.single_distance)
         texts = [corrector(to_simplified(t)) for t in piece_texts(asr, pieces)]
         if not pieces or not speakers or speakers < 2:

@@ -152,15 +152,14 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
     Returns:
         Speaker index per piece (``0 .. speakers-1``) and the set of collector indices.
     """
-    from pipelines.diarize import cluster_embeddings
+    from pipelines.diarize import anchor_pieces, cluster_embeddings
 
     n = len(embeddings)
     if not 1 <= agents < speakers:
         raise ValueError(f"need 1 <= agents < speakers, got agents={agents}, speakers={speakers}")
     if n == 0:
         return Attribution(np.zeros(0, dtype=int), frozenset())
-    anchors = int((durations >= min_duration).sum())
-    usable = anchors if anchors >= 2 else n  # as cluster_embeddings: too few long pieces, use all
+    usable = len(anchor_pieces(durations, min_duration))
     groups = cluster_embeddings(embeddings, durations, num_speakers=min(speakers + extra_groups, usable),
                                 min_duration=min_duration)
     found = sorted(set(groups.tolist()))
