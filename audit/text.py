@@ -70,8 +70,8 @@ class _Converter:
                 return True
         return False
 
-    def convert(self, text: str) -> str:
-        if not self.needs(text):
+    def convert(self, text: str, phrases: bool = False) -> str:
+        if not text or (not phrases and not self.needs(text)):
             return text
         return self._opencc().convert(text)
 
@@ -99,7 +99,7 @@ def to_simplified(text: str, *, phrases: bool = False) -> str:
             few phrases whose characters are also Simplified on their own (答覆 → 答复); the
             pipeline converts transcripts once with ``phrases=True``.
     """
-    text = _T2S._opencc().convert(text) if phrases and text else _T2S.convert(text)
+    text = _T2S.convert(text, phrases)
     if "著" in text:
         text = _ZHE_RE.sub("着", text)
     if "妳" in text:
