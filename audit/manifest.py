@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from audit.paths import UnsafePath, check_relative
 from audit.schema import CONTACT_ROLES, Contact
 
 REQUIRED_COLUMNS = ("call_id", "kind", "started_at", "outcome", "agent_id")
@@ -53,26 +54,47 @@ def decode_bytes(raw: bytes, source: str) -> str:
         ) from exc
 
 
-def _int(value: str, column: str) -> int | None:
+# Bounds of plausible values: anything outside is a data error, not a contact (and would not
+# fit the database's integer columns).
+MAX_DAYS_PAST_DUE = 36_500  # a hundred years
+MAX_VISIT_STAFF = 50
+MAX_TALK_SECONDS = 7 * 86_400
+MAX_FIELD_CHARS = 4_096  # longer than any name, id or path; a longer cell is a broken export
+YEARS = (1990, 2100)
+MAX_CALL_ID_CHARS = 128
+
+
+def _number(value: str, column: str) -> float:
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{column} {value!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{column} {value!r} is not a finite number; write a plain number like 12")
+    return number
+
+
+def _int(value: str, column: str, maximum: int) -> int | None:
     value = value.strip()
     if not value:
         return None
-    try:
-        return int(float(value))
-    except ValueError:
-        raise ValueError(f"{column} {value!r} is not a number") from None
+    number = _number(value, column)
+    if number < 0 or number > maximum:
+        raise ValueError(f"{column} {value!r} is outside 0..{maximum}")
+    if number != int(number):
+        raise ValueError(f"{column} {value!r} is not a whole number")
+    return int(number)
 
 
-def _float(value: str, column: str) -> float:
+def _float(value: str, column: str, maximum: float) -> float:
     value = value.strip()
     if not value:
         return 0.0
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"{column} {value!r} is not a number") from None
+    number = _number(value, column)
     if number < 0:
         raise ValueError(f"{column} {value!r} is negative")
+    if number > maximum:
+        raise ValueError(f"{column} {value!r} is more than {maximum:g}")
     return number
 
 
@@ -84,6 +106,8 @@ def _timestamp(value: str) -> datetime:
         raise ValueError(
             f"started_at {value!r} is not an ISO 8601 time; write it like 2026-11-02T10:15:00+08:00"
         ) from None
+    if not YEARS[0] <= stamp.year <= YEARS[1]:
+        raise ValueError(f"started_at {value!r} is not between the years {YEARS[0]} and {YEARS[1]}")
     if stamp.tzinfo is None:
         raise ValueError(
             f"started_at {value!r} has no UTC offset; the debtor's local time is needed "
@@ -94,14 +118,33 @@ def _timestamp(value: str) -> datetime:
 
 def parse_row(row: dict[str, str], line: int) -> Contact:
     """Validate one CSV row; raises ``ValueError`` with a human-readable reason."""
+    for key, value in row.items():
+        if isinstance(value, list):  # more cells than the header has columns
+            raise ValueError(f"{len(value)} cell(s) more than the header's columns; check the commas of this row")
+        if value is None:
+            continue
+        name = key or "(unnamed column)"
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValueError(f"{name} is {len(value)} characters long (at most {MAX_FIELD_CHARS}); "
+                             "the export is broken at this row")
+        if "\x00" in value:
+            raise ValueError(f"{name} contains a NUL byte; re-export the row")
     get = lambda key: (row.get(key) or "").strip()  # noqa: E731
     call_id = get("call_id")
     if not call_id:
         raise ValueError("call_id is empty")
+    if len(call_id) > MAX_CALL_ID_CHARS or any(ch in call_id for ch in "/\\") or not call_id.isprintable():
+        raise ValueError(f"call_id {call_id[:80]!r} is not a usable id (at most {MAX_CALL_ID_CHARS} printable "
+                         "characters, no / or \\); use the dialer's call id")
     kind = get("kind") or "call"
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     audio = get("audio_file") or None
+    if audio is not None:
+        try:
+            audio = check_relative(audio)
+        except UnsafePath as exc:
+            raise ValueError(str(exc)) from None
     layout = get("channel_layout") or None
     if audio and layout is None:
         layout = "mono"
@@ -116,7 +159,7 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         call_id=call_id,
         kind=kind,
         started_at=_timestamp(get("started_at")),
-        talk_seconds=_float(get("talk_seconds"), "talk_seconds"),
+        talk_seconds=_float(get("talk_seconds"), "talk_seconds", MAX_TALK_SECONDS),
         outcome=get("outcome") or ("answered" if audio else "no_answer"),
         agent_id=get("agent_id"),
         agent_name=get("agent_name"),
@@ -127,8 +170,8 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         case_id=get("case_id"),
         debtor_id=get("debtor_id"),
         contact_role=role,
-        days_past_due=_int(get("days_past_due"), "days_past_due"),
-        visit_staff=_int(get("visit_staff"), "visit_staff"),
+        days_past_due=_int(get("days_past_due"), "days_past_due", MAX_DAYS_PAST_DUE),
+        visit_staff=_int(get("visit_staff"), "visit_staff", MAX_VISIT_STAFF),
         channel_layout=layout,
         audio_file=audio,
         debtor_name=get("debtor_name"),
@@ -159,15 +202,26 @@ def read_manifest(path: str | Path) -> tuple[list[Contact], list[RowError]]:
     contacts: list[Contact] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell over the csv module's size limit, a NUL, a broken quote
+            errors.append(RowError(reader.line_num or line, None,
+                                   f"unreadable CSV ({exc}); fix the row and run the batch again"))
+            continue
         line = reader.line_num
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
-        call_id = (row.get("call_id") or "").strip() or None
+        call_id = (row.get("call_id") or "").strip()[:200] or None
         try:
             contact = parse_row(row, line)
-        except ValueError as exc:
-            errors.append(RowError(line, call_id, f"{exc}; fix the row and run the batch again"))
+        except Exception as exc:  # noqa: BLE001 - one bad row never stops the others
+            reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            errors.append(RowError(line, call_id, f"{reason}; fix the row and run the batch again"))
             continue
         if contact.call_id in seen:
             errors.append(RowError(line, contact.call_id,

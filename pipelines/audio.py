@@ -7,11 +7,12 @@ encoder expect) with its channels kept, so a stereo call can be split by channel
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from audit.paths import file_sha256  # noqa: F401 - re-exported: one hash for batch and core
 
 SAMPLE_RATE = 16000
 MIN_SECONDS = 0.2
@@ -43,14 +44,6 @@ class Audio:
 
     def channel(self, index: int) -> np.ndarray:
         return np.ascontiguousarray(self.samples[index], dtype=np.float32)
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_audio(path: str | Path, sha256: str | None = None) -> Audio:

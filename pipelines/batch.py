@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 
 from audit import models
 from audit.manifest import read_manifest
+from audit.paths import UnsafePath, file_sha256, resolve_inside
 from audit.rules.pack import LOG_TYPES
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 from audit.storage import session as open_session
@@ -422,17 +423,14 @@ def plan(engine: Engine, input_dir: Path, contacts: list[Contact], pack_version:
         if not contact.has_recording:
             result.no_recording.append(contact)
             continue
-        path = (input_dir / contact.audio_file).resolve()
-        if not path.is_file():
-            reason = (f"{contact.audio_file}: file not found in {input_dir}; "
-                      "upload the recording or fix audio_file in the manifest")
-            result.missing.append((contact, reason))
+        try:
+            path = resolve_inside(input_dir, contact.audio_file)
+        except (UnsafePath, FileNotFoundError) as exc:
+            result.missing.append((contact, str(exc)))
             continue
         row = stored.get(contact.call_id)
         sha = None
         if row is not None and row.status == ContactStatus.AUDITED.value and row.rule_pack_version == pack_version:
-            from pipelines.audio import file_sha256
-
             sha = file_sha256(path)
             if not force and row.audio_sha256 == sha:
                 result.skipped.append(contact.call_id)
@@ -554,7 +552,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 row = session.get(models.Contact, contact.call_id)
                 # An audit stored by an earlier run stays; the failure is in this run's record.
                 if row is None or row.status != ContactStatus.AUDITED.value:
-                    save_failure(session, contact, reason, audio_path=str(input_dir / contact.audio_file),
+                    save_failure(session, contact, reason, audio_path=None,  # the reason names the file
                                  run_id=run_id)
                 _record_progress(session, run_id, summary)
                 session.commit()
