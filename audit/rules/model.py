@@ -250,6 +250,9 @@ class Parameters(_Strict):
     visit_min_staff: int = Field(default=2, ge=1)
     recording_min_ratio: float = Field(default=0.7, gt=0, le=1)
     recording_min_missing_s: float = Field(default=10.0, ge=0)
+    # A recording with less speech than this share of its length is as good as missing (a
+    # silent file uploaded in place of the call, a recorder left on in a pocket).
+    recording_min_speech_ratio: float = Field(default=0.05, ge=0, lt=1)
     severity_weights: dict[Severity, float] = Field(
         default_factory=lambda: {Severity.LOW: 5, Severity.MEDIUM: 10, Severity.HIGH: 25,
                                  Severity.CRITICAL: 50})

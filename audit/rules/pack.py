@@ -403,6 +403,12 @@ class RulePack:
                                            {"talk_seconds": talk, "duration_s": None})
                 return None
             duration = metrics.get("duration_s")
+            speech = metrics.get("speech_s")
+            if duration is not None and speech is not None and duration > p.recording_min_missing_s \
+                    and speech < p.recording_min_speech_ratio * duration:
+                return contact_finding(rule, cite, contact,
+                                       f"recording {duration:.0f} s holds only {speech:.0f} s of speech",
+                                       {"talk_seconds": talk, "duration_s": duration, "speech_s": speech})
             if duration is None or talk <= 0:
                 return None
             if duration < p.recording_min_ratio * talk and talk - duration > p.recording_min_missing_s:

@@ -163,3 +163,18 @@ def test_client_pack_overrides_thresholds(tmp_path):
     assert [f.call_id for f in client.scan_log(log)] == [log[3].call_id]
     evening = contact(started_at=datetime(2026, 11, 4, 21, 30, tzinfo=CST))
     assert "CONTACT_HOURS" in cats(client, evening)
+
+
+@pytest.mark.parametrize("duration,speech,expected", [
+    (3600.0, 0.0, True),    # an hour of silence uploaded as the call: no finding before
+    (3600.0, 120.0, True),  # 3 % speech
+    (120.0, 40.0, False),   # an ordinary call
+    (8.0, 0.0, False),      # too short to judge
+])
+def test_a_silent_recording_is_a_recording_integrity_finding(pack, duration, speech, expected):
+    c = contact(talk_seconds=duration, audio_file="a.wav")
+    found = [f for f in pack.scan_contact(c, [], {"duration_s": duration, "speech_s": speech})
+             if f.category == "RECORDING_INTEGRITY"]
+    assert bool(found) is expected
+    if expected:
+        assert "speech" in found[0].evidence
