@@ -210,12 +210,13 @@ def read_manifest(path: str | Path) -> tuple[list[Contact], list[RowError]]:
         except StopIteration:
             break
         except csv.Error as exc:  # a cell over the csv module's size limit, a NUL, a broken quote
-            errors.append(RowError(reader.line_num or line, None,
+            errors.append(RowError(max(reader.line_num, line), None,
                                    f"unreadable CSV ({exc}); fix the row and run the batch again"))
             continue
         line = reader.line_num
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+        cells = [v for value in row.values() for v in (value if isinstance(value, list) else [value])]
+        if not any((v or "").strip() for v in cells):
+            continue  # a blank line (Excel leaves some at the end)
         call_id = (row.get("call_id") or "").strip()[:200] or None
         try:
             contact = parse_row(row, line)

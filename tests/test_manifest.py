@@ -57,3 +57,114 @@ def test_missing_columns_and_missing_file(tmp_path):
         read_manifest(write(tmp_path, "call_id,audio_file\nc1,a.wav\n"))
     with pytest.raises(ManifestError, match="no such manifest"):
         read_manifest(tmp_path / "nope.csv")
+
+
+# --- hostile and broken rows (security issue): each is one RowError, the other rows are kept ---
+
+def _row(**values) -> str:
+    cells = {"call_id": "c9", "audio_file": "a.wav", "kind": "call", "started_at": "2026-11-02T10:15:00+08:00",
+             "talk_seconds": "45", "outcome": "answered", "agent_id": "A1", "contact_role": "debtor",
+             "channel_layout": "mono"}
+    cells.update(values)
+    columns = HEADER.strip().split(",")
+    return ",".join(cells.get(c, "") for c in columns) + "\n"
+
+
+@pytest.mark.parametrize("values, fragment", [
+    ({"audio_file": "/etc/passwd"}, "absolute path"),
+    ({"audio_file": "C:\\recordings\\a.wav"}, "absolute path"),
+    ({"audio_file": "\\\\server\\share\\a.wav"}, "absolute path"),
+    ({"audio_file": "../users.toml"}, "'..'"),
+    ({"audio_file": "audio/../../audit.db"}, "'..'"),
+    ({"audio_file": "audio\\..\\..\\audit.db"}, "'..'"),
+    ({"talk_seconds": "inf"}, "finite"),
+    ({"talk_seconds": "nan"}, "finite"),
+    ({"talk_seconds": "1e400"}, "finite"),
+    ({"talk_seconds": "99999999999"}, "more than"),
+    ({"days_past_due": "nan"}, "finite"),
+    ({"days_past_due": "99999999999999999999"}, "outside"),
+    ({"days_past_due": "-3"}, "outside"),
+    ({"days_past_due": "4.5"}, "whole number"),
+    ({"visit_staff": "1e400"}, "finite"),
+    ({"visit_staff": "100000"}, "outside"),
+    ({"started_at": "9999-12-31T23:59:59+08:00"}, "between the years"),
+    ({"started_at": "0001-01-01T00:00:00+08:00"}, "between the years"),
+    ({"call_id": "../../x"}, "call_id"),
+    ({"call_id": "x" * 300}, "call_id"),
+])
+def test_hostile_values_are_one_row_error_each(tmp_path, values, fragment):
+    contacts, errors = read_manifest(write(tmp_path, HEADER + GOOD + _row(**values) + GOOD.replace("c1", "c3")))
+    assert [c.call_id for c in contacts] == ["c1", "c3"]
+    (error,) = errors
+    assert error.line == 3 and fragment in error.reason, error.reason
+
+
+def test_nul_byte_and_huge_cell_are_one_row_error_each(tmp_path):
+    nul = _row(call_id="c4", audio_file="a\x00.wav")
+    huge = _row(call_id="c5", agent_name="名" * 10_000_000)
+    path = tmp_path / "manifest.csv"
+    path.write_bytes((HEADER + GOOD + nul + huge + GOOD.replace("c1", "c6")).encode("utf-8"))
+    contacts, errors = read_manifest(path)
+    assert [c.call_id for c in contacts] == ["c1", "c6"]
+    assert [e.line for e in errors] == [3, 4]
+    assert all("fix the row" in e.reason for e in errors)
+
+
+def test_a_backslash_path_is_read_as_a_relative_path(tmp_path):
+    (c,), errors = read_manifest(write(tmp_path, HEADER + _row(audio_file="audio\\dev-001.wav")))
+    assert not errors and c.audio_file == "audio/dev-001.wav"
+
+
+# --- fuzz: whatever bytes a manifest holds, the reader never raises past a row and loses no row --
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.one_of(
+    st.sampled_from(["", "inf", "-inf", "nan", "1e400", "9" * 30, "-1", "0", "45", "3.5", "/etc/passwd",
+                     "../x.wav", "a.wav", "mono", "visit", "call", "debtor", "relative",
+                     "2026-11-02T10:15:00+08:00", "9999-12-31T23:59:59+14:00", "=HYPERLINK(\"x\")",
+                     "a\x00b", "\"", "\"\"", "，", "\r", "\n", "名" * 5000]),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELL, min_size=0, max_size=20), max_size=6))
+def test_fuzz_manifest_rows_never_escape_and_none_is_lost(tmp_path, rows):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for cells in rows:
+        writer.writerow(cells)
+    body = buffer.getvalue()
+    path = tmp_path / "manifest.csv"
+    path.write_bytes((HEADER + GOOD + body + GOOD.replace("c1", "zz-last")).encode("utf-8", "surrogatepass"))
+    contacts, errors = read_manifest(path)  # must not raise
+    # every non-blank record became a contact or an error: nothing vanished silently
+    limit = csv.field_size_limit(1 << 30)
+    try:
+        records = list(csv.reader(io.StringIO(body)))
+    finally:
+        csv.field_size_limit(limit)
+    nonblank = sum(1 for cells in records if any(c.strip() for c in cells))
+    assert len(contacts) + len(errors) == 2 + nonblank
+    assert {"c1", "zz-last"} <= {c.call_id for c in contacts}
+    for contact in contacts:
+        assert contact.audio_file is None or not contact.audio_file.startswith("/")
+        assert ".." not in (contact.audio_file or "").split("/")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=2000))
+def test_fuzz_raw_bytes_give_rows_or_one_manifest_error(tmp_path, raw):
+    path = tmp_path / "manifest.csv"
+    path.write_bytes(HEADER.encode() + raw)
+    try:
+        contacts, errors = read_manifest(path)
+    except ManifestError as exc:
+        assert "manifest.csv" in str(exc)
+    else:
+        assert all(isinstance(e.line, int) and e.reason for e in errors)
