@@ -24,6 +24,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from audit import models
+from audit.paths import stored_recording
 from audit.schema import ContactStatus, Severity
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -790,6 +792,30 @@ def contact_detail(db: Database, scope: Scope, call_id: str, *, tz: str = DEFAUL
         failure_reason=m["failure_reason"], score=_float(m["score"]), passed=m["passed"],
         rule_pack_version=m["rule_pack_version"],
     )
+
+
+def contact_recording(db: Database, scope: Scope, call_id: str) -> Path | None:
+    """The audited recording of a contact, checked, or None when out of scope or not recorded.
+
+    The path comes from the database's own record, never from a request: the contact must be in
+    ``scope``, the file inside the input folder of the run that audited it, and its bytes the
+    audited ones (:func:`audit.paths.stored_recording`).
+
+    Raises:
+        audit.paths.UnsafePath: the stored path leaves the run's input folder or the file changed.
+        FileNotFoundError: the recording is no longer on this machine.
+    """
+    R = models.AuditRun.__table__.c
+    q = (
+        sa.select(C.audio_path, C.audio_sha256, C.status, R.input_dir)
+        .select_from(_CONTACT.outerjoin(models.AuditRun.__table__, R.id == C.run_id))
+        .where(C.call_id == call_id, *scope.conditions())
+    )
+    with _connection(db) as conn:
+        r = conn.execute(q).first()
+    if r is None or r.status != ContactStatus.AUDITED.value or not r.audio_path:
+        return None
+    return stored_recording(r.audio_path, r.input_dir, r.audio_sha256)
 
 
 def contact_segments(db: Database, scope: Scope, call_id: str) -> list[SegmentRow]:

@@ -232,9 +232,20 @@ def apply_review(url: str, user: auth.User, finding_id: int, action: str, *, rea
     return result
 
 
-def audio_file(path: str | None) -> Path | None:
-    """The recording if it is on this machine."""
-    if not path:
+def recording(url: str, scope: Scope, call_id: str) -> tuple[bytes, str] | str | None:
+    """The audited recording's (bytes, file name) for the audio player; a string says why it
+    cannot be played; None when there is no audited recording.
+
+    Bytes, not a path: Streamlit serves a path it is given to anyone holding the media URL, so
+    only the checked file of a contact in the signed-in user's scope is ever read
+    (:func:`audit.queries.contact_recording`).
+    """
+    from audit.paths import UnsafePath
+
+    try:
+        path = queries.contact_recording(engine(url), scope, call_id)
+    except (UnsafePath, FileNotFoundError) as exc:
+        return str(exc)
+    if path is None:
         return None
-    p = Path(path)
-    return p if p.is_file() else None
+    return path.read_bytes(), path.name

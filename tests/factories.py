@@ -9,6 +9,7 @@ by hand from the rows below so a wrong aggregate cannot agree with it by constru
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from audit import models
+from audit.paths import file_sha256
 from audit.storage import session
 
 CST = timezone(timedelta(hours=8))
@@ -131,6 +133,13 @@ def seed(engine: Engine, *, audio: dict[str, Path] | None = None) -> None:
     """
     audio = audio or {}
     with session(engine) as s:
+        run_id = None
+        if audio:  # the recordings were audited by a run that read their folder
+            folder = os.path.commonpath([str(Path(p).resolve().parent) for p in audio.values()])
+            run = models.AuditRun(input_dir=folder, rule_pack_version="cn-default-test", status="ok")
+            s.add(run)
+            s.flush()
+            run_id = run.id
         for agent_id, name, team, agency in AGENTS:
             s.add(models.Agent(agent_id=agent_id, name=name, team=team, agency=agency))
         s.flush()
@@ -142,6 +151,8 @@ def seed(engine: Engine, *, audio: dict[str, Path] | None = None) -> None:
                 product=product, days_past_due=45, visit_staff=1 if kind == "visit" else None,
                 channel_layout="mono" if call_id in SEGMENTS else None,
                 audio_path=str(audio[call_id]) if call_id in audio else None,
+                audio_sha256=file_sha256(audio[call_id]) if call_id in audio else None,
+                run_id=run_id if call_id in audio else None,
                 duration_s=20.0 if call_id in SEGMENTS else None, status=status,
                 failure_reason="audio could not be decoded: invalid data" if status == "failed" else None,
                 score=score, passed=passed,

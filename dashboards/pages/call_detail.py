@@ -66,14 +66,17 @@ if user.see_pii and d.status == "audited":
 
 seek = st.session_state.get("seek")
 seek = seek if seek and seek.get("call_id") == call_id else None
-audio = data.audio_file(d.audio_path)
-if audio is not None:
-    mime = mimetypes.guess_type(audio.name)[0] or "audio/wav"
+audio = data.recording(url, user.scope, call_id) if d.status == "audited" else None
+if isinstance(audio, tuple):
+    audio_bytes, audio_name = audio
+    mime = mimetypes.guess_type(audio_name)[0] or "audio/wav"
     if mime == "audio/x-wav":
         mime = "audio/wav"
-    st.audio(str(audio), format=mime, start_time=int(seek["start"]) if seek else 0, autoplay=bool(seek))
+    st.audio(audio_bytes, format=mime, start_time=int(seek["start"]) if seek else 0, autoplay=bool(seek))
+elif audio:
+    st.warning(f"Recording cannot be played: {audio}")
 elif d.audio_path:
-    st.warning(f"Recording not found on this machine: {d.audio_path}")
+    st.caption("No audited recording.")
 else:
     st.caption("No recording (dial attempt or visit without audio).")
 
