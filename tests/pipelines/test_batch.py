@@ -375,3 +375,50 @@ def test_process_pool_returns_one_result_per_item(tmp_path):
     assert sorted(r.call_id for r in results) == ["c0", "c1", "c2"]
     reasons = {r.call_id: r.error for r in results}
     assert "empty file" in reasons["c0"] and "cannot decode" in reasons["c1"] and "empty file" in reasons["c2"]
+
+
+# -- files outside the input folder (security issue, critical item) --------------------------------
+
+_OPENED: list[str] = []
+_HOOKED = False
+
+
+def _watch_opens() -> list[str]:
+    """Every path Python opens from now on (an audit hook cannot be removed: install it once)."""
+    global _HOOKED
+    if not _HOOKED:
+        import sys
+
+        def hook(event, args):
+            if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+                _OPENED.append(os.fsdecode(args[0]))
+
+        sys.addaudithook(hook)
+        _HOOKED = True
+    _OPENED.clear()
+    return _OPENED
+
+
+def test_files_outside_the_input_folder_are_never_opened_or_stored(engine, tmp_path, corpus_dir):
+    secret = tmp_path / "elsewhere" / "users.toml"
+    secret.parent.mkdir()
+    secret.write_bytes(b"[users.boss]\npassword = 'scrypt$PLANTED-SECRET-BYTES'\n")
+    batch = make_batch(tmp_path / "in", corpus_dir, GOOD)
+    (batch / "audio" / "link.wav").symlink_to(secret)
+    rows = corpus_rows(corpus_dir)
+    hostile = {"abs": str(secret), "dots": "../elsewhere/users.toml", "deep": "audio/../../elsewhere/users.toml",
+               "link": "audio/link.wav"}
+    write_manifest(batch, [rows[c] for c in GOOD]
+                   + [dict(rows["dev-014"], call_id=f"evil-{k}", audio_file=v) for k, v in hostile.items()])
+    opened = _watch_opens()
+    summary = run_batch(engine, batch, executor=TruthExecutor(corpus_dir))
+    assert str(secret) not in opened and not any(p.endswith("users.toml") for p in opened)
+    assert summary.audited == 1 and summary.no_recording == 1
+    reasons = {f.call_id: f.reason for f in summary.failures}
+    assert "absolute path" in reasons["evil-abs"] and "'..'" in reasons["evil-dots"]
+    assert "'..'" in reasons["evil-deep"] and "outside the input folder" in reasons["evil-link"]
+    state = stored(engine)
+    assert "evil-link" in state["contacts"] and state["contacts"]["evil-link"][0] == "failed"
+    with open_session(engine) as session:
+        paths = [c.audio_path for c in session.exec(select(models.Contact)).scalars()]
+    assert not any(p and ("elsewhere" in p or p.endswith("link.wav")) for p in paths)
