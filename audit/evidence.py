@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from audit import models
+from audit.paths import UnsafePath, is_inside, stored_recording
 from audit.storage import session as open_session
 
 CLIP_PADDING_S = 3.0
@@ -103,12 +104,47 @@ def _safe(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", text).strip("_") or "rule"
 
 
-def resolve_audio(audio_path: str, audio_root: str | Path | None) -> Path:
-    """Where a stored ``audio_path`` is on this machine (relative paths are under ``audio_root``)."""
-    path = Path(audio_path)
-    if not path.is_absolute() and audio_root is not None:
-        path = Path(audio_root) / path
-    return path
+def _recording(contact: models.Contact, run: models.AuditRun | None, audio_root: str | Path | None) -> tuple[Path, bytes]:
+    """The audited recording of ``contact`` and its bytes, opened only through :func:`stored_recording`.
+
+    ``audio_path`` is a database value, and a database row can be edited or restored from
+    elsewhere: packing whatever file it names would hand ``/etc/passwd`` to whoever asks for a
+    pack. So the recording must lie inside the folder its audit run read (``AuditRun.input_dir``)
+    or inside ``audio_root`` (an operator's ``--audio-root`` for a moved input folder), and its bytes
+    must be the audited ones. A relative ``audio_path`` is taken under ``audio_root`` when given,
+    else under the run's input folder.
+
+    Raises:
+        EvidenceError: no folder to look in, the path leaves its folder, the file is gone, or
+            its bytes are not the audited ones; the message names the file and the fix.
+    """
+    call_id = contact.call_id
+    input_dir = run.input_dir if run is not None and run.input_dir else None
+    folders = [Path(f).resolve() for f in (audio_root, input_dir) if f is not None]
+    if not folders:
+        raise EvidenceError(
+            f"{call_id}: no audit run records the input folder of recording {contact.audio_path!r}; "
+            "pass --audio-root with the batch's input directory"
+        )
+    base = folders[0]
+    if Path(contact.audio_path).is_absolute():
+        # An absolute stored path is judged against the folder that holds it, if either does.
+        real = Path(contact.audio_path).resolve()
+        base = next((f for f in folders if is_inside(real, f)), folders[-1])
+    try:
+        path = stored_recording(contact.audio_path, str(base), contact.audio_sha256)
+    except FileNotFoundError as exc:
+        raise EvidenceError(
+            f"{call_id}: {exc} (stored audio_path {contact.audio_path!r}); "
+            "pass --audio-root with the batch's input directory"
+        ) from None
+    except UnsafePath as exc:
+        raise EvidenceError(f"{call_id}: refusing to pack the recording: {exc}") from None
+    raw = path.read_bytes()
+    # Hash what is packed, not only what was checked: the file could be replaced in between.
+    if sha256_bytes(raw) != contact.audio_sha256:
+        raise EvidenceError(f"{call_id}: recording {path} changed while it was being packed; export again")
+    return path, raw
 
 
 def _wav_clip(samples, rate: int, start: float, end: float) -> bytes:
@@ -178,13 +214,14 @@ def export_pack(
         call_id: the contact to export.
         out_zip: the zip to write (parent folders are created; an existing file is replaced).
         audio_root: folder that relative ``audio_path`` values are under; default the input
-            directory of the audit run that stored the contact. Absolute paths are used as
-            they are.
+            directory of the audit run that stored the contact. The recording must lie inside
+            that input directory or inside ``audio_root`` and have the audited SHA-256.
         clip_padding_s: seconds of audio kept before and after each finding in its clip.
 
     Raises:
-        EvidenceError: unknown call id, the recording is missing, or it no longer has the
-            SHA-256 recorded when it was audited.
+        EvidenceError: unknown call id, the recording is missing, outside the folder its
+            audit run read (and ``audio_root``), or it no longer has the SHA-256 recorded when it
+            was audited.
     """
     with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
         contact = s.get(models.Contact, call_id)
@@ -209,22 +246,13 @@ def export_pack(
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     clip_of: dict[int, str] = {}
-    if contact.audio_path:
-        # Relative paths are under the batch's input directory, which the audit run recorded.
-        root = audio_root if audio_root is not None else (run.input_dir if run is not None else None)
-        audio_file = resolve_audio(contact.audio_path, root)
-        if not audio_file.is_file():
-            raise EvidenceError(
-                f"{call_id}: recording {audio_file} not found (stored audio_path {contact.audio_path!r}); "
-                "pass --audio-root with the batch's input directory"
-            )
-        raw = audio_file.read_bytes()
-        digest = sha256_bytes(raw)
-        if contact.audio_sha256 and digest != contact.audio_sha256:
-            raise EvidenceError(
-                f"{call_id}: recording {audio_file} has SHA-256 {digest}, but the audit recorded "
-                f"{contact.audio_sha256}: the file changed after it was audited; find the original"
-            )
+    if contact.audio_path and not contact.audio_sha256 and contact.status != "audited":
+        # A failed audit stores the path it tried but no SHA-256: nothing vouches for those bytes.
+        warnings.append(f"{call_id} was not audited (status {contact.status}), so no SHA-256 vouches for "
+                        f"recording {contact.audio_path!r}: it is not packed, metadata findings only")
+    elif contact.audio_path:
+        audio_file, raw = _recording(contact, run, audio_root)
+        digest = contact.audio_sha256
         files[f"audio/{audio_file.name}"] = raw
         timed = [f for f in findings if f.start is not None]
         if timed:

@@ -218,8 +218,65 @@ def test_export_errors_name_the_problem(engine, tmp_path):
     with pytest.raises(EvidenceError, match="--audio-root"):
         export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path / "elsewhere")
     (tmp_path / "audio" / "e-003.wav").write_bytes(b"RIFF changed after the audit")
-    with pytest.raises(EvidenceError, match="changed after it was audited"):
+    with pytest.raises(EvidenceError, match="not the file that was audited"):
         export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path)
+
+
+SECRET = b"root:x:0:0:root:/root:/bin/bash\nplanted-secret-7f3a\n"
+
+
+def point_at(engine, call_id: str, audio_path: str, sha256: str) -> None:
+    """Edit a stored contact the way a tampered or foreign database row would look."""
+    with session(engine) as s:
+        row = s.get(models.Contact, call_id)
+        row.audio_path, row.audio_sha256 = audio_path, sha256
+        s.add(row)
+        s.commit()
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "audio_root"])
+def test_export_never_packs_a_file_outside_the_input_folder(engine, tmp_path, how):
+    """A stored audio_path that leads out of the run's input folder is refused, even when the row's
+    SHA-256 is the planted file's own (whoever edits the row can edit both), and nothing of it is written."""
+    inputs = tmp_path / "inputs"
+    add_contact(engine, inputs, "e-010")
+    secret = tmp_path / "secret" / "passwd"
+    secret.parent.mkdir()
+    secret.write_bytes(SECRET)
+    audio_root = None
+    if how == "absolute":
+        stored = str(secret)
+    elif how == "dotdot":
+        stored = "../secret/passwd"
+    elif how == "symlink":
+        (inputs / "audio" / "link.wav").symlink_to(secret)
+        stored = str(inputs / "audio" / "link.wav")
+    else:  # --audio-root cannot widen what an absolute stored path may reach
+        stored, audio_root = str(secret), inputs
+    point_at(engine, "e-010", stored, hashlib.sha256(SECRET).hexdigest())
+    out = tmp_path / "out"
+    with pytest.raises(EvidenceError, match=r"e-010: refusing to pack the recording: .*outside the audit run's input folder"):
+        export_pack(engine, "e-010", out / "e-010.zip", audio_root=audio_root)
+    written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert not any(b"planted-secret-7f3a" in p.read_bytes() for p in written)
+
+
+def test_audio_root_finds_a_moved_input_folder(engine, tmp_path):
+    """--audio-root still serves its purpose: an absolute path inside it, from a run whose input
+    folder was elsewhere, is packed when its bytes are the audited ones."""
+    raw = add_contact(engine, tmp_path / "moved", "e-011")
+    with session(engine) as s:
+        run = s.get(models.AuditRun, s.get(models.Contact, "e-011").run_id)
+        run.input_dir = str(tmp_path / "gone")  # the folder the batch read no longer exists
+        s.add(run)
+        s.commit()
+    point_at(engine, "e-011", str(tmp_path / "moved" / "audio" / "e-011.wav"), hashlib.sha256(raw).hexdigest())
+    with pytest.raises(EvidenceError, match="outside the audit run's input folder"):
+        export_pack(engine, "e-011", tmp_path / "p.zip")
+    info = export_pack(engine, "e-011", tmp_path / "p.zip", audio_root=tmp_path / "moved")
+    with zipfile.ZipFile(info.path) as zf:
+        assert zf.read("audio/e-011.wav") == raw
+    assert verify_pack(info.path) == []
 
 
 def test_corpus_recording(engine, corpus_dir, tmp_path):

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -52,8 +53,29 @@ def test_agent_downloads_only_their_own_card(dashboard_env):
     assert data.scorecard_export(url, Scope(agent_id="B203"), *NOV, "xlsx").startswith(b"PK")
 
 
+def record_audit(url: str, call_id: str) -> None:
+    """Give a seeded contact what the batch stores with an audit: its run's input folder and the
+    recording's SHA-256, without which an evidence pack refuses to pack the recording."""
+    from audit import models
+    from audit.paths import file_sha256
+    from audit.storage import make_engine, session
+
+    engine = make_engine(url)
+    with session(engine) as s:
+        contact = s.get(models.Contact, call_id)
+        run = models.AuditRun(input_dir=str(Path(contact.audio_path).parent), rule_pack_version="cn-default-test",
+                              status="ok")
+        s.add(run)
+        s.flush()
+        contact.run_id, contact.audio_sha256 = run.id, file_sha256(contact.audio_path)
+        s.add(contact)
+        s.commit()
+    engine.dispose()
+
+
 def test_evidence_download_is_a_verifiable_pack(dashboard_env, tmp_path):
     url = dashboard_env["url"]
+    record_audit(url, "t-002")
     pack = tmp_path / "t-002.zip"
     pack.write_bytes(data.evidence_pack(url, Scope(), "t-002"))
     assert verify_pack(pack) == []
