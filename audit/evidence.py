@@ -4,7 +4,8 @@ A compliance officer answers a regulator or a complaint with a pack; anyone can 
 that not one byte changed since it was exported (:func:`verify_pack`, ``audit evidence
 verify``). Layout of ``PACK.zip``::
 
-    audio/<file as stored>          the recording, byte for byte (Contact.audio_path)
+    audio/<file as stored>          the recording, byte for byte (Contact.audio_path's file name,
+                                    made safe by :func:`safe_name`)
     clips/NN_<rule>_<from>-<to>.wav a 16 kHz PCM clip around each timed finding (± CLIP_PADDING_S)
     transcript.json / .txt          the diarized, role-labelled transcript
     findings.json                   findings with rule citations, review state and clip names
@@ -102,6 +103,65 @@ def _clock(seconds: float | None) -> str:
 
 def _safe(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", text).strip("_") or "rule"
+
+
+# What a file name built from a call_id or a stored file name keeps: characters every file system
+# and unzip tool takes literally (no '/', '\\', ':', NUL, newline), and CJK so Chinese ids stay
+# readable. Everything else becomes '_'.
+_NAME_UNSAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Characters kept of a name: 60 CJK characters are 180 bytes in UTF-8, under the 255-byte limit of
+# common file systems with room for the suffix.
+MAX_NAME_CHARS = 60
+
+
+def safe_name(text: str, default: str) -> str:
+    """``text`` made into one file name that cannot leave its folder.
+
+    A call_id or a stored file name comes from a manifest or a database row, so it may hold
+    ``../``, ``/``, ``\\`` (a folder separator to Windows unzip tools) or a drive letter. Keeps
+    ``[A-Za-z0-9._-]`` and CJK, writes ``_`` for the rest, folds ``..`` to ``.`` and drops leading
+    dots, so the result is never empty, ``.``, ``..``, hidden or a path; ``default`` when nothing
+    usable is left.
+    """
+    name = _NAME_UNSAFE.sub("_", text)
+    name = re.sub(r"\.{2,}", ".", name)[:MAX_NAME_CHARS].lstrip(".")
+    return name if name.strip("._-") else default
+
+
+def pack_filename(call_id: str) -> str:
+    """The file name of ``call_id``'s pack, e.g. ``T-20261102-0001.zip``: use it wherever a pack is named.
+
+    The call_id as it is when it is already a safe name (see :func:`safe_name`); otherwise the
+    safe form plus the first 8 hex digits of the call_id's SHA-256, so two ids that differ only in
+    unsafe characters (``a/b`` and ``a_b``) do not overwrite each other's pack.
+    """
+    stem = safe_name(call_id, "contact")
+    if stem != call_id:
+        stem = f"{stem}-{sha256_bytes(call_id.encode('utf-8'))[:8]}"
+    return f"{stem}.zip"
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_member(name: str) -> str | None:
+    """Why a zip member name could write outside the folder it is unpacked into, or None if it cannot.
+
+    A pack is unpacked by whatever tool the recipient has; names that are absolute, have a drive
+    letter, a ``..`` step, a backslash (Windows tools treat it as a separator) or a control
+    character are refused on export and reported by :func:`verify_pack`.
+    """
+    if not name:
+        return "empty member name"
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in name):
+        return "member name contains a control character"
+    if "\\" in name:
+        return "member name contains a backslash, a folder separator to Windows unzip tools"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "absolute member name: unpacking it would write outside the target folder"
+    if ".." in name.split("/"):
+        return "member name steps out of the target folder with '..'"
+    return None
 
 
 def _recording(contact: models.Contact, run: models.AuditRun | None, audio_root: str | Path | None) -> tuple[Path, bytes]:
@@ -253,7 +313,8 @@ def export_pack(
     elif contact.audio_path:
         audio_file, raw = _recording(contact, run, audio_root)
         digest = contact.audio_sha256
-        files[f"audio/{audio_file.name}"] = raw
+        # The name as stored, made safe: it comes from a manifest and becomes a path when unpacked.
+        files[f"audio/{safe_name(Path(contact.audio_path).name, 'recording.wav')}"] = raw
         timed = [f for f in findings if f.start is not None]
         if timed:
             from pipelines.audio import SAMPLE_RATE, load_audio  # heavy (PyAV, numpy): only when clipping
@@ -303,6 +364,8 @@ def export_pack(
     stamp = created.timetuple()[:6]
     with zipfile.ZipFile(out, "w") as zf:
         for path in sorted(files):
+            if unsafe_member(path):  # every name above is built safe; this keeps it so
+                raise EvidenceError(f"{call_id}: pack member {path!r}: {unsafe_member(path)}")
             info = zipfile.ZipInfo(path, date_time=stamp)
             # Audio is already compressed or incompressible; text deflates well.
             info.compress_type = zipfile.ZIP_STORED if path.startswith(("audio/", "clips/")) else zipfile.ZIP_DEFLATED

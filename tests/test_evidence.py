@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from audit import models
-from audit.evidence import MANIFEST_JSON, MANIFEST_SUMS, EvidenceError, export_pack, verify_pack
+from audit.evidence import (MANIFEST_JSON, MANIFEST_SUMS, EvidenceError, export_pack, pack_filename, safe_name,
+                            unsafe_member, verify_pack)
 from audit.storage import session
 
 CST = timezone(timedelta(hours=8))
@@ -276,6 +277,40 @@ def test_audio_root_finds_a_moved_input_folder(engine, tmp_path):
     info = export_pack(engine, "e-011", tmp_path / "p.zip", audio_root=tmp_path / "moved")
     with zipfile.ZipFile(info.path) as zf:
         assert zf.read("audio/e-011.wav") == raw
+    assert verify_pack(info.path) == []
+
+
+@pytest.mark.parametrize("call_id", [
+    "../../x", "..", ".", "", "/etc/passwd", "C:\\Windows\\x", "a\\..\\..\\b", "a/../../b", "...", "x\x00y",
+    "\n", ".hidden", "催收" * 200, "a..b",
+])
+def test_pack_filename_is_one_safe_name(call_id):
+    name = pack_filename(call_id)
+    assert name.endswith(".zip") and len(name.encode("utf-8")) <= 255
+    assert "/" not in name and "\\" not in name and ".." not in name and not name.startswith(".")
+    assert all(ch.isalnum() or ch in "._-" for ch in name), name
+    assert unsafe_member(f"audio/{name}") is None
+
+
+def test_pack_filename_keeps_plain_ids_and_tells_unsafe_ones_apart():
+    assert pack_filename("T-20261102-0001") == "T-20261102-0001.zip"
+    assert pack_filename("招商-通话_001") == "招商-通话_001.zip"
+    assert pack_filename("a/b") != pack_filename("a_b") == "a_b.zip"
+    assert safe_name("e-001.wav", "recording.wav") == "e-001.wav"
+
+
+def test_audio_member_name_cannot_leave_the_unpack_folder(engine, tmp_path):
+    """A recording whose stored file name is a Windows traversal (legal as one Linux file name) is
+    packed under a safe member name, and the pack still verifies."""
+    raw = add_contact(engine, tmp_path, "e-012")
+    evil = tmp_path / "audio" / "..\\..\\evil.wav"
+    evil.write_bytes(raw)
+    point_at(engine, "e-012", str(evil), hashlib.sha256(raw).hexdigest())
+    info = export_pack(engine, "e-012", tmp_path / "p.zip", audio_root=tmp_path)
+    with zipfile.ZipFile(info.path) as zf:
+        audio = [n for n in zf.namelist() if n.startswith("audio/")]
+        assert audio == ["audio/_._evil.wav"] and zf.read(audio[0]) == raw
+        assert all(unsafe_member(n) is None for n in zf.namelist())
     assert verify_pack(info.path) == []
 
 

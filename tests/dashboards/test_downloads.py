@@ -83,6 +83,35 @@ def test_evidence_download_is_a_verifiable_pack(dashboard_env, tmp_path):
         data.evidence_pack(url, Scope(agent_id="A017"), "t-002")  # another agent's call
 
 
+def test_evidence_download_of_a_traversal_call_id_stays_in_its_temp_folder(dashboard_env, tmp_path, monkeypatch):
+    """A stored call_id like "../../x" is data, not a path: the pack is built inside the download's
+    own temp folder, nothing is left anywhere else, and the pack is still that contact's."""
+    import json
+    import tempfile
+    import zipfile
+    from datetime import datetime, timezone
+
+    from audit import models
+    from audit.storage import make_engine, session
+
+    url = dashboard_env["url"]
+    engine = make_engine(url)
+    with session(engine) as s:
+        s.add(models.Contact(call_id="../../x", kind="call", started_at=datetime(2026, 11, 2, tzinfo=timezone.utc),
+                             agent_id="A017", team="一组", status="no_recording"))
+        s.commit()
+    engine.dispose()
+    temp_root = tmp_path / "t" / "u"  # "../../x.zip" from a temp folder in here lands in tmp_path/t
+    temp_root.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
+    pack = tmp_path / "download.zip"
+    pack.write_bytes(data.evidence_pack(url, Scope(), "../../x"))
+    assert [p for p in (tmp_path / "t").rglob("*") if p != temp_root] == []  # the temp folder is gone, nothing else
+    assert verify_pack(pack) == []
+    with zipfile.ZipFile(pack) as zf:
+        assert json.loads(zf.read("MANIFEST.json"))["call_id"] == "../../x"
+
+
 def download_labels(at: AppTest) -> list[str]:
     return [e.proto.label for e in at.get("download_button")]
 
