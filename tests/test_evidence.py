@@ -336,3 +336,169 @@ def test_corpus_recording(engine, corpus_dir, tmp_path):
             pcm = np.frombuffer(clip.readframes(clip.getnframes()), dtype="<i2")
             assert np.abs(pcm).max() > 1000  # real speech, not silence
     assert verify_pack(info.path) == []
+
+
+# ----------------------------------------------------------------------------- hostile packs
+# verify_pack is run on packs that come back from anyone; these build the zips an attacker would.
+
+
+@pytest.fixture(scope="module")
+def small_pack(tmp_path_factory) -> Path:
+    """One real exported pack, built once for the tests that only read it."""
+    from audit.storage import init_db, make_engine
+
+    root = tmp_path_factory.mktemp("small-pack")
+    engine = make_engine(f"sqlite:///{root / 'audit.db'}")
+    init_db(engine)
+    add_contact(engine, root, seconds=4.0)
+    info = export_pack(engine, "e-001", root / "pack.zip", audio_root=root)
+    engine.dispose()
+    assert verify_pack(info.path) == []
+    return info.path
+
+
+def members(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(path) as zf:
+        return [(item, zf.read(item)) for item in zf.infolist()]
+
+
+def write_zip(dst: Path, entries, comment: bytes) -> Path:
+    """Write (name or ZipInfo, bytes) entries as they are, duplicates included."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names: here they are the point
+        with zipfile.ZipFile(dst, "w") as zf:
+            for item, data in entries:
+                zf.writestr(item, data)
+            zf.comment = comment
+    return dst
+
+
+def comment_of(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.comment
+
+
+@pytest.mark.parametrize("member", ["audio/e-001.wav", "findings.json", MANIFEST_SUMS])
+def test_duplicate_member_names_are_reported(small_pack, tmp_path, member):
+    """A tampered copy before the intact one: zipfile and many tools show only one of them, so a
+    clean verdict would vouch for a file the reader may never see. Both orders and identical twins
+    are reported."""
+    entries = members(small_pack)
+    original = next(data for item, data in entries if item.filename == member)
+    tampered = flip(original, len(original) // 2)
+    first = write_zip(tmp_path / "first.zip", [(member, tampered), *entries], comment_of(small_pack))
+    problems = verify_pack(first)
+    assert (member, "duplicate") in [(p.path, p.kind) for p in problems]
+    assert (member, "changed") in [(p.path, p.kind) for p in problems]  # the tampered copy is named too
+    twins = write_zip(tmp_path / "twins.zip", [*entries, (member, original)], comment_of(small_pack))
+    assert [(p.path, p.kind) for p in verify_pack(twins)] == [(member, "duplicate")]
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/cron.d/x", "C:/Windows/x.txt", "audio\\..\\..\\x.wav",
+                                  "audio/../../x.wav"])
+def test_member_names_that_unpack_outside_the_folder_are_reported(small_pack, tmp_path, name):
+    bad = write_zip(tmp_path / "bad.zip", [*members(small_pack), (name, b"payload")], comment_of(small_pack))
+    assert ("unsafe", "extra") == tuple(p.kind for p in verify_pack(bad) if p.path == name)
+
+
+def add_zeros(path: Path, name: str, megabytes: int) -> None:
+    """Append a member of ``megabytes`` MiB of zeros, deflated (~1 KB per MiB), written in chunks."""
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as out:
+        block = bytes(1 << 20)
+        for _ in range(megabytes):
+            out.write(block)
+
+
+def test_zip_bomb_is_streamed_in_little_memory(small_pack, tmp_path):
+    """200 MiB of zeros in ~200 KB, named like audio (exempt from the ratio limit, so it is read):
+    verify hashes it in chunks, never holding a member in memory, and names it."""
+    import tracemalloc
+
+    bomb = tmp_path / "bomb.zip"
+    bomb.write_bytes(small_pack.read_bytes())
+    add_zeros(bomb, "audio/bomb.wav", 200)
+    assert bomb.stat().st_size < 2_000_000
+    tracemalloc.start()
+    try:
+        problems = verify_pack(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.path, p.kind) for p in problems] == [("audio/bomb.wav", "extra")]
+    assert peak < 50 * 2**20, f"verify peaked at {peak / 2**20:.0f} MiB"
+
+
+def test_zip_bomb_members_are_refused_unread(small_pack, tmp_path, monkeypatch):
+    """A text member at ~1000:1 is refused by its declared ratio; a pack declaring more than the
+    total limit is refused before anything is inflated."""
+    import audit.evidence as evidence
+
+    bomb = tmp_path / "bomb.zip"
+    bomb.write_bytes(small_pack.read_bytes())
+    add_zeros(bomb, "notes.txt", 20)
+    problems = verify_pack(bomb)
+    assert [(p.path, p.kind) for p in problems] == [("notes.txt", "oversized"), ("notes.txt", "extra")]
+    assert "ratio over 1000:1" in problems[0].detail
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a member was inflated")
+
+    monkeypatch.setattr(evidence, "MAX_TOTAL_BYTES", 100_000)
+    monkeypatch.setattr(evidence, "_hash_member", no_reading)
+    problems = verify_pack(small_pack)
+    assert [(p.path, p.kind) for p in problems] == [(str(small_pack), "oversized")]
+    assert "more than the 100000 a pack may hold" in problems[0].detail
+
+
+def central_entry(raw: bytes, name: str) -> int:
+    """Offset of ``name``'s central directory record in a zip's bytes."""
+    at = raw.index(b"PK\x01\x02")
+    while raw[at + 46: at + 46 + len(name)] != name.encode():
+        at = raw.index(b"PK\x01\x02", at + 4)
+    return at
+
+
+def test_member_whose_header_lies_about_its_size(small_pack, tmp_path):
+    """A member that inflates to another size than its headers declare is named, whichever way it lies."""
+    with zipfile.ZipFile(small_pack) as zf:
+        item = zf.getinfo("findings.json")
+    for declared in (item.file_size - 10, item.file_size + 10):
+        raw = bytearray(small_pack.read_bytes())
+        struct.pack_into("<I", raw, item.header_offset + 22, declared)  # local header: uncompressed size
+        struct.pack_into("<I", raw, central_entry(raw, "findings.json") + 24, declared)  # central directory
+        bad = tmp_path / f"lies-{declared}.zip"
+        bad.write_bytes(bytes(raw))
+        assert [(p.path, p.kind) for p in verify_pack(bad)] == [("findings.json", "changed")]
+
+
+def test_reading_stops_where_the_header_says_the_member_ends():
+    """Whatever the decompressor hands out, no more than the declared size (plus one chunk) is read."""
+    from audit.evidence import _hash_member
+
+    class Gusher:
+        """A zip whose one member inflates forever."""
+
+        handed_out = 0
+
+        def open(self, info):
+            zf = self
+
+            class Stream(io.RawIOBase):
+                def readable(self):
+                    return True
+
+                def readinto(self, buffer):
+                    zf.handed_out += len(buffer)
+                    buffer[:] = bytes(len(buffer))
+                    return len(buffer)
+
+            return io.BufferedReader(Stream())
+
+    info = zipfile.ZipInfo("notes.txt")
+    info.file_size = 100
+    fake = Gusher()
+    with pytest.raises(Exception, match="inflates to more than the 100 bytes its header declares"):
+        _hash_member(fake, info, keep=True)
+    assert fake.handed_out <= 2 << 20
