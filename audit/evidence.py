@@ -48,7 +48,7 @@ CLIP_PADDING_S = 3.0
 MANIFEST_SUMS = "MANIFEST.sha256"
 MANIFEST_JSON = "MANIFEST.json"
 PACK_FORMAT = "callaudit-evidence/1"
-_COMMENT = re.compile(rb"^callaudit-evidence/1 MANIFEST\.sha256=([0-9a-f]{64})$")
+_COMMENT = re.compile(rb"callaudit-evidence/1 MANIFEST\.sha256=([0-9a-f]{64})")
 ROLE_LABELS = {"agent": "坐席", "debtor": "债务人", "relative": "亲属", "third_party": "第三方"}
 
 
@@ -168,7 +168,8 @@ def unsafe_member(name: str) -> str | None:
     return None
 
 
-def _recording(contact: models.Contact, run: models.AuditRun | None, audio_root: str | Path | None) -> tuple[Path, bytes]:
+def _recording(contact: models.Contact, run: models.AuditRun | None,
+               audio_root: str | Path | None) -> tuple[Path, bytes]:
     """The audited recording of ``contact`` and its bytes, opened only through :func:`stored_recording`.
 
     ``audio_path`` is a database value, and a database row can be edited or restored from
@@ -490,16 +491,23 @@ def _read_members(zf: zipfile.ZipFile, pack: str) -> tuple[list[Problem], dict[s
     if len(infos) > MAX_MEMBERS:
         return [Problem(pack, "oversized", f"{len(infos)} members, more than the {MAX_MEMBERS} a pack may have; "
                                            "not read")], {}, {}, True
-    counts: dict[str, int] = {}
+    # Folder entries ("audio/") are what an archiver adds when it re-zips a pack: empty ones are
+    # ignored. Not ZipInfo.is_dir(): it raises IndexError for an empty name (one cut at a NUL).
+    files = [info for info in infos if not info.filename.endswith("/")]
     for info in infos:
+        if info.filename.endswith("/") and info.file_size:
+            problems.append(Problem(info.filename, "malformed", f"a folder entry that carries {info.file_size} "
+                                                                "bytes, which no unzip tool shows"))
+    counts: dict[str, int] = {}
+    for info in files:
         counts[info.filename] = counts.get(info.filename, 0) + 1
     for name, count in counts.items():
         if count > 1:  # zipfile reads the last, other tools the first: which one is the evidence?
             problems.append(Problem(name, "duplicate", f"{count} members have this name; an unzip tool shows "
                                                        "only one of them, so which is the evidence is ambiguous"))
+    for name in dict.fromkeys(info.filename for info in infos):
         if reason := unsafe_member(name):
             problems.append(Problem(name, "unsafe", reason))
-    files = [info for info in infos if not info.is_dir()]
     declared = sum(info.file_size for info in files)
     if declared > MAX_TOTAL_BYTES:
         problems.append(Problem(pack, "oversized", f"its members declare {declared} bytes uncompressed, more than "
@@ -560,8 +568,13 @@ def verify_pack(pack: str | Path) -> list[Problem]:
 
     expected, malformed = _parse_sums(contents[MANIFEST_SUMS])
     problems.extend(malformed)
-    anchor = _COMMENT.match(comment or b"")
+    anchor = _COMMENT.fullmatch(comment or b"")
     trusted = not malformed
+    if comment and not anchor:
+        # No comment is a pack re-zipped by an archiver; a different one is an edited anchor.
+        problems.append(Problem("zip comment", "changed", "it is not the 'callaudit-evidence/1 "
+                                "MANIFEST.sha256=<sha256>' written at export, so the manifest cannot be checked "
+                                "against it"))
     if anchor and any(d != anchor.group(1).decode() for d in actual[MANIFEST_SUMS]):
         problems.append(Problem(MANIFEST_SUMS, "changed",
                                 "its SHA-256 differs from the one recorded in the zip comment at export"))
@@ -570,7 +583,8 @@ def verify_pack(pack: str | Path) -> list[Problem]:
         # Fall back on MANIFEST.json, which lists the same hashes, to judge the other files.
         listed = _listed(contents.get(MANIFEST_JSON))
         if listed is None:
-            return _dedupe(problems + [Problem(MANIFEST_JSON, "malformed", "cannot judge the files without a manifest")])
+            problems.append(Problem(MANIFEST_JSON, "malformed", "cannot judge the files without a manifest"))
+            return _dedupe(problems)
         expected = listed
     for path, digest in sorted(expected.items()):
         if path not in actual:

@@ -256,7 +256,8 @@ def test_export_never_packs_a_file_outside_the_input_folder(engine, tmp_path, ho
         stored, audio_root = str(secret), inputs
     point_at(engine, "e-010", stored, hashlib.sha256(SECRET).hexdigest())
     out = tmp_path / "out"
-    with pytest.raises(EvidenceError, match=r"e-010: refusing to pack the recording: .*outside the audit run's input folder"):
+    refused = r"e-010: refusing to pack the recording: .*outside the audit run's input folder"
+    with pytest.raises(EvidenceError, match=refused):
         export_pack(engine, "e-010", out / "e-010.zip", audio_root=audio_root)
     written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert not any(b"planted-secret-7f3a" in p.read_bytes() for p in written)
@@ -403,6 +404,38 @@ def test_member_names_that_unpack_outside_the_folder_are_reported(small_pack, tm
     assert ("unsafe", "extra") == tuple(p.kind for p in verify_pack(bad) if p.path == name)
 
 
+def test_folder_entries(small_pack, tmp_path):
+    """Empty folder entries, as an archiver adds when it re-zips a pack, change nothing; one that
+    carries bytes hides them from every unzip tool and is reported."""
+    entries = members(small_pack)
+    folders = [("audio/", b""), ("clips/", b"")]
+    rezipped = write_zip(tmp_path / "rezipped.zip", [*folders, *entries], comment_of(small_pack))
+    assert verify_pack(rezipped) == []
+    hiding = write_zip(tmp_path / "hiding.zip", [*entries, ("notes/", b"hidden")], comment_of(small_pack))
+    assert [(p.path, p.kind) for p in verify_pack(hiding)] == [("notes/", "malformed")]
+
+
+def test_member_name_cut_to_nothing(small_pack, tmp_path):
+    """A name of one NUL byte reads back as '' (zipfile cuts names at NUL), on which ZipInfo.is_dir()
+    raises IndexError: verify reports it instead (found by the fuzz test below)."""
+    entries = [(zipfile.ZipInfo("\x00") if item.filename == "findings.json" else item, data)
+               for item, data in members(small_pack)]
+    bad = write_zip(tmp_path / "nul.zip", entries, comment_of(small_pack))
+    assert [(p.path, p.kind) for p in verify_pack(bad)] == [("", "unsafe"), ("findings.json", "missing"),
+                                                            ("", "extra")]
+
+
+@pytest.mark.parametrize("comment", [b"callaudit-evidence/1 MANIFEST.sha256=", b"callaudit-evidence/1",
+                                     b"something else", None])
+def test_zip_comment_changed(small_pack, tmp_path, comment):
+    """A cut or rewritten anchor is named; an absent one (a pack re-zipped by an archiver) is not."""
+    original = comment_of(small_pack)
+    bad = write_zip(tmp_path / "comment.zip", members(small_pack),
+                    original[:-1] if comment is None else comment)
+    assert [(p.path, p.kind) for p in verify_pack(bad)] == [("zip comment", "changed")]
+    assert verify_pack(write_zip(tmp_path / "none.zip", members(small_pack), b"")) == []
+
+
 def add_zeros(path: Path, name: str, megabytes: int) -> None:
     """Append a member of ``megabytes`` MiB of zeros, deflated (~1 KB per MiB), written in chunks."""
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as out:
@@ -502,3 +535,139 @@ def test_reading_stops_where_the_header_says_the_member_ends():
     with pytest.raises(Exception, match="inflates to more than the 100 bytes its header declares"):
         _hash_member(fake, info, keep=True)
     assert fake.handed_out <= 2 << 20
+
+
+# ----------------------------------------------------------------------------- fuzzing verify
+# Random damage to a real pack: verify must always answer with a list of problems, never raise,
+# and never call a pack clean when any member's bytes or names differ from the export.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from audit.evidence import Problem  # noqa: E402
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def checked(path: Path) -> list[Problem]:
+    problems = verify_pack(path)  # must not raise, whatever the file
+    assert isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)
+    return problems
+
+
+class Layout(tuple):
+    """(raw bytes, signature offsets, stored data ranges), shown short in a falsifying example."""
+
+    def __repr__(self) -> str:
+        return f"Layout({len(self[0])} bytes, {len(self[1])} records, {len(self[2])} stored members)"
+
+
+@pytest.fixture(scope="module")
+def pack_layout(small_pack) -> Layout:
+    raw = small_pack.read_bytes()
+    return Layout((raw, *layout(raw)))
+
+
+def layout(raw: bytes) -> tuple[list[int], list[tuple[int, int]]]:
+    """Offsets of every zip record signature, and the byte ranges of stored members' data."""
+    signatures = [i for i in range(len(raw) - 3) if raw[i:i + 2] == b"PK" and raw[i + 2:i + 4] in
+                  (b"\x03\x04", b"\x01\x02", b"\x05\x06")]
+    stored = []
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for item in zf.infolist():
+            if item.compress_type == zipfile.ZIP_STORED and item.file_size:
+                name_len, extra_len = struct.unpack("<HH", raw[item.header_offset + 26: item.header_offset + 30])
+                start = item.header_offset + 30 + name_len + extra_len
+                stored.append((start, start + item.compress_size))
+    return signatures, stored
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_damaged_zip_bytes(pack_layout, fuzz_dir, data):
+    """Flipped bytes (mostly in the zip's headers and directory) and truncations."""
+    raw, signatures, stored = pack_layout
+    bad = bytearray(raw)
+    if data.draw(st.booleans(), label="truncate"):
+        bad = bad[:data.draw(st.integers(0, len(raw) - 1), label="keep")]
+    else:
+        anywhere = st.integers(0, len(raw) - 1)
+        in_headers = st.builds(lambda at, delta: min(at + delta, len(raw) - 1), st.sampled_from(signatures),
+                               st.integers(0, 80))
+        for where, value in data.draw(st.lists(st.tuples(st.one_of(in_headers, anywhere), st.integers(0, 255)),
+                                               min_size=1, max_size=6), label="writes"):
+            bad[where] = value
+    path = fuzz_dir / "damaged.zip"
+    path.write_bytes(bytes(bad))
+    problems = checked(path)
+    if len(bad) < len(raw) or any(bad[a:b] != raw[a:b] for a, b in stored):
+        assert problems, "a truncated pack, or changed recording/clip bytes, was reported clean"
+
+
+def mutate_bytes(data: st.DataObject, original: bytes) -> bytes:
+    how = data.draw(st.sampled_from(["flip", "insert", "delete", "truncate", "replace"]), label="how")
+    at = data.draw(st.integers(0, max(len(original) - 1, 0)), label="at")
+    if how == "flip" and original:
+        return original[:at] + bytes([original[at] ^ data.draw(st.integers(1, 255))]) + original[at + 1:]
+    if how == "insert":
+        return original[:at] + data.draw(st.binary(min_size=1, max_size=8)) + original[at:]
+    if how == "delete" and original:
+        return original[:at] + original[at + data.draw(st.integers(1, 8)):]
+    if how == "truncate":
+        return original[:at]
+    return data.draw(st.binary(max_size=64))
+
+
+MEMBER_NAMES = st.one_of(
+    st.sampled_from(["audio/e-001.wav", "findings.json", MANIFEST_SUMS, MANIFEST_JSON, "../findings.json",
+                     "/findings.json", "audio\\e-001.wav", "audio/../findings.json", "Findings.json", "x/",
+                     "\x00", "\x00findings.json", "findings.json\x00x"]),
+    st.text(min_size=1, max_size=20),
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_changed_members(small_pack, fuzz_dir, data):
+    """Members changed, renamed, dropped, duplicated, reordered or recompressed, then repacked:
+    verify says clean exactly when every member's name and bytes are still the exported ones."""
+    original = [(item.filename, payload) for item, payload in members(small_pack)]
+    entries = list(original)
+    for _ in range(data.draw(st.integers(1, 3), label="edits")):
+        op = data.draw(st.sampled_from(["mutate", "rename", "drop", "duplicate", "reorder", "recompress"]), label="op")
+        i = data.draw(st.integers(0, len(entries) - 1), label="member") if entries else None
+        if i is None:
+            break
+        name, payload = entries[i]
+        if op == "mutate":
+            entries[i] = (name, mutate_bytes(data, payload))
+        elif op == "rename":
+            entries[i] = (data.draw(MEMBER_NAMES, label="new name"), payload)
+        elif op == "drop":
+            del entries[i]
+        elif op == "duplicate":
+            copy = payload if data.draw(st.booleans(), label="intact copy") else mutate_bytes(data, payload)
+            entries.insert(data.draw(st.integers(0, len(entries)), label="copy at"), (name, copy))
+        elif op == "reorder":
+            entries = data.draw(st.permutations(entries), label="order")
+    method = data.draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, None]), label="compression")
+    path = fuzz_dir / "changed.zip"
+    infos = []
+    for name, payload in entries:
+        info = zipfile.ZipInfo(name)
+        info.compress_type = method if method is not None else (
+            zipfile.ZIP_STORED if name.startswith(("audio/", "clips/")) else zipfile.ZIP_DEFLATED)
+        infos.append((info, payload))
+    write_zip(path, infos, comment_of(small_pack))
+    with zipfile.ZipFile(path) as zf:  # the names as zipfile wrote them (it cuts a name at NUL)
+        written = [(item.filename, zf.read(item)) for item in zf.infolist()]
+    # An empty folder entry (as archivers add) with a safe name changes nothing that unpacks.
+    kept = [(n, d) for n, d in written if not (n.endswith("/") and not d and unsafe_member(n) is None)]
+    unchanged = sorted(kept) == sorted(original)
+    problems = checked(path)
+    assert (problems == []) == unchanged, (unchanged, [str(p) for p in problems])
