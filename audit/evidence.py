@@ -191,21 +191,22 @@ def _recording(contact: models.Contact, run: models.AuditRun | None,
             f"{call_id}: no audit run records the input folder of recording {contact.audio_path!r}; "
             "pass --audio-root with the batch's input directory"
         )
-    base = folders[0]
-    if Path(contact.audio_path).is_absolute():
-        # An absolute stored path is judged against the folder that holds it, if either does.
-        real = Path(contact.audio_path).resolve()
-        base = next((f for f in folders if is_inside(real, f)), folders[-1])
     try:
+        base = folders[0]
+        if Path(contact.audio_path).is_absolute():
+            # An absolute stored path is judged against the folder that holds it, if either does.
+            real = Path(contact.audio_path).resolve()
+            base = next((f for f in folders if is_inside(real, f)), folders[-1])
         path = stored_recording(contact.audio_path, str(base), contact.audio_sha256)
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise EvidenceError(
             f"{call_id}: {exc} (stored audio_path {contact.audio_path!r}); "
             "pass --audio-root with the batch's input directory"
         ) from None
-    except UnsafePath as exc:
+    # ValueError: a NUL byte in the stored path; OSError: unreadable, a name too long, ...
+    except (UnsafePath, ValueError, OSError) as exc:
         raise EvidenceError(f"{call_id}: refusing to pack the recording: {exc}") from None
-    raw = path.read_bytes()
     # Hash what is packed, not only what was checked: the file could be replaced in between.
     if sha256_bytes(raw) != contact.audio_sha256:
         raise EvidenceError(f"{call_id}: recording {path} changed while it was being packed; export again")

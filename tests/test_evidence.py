@@ -235,10 +235,12 @@ def point_at(engine, call_id: str, audio_path: str, sha256: str) -> None:
         s.commit()
 
 
-@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "audio_root"])
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "audio_root", "nul"])
 def test_export_never_packs_a_file_outside_the_input_folder(engine, tmp_path, how):
     """A stored audio_path that leads out of the run's input folder is refused, even when the row's
     SHA-256 is the planted file's own (whoever edits the row can edit both), and nothing of it is written."""
+    if how == "nul" and engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL text cannot hold a NUL byte: no such row can be stored there")
     inputs = tmp_path / "inputs"
     add_contact(engine, inputs, "e-010")
     secret = tmp_path / "secret" / "passwd"
@@ -252,11 +254,14 @@ def test_export_never_packs_a_file_outside_the_input_folder(engine, tmp_path, ho
     elif how == "symlink":
         (inputs / "audio" / "link.wav").symlink_to(secret)
         stored = str(inputs / "audio" / "link.wav")
-    else:  # --audio-root cannot widen what an absolute stored path may reach
+    elif how == "audio_root":  # --audio-root cannot widen what an absolute stored path may reach
         stored, audio_root = str(secret), inputs
+    else:  # a NUL byte cuts a C path short: refused like the others, not a ValueError from deep inside
+        stored = str(inputs / "audio" / "e-010.wav") + "\x00" + str(secret)
     point_at(engine, "e-010", stored, hashlib.sha256(SECRET).hexdigest())
     out = tmp_path / "out"
-    refused = r"e-010: refusing to pack the recording: .*outside the audit run's input folder"
+    refused = r"e-010: refusing to pack the recording: " + ("embedded null byte" if how == "nul" else
+                                                           ".*outside the audit run's input folder")
     with pytest.raises(EvidenceError, match=refused):
         export_pack(engine, "e-010", out / "e-010.zip", audio_root=audio_root)
     written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
