@@ -4,7 +4,8 @@ A compliance officer answers a regulator or a complaint with a pack; anyone can 
 that not one byte changed since it was exported (:func:`verify_pack`, ``audit evidence
 verify``). Layout of ``PACK.zip``::
 
-    audio/<file as stored>          the recording, byte for byte (Contact.audio_path)
+    audio/<file as stored>          the recording, byte for byte (Contact.audio_path's file name,
+                                    made safe by :func:`safe_name`)
     clips/NN_<rule>_<from>-<to>.wav a 16 kHz PCM clip around each timed finding (± CLIP_PADDING_S)
     transcript.json / .txt          the diarized, role-labelled transcript
     findings.json                   findings with rule citations, review state and clip names
@@ -17,6 +18,10 @@ verify``). Layout of ``PACK.zip``::
 The zip comment records the SHA-256 of ``MANIFEST.sha256``, so a change to the manifest itself
 is named too. The hashes prove integrity, not origin: keep the pack's own SHA-256 (printed on
 export) in the case file, or sign it, to stop someone regenerating every hash.
+
+A pack handed back for verification is untrusted input: :func:`verify_pack` hashes members as
+streams, refuses zip bombs unread, and reports two members of one name (unzip tools disagree on
+which one is shown) and names that would unpack outside the target folder.
 """
 
 from __future__ import annotations
@@ -36,13 +41,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from audit import models
+from audit.paths import UnsafePath, is_inside, stored_recording
 from audit.storage import session as open_session
 
 CLIP_PADDING_S = 3.0
 MANIFEST_SUMS = "MANIFEST.sha256"
 MANIFEST_JSON = "MANIFEST.json"
 PACK_FORMAT = "callaudit-evidence/1"
-_COMMENT = re.compile(rb"^callaudit-evidence/1 MANIFEST\.sha256=([0-9a-f]{64})$")
+_COMMENT = re.compile(rb"callaudit-evidence/1 MANIFEST\.sha256=([0-9a-f]{64})")
 ROLE_LABELS = {"agent": "坐席", "debtor": "债务人", "relative": "亲属", "third_party": "第三方"}
 
 
@@ -55,7 +61,7 @@ class Problem:
     """One reason a pack fails verification."""
 
     path: str
-    kind: str  # changed | missing | extra | malformed | unreadable
+    kind: str  # changed | missing | extra | duplicate | unsafe | oversized | malformed | unreadable
     detail: str = ""
 
     def __str__(self) -> str:
@@ -103,12 +109,108 @@ def _safe(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z._-]+", "_", text).strip("_") or "rule"
 
 
-def resolve_audio(audio_path: str, audio_root: str | Path | None) -> Path:
-    """Where a stored ``audio_path`` is on this machine (relative paths are under ``audio_root``)."""
-    path = Path(audio_path)
-    if not path.is_absolute() and audio_root is not None:
-        path = Path(audio_root) / path
-    return path
+# What a file name built from a call_id or a stored file name keeps: characters every file system
+# and unzip tool takes literally (no '/', '\\', ':', NUL, newline), and CJK so Chinese ids stay
+# readable. Everything else becomes '_'.
+_NAME_UNSAFE = re.compile(r"[^0-9A-Za-z._\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Characters kept of a name: 60 CJK characters are 180 bytes in UTF-8, under the 255-byte limit of
+# common file systems with room for the suffix.
+MAX_NAME_CHARS = 60
+
+
+def safe_name(text: str, default: str) -> str:
+    """``text`` made into one file name that cannot leave its folder.
+
+    A call_id or a stored file name comes from a manifest or a database row, so it may hold
+    ``../``, ``/``, ``\\`` (a folder separator to Windows unzip tools) or a drive letter. Keeps
+    ``[A-Za-z0-9._-]`` and CJK, writes ``_`` for the rest, folds ``..`` to ``.`` and drops leading
+    dots, so the result is never empty, ``.``, ``..``, hidden or a path; ``default`` when nothing
+    usable is left.
+    """
+    name = _NAME_UNSAFE.sub("_", text)
+    name = re.sub(r"\.{2,}", ".", name)[:MAX_NAME_CHARS].lstrip(".")
+    return name if name.strip("._-") else default
+
+
+def pack_filename(call_id: str) -> str:
+    """The file name of ``call_id``'s pack, e.g. ``T-20261102-0001.zip``: use it wherever a pack is named.
+
+    The call_id as it is when it is already a safe name (see :func:`safe_name`); otherwise the
+    safe form plus the first 8 hex digits of the call_id's SHA-256, so two ids that differ only in
+    unsafe characters (``a/b`` and ``a_b``) do not overwrite each other's pack.
+    """
+    stem = safe_name(call_id, "contact")
+    if stem != call_id:
+        stem = f"{stem}-{sha256_bytes(call_id.encode('utf-8'))[:8]}"
+    return f"{stem}.zip"
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_member(name: str) -> str | None:
+    """Why a zip member name could write outside the folder it is unpacked into, or None if it cannot.
+
+    A pack is unpacked by whatever tool the recipient has; names that are absolute, have a drive
+    letter, a ``..`` step, a backslash (Windows tools treat it as a separator) or a control
+    character are refused on export and reported by :func:`verify_pack`.
+    """
+    if not name:
+        return "empty member name"
+    if any(ord(ch) < 32 or ch == "\x7f" for ch in name):
+        return "member name contains a control character"
+    if "\\" in name:
+        return "member name contains a backslash, a folder separator to Windows unzip tools"
+    if name.startswith("/") or _DRIVE.match(name):
+        return "absolute member name: unpacking it would write outside the target folder"
+    if ".." in name.split("/"):
+        return "member name steps out of the target folder with '..'"
+    return None
+
+
+def _recording(contact: models.Contact, run: models.AuditRun | None,
+               audio_root: str | Path | None) -> tuple[Path, bytes]:
+    """The audited recording of ``contact`` and its bytes, opened only through :func:`stored_recording`.
+
+    ``audio_path`` is a database value, and a database row can be edited or restored from
+    elsewhere: packing whatever file it names would hand ``/etc/passwd`` to whoever asks for a
+    pack. So the recording must lie inside the folder its audit run read (``AuditRun.input_dir``)
+    or inside ``audio_root`` (an operator's ``--audio-root`` for a moved input folder), and its bytes
+    must be the audited ones. A relative ``audio_path`` is taken under ``audio_root`` when given,
+    else under the run's input folder.
+
+    Raises:
+        EvidenceError: no folder to look in, the path leaves its folder, the file is gone, or
+            its bytes are not the audited ones; the message names the file and the fix.
+    """
+    call_id = contact.call_id
+    input_dir = run.input_dir if run is not None and run.input_dir else None
+    folders = [Path(f).resolve() for f in (audio_root, input_dir) if f is not None]
+    if not folders:
+        raise EvidenceError(
+            f"{call_id}: no audit run records the input folder of recording {contact.audio_path!r}; "
+            "pass --audio-root with the batch's input directory"
+        )
+    try:
+        base = folders[0]
+        if Path(contact.audio_path).is_absolute():
+            # An absolute stored path is judged against the folder that holds it, if either does.
+            real = Path(contact.audio_path).resolve()
+            base = next((f for f in folders if is_inside(real, f)), folders[-1])
+        path = stored_recording(contact.audio_path, str(base), contact.audio_sha256)
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise EvidenceError(
+            f"{call_id}: {exc} (stored audio_path {contact.audio_path!r}); "
+            "pass --audio-root with the batch's input directory"
+        ) from None
+    # ValueError: a NUL byte in the stored path; OSError: unreadable, a name too long, ...
+    except (UnsafePath, ValueError, OSError) as exc:
+        raise EvidenceError(f"{call_id}: refusing to pack the recording: {exc}") from None
+    # Hash what is packed, not only what was checked: the file could be replaced in between.
+    if sha256_bytes(raw) != contact.audio_sha256:
+        raise EvidenceError(f"{call_id}: recording {path} changed while it was being packed; export again")
+    return path, raw
 
 
 def _wav_clip(samples, rate: int, start: float, end: float) -> bytes:
@@ -178,13 +280,14 @@ def export_pack(
         call_id: the contact to export.
         out_zip: the zip to write (parent folders are created; an existing file is replaced).
         audio_root: folder that relative ``audio_path`` values are under; default the input
-            directory of the audit run that stored the contact. Absolute paths are used as
-            they are.
+            directory of the audit run that stored the contact. The recording must lie inside
+            that input directory or inside ``audio_root`` and have the audited SHA-256.
         clip_padding_s: seconds of audio kept before and after each finding in its clip.
 
     Raises:
-        EvidenceError: unknown call id, the recording is missing, or it no longer has the
-            SHA-256 recorded when it was audited.
+        EvidenceError: unknown call id, the recording is missing, outside the folder its
+            audit run read (and ``audio_root``), or it no longer has the SHA-256 recorded when it
+            was audited.
     """
     with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
         contact = s.get(models.Contact, call_id)
@@ -209,23 +312,15 @@ def export_pack(
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     clip_of: dict[int, str] = {}
-    if contact.audio_path:
-        # Relative paths are under the batch's input directory, which the audit run recorded.
-        root = audio_root if audio_root is not None else (run.input_dir if run is not None else None)
-        audio_file = resolve_audio(contact.audio_path, root)
-        if not audio_file.is_file():
-            raise EvidenceError(
-                f"{call_id}: recording {audio_file} not found (stored audio_path {contact.audio_path!r}); "
-                "pass --audio-root with the batch's input directory"
-            )
-        raw = audio_file.read_bytes()
-        digest = sha256_bytes(raw)
-        if contact.audio_sha256 and digest != contact.audio_sha256:
-            raise EvidenceError(
-                f"{call_id}: recording {audio_file} has SHA-256 {digest}, but the audit recorded "
-                f"{contact.audio_sha256}: the file changed after it was audited; find the original"
-            )
-        files[f"audio/{audio_file.name}"] = raw
+    if contact.audio_path and not contact.audio_sha256 and contact.status != "audited":
+        # A failed audit stores the path it tried but no SHA-256: nothing vouches for those bytes.
+        warnings.append(f"{call_id} was not audited (status {contact.status}), so no SHA-256 vouches for "
+                        f"recording {contact.audio_path!r}: it is not packed, metadata findings only")
+    elif contact.audio_path:
+        audio_file, raw = _recording(contact, run, audio_root)
+        digest = contact.audio_sha256
+        # The name as stored, made safe: it comes from a manifest and becomes a path when unpacked.
+        files[f"audio/{safe_name(Path(contact.audio_path).name, 'recording.wav')}"] = raw
         timed = [f for f in findings if f.start is not None]
         if timed:
             from pipelines.audio import SAMPLE_RATE, load_audio  # heavy (PyAV, numpy): only when clipping
@@ -275,6 +370,8 @@ def export_pack(
     stamp = created.timetuple()[:6]
     with zipfile.ZipFile(out, "w") as zf:
         for path in sorted(files):
+            if unsafe_member(path):  # every name above is built safe; this keeps it so
+                raise EvidenceError(f"{call_id}: pack member {path!r}: {unsafe_member(path)}")
             info = zipfile.ZipInfo(path, date_time=stamp)
             # Audio is already compressed or incompressible; text deflates well.
             info.compress_type = zipfile.ZIP_STORED if path.startswith(("audio/", "clips/")) else zipfile.ZIP_DEFLATED
@@ -298,6 +395,28 @@ class _borrow:
         return None
 
 
+# verify_pack reads packs from anyone (a complainant, a regulator, a copy of a copy), so it never
+# trusts a zip's own sizes: it hashes each member as a stream, in chunks, and refuses to inflate
+# what could only be a zip bomb. A pack is one contact, a recording of at most a few hours and a
+# few MB of text; these limits are far above that and far below what would exhaust the machine.
+MAX_MEMBERS = 10_000
+# Uncompressed bytes all members may declare together; a pack over it is reported, not read.
+MAX_TOTAL_BYTES = 8 << 30  # 8 GiB
+# Uncompressed/compressed size above which a member is refused unread. Deflate cannot pass
+# ~1032:1 and only runs of one byte come near it; text and JSON deflate 3-20:1. audio/ and clips/
+# are exempt: a silent recording re-zipped by an archiver really is all zeros (they still count
+# towards MAX_TOTAL_BYTES and are read in chunks).
+MAX_RATIO = 1000
+# MANIFEST.sha256 and MANIFEST.json are parsed in memory; the real ones are a few KB.
+MAX_MANIFEST_BYTES = 16 << 20
+_CHUNK = 1 << 20
+_MANIFESTS = (MANIFEST_SUMS, MANIFEST_JSON)
+
+
+class _SizeMismatch(Exception):
+    """A member inflated to another number of bytes than its header declares."""
+
+
 def _parse_sums(data: bytes) -> tuple[dict[str, str], list[Problem]]:
     entries: dict[str, str] = {}
     problems: list[Problem] = []
@@ -306,70 +425,185 @@ def _parse_sums(data: bytes) -> tuple[dict[str, str], list[Problem]]:
         if not m:
             problems.append(Problem(MANIFEST_SUMS, "malformed", f"line {n} is not '<sha256>  <path>'"))
             continue
+        if m.group(2) in entries:
+            problems.append(Problem(MANIFEST_SUMS, "malformed", f"line {n} lists {m.group(2)!r} a second time"))
         entries[m.group(2)] = m.group(1)
     return entries, problems
+
+
+def _listed(data: bytes | None) -> dict[str, str] | None:
+    """MANIFEST.json's path -> SHA-256, or None when it is absent or not the shape export writes."""
+    if data is None:
+        return None
+    try:
+        listed = {e["path"]: e["sha256"] for e in json.loads(data.decode("utf-8"))["files"]}
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+    if not all(isinstance(p, str) and isinstance(h, str) for p, h in listed.items()):
+        return None
+    return listed
+
+
+def _oversized(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is refused unread (its declared sizes), or None."""
+    if info.filename in _MANIFESTS and info.file_size > MAX_MANIFEST_BYTES:
+        return (f"declares {info.file_size} bytes; a manifest is read into memory and may have at most "
+                f"{MAX_MANIFEST_BYTES}; not read")
+    if not info.filename.startswith(("audio/", "clips/")) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (f"declares {info.file_size} bytes from {info.compress_size} compressed, a ratio over "
+                f"{MAX_RATIO}:1 that no exported file has (a zip bomb?); not read")
+    return None
+
+
+def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool) -> tuple[str, bytes | None]:
+    """SHA-256 of one member read in chunks, and its bytes when ``keep`` (the manifests only).
+
+    Opening by ``ZipInfo`` reads this very entry, not the last one of the same name.
+
+    Raises:
+        _SizeMismatch: more bytes came out than the header declares (reading stops there), or
+            fewer: the limits judged the declared size, so it must be the real one.
+        Exception: whatever :mod:`zipfile` or the decompressor raises for a damaged member.
+    """
+    digest = hashlib.sha256()
+    kept = bytearray() if keep else None
+    size = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            size += len(chunk)
+            if size > info.file_size:
+                raise _SizeMismatch(f"inflates to more than the {info.file_size} bytes its header declares")
+            digest.update(chunk)
+            if kept is not None:
+                kept += chunk
+    if size != info.file_size:
+        raise _SizeMismatch(f"inflates to {size} bytes, but its header declares {info.file_size}")
+    return digest.hexdigest(), None if kept is None else bytes(kept)
+
+
+def _read_members(zf: zipfile.ZipFile, pack: str) -> tuple[list[Problem], dict[str, list[str]], dict[str, bytes], bool]:
+    """Hash every member: (problems, name -> SHA-256 of each member of that name, manifest bytes, stop).
+
+    An unreadable or refused member has the digest ``""``; ``stop`` is true when the pack as a
+    whole is refused unread.
+    """
+    problems: list[Problem] = []
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return [Problem(pack, "oversized", f"{len(infos)} members, more than the {MAX_MEMBERS} a pack may have; "
+                                           "not read")], {}, {}, True
+    # Folder entries ("audio/") are what an archiver adds when it re-zips a pack: empty ones are
+    # ignored. Not ZipInfo.is_dir(): it raises IndexError for an empty name (one cut at a NUL).
+    files = [info for info in infos if not info.filename.endswith("/")]
+    for info in infos:
+        if info.filename.endswith("/") and info.file_size:
+            problems.append(Problem(info.filename, "malformed", f"a folder entry that carries {info.file_size} "
+                                                                "bytes, which no unzip tool shows"))
+    counts: dict[str, int] = {}
+    for info in files:
+        counts[info.filename] = counts.get(info.filename, 0) + 1
+    for name, count in counts.items():
+        if count > 1:  # zipfile reads the last, other tools the first: which one is the evidence?
+            problems.append(Problem(name, "duplicate", f"{count} members have this name; an unzip tool shows "
+                                                       "only one of them, so which is the evidence is ambiguous"))
+    for name in dict.fromkeys(info.filename for info in infos):
+        if reason := unsafe_member(name):
+            problems.append(Problem(name, "unsafe", reason))
+    declared = sum(info.file_size for info in files)
+    if declared > MAX_TOTAL_BYTES:
+        problems.append(Problem(pack, "oversized", f"its members declare {declared} bytes uncompressed, more than "
+                                                   f"the {MAX_TOTAL_BYTES} a pack may hold (a zip bomb?); not read"))
+        return problems, {}, {}, True
+    actual: dict[str, list[str]] = {}
+    contents: dict[str, bytes] = {}
+    for info in files:
+        digests = actual.setdefault(info.filename, [])
+        if why := _oversized(info):
+            problems.append(Problem(info.filename, "oversized", why))
+            digests.append("")
+            continue
+        try:
+            digest, data = _hash_member(zf, info, keep=info.filename in _MANIFESTS)
+        # A damaged zip fails in many ways (CRC mismatch, bad deflate data, a cut-off member,
+        # an unknown compression method, a size unlike the header's); each means the member is not as exported.
+        except Exception as exc:  # noqa: BLE001
+            problems.append(Problem(info.filename, "changed", f"cannot be read back: {exc}"))
+            digests.append("")
+            continue
+        digests.append(digest)
+        if data is not None:
+            contents[info.filename] = data
+    return problems, actual, contents, False
 
 
 def verify_pack(pack: str | Path) -> list[Problem]:
     """Check every file of an evidence pack against its manifest.
 
+    Never raises for a damaged or hostile file: every way a pack can be wrong is a problem.
+    Members are hashed in chunks, so memory stays small whatever the pack declares; see
+    :data:`MAX_TOTAL_BYTES`, :data:`MAX_RATIO` and :data:`MAX_MEMBERS` for what is refused unread.
+
     Returns:
-        The problems found, each naming the file: ``changed`` (any byte differs), ``missing``
-        (listed but absent), ``extra`` (present but not listed), ``malformed``/``unreadable``.
+        The problems found, each naming the file: ``changed`` (any byte differs, or it cannot be
+        read back), ``missing`` (listed but absent), ``extra`` (present but not listed),
+        ``duplicate`` (two members of one name), ``unsafe`` (a name that unpacks outside its
+        folder), ``oversized`` (a zip bomb, refused unread), ``malformed``/``unreadable``.
         An empty list means the pack is intact.
     """
     pack = Path(pack)
     try:
         zf = zipfile.ZipFile(pack)
-    except (OSError, zipfile.BadZipFile) as exc:
+    # zipfile raises BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError, ... for a
+    # damaged or truncated file; all of them mean the same to whoever verifies a pack.
+    except Exception as exc:  # noqa: BLE001
         return [Problem(str(pack), "unreadable", f"not a zip file: {exc}")]
-    problems: list[Problem] = []
-    actual: dict[str, str] = {}
-    contents: dict[str, bytes] = {}
     with zf:
         comment = zf.comment
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            try:
-                data = zf.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:  # CRC mismatch: a byte changed in the zip
-                problems.append(Problem(info.filename, "changed", f"cannot be read back: {exc}"))
-                actual[info.filename] = ""
-                continue
-            actual[info.filename] = sha256_bytes(data)
-            contents[info.filename] = data
+        problems, actual, contents, stop = _read_members(zf, str(pack))
+    if stop:
+        return _dedupe(problems)
     if MANIFEST_SUMS not in contents:
-        problems.append(Problem(MANIFEST_SUMS, "missing", "not an evidence pack, or its manifest was removed"))
-        return problems
+        if MANIFEST_SUMS not in actual:
+            problems.append(Problem(MANIFEST_SUMS, "missing", "not an evidence pack, or its manifest was removed"))
+        return _dedupe(problems)
 
     expected, malformed = _parse_sums(contents[MANIFEST_SUMS])
     problems.extend(malformed)
-    anchor = _COMMENT.match(comment or b"")
+    anchor = _COMMENT.fullmatch(comment or b"")
     trusted = not malformed
-    if anchor and anchor.group(1).decode() != actual[MANIFEST_SUMS]:
+    if comment and not anchor:
+        # No comment is a pack re-zipped by an archiver; a different one is an edited anchor.
+        problems.append(Problem("zip comment", "changed", "it is not the 'callaudit-evidence/1 "
+                                "MANIFEST.sha256=<sha256>' written at export, so the manifest cannot be checked "
+                                "against it"))
+    if anchor and any(d != anchor.group(1).decode() for d in actual[MANIFEST_SUMS]):
         problems.append(Problem(MANIFEST_SUMS, "changed",
                                 "its SHA-256 differs from the one recorded in the zip comment at export"))
         trusted = False
     if not trusted:
         # Fall back on MANIFEST.json, which lists the same hashes, to judge the other files.
-        try:
-            listed = json.loads(contents[MANIFEST_JSON].decode("utf-8"))["files"]
-            expected = {e["path"]: e["sha256"] for e in listed}
-        except (KeyError, ValueError, TypeError):
-            return problems + [Problem(MANIFEST_JSON, "malformed", "cannot judge the files without a manifest")]
+        listed = _listed(contents.get(MANIFEST_JSON))
+        if listed is None:
+            problems.append(Problem(MANIFEST_JSON, "malformed", "cannot judge the files without a manifest"))
+            return _dedupe(problems)
+        expected = listed
     for path, digest in sorted(expected.items()):
         if path not in actual:
             problems.append(Problem(path, "missing", "listed in the manifest but not in the pack"))
-        elif actual[path] and actual[path] != digest:
-            problems.append(Problem(path, "changed", f"SHA-256 {actual[path][:16]}… but the manifest says {digest[:16]}…"))
+            continue
+        wrong = next((d for d in actual[path] if d and d != digest), None)
+        if wrong:
+            problems.append(Problem(path, "changed", f"SHA-256 {wrong[:16]}… but the manifest says {digest[:16]}…"))
     for path in sorted(actual):
         if path not in expected and path != MANIFEST_SUMS and not (path == MANIFEST_JSON and not trusted):
             problems.append(Problem(path, "extra", "in the pack but not in the manifest"))
     if trusted and MANIFEST_JSON in contents and not any(p.path == MANIFEST_JSON for p in problems):
         # MANIFEST.json is intact; it must also agree with MANIFEST.sha256 line by line.
-        listed = json.loads(contents[MANIFEST_JSON].decode("utf-8"))["files"]
-        if {e["path"]: e["sha256"] for e in listed} != {p: h for p, h in expected.items() if p != MANIFEST_JSON}:
+        listed = _listed(contents[MANIFEST_JSON])
+        if listed is None:
+            problems.append(Problem(MANIFEST_JSON, "malformed", "its 'files' are not the {path, sha256} entries "
+                                                                "export writes"))
+        elif listed != {p: h for p, h in expected.items() if p != MANIFEST_JSON}:
             problems.append(Problem(MANIFEST_SUMS, "changed", "its entries disagree with MANIFEST.json"))
     return _dedupe(problems)
 

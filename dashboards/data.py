@@ -215,7 +215,8 @@ def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
     if queries.contact_detail(engine(url), scope, call_id) is None:
         raise EvidenceError(f"call_id {call_id!r} is not in the database or not visible to you")
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
-        path = Path(tmp) / f"{call_id}.zip"
+        # A fixed name: a call_id such as "../../x" must not pick where the zip is written.
+        path = Path(tmp) / "pack.zip"
         export_pack(engine(url), call_id, path)
         return path.read_bytes()
 

@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -52,13 +53,63 @@ def test_agent_downloads_only_their_own_card(dashboard_env):
     assert data.scorecard_export(url, Scope(agent_id="B203"), *NOV, "xlsx").startswith(b"PK")
 
 
+def record_audit(url: str, call_id: str) -> None:
+    """Give a seeded contact what the batch stores with an audit: its run's input folder and the
+    recording's SHA-256, without which an evidence pack refuses to pack the recording."""
+    from audit import models
+    from audit.paths import file_sha256
+    from audit.storage import make_engine, session
+
+    engine = make_engine(url)
+    with session(engine) as s:
+        contact = s.get(models.Contact, call_id)
+        run = models.AuditRun(input_dir=str(Path(contact.audio_path).parent), rule_pack_version="cn-default-test",
+                              status="ok")
+        s.add(run)
+        s.flush()
+        contact.run_id, contact.audio_sha256 = run.id, file_sha256(contact.audio_path)
+        s.add(contact)
+        s.commit()
+    engine.dispose()
+
+
 def test_evidence_download_is_a_verifiable_pack(dashboard_env, tmp_path):
     url = dashboard_env["url"]
+    record_audit(url, "t-002")
     pack = tmp_path / "t-002.zip"
     pack.write_bytes(data.evidence_pack(url, Scope(), "t-002"))
     assert verify_pack(pack) == []
     with pytest.raises(EvidenceError, match="not visible"):
         data.evidence_pack(url, Scope(agent_id="A017"), "t-002")  # another agent's call
+
+
+def test_evidence_download_of_a_traversal_call_id_stays_in_its_temp_folder(dashboard_env, tmp_path, monkeypatch):
+    """A stored call_id like "../../x" is data, not a path: the pack is built inside the download's
+    own temp folder, nothing is left anywhere else, and the pack is still that contact's."""
+    import json
+    import tempfile
+    import zipfile
+    from datetime import datetime, timezone
+
+    from audit import models
+    from audit.storage import make_engine, session
+
+    url = dashboard_env["url"]
+    engine = make_engine(url)
+    with session(engine) as s:
+        s.add(models.Contact(call_id="../../x", kind="call", started_at=datetime(2026, 11, 2, tzinfo=timezone.utc),
+                             agent_id="A017", team="一组", status="no_recording"))
+        s.commit()
+    engine.dispose()
+    temp_root = tmp_path / "t" / "u"  # "../../x.zip" from a temp folder in here lands in tmp_path/t
+    temp_root.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
+    pack = tmp_path / "download.zip"
+    pack.write_bytes(data.evidence_pack(url, Scope(), "../../x"))
+    assert [p for p in (tmp_path / "t").rglob("*") if p != temp_root] == []  # the temp folder is gone, nothing else
+    assert verify_pack(pack) == []
+    with zipfile.ZipFile(pack) as zf:
+        assert json.loads(zf.read("MANIFEST.json"))["call_id"] == "../../x"
 
 
 def download_labels(at: AppTest) -> list[str]:
