@@ -28,6 +28,10 @@ class UnsafePath(ValueError):
     """A path that would leave its folder, or cannot be a file name; the message says the fix."""
 
 
+class RecordingChanged(UnsafePath):
+    """The stored recording's bytes are not the ones that were audited."""
+
+
 def check_relative(value: str, column: str = "audio_file") -> str:
     """Validate a manifest path: relative to the input folder, inside it, a plain name.
 
@@ -119,6 +123,6 @@ def stored_recording(audio_path: str | None, input_dir: str | None, sha256: str 
     if not path.is_file():
         raise FileNotFoundError(f"recording {path} not found on this machine")
     if file_sha256(path) != sha256:
-        raise UnsafePath(f"recording {path} is not the file that was audited (SHA-256 differs); "
-                         "re-audit it with `audit batch --force`")
+        raise RecordingChanged(f"recording {path} is not the file that was audited (SHA-256 differs); "
+                               "restore the original recording from the archive")
     return path
