@@ -6,9 +6,11 @@ import html
 import re
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from audit import auth
+from audit.exports.cells import safe_cell
 from audit.masking import mask_pii
 from audit.queries import FilterOptions, Filters
 from dashboards import data
@@ -101,6 +103,17 @@ _MANY_DIGITS = re.compile(r"[0-9０-９零〇一二三四五六七八九幺两]{
 def search_allowed(text: str, user: auth.User) -> bool:
     """Users who see masked numbers may not search for them (that would reveal them digit by digit)."""
     return user.see_pii or not _MANY_DIGITS.search(re.sub(r"[\s-]", "", text))
+
+
+def table(rows: list[dict]) -> pd.DataFrame:
+    """The frame every ``st.dataframe`` shows: text cells through :func:`safe_cell`.
+
+    ``st.dataframe``'s toolbar downloads the table as CSV (and copies cells) in the browser,
+    without any formula escaping of its own, so a manifest name like ``=HYPERLINK(...)`` would
+    reach the viewer's Excel live. Escaping the cells here makes those files match the
+    scorecard exports; numbers stay numbers.
+    """
+    return pd.DataFrame([{k: safe_cell(v) for k, v in row.items()} for row in rows])
 
 
 def severity_badge(severity: str) -> str:

@@ -2,7 +2,6 @@
 
 import mimetypes
 
-import pandas as pd
 import streamlit as st
 
 from audit.queries import Filters
@@ -155,7 +154,7 @@ with left:
 
 if view.history:
     st.subheader("Review log")
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(ui.table([{
         "when": h.at.strftime("%Y-%m-%d %H:%M:%S"), "who": h.user, "action": h.action, "finding": h.finding_id,
         "before": h.before, "after": h.after, "reason": h.reason or "",
     } for h in view.history]), hide_index=True, width="stretch")

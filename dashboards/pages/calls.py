@@ -1,6 +1,5 @@
 """Calls: filterable, sortable table of contacts with score, status and top finding; transcript search."""
 
-import pandas as pd
 import streamlit as st
 
 from audit.schema import Category
@@ -37,7 +36,7 @@ page = data.contacts(
 
 st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{search}”" if search else ""))
 if page.rows:
-    df = pd.DataFrame([{
+    df = ui.table([{
         "call": r.call_id, "time": r.started_at.strftime("%Y-%m-%d %H:%M"), "kind": r.kind,
         "agent": f"{r.agent_id} {r.agent_name}".strip(), "team": r.team, "creditor": r.creditor,
         "status": r.status, "score": r.score,
@@ -51,7 +50,7 @@ if page.rows:
                              "score": st.column_config.NumberColumn("score", format="%.0f")})
     selected = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if selected:
-        ui.open_call(df.iloc[selected[0]]["call"])
+        ui.open_call(page.rows[selected[0]].call_id)  # the id itself, not its escaped cell
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     chosen = pick.selectbox("Open a call", [r.call_id for r in page.rows], key="calls_open_id")
     if go.button("Open call", key="calls_open", type="primary"):
