@@ -151,3 +151,12 @@ def mask_pii(text: str | None) -> str:
     out.append(text[pos:])
     return "".join(out)
 
+
+def can_touch_masked(query: str) -> bool:
+    """Whether a substring search for ``query`` could match across a masked digit.
+
+    :func:`mask_pii` only ever replaces digit characters (Arabic, full-width, Chinese) with
+    :data:`MASK_CHAR`, so a query holding neither matches the masked and the clear text at the
+    same places, and a search may run on the clear text.
+    """
+    return any(ch in _DIGIT_MAP or ch == MASK_CHAR for ch in query)

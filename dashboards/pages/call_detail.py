@@ -100,7 +100,7 @@ with right:
             if f.evidence:
                 st.markdown(f"> {ui.esc(ui.shown(f.evidence, user))}")
             if f.review_reason:
-                st.caption(f"Reason ({f.reviewed_by}): {f.review_reason}")
+                st.caption(f"Reason ({f.reviewed_by}): {ui.shown(f.review_reason, user)}")
             actions = allowed_actions(user.role, f.review_status)
             buttons = st.columns(1 + len(actions))
             if f.start is not None:
@@ -156,5 +156,5 @@ if view.history:
     st.subheader("Review log")
     st.dataframe(ui.table([{
         "when": h.at.strftime("%Y-%m-%d %H:%M:%S"), "who": h.user, "action": h.action, "finding": h.finding_id,
-        "before": h.before, "after": h.after, "reason": h.reason or "",
+        "before": h.before, "after": h.after, "reason": ui.shown(h.reason, user),
     } for h in view.history]), hide_index=True, width="stretch")

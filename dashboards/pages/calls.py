@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from audit.masking import can_touch_masked
 from audit.schema import Category
 from dashboards import data, ui
 
@@ -23,18 +24,18 @@ category = c4.selectbox("Has finding", ["any"] + [c.value for c in Category], ke
 sort = c5.selectbox("Sort", list(SORTS), key="calls_sort")
 
 search = text.strip() or None
-if search and not ui.search_allowed(search, user):
-    st.warning("Searching for long numbers is not available to your role: they are masked for you.")
-    search = None
+masked = not user.see_pii  # then a search matches the transcript as this user sees it, masked
 page_no = st.session_state.get("calls_page", 0)
 sort_key, descending = SORTS[sort]
 page = data.contacts(
-    url, user.scope, filters, search=search, passed={"any": None, "passed": True, "failed": False}[result],
+    url, user.scope, filters, search=search, masked=masked, passed={"any": None, "passed": True, "failed": False}[result],
     status=None if status == "any" else status, category=None if category == "any" else category,
     sort=sort_key, descending=descending, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
 )
 
 st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{search}”" if search else ""))
+if search and masked and can_touch_masked(search):
+    st.caption("Personal numbers are masked for you and searched as you see them: a hidden digit never matches.")
 if page.rows:
     df = ui.table([{
         "call": r.call_id, "time": r.started_at.strftime("%Y-%m-%d %H:%M"), "kind": r.kind,
@@ -62,7 +63,7 @@ else:
     st.info("No contacts match.")
 
 if search:
-    hits = data.search(url, user.scope, filters, search)
+    hits = data.search(url, user.scope, filters, search, masked=masked)
     if hits:
         st.subheader("Matching lines")
         for h in hits[:50]:

@@ -33,5 +33,5 @@ if history:
     st.subheader("Recent review actions")
     st.dataframe(ui.table([{
         "when": h.at.strftime("%Y-%m-%d %H:%M"), "who": h.user, "action": h.action, "call": h.call_id,
-        "finding": h.finding_id, "before": h.before, "after": h.after, "reason": h.reason or "",
+        "finding": h.finding_id, "before": h.before, "after": h.after, "reason": ui.shown(h.reason, user),
     } for h in history]), hide_index=True, width="stretch")
