@@ -33,7 +33,7 @@ page = data.contacts(
     sort=sort_key, descending=descending, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
 )
 
-st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{search}”" if search else ""))
+st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{ui.esc(search)}”" if search else ""))
 if search and masked and can_touch_masked(search):
     st.caption("Personal numbers are masked for you and searched as you see them: a hidden digit never matches.")
 if page.rows:
@@ -67,4 +67,5 @@ if search:
     if hits:
         st.subheader("Matching lines")
         for h in hits[:50]:
-            st.markdown(f"`{h.call_id}` {ui.clock(h.start)} **{h.role}**: {ui.esc(ui.shown(h.text, user))}")
+            st.markdown(f"{ui.esc(h.call_id)} · {ui.clock(h.start)} **{ui.esc(h.role)}**: "
+                        f"{ui.esc(ui.shown(h.text, user))}")

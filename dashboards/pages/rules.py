@@ -43,4 +43,4 @@ else:
     })
     noisy = df[(df["hits"] >= 5) & (df["dismissed %"].fillna(0) >= 30)]
     if not noisy.empty:
-        st.warning("Rules whose findings reviewers often dismiss: " + ", ".join(noisy["rule"]))
+        st.warning("Rules whose findings reviewers often dismiss: " + ", ".join(ui.esc(r) for r in noisy["rule"]))

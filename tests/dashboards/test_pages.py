@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 
 import pytest
@@ -108,7 +109,7 @@ def test_call_detail_by_query_parameter_is_scoped(dashboard_env, username, call_
         assert not any("not found or is not visible" in e for e in errors)
         assert call_id in {m.value for m in at.metric} | {s.value for s in at.selectbox}
     else:
-        assert errors == [f"Contact '{call_id}' was not found or is not visible to you."]
+        assert [html.unescape(e) for e in errors] == [f"Contact '{call_id}' was not found or is not visible to you."]
         assert not at.button  # no findings, no actions
         text = all_text(at)
         assert "通讯录" not in text and "老赖" not in text

@@ -4,7 +4,10 @@ fields and reasons are shown as literal text, never as live Markdown or HTML."""
 from __future__ import annotations
 
 import html
+import re
+import string
 
+import pytest
 import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -108,3 +111,95 @@ def test_transcript_search_cannot_rebuild_a_masked_number(dashboard_env):
     assert calls == ["t-001"] and "138****5678" in text
     boss = page(dashboard_env, "boss", "calls")
     assert _search(boss, "1381")[0] == ["t-001"]  # see_pii: the clear text is searched
+
+
+# ----------------------------------------------------------------------------- Markdown and HTML
+
+
+IMAGE = "![x](http://evil.example/a.png)"
+TAG = "<img src=x>"
+HOSTILE = f"{IMAGE} {TAG} :material_home: :red[red] $x$ www.evil.example"
+MARKDOWN_KINDS = ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader")
+
+
+def rendered_values(at: AppTest) -> list[str]:
+    """Every value the page hands to Streamlit's Markdown renderer (metric values and help included)."""
+    values = [e.value for kind in MARKDOWN_KINDS for e in at.get(kind)]
+    return values + [str(m.value) for m in at.metric] + [m.help for m in at.metric if m.help]
+
+
+def assert_literal(at: AppTest, *texts: str) -> None:
+    """Each of ``texts`` is shown as written, and nothing renders an image, a tag or a link."""
+    values = rendered_values(at)
+    for value in values:
+        for live in ("![", "](", "<img", "http://", "evil.example", ":material_", ":red[", "$x$"):
+            assert live not in value, f"{live!r} would be live Markdown/HTML in {value!r}"
+    shown = plain("\n".join(values))
+    for text in texts:
+        assert text in shown, text
+
+
+def _poison_contact(url: str) -> None:
+    """Manifest fields of t-002 and its agent's name (B203) carry Markdown and HTML."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.update(models.Agent).where(models.Agent.agent_id == "B203").values(name=HOSTILE))
+            conn.execute(sa.insert(models.Case).values(case_id=f"[case]({IMAGE})", debtor_id="D-t-002"))
+            conn.execute(sa.update(models.Contact).where(models.Contact.call_id == "t-002").values(
+                creditor=f"creditor {IMAGE}", product=TAG, agency=f"agency {HOSTILE}", case_id=f"[case]({IMAGE})",
+                contact_role="**debtor**", failure_reason=None))
+    finally:
+        engine.dispose()
+
+
+# What Streamlit 1.67's Markdown (and GFM) still rewrite in the *decoded* text after parsing.
+TEXT_REWRITES = [
+    re.compile(r":\+1:|:-1:|:[\w-]+:"),  # emoji shortcodes, :material_x: icons, :streamlit:
+    re.compile(r"(https?://|www(?=\.))", re.IGNORECASE),  # bare links
+    re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),  # bare e-mail addresses
+    re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)"),  # typographic arrows
+]
+
+
+@pytest.mark.parametrize("text", [
+    HOSTILE, TAG, "[link](http://evil.example) <http://evil.example> https://evil.example/x",
+    "me@evil.example :smile: :+1: :streamlit: :material/home: :red-badge[b]", "**b** _i_ `c` ~~s~~ $$y$$ \\*",
+    "# h\n- li\n1. ol\n> q\n\n    code\n---", "a -> b <- c <-> d -- e >= f", "138****5678", "&lt;b&gt; &#60;",
+])
+def test_esc_leaves_no_syntax_and_no_text_rewrite(text):
+    from dashboards.ui import esc
+
+    escaped = esc(text)
+    # Markdown and HTML syntax is ASCII punctuation; all of it is now character references.
+    assert not set(re.sub(r"&#\d+;", "", escaped)) & set(string.punctuation)
+    assert "\n" not in escaped and "\r" not in escaped  # one line: nothing can start a block
+    decoded = html.unescape(escaped)
+    for pattern in TEXT_REWRITES:
+        assert not pattern.search(decoded), pattern.pattern
+    assert plain(escaped) == re.sub(r"\n+", " ", text).strip()  # what the reader sees: the text itself
+
+
+def test_call_detail_shows_manifest_fields_and_reasons_as_text(dashboard_env):
+    """An agent's appeal reason ``![x](http://evil.example/a.png)`` no longer makes the supervisor's
+    browser load the image; manifest fields in the caption and the metrics are literal too."""
+    url = dashboard_env["url"]
+    _poison_contact(url)
+    _appeal(url, f"申诉 {HOSTILE}")
+    at = page(dashboard_env, "wang", "call_detail", call_id="t-002")
+    assert_literal(at, f"申诉 {HOSTILE}", f"creditor {IMAGE} ({TAG})", f"agency {HOSTILE}",
+                   f"case [case]({IMAGE})", "contact role **debtor**")
+    agent = next(m for m in at.metric if m.label == "Agent")
+    assert plain(agent.help) == HOSTILE  # the agent's name, in the metric's tooltip
+    reason = next(c.value for c in at.caption if plain(c.value).startswith("Reason (zhao)"))
+    assert "&#33;&#91;x&#93;&#40;http&#58;" in reason  # the escaped form reaches the renderer
+
+
+def test_typed_call_id_and_search_are_shown_as_text(dashboard_env):
+    """A call id typed into the URL and a search typed into the box are echoed literally."""
+    at = page(dashboard_env, "wang", "call_detail", call_id=IMAGE)
+    assert [plain(e.value) for e in at.error] == [f"Contact {IMAGE!r} was not found or is not visible to you."]
+    assert_literal(at)
+    at = page(dashboard_env, "wang", "calls")
+    at.text_input(key="calls_search").input(HOSTILE).run()
+    assert_literal(at, f"whose transcript contains “{HOSTILE}”")
