@@ -2,11 +2,14 @@
 
 Collection calls are full of numbers a supervisor's screen need not show to every viewer: the
 debtor's mobile number, the 18-digit resident ID card number, bank card numbers. ASR writes
-them either as Arabic digits (``13812345678``), spaced or hyphenated (``138 1234 5678``), or
-digit by digit in Chinese numerals (``一三八一二三四五六七八``, with 幺 for one and 两 for two).
-:func:`mask_pii` finds runs of such digits and masks the middle of those whose length and
-shape match one of the three kinds, keeping the original characters of the visible ends so the
-text still reads naturally.
+them as Arabic or full-width digits (``13812345678``, ``１３８１２３４５６７８``), in groups
+separated by spaces, dashes or commas (``138 1234 5678``, ``138-1234-5678``, ``138,1234,5678``,
+``１３８，１２３４，５６７８``), or digit by digit in Chinese numerals
+(``一三八一二三四五六七八``, with 幺 for one and 两 for two). :func:`mask_pii` finds runs of
+such digits and masks the middle of those whose length and shape match one of the three kinds,
+keeping the original characters of the visible ends so the text still reads naturally. A run
+that is not one number as a whole (two mobiles in a comma-separated list) is tried group by
+group, so joining numbers with a separator never hides them from masking.
 
 Which roles see clear text is decided by :mod:`audit.auth` (``User.see_pii``); this module
 only transforms text.
@@ -35,9 +38,16 @@ _CHINESE_DIGITS = {
 _FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
 _DIGIT_MAP = {**_CHINESE_DIGITS, **_FULLWIDTH, **{str(i): str(i) for i in range(10)}}
 _DIGIT_CLASS = "0-9" + "".join(_FULLWIDTH) + "".join(_CHINESE_DIGITS)
-# A run: digits, optionally separated by single spaces or hyphens (how ASR and people group
-# numbers), optionally ending with the ID card's check character X.
-_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:[ \-\u00a0]?[{_DIGIT_CLASS}])*(?:[ \-]?[Xx叉])?")
+_X_CHARS = "Xx叉"  # the ID card's check character, as written or read out
+# How people and ASR group the digits of one number: spaces (ASCII, no-break, ideographic),
+# dashes (ASCII, Unicode hyphens and dashes, minus, full-width) and commas (ASCII, full-width,
+# the ideographic 、). Not the full stop: 12345.67 is an amount.
+SEPARATORS = " \u00a0\u3000-\u2010\u2011\u2012\u2013\u2014\u2212\uff0d,\uff0c\u3001"
+_SEP_CLASS = re.escape(SEPARATORS)
+# A run: digits, with up to three separator characters between them (", " and " - " included),
+# optionally ending with the ID card's check character X.
+_RUN = re.compile(rf"[{_DIGIT_CLASS}](?:[{_SEP_CLASS}]{{0,3}}[{_DIGIT_CLASS}])*(?:[{_SEP_CLASS}]?[{_X_CHARS}])?")
+_GROUP = re.compile(rf"[^{_SEP_CLASS}]+")
 
 
 @dataclass(frozen=True)
@@ -64,8 +74,32 @@ def _classify(digits: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _digits(run: str) -> str:
+    """The Arabic digits (and check ``X``) a run spells, separators dropped."""
+    return "".join("X" if ch in _X_CHARS else _DIGIT_MAP[ch] for ch in run if ch not in SEPARATORS)
+
+
+def _classify_run(run: str) -> tuple[tuple[str, int, int], int] | None:
+    """Kind of a run and the length of it that is the number, or None."""
+    kind = _classify(_digits(run))
+    if kind is not None:
+        return kind, len(run)
+    if run[-1] in _X_CHARS:
+        # An "X" that is not an ID-card check digit is just a letter after a number.
+        stripped = run.rstrip(_X_CHARS + SEPARATORS)
+        if stripped:
+            kind = _classify(_digits(stripped))
+            if kind is not None:
+                return kind, len(stripped)
+    return None
+
+
 def find_pii(text: str) -> list[Masked]:
     """Locate mobile, ID-card and bank-card numbers in ``text``.
+
+    A run of digits is first tried as one number; if it is none of the three kinds, the longest
+    stretches of whole separator-delimited groups are tried from the left, so
+    ``13812345678，13912345678`` gives two mobiles rather than one unknown 22-digit number.
 
     Args:
         text: A transcript line or a finding's evidence.
@@ -75,16 +109,19 @@ def find_pii(text: str) -> list[Masked]:
     """
     found = []
     for match in _RUN.finditer(text):
-        run = match.group()
-        digits = "".join("X" if ch in "Xx叉" else _DIGIT_MAP[ch] for ch in run if ch not in " -\u00a0")
-        kind = _classify(digits)
-        if kind is None and digits.endswith("X"):
-            # An "X" that is not an ID-card check digit is just a letter after a number.
-            run = run.rstrip("Xx叉 -")
-            digits = digits[:-1]
-            kind = _classify(digits)
-        if kind is not None:
-            found.append(Masked(kind[0], match.start(), match.start() + len(run)))
+        run, base = match.group(), match.start()
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(run)]
+        i = 0
+        while i < len(groups):
+            for j in range(len(groups) - 1, i - 1, -1):
+                hit = _classify_run(run[groups[i][0]:groups[j][1]])
+                if hit is not None:
+                    start = base + groups[i][0]
+                    found.append(Masked(hit[0][0], start, start + hit[1]))
+                    i = j + 1
+                    break
+            else:
+                i += 1
     return found
 
 
@@ -104,8 +141,8 @@ def mask_pii(text: str | None) -> str:
     for hit in find_pii(text):
         out.append(text[pos:hit.start])
         run = text[hit.start:hit.end]
-        digit_positions = [i for i, ch in enumerate(run) if ch not in " -\u00a0"]
-        kind = _classify("".join("X" if run[i] in "Xx叉" else _DIGIT_MAP[run[i]] for i in digit_positions))
+        digit_positions = [i for i, ch in enumerate(run) if ch not in SEPARATORS]
+        kind = _classify(_digits(run))
         assert kind is not None  # find_pii only returns classifiable runs
         _, keep_head, keep_tail = kind
         hidden = set(digit_positions[keep_head:len(digit_positions) - keep_tail])
@@ -113,3 +150,13 @@ def mask_pii(text: str | None) -> str:
         pos = hit.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def can_touch_masked(query: str) -> bool:
+    """Whether a substring search for ``query`` could match across a masked digit.
+
+    :func:`mask_pii` only ever replaces digit characters (Arabic, full-width, Chinese) with
+    :data:`MASK_CHAR`, so a query holding neither matches the masked and the clear text at the
+    same places, and a search may run on the clear text.
+    """
+    return any(ch in _DIGIT_MAP or ch == MASK_CHAR for ch in query)

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from audit import models
+from audit.masking import can_touch_masked, mask_pii
 from audit.paths import stored_recording
 from audit.schema import ContactStatus, Severity
 
@@ -659,12 +660,35 @@ SORTS = {
 }
 
 
-def _search_condition(query: str) -> sa.ColumnElement:
-    """Transcript substring match (Chinese has no word boundaries, so LIKE is the right tool)."""
+def _line_match(db: Database, where: sa.ColumnElement, query: str, masked: bool) -> sa.ColumnElement:
+    """Transcript lines (``S``) that contain ``query`` as the viewer reads them.
+
+    Chinese has no word boundaries, so a substring LIKE is the right tool. A viewer who sees
+    personal numbers masked (``masked``) must only match the *masked* text: matching the clear
+    text answers "is 138****5678's fourth digit 1?" with hit or no hit, and a dozen searches
+    rebuild the number. Masking only turns digits into ``*``, so a query with no digit in any
+    script (Arabic, full-width, Chinese) and no ``*`` matches the masked and the clear text
+    alike and stays one LIKE. For any other query, the LIKE's candidate lines within ``where``
+    are masked here and the ones whose masked text lacks the query are excluded by id: one
+    extra scan of the matching lines, only for such queries. (A query holding ``*`` thus finds
+    only a literal star: a masked number cannot be searched for.)
+    """
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.exists(
-        sa.select(1).where(S.call_id == C.call_id, S.text.like(f"%{escaped}%", escape="\\"))
+    like = S.text.like(f"%{escaped}%", escape="\\")
+    if not masked or not can_touch_masked(query):
+        return like
+    candidates = (
+        sa.select(S.id, S.text).select_from(models.Segment.__table__.join(_CONTACT, S.call_id == C.call_id))
+        .where(where, like)
     )
+    with _connection(db) as conn:
+        misses = [seg_id for seg_id, text in conn.execute(candidates) if query not in mask_pii(text)]
+    return sa.and_(like, S.id.not_in(misses)) if misses else like
+
+
+def _search_condition(db: Database, where: sa.ColumnElement, query: str, masked: bool) -> sa.ColumnElement:
+    """Contacts with a transcript line matching ``query`` (see :func:`_line_match`)."""
+    return sa.exists(sa.select(1).where(S.call_id == C.call_id, _line_match(db, where, query, masked)))
 
 
 def list_contacts(
@@ -673,6 +697,7 @@ def list_contacts(
     filters: Filters,
     *,
     search: str | None = None,
+    masked: bool = False,
     status: str | None = None,
     passed: bool | None = None,
     category: str | None = None,
@@ -685,6 +710,8 @@ def list_contacts(
 
     Args:
         search: Only contacts whose transcript contains this text.
+        masked: The viewer sees personal numbers masked: ``search`` matches the masked
+            transcript only (see :func:`_line_match`).
         status: Only contacts with this status (audited, no_recording, failed, pending).
         passed: Only compliant (True) or non-compliant (False) contacts.
         category: Only contacts with a non-dismissed finding of this category.
@@ -700,7 +727,7 @@ def list_contacts(
         raise ValueError(f"cannot sort contacts by {sort!r}; choose one of {', '.join(SORTS)}")
     cond = [_where(scope, filters)]
     if search and search.strip():
-        cond.append(_search_condition(search.strip()))
+        cond.append(_search_condition(db, cond[0], search.strip(), masked))
     if status:
         cond.append(C.status == status)
     if passed is not None:
@@ -748,16 +775,21 @@ def list_contacts(
     )
 
 
-def search_transcripts(db: Database, scope: Scope, filters: Filters, query: str, *, limit: int = 100) -> list[SearchHit]:
-    """Transcript lines containing ``query`` (newest contacts first)."""
+def search_transcripts(db: Database, scope: Scope, filters: Filters, query: str, *, limit: int = 100,
+                       masked: bool = False) -> list[SearchHit]:
+    """Transcript lines containing ``query`` (newest contacts first).
+
+    With ``masked`` (the viewer sees personal numbers masked) only lines whose masked text
+    contains ``query`` are returned (see :func:`_line_match`).
+    """
     query = query.strip()
     if not query:
         return []
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    where = _where(scope, filters)
     q = (
         sa.select(S.call_id, S.idx, S.start, S.role, S.text)
         .select_from(models.Segment.__table__.join(_CONTACT, S.call_id == C.call_id))
-        .where(_where(scope, filters), S.text.like(f"%{escaped}%", escape="\\"))
+        .where(where, _line_match(db, where, query, masked))
         .order_by(C.started_at.desc(), S.call_id, S.idx).limit(limit)
     )
     with _connection(db) as conn:

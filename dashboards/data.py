@@ -99,8 +99,9 @@ def contacts(url: str, scope: Scope, filters: Filters, **kwargs: Any) -> queries
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def search(url: str, scope: Scope, filters: Filters, text: str) -> list[queries.SearchHit]:
-    return queries.search_transcripts(engine(url), scope, filters, text)
+def search(url: str, scope: Scope, filters: Filters, text: str, *, masked: bool) -> list[queries.SearchHit]:
+    """Matching transcript lines; ``masked``: match the masked text only (a user without see_pii)."""
+    return queries.search_transcripts(engine(url), scope, filters, text, masked=masked)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import re
+import string
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from audit import auth
+from audit.exports.cells import safe_cell
 from audit.masking import mask_pii
 from audit.queries import FilterOptions, Filters
 from dashboards import data
@@ -56,7 +58,7 @@ def login_page() -> None:
 def sidebar_user(user: auth.User) -> None:
     with st.sidebar:
         scope = {"agent": f"agent {user.agent_id}", "team_lead": f"team {user.team}"}.get(user.role, "all teams")
-        st.caption(f"Signed in as **{user.display_name}** ({user.role}, {scope})")
+        st.caption(f"Signed in as **{esc(user.display_name)}** ({esc(user.role)}, {esc(scope)})")
         if st.button("Log out", key="logout"):
             for key in list(st.session_state):
                 del st.session_state[key]
@@ -95,12 +97,15 @@ def shown(text: str | None, user: auth.User) -> str:
     return (text or "") if user.see_pii else mask_pii(text)
 
 
-_MANY_DIGITS = re.compile(r"[0-9０-９零〇一二三四五六七八九幺两]{6,}")
+def table(rows: list[dict]) -> pd.DataFrame:
+    """The frame every ``st.dataframe`` shows: text cells through :func:`safe_cell`.
 
-
-def search_allowed(text: str, user: auth.User) -> bool:
-    """Users who see masked numbers may not search for them (that would reveal them digit by digit)."""
-    return user.see_pii or not _MANY_DIGITS.search(re.sub(r"[\s-]", "", text))
+    ``st.dataframe``'s toolbar downloads the table as CSV (and copies cells) in the browser,
+    without any formula escaping of its own, so a manifest name like ``=HYPERLINK(...)`` would
+    reach the viewer's Excel live. Escaping the cells here makes those files match the
+    scorecard exports; numbers stay numbers.
+    """
+    return pd.DataFrame([{k: safe_cell(v) for k, v in row.items()} for row in rows])
 
 
 def severity_badge(severity: str) -> str:
@@ -123,12 +128,51 @@ def clock(seconds: float | None) -> str:
     return f"{m:02d}:{s:02d}"
 
 
-_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "*_`$[]~:#|\\"}
+_PUNCTUATION = frozenset(string.punctuation)
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+_ARROW_PARTS = frozenset("-<>=~")
+WORD_JOINER = "\u2060"  # invisible and unbreakable: splits a pattern without showing
 
 
-def esc(text: str) -> str:
-    """Escape for ``st.markdown``: HTML and Markdown specials (masked ``****`` must not turn bold)."""
-    return "".join(_MD_SPECIAL.get(ch, ch) for ch in html.escape(text, quote=False))
+def esc(value: object) -> str:
+    """Text from outside (manifest fields, names, reasons, transcripts) as literal text in Markdown.
+
+    The one way user-controlled text reaches ``st.markdown``, ``st.caption``, ``st.title``,
+    ``st.info``/``st.error``, ``st.metric`` values and ``help``: all of them render Markdown, and
+    an appeal reason like ``![x](http://attacker/img.png)`` made every supervisor's browser load
+    the image. What is done, and why:
+
+    * Every ASCII punctuation character becomes a numeric character reference (``*`` becomes
+      ``&#42;``). Markdown, GFM and HTML syntax (emphasis, links and images, raw HTML such as
+      ``<img src=x>``, code, headings, lists, tables) and Streamlit's own (``:red[...]``
+      directives, ``$`` maths, the ``:material/...:`` rewrite) are all made of ASCII
+      punctuation, and a character reference is always text, never syntax. The HTML parser
+      behind ``unsafe_allow_html`` decodes it to the same text.
+    * Line breaks and other control characters become spaces, and the ends are trimmed: the
+      text stays inside the caller's line, so nothing in it can start a block.
+    * Streamlit and GFM also rewrite the *decoded* text after parsing: emoji and icon
+      shortcodes (``:smile:``, ``:material_home:``), bare links (``http://``, ``www.``,
+      ``name@host.cn``) and arrows (``->``). An invisible WORD JOINER after ``:`` and ``@``,
+      before ``.`` and inside arrow pairs keeps those patterns from ever matching.
+
+    ``None`` gives ``""``; other values are shown as ``str(value)``. Masked ``****`` stays four
+    stars rather than turning bold.
+    """
+    if value is None:
+        return ""
+    out = []
+    previous = ""
+    for ch in _CONTROLS.sub(" ", str(value)).strip():
+        if ch in _PUNCTUATION:
+            if ch == "." or (ch in _ARROW_PARTS and previous in _ARROW_PARTS):
+                out.append(WORD_JOINER)
+            out.append(f"&#{ord(ch)};")
+            if ch in ":@":
+                out.append(WORD_JOINER)
+        else:
+            out.append(ch)
+        previous = ch
+    return "".join(out)
 
 
 def open_call(call_id: str) -> None:

@@ -134,6 +134,33 @@ def test_transcript_search(db, text, scope, call_ids):
     assert {h.call_id for h in q.search_transcripts(db, scope, ALL, text)} == call_ids
 
 
+def _found(db, text: str, *, masked: bool) -> tuple[set[str], set[str]]:
+    contacts = {r.call_id for r in q.list_contacts(db, Scope(), ALL, search=text, masked=masked).rows}
+    lines = {h.call_id for h in q.search_transcripts(db, Scope(), ALL, text, masked=masked)}
+    return contacts, lines
+
+
+def test_masked_search_cannot_rebuild_a_masked_number(db):
+    """t-001 says 13812345678, shown as 138****5678 without see_pii. Growing a search digit by
+    digit from the visible 138 must never hit: a hit or a miss would give the hidden digit away."""
+    assert _found(db, "1381", masked=False) == ({"t-001"}, {"t-001"})  # clear text: it matches
+    for digit in "0123456789":
+        assert _found(db, f"138{digit}", masked=True) == (set(), set()), digit
+        assert _found(db, f"{digit}5678", masked=True) == (set(), set()), digit
+        assert _found(db, f"１３８{chr(0xFF10 + int(digit))}", masked=True) == (set(), set()), digit
+    assert _found(db, "13812345678", masked=True) == (set(), set())
+    assert _found(db, "5678", masked=True) == ({"t-001"}, {"t-001"})  # the visible ends still match
+    assert _found(db, "号码138", masked=True) == ({"t-001"}, {"t-001"})
+
+
+def test_masked_search_treats_chinese_digits_alike(db):
+    """一二三四 is the visible end of t-005's phone number but hidden inside t-003's bank card."""
+    assert _found(db, "一二三四", masked=False) == ({"t-003", "t-005"}, {"t-003", "t-005"})
+    assert _found(db, "一二三四", masked=True) == ({"t-005"}, {"t-005"})
+    assert _found(db, "卡号六", masked=True) == (set(), set())  # a bank card's first digit is hidden
+    assert _found(db, "还", masked=True) == _found(db, "还", masked=False)  # no digit: plain LIKE
+
+
 def test_contact_detail_is_scoped(db):
     assert q.contact_detail(db, Scope(), "t-002").agent_name == "赵强"
     assert q.contact_detail(db, Scope(agent_id="A017"), "t-002") is None

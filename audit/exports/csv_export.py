@@ -1,4 +1,8 @@
-"""Scorecards as CSV: UTF-8 with a BOM, so Chinese Excel opens it without mojibake."""
+"""Scorecards as CSV: UTF-8 with a BOM, so Chinese Excel opens it without mojibake.
+
+Every value goes through :func:`audit.exports.cells.safe_cell` first, so a name like
+``=HYPERLINK(...)`` arrives in Excel as text, not as a formula.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,14 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from audit.exports import ScorecardReport
+from audit.exports.cells import safe_cell
 from audit.exports.columns import HEADERS, row_values
 
 BOM = "\ufeff"
 
 
 def _cell(value: Any) -> str:
+    value = safe_cell(value)  # before formatting: numbers stay numbers, text never a formula
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -19,6 +19,10 @@ skipped.
 Each page: who and when, the key figures with the change vs the previous period, findings per
 100 contacts by category, a trend chart of the average score, and the agent's worst findings
 with the contact time and the time inside the recording.
+
+Table cells holding outside text (rule id, evidence) go through
+:func:`audit.exports.cells.safe_cell` like the CSV and Excel cells: a PDF runs no formulas, but a
+row copied out of it into a spreadsheet should read the same as the Excel export.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from audit.exports import ScorecardReport
+from audit.exports.cells import safe_cell
 from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
 
@@ -293,8 +298,8 @@ def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: f
             Paragraph(offset, styles["centre"]) if offset else "整通",
             SEVERITY_LABELS.get(f.severity, f.severity),
             Paragraph(escape(CATEGORY_LABELS.get(f.category, f.category)), styles["cell"]),
-            Paragraph(escape(f.rule_id), styles["cell"]),
-            Paragraph(escape(evidence) or "—", styles["cell"]),
+            Paragraph(escape(safe_cell(f.rule_id)), styles["cell"]),
+            Paragraph(escape(safe_cell(evidence)) or "—", styles["cell"]),
             REVIEW_LABELS.get(f.review_status, f.review_status),
         ])
     widths = [78, 62, 34, 58, 60, width - 78 - 62 - 34 - 58 - 60 - 40, 40]

@@ -5,6 +5,9 @@ Sheets: ``汇总`` (every agent), one sheet per team (its agents in rank order),
 frozen name columns, real numbers with number formats (not text), and conditional colours on
 the average score (red below 60, amber below 80, green from 80) and on the change vs the
 previous period (red when it fell).
+
+Cells are written by :func:`append_row`: text through :func:`audit.exports.cells.safe_cell` and
+stored as a string cell, so no value from a manifest can become a formula.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from typing import BinaryIO
 
 from audit.exports import ScorecardReport
+from audit.exports.cells import safe_cell
 from audit.exports.columns import COLUMNS, DEFINITIONS, row_values
 
 SUMMARY_SHEET = "汇总"
@@ -37,20 +41,33 @@ def sheet_title(team: str, taken: set[str]) -> str:
     return title
 
 
+def append_row(ws, values) -> None:
+    """Append one row; text is made formula-safe and written as a string cell, never a formula.
+
+    openpyxl turns any text starting with ``=`` into a formula cell. :func:`safe_cell` already
+    keeps such text from reaching it; forcing the string type as well means a later change to
+    the prefix list cannot reopen the hole.
+    """
+    ws.append([safe_cell(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _table(ws, cards) -> None:
     from openpyxl.formatting.rule import CellIsRule, FormulaRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     header_fill = PatternFill("solid", fgColor="1F4E78")
-    ws.append([c.header for c in COLUMNS])
+    append_row(ws, [c.header for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 32
     for card in cards:
-        ws.append(row_values(card))
+        append_row(ws, row_values(card))
     last = ws.max_row
     for idx, col in enumerate(COLUMNS, start=1):
         letter = get_column_letter(idx)
@@ -109,7 +126,7 @@ def write_xlsx(report: ScorecardReport, out: BinaryIO) -> None:
         ("", ""),
     ] + list(DEFINITIONS)
     for row in rows:
-        notes.append(row)
+        append_row(notes, row)
     notes["A1"].font = Font(bold=True, size=14)
     for (label, text) in notes.iter_rows(min_row=2):
         label.font = Font(bold=True)

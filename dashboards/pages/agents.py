@@ -32,7 +32,7 @@ def delta(value, digits=1, scale=1.0):
     return None if value is None else round(scale * value, digits)
 
 
-table = pd.DataFrame([{
+table = ui.table([{
     "agent": c.agent_id, "name": c.agent_name, "team": c.team, "rank": c.rank_in_team,
     "contacts": c.contacts, "avg score": delta(c.avg_score), "Δ score": delta(c.score_change),
     "pass rate %": delta(c.pass_rate, scale=100), "findings / 100": delta(c.findings_per_100),
@@ -55,7 +55,7 @@ for column, fmt in zip(st.columns(len(data.EXPORT_MIME)), data.EXPORT_MIME):
 categories = sorted({cat for c in cards for cat in c.findings_per_100_by_category})
 if categories:
     st.subheader("Findings per 100 contacts by category")
-    per_cat = pd.DataFrame([{"agent": f"{c.agent_id} {c.agent_name}".strip(), "team": c.team,
+    per_cat = ui.table([{"agent": f"{c.agent_id} {c.agent_name}".strip(), "team": c.team,
                              **{cat: round(c.findings_per_100_by_category.get(cat, 0.0), 1) for cat in categories}}
                             for c in cards])
     st.dataframe(per_cat, hide_index=True, width="stretch")
@@ -63,7 +63,7 @@ if categories:
 if user.role != "agent":
     st.subheader("Team comparison")
     teams = data.team_breakdown(url, user.scope, filters)
-    comp = pd.DataFrame([{
+    comp = ui.table([{
         "team": t.key, "contacts": t.contacts,
         "compliance %": None if t.compliance_rate is None else round(100 * t.compliance_rate, 1),
         "avg score": None if t.avg_score is None else round(t.avg_score, 1),
@@ -87,7 +87,7 @@ if trend:
 worst = data.worst_findings(url, user.scope, agent_id, start, end)
 if worst:
     st.markdown("**Most severe findings**")
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(ui.table([{
         "severity": w.severity, "call": w.call_id,
         "time": w.contact_started_at.strftime("%Y-%m-%d %H:%M"), "rule": w.rule_id, "category": w.category,
         "status": w.review_status, "evidence": ui.shown(w.evidence, user),
@@ -95,7 +95,7 @@ if worst:
 contacts = data.contacts(url, user.scope, Filters(start=start, end=end, agent_ids=(agent_id,)), limit=100)
 st.markdown(f"**Contacts** ({contacts.total})")
 if contacts.rows:
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(ui.table([{
         "call": r.call_id, "time": r.started_at.strftime("%Y-%m-%d %H:%M"), "kind": r.kind, "status": r.status,
         "score": r.score, "findings": r.findings,
         "top finding": "" if r.top_finding is None else f"{r.top_finding.rule_id} ({r.top_finding.severity})",

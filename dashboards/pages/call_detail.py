@@ -2,9 +2,9 @@
 
 import mimetypes
 
-import pandas as pd
 import streamlit as st
 
+from audit.evidence import pack_filename
 from audit.queries import Filters
 from audit.review import ReviewError, allowed_actions
 from dashboards import data, ui
@@ -33,33 +33,35 @@ call_id = requested or picked
 view = data.call(url, user.scope, call_id)
 if view is None:
     # Missing and out-of-scope look the same: a typed URL must not reveal other agents' calls.
-    st.error(f"Contact {call_id!r} was not found or is not visible to you.")
+    st.error(f"Contact {ui.esc(repr(call_id))} was not found or is not visible to you.")
     st.stop()
 d = view.detail
 
 cols = st.columns(6)
 cols[0].metric("Score", ui.num(d.score, 0))
 cols[1].metric("Result", "–" if d.passed is None else ("pass" if d.passed else "fail"))
-cols[2].metric("Kind", d.kind)
-cols[3].metric("Agent", d.agent_id, help=d.agent_name or None)
-cols[4].metric("Team", d.team or "–")
-cols[5].metric("Status", d.status)
+cols[2].metric("Kind", ui.esc(d.kind))
+cols[3].metric("Agent", ui.esc(d.agent_id), help=ui.esc(d.agent_name) or None)
+cols[4].metric("Team", ui.esc(d.team) or "–")
+cols[5].metric("Status", ui.esc(d.status))
+# Manifest fields are outside text: each goes through ui.esc, the page's own words do not.
 st.caption(
-    f"{d.started_at:%Y-%m-%d %H:%M} · {d.creditor} ({d.product}) · agency {d.agency} · case {d.case_id or '–'} · "
-    f"contact role {d.contact_role} · {d.days_past_due if d.days_past_due is not None else '–'} days past due · "
+    f"{d.started_at:%Y-%m-%d %H:%M} · {ui.esc(d.creditor)} ({ui.esc(d.product)}) · agency {ui.esc(d.agency)} · "
+    f"case {ui.esc(d.case_id) or '–'} · contact role {ui.esc(d.contact_role)} · "
+    f"{d.days_past_due if d.days_past_due is not None else '–'} days past due · "
     f"talk {d.talk_seconds:.0f} s · recording {ui.num(d.duration_s, 0)} s"
     + (f" · visit staff {d.visit_staff}" if d.visit_staff is not None else "")
-    + (f" · rule pack {d.rule_pack_version}" if d.rule_pack_version else "")
+    + (f" · rule pack {ui.esc(d.rule_pack_version)}" if d.rule_pack_version else "")
 )
 if d.failure_reason:
-    st.error(f"Audit failed: {d.failure_reason}")
+    st.error(f"Audit failed: {ui.esc(d.failure_reason)}")
 
 # The evidence pack is the CLI's `audit evidence export` (audit.evidence): unmasked by design (it
 # must verify byte for byte), so only users cleared to see personal data get it.
 if user.see_pii and d.status == "audited":
     st.download_button(
         "Download evidence pack", data=lambda: data.evidence_pack(url, user.scope, call_id),
-        file_name=f"evidence_{call_id}.zip", mime="application/zip", on_click="ignore",
+        file_name=f"evidence_{pack_filename(call_id)}", mime="application/zip", on_click="ignore",
         key="evidence_pack", icon=":material/download:",
         help="audio, clips around each finding, transcript, findings with citations, SHA-256 manifest",
     )
@@ -74,7 +76,7 @@ if isinstance(audio, tuple):
         mime = "audio/wav"
     st.audio(audio_bytes, format=mime, start_time=int(seek["start"]) if seek else 0, autoplay=bool(seek))
 elif audio:
-    st.warning(f"Recording cannot be played: {audio}")
+    st.warning(f"Recording cannot be played: {ui.esc(audio)}")
 elif d.audio_path:
     st.caption("No audited recording.")
 else:
@@ -100,11 +102,11 @@ with right:
             if f.title:
                 st.markdown(ui.esc(f.title))
             if f.citation:
-                st.caption(f"Citation: {f.citation}")
+                st.caption(f"Citation: {ui.esc(f.citation)}")
             if f.evidence:
                 st.markdown(f"> {ui.esc(ui.shown(f.evidence, user))}")
             if f.review_reason:
-                st.caption(f"Reason ({f.reviewed_by}): {f.review_reason}")
+                st.caption(f"Reason ({ui.esc(f.reviewed_by)}): {ui.esc(ui.shown(f.review_reason, user))}")
             actions = allowed_actions(user.role, f.review_status)
             buttons = st.columns(1 + len(actions))
             if f.start is not None:
@@ -158,7 +160,7 @@ with left:
 
 if view.history:
     st.subheader("Review log")
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(ui.table([{
         "when": h.at.strftime("%Y-%m-%d %H:%M:%S"), "who": h.user, "action": h.action, "finding": h.finding_id,
-        "before": h.before, "after": h.after, "reason": h.reason or "",
+        "before": h.before, "after": h.after, "reason": ui.shown(h.reason, user),
     } for h in view.history]), hide_index=True, width="stretch")

@@ -1,8 +1,8 @@
 """Calls: filterable, sortable table of contacts with score, status and top finding; transcript search."""
 
-import pandas as pd
 import streamlit as st
 
+from audit.masking import can_touch_masked
 from audit.schema import Category
 from dashboards import data, ui
 
@@ -24,20 +24,20 @@ category = c4.selectbox("Has finding", ["any"] + [c.value for c in Category], ke
 sort = c5.selectbox("Sort", list(SORTS), key="calls_sort")
 
 search = text.strip() or None
-if search and not ui.search_allowed(search, user):
-    st.warning("Searching for long numbers is not available to your role: they are masked for you.")
-    search = None
+masked = not user.see_pii  # then a search matches the transcript as this user sees it, masked
 page_no = st.session_state.get("calls_page", 0)
 sort_key, descending = SORTS[sort]
 page = data.contacts(
-    url, user.scope, filters, search=search, passed={"any": None, "passed": True, "failed": False}[result],
+    url, user.scope, filters, search=search, masked=masked, passed={"any": None, "passed": True, "failed": False}[result],
     status=None if status == "any" else status, category=None if category == "any" else category,
     sort=sort_key, descending=descending, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
 )
 
-st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{search}”" if search else ""))
+st.caption(f"{page.total:,} contacts" + (f" whose transcript contains “{ui.esc(search)}”" if search else ""))
+if search and masked and can_touch_masked(search):
+    st.caption("Personal numbers are masked for you and searched as you see them: a hidden digit never matches.")
 if page.rows:
-    df = pd.DataFrame([{
+    df = ui.table([{
         "call": r.call_id, "time": r.started_at.strftime("%Y-%m-%d %H:%M"), "kind": r.kind,
         "agent": f"{r.agent_id} {r.agent_name}".strip(), "team": r.team, "creditor": r.creditor,
         "status": r.status, "score": r.score,
@@ -51,7 +51,7 @@ if page.rows:
                              "score": st.column_config.NumberColumn("score", format="%.0f")})
     selected = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if selected:
-        ui.open_call(df.iloc[selected[0]]["call"])
+        ui.open_call(page.rows[selected[0]].call_id)  # the id itself, not its escaped cell
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     chosen = pick.selectbox("Open a call", [r.call_id for r in page.rows], key="calls_open_id")
     if go.button("Open call", key="calls_open", type="primary"):
@@ -63,8 +63,9 @@ else:
     st.info("No contacts match.")
 
 if search:
-    hits = data.search(url, user.scope, filters, search)
+    hits = data.search(url, user.scope, filters, search, masked=masked)
     if hits:
         st.subheader("Matching lines")
         for h in hits[:50]:
-            st.markdown(f"`{h.call_id}` {ui.clock(h.start)} **{h.role}**: {ui.esc(ui.shown(h.text, user))}")
+            st.markdown(f"{ui.esc(h.call_id)} · {ui.clock(h.start)} **{ui.esc(h.role)}**: "
+                        f"{ui.esc(ui.shown(h.text, user))}")

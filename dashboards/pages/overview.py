@@ -44,7 +44,7 @@ with right:
 
 
 def table(rows, label: str) -> pd.DataFrame:
-    return pd.DataFrame([{
+    return ui.table([{
         label: r.key, "contacts": r.contacts, "compliance %": None if r.compliance_rate is None
         else round(100 * r.compliance_rate, 1), "failed": r.non_compliant,
         "avg score": None if r.avg_score is None else round(r.avg_score, 1),

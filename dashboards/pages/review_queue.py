@@ -1,6 +1,5 @@
 """Review queue: open and appealed findings, most severe first, then oldest."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
@@ -16,7 +15,7 @@ if not queue:
     st.success("Nothing waits for review.")
 else:
     st.caption(f"{len(queue)} findings waiting (open or appealed), most severe and oldest first.")
-    df = pd.DataFrame([{
+    df = ui.table([{
         "severity": i.severity, "age (days)": i.age_days,
         "call": i.call_id, "contact time": i.started_at.strftime("%Y-%m-%d %H:%M"), "agent": i.agent_id,
         "team": i.team, "rule": i.rule_id, "category": i.category, "status": i.review_status,
@@ -32,7 +31,7 @@ else:
 history = data.review_history(url, user.scope)
 if history:
     st.subheader("Recent review actions")
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(ui.table([{
         "when": h.at.strftime("%Y-%m-%d %H:%M"), "who": h.user, "action": h.action, "call": h.call_id,
-        "finding": h.finding_id, "before": h.before, "after": h.after, "reason": h.reason or "",
+        "finding": h.finding_id, "before": h.before, "after": h.after, "reason": ui.shown(h.reason, user),
     } for h in history]), hide_index=True, width="stretch")

@@ -1,6 +1,5 @@
 """Rules: the active rule pack with citations, hits per rule and the share reviewers dismissed."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
@@ -33,7 +32,7 @@ for h in hits.values():  # findings of rules no longer in the pack still deserve
                  "citation": "", "hits": h.hits, "confirmed": h.confirmed, "dismissed": h.dismissed,
                  "dismissed %": round(100 * h.dismissed_share, 1) if h.dismissed_share is not None else None})
 
-df = pd.DataFrame(rows)
+df = ui.table(rows)
 if df.empty:
     st.info("No rules and no findings.")
 else:
@@ -44,4 +43,4 @@ else:
     })
     noisy = df[(df["hits"] >= 5) & (df["dismissed %"].fillna(0) >= 30)]
     if not noisy.empty:
-        st.warning("Rules whose findings reviewers often dismiss: " + ", ".join(noisy["rule"]))
+        st.warning("Rules whose findings reviewers often dismiss: " + ", ".join(ui.esc(r) for r in noisy["rule"]))

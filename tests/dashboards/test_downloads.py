@@ -133,3 +133,52 @@ def test_download_buttons(dashboard_env, username, page, call_id, expected):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert download_labels(at) == expected
+
+
+FORMULA_NAMES = {"A017": '=HYPERLINK("http://x","y")', "B203": "-2+3", "A021": "@SUM(A1)", "V301": "+1"}
+
+
+def _rename_agents(url: str, names: dict[str, str]) -> None:
+    import sqlalchemy as sa
+
+    from audit import models
+    from audit.storage import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for agent_id, name in names.items():
+                conn.execute(sa.update(models.Agent).where(models.Agent.agent_id == agent_id).values(name=name))
+    finally:
+        engine.dispose()
+
+
+def test_downloads_and_tables_keep_formulas_as_text(dashboard_env):
+    """Agent names that are formulas stay text in the download buttons' files and in st.dataframe
+    (whose own toolbar CSV download and clipboard copy do no escaping)."""
+    from openpyxl import load_workbook
+
+    url = dashboard_env["url"]
+    _rename_agents(url, FORMULA_NAMES)
+    expected = {agent_id: "'" + name for agent_id, name in FORMULA_NAMES.items()}
+
+    rows = csv.DictReader(io.StringIO(data.scorecard_export(url, Scope(), *NOV, "csv").decode("utf-8-sig")))
+    assert {r["工号"]: r["姓名"] for r in rows} == expected
+    ws = load_workbook(io.BytesIO(data.scorecard_export(url, Scope(), *NOV, "xlsx"))).worksheets[0]
+    header = [c.value for c in ws[1]]
+    names = {}
+    for row in ws.iter_rows(min_row=2):
+        cell = row[header.index("姓名")]
+        assert cell.data_type == "s"
+        names[row[header.index("工号")].value] = cell.value
+    assert names == expected
+
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["user"] = dashboard_env["users"]["boss"]
+    at.run()
+    at.switch_page("pages/agents.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    scorecards = at.dataframe[0].value
+    assert dict(zip(scorecards["agent"], scorecards["name"])) == expected
+    assert all(isinstance(v, (int, float)) or v is None for v in scorecards["avg score"])  # numbers stay numbers
