@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from audit.storage import init_db, make_engine
+from audit.storage import DatabaseUnavailable, init_db, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -37,7 +37,7 @@ def pg_url():
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:  # the server is part of the test environment
+    except DatabaseUnavailable as exc:  # the server is part of the test environment
         pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url
