@@ -11,24 +11,47 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
 
 from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 
 
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _insert_missing(session: Session, row: SQLModel):
+    """Insert ``row`` unless a row with its primary key exists, then return the stored row.
+
+    "Look it up, add it if missing" breaks when two batches store contacts of the same new
+    case or agent at once: both see nothing, both insert, and the second dies on the duplicate
+    key (its run left behind as ``running``). ``INSERT ... ON CONFLICT DO NOTHING`` lets the
+    database decide: on PostgreSQL the second insert waits for the first transaction and then
+    does nothing; SQLite writers take turns anyway. Either way the row is then read back.
+    """
+    model = type(row)
+    table = model.__table__
+    values = {column.name: getattr(row, column.name) for column in table.columns
+              if getattr(row, column.name) is not None}
+    keys = [column.name for column in table.primary_key.columns]
+    dialect = session.get_bind().dialect.name
+    session.exec(_INSERT[dialect](table).values(**values).on_conflict_do_nothing(index_elements=keys))
+    stored = session.get(model, tuple(values[k] for k in keys) if len(keys) > 1 else values[keys[0]])
+    assert stored is not None, f"{table.name} {values} vanished right after its insert"
+    return stored
+
+
 def _upsert_refs(session: Session, contact: Contact) -> None:
-    agent = session.get(models.Agent, contact.agent_id)
-    if agent is None:
-        session.add(models.Agent(agent_id=contact.agent_id, name=contact.agent_name, team=contact.team,
-                                 agency=contact.agency))
-    else:
-        agent.name = contact.agent_name or agent.name
-        agent.team = contact.team or agent.team
-        agent.agency = contact.agency or agent.agency
-    if contact.case_id and session.get(models.Case, contact.case_id) is None:
-        session.add(models.Case(case_id=contact.case_id, debtor_id=contact.debtor_id,
-                                creditor=contact.creditor, product=contact.product))
+    agent = _insert_missing(session, models.Agent(agent_id=contact.agent_id, name=contact.agent_name,
+                                                  team=contact.team, agency=contact.agency))
+    # Newer log rows win, but an empty cell never blanks what an earlier row said.
+    agent.name = contact.agent_name or agent.name
+    agent.team = contact.team or agent.team
+    agent.agency = contact.agency or agent.agency
+    if contact.case_id:
+        _insert_missing(session, models.Case(case_id=contact.case_id, debtor_id=contact.debtor_id,
+                                             creditor=contact.creditor, product=contact.product))
     session.flush()
 
 
@@ -50,12 +73,10 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
     )
     if audio_path is not None:
         fields["audio_path"] = audio_path
-    if row is None:
-        row = models.Contact(call_id=contact.call_id, run_id=run_id, **fields)
-        session.add(row)
-    else:
-        for key, value in fields.items():
-            setattr(row, key, value)
+    if row is None:  # (another batch may be inserting the same contact right now)
+        row = _insert_missing(session, models.Contact(call_id=contact.call_id, run_id=run_id, **fields))
+    for key, value in fields.items():
+        setattr(row, key, value)
     session.flush()
     return row
 
