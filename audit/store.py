@@ -7,10 +7,13 @@ never duplicate anything.
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -18,7 +21,12 @@ from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 
 
+log = logging.getLogger(__name__)
+
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# A run on another machine whose record has not moved for this long is taken for dead: its
+# process cannot be asked, and no contact takes hours.
+STALE_RUN_AFTER = timedelta(hours=6)
 
 
 def _insert_missing(session: Session, row: SQLModel):
@@ -174,3 +182,83 @@ def contact_from_row(row: models.Contact) -> Contact:
                    days_past_due=row.days_past_due, visit_staff=row.visit_staff,
                    channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
                    debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0))
+
+
+# ----------------------------------------------------------------------------- run records
+
+
+def run_owner() -> dict[str, Any]:
+    """What identifies the process running a batch, for its run record's ``options``."""
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the offset
+
+
+def _process_gone(pid: int, started_at: datetime) -> bool:
+    """Whether no process ``pid`` of this machine can be the one that started at ``started_at``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    # Alive - but a pid is reused once its process is gone: a process younger than the run is
+    # not the run's. (Linux only; elsewhere a live pid counts as the run.)
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat_file:
+            ticks = int(stat_file.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as stat_file:
+            boot = next(int(line.split()[1]) for line in stat_file if line.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return False
+    process_start = datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), timezone.utc)
+    return process_start > _aware(started_at) + timedelta(seconds=5)  # clock granularity
+
+
+def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str | None = None,
+                    stale_after: timedelta = STALE_RUN_AFTER) -> list[int]:
+    """Mark ``running`` run records whose process is gone as ``interrupted``, with the reason.
+
+    A batch killed by SIGKILL, a power cut or the OOM killer cannot write its own ending, so
+    its record would say ``running`` forever (and the dashboard and the next operator would
+    believe it). A run of this machine is over when its pid is no longer its process; a run of
+    another machine (or an old record without a host) when its record has not moved for
+    ``stale_after`` - the run's start, or the last contact it stored. Commits when it marks any.
+
+    Args:
+        now: The current time (tests).
+        host: This machine's name (default :func:`socket.gethostname`).
+
+    Returns:
+        The ids of the runs marked.
+    """
+    now = now or datetime.now(timezone.utc)
+    host = host or socket.gethostname()
+    marked = []
+    running = session.exec(select(models.AuditRun).where(models.AuditRun.status == "running")).scalars().all()
+    for run in running:
+        options = dict(run.options or {})
+        pid, run_host = options.get("pid"), options.get("host")
+        if run_host == host and isinstance(pid, int):
+            if not _process_gone(pid, run.started_at):
+                continue
+            reason = f"process {pid} on {host} ended without finishing the run (killed?)"
+        else:
+            last_contact = session.exec(select(func.max(models.Contact.audited_at))
+                                        .where(models.Contact.run_id == run.id)).scalar()
+            last = max(_aware(run.started_at), _aware(last_contact) if last_contact else _aware(run.started_at))
+            if now - last < stale_after:
+                continue
+            where = f"process {pid} on {run_host}" if run_host else f"process {pid} (host not recorded)"
+            reason = (f"{where}: no progress since {last:%Y-%m-%d %H:%M} UTC, "
+                      f"{(now - last) / timedelta(hours=1):.0f} h ago; taken for dead")
+        run.status = "interrupted"
+        run.ended_at = now
+        run.options = {**options, "reason": reason}  # a new dict: JSON columns do not track changes in place
+        log.warning("audit run %s marked interrupted: %s", run.id, reason)
+        marked.append(run.id)
+    if marked:
+        session.commit()
+    return marked
