@@ -17,6 +17,16 @@ CORPUS = Path(os.environ.get("AUDIT_CORPUS", ROOT.parent / "shared" / "corpus"))
 PG_ADMIN_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle():
+    """Failed sign-ins are counted per server process: one test's must not lock out the next's."""
+    from audit.throttle import LOGIN_THROTTLE
+
+    LOGIN_THROTTLE.reset()
+    yield
+    LOGIN_THROTTLE.reset()
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not (CORPUS / "manifest.csv").is_file():
