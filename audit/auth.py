@@ -50,7 +50,8 @@ _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2**14, 8, 1, 32
 # Checked for usernames that do not exist: the same scrypt work as a real check (same cost
 # parameters, same salt and digest lengths), so response time does not reveal which exist.
 _UNKNOWN_USER_HASH = "$".join(["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P),
-                               base64.b64encode(bytes(16)).decode(), base64.b64encode(bytes(_DKLEN)).decode()])
+                               base64.b64encode(bytes(16)).decode(),
+                               base64.b64encode(bytes(_DKLEN)).decode()])
 
 
 class AuthConfigError(ValueError):
@@ -222,7 +223,8 @@ def authenticate(users: dict[str, User], username: str, password: str, *, addres
     log.warning("failed sign-in as %r%s (%s user; %d failed attempt(s) within %d min)", username, source,
                 "known" if user else "unknown", failures, throttle.policy.window_s // 60)
     if locked_s:
-        log.warning("sign-in as %r locked for %d s after %d failed attempts", username, math.ceil(locked_s), failures)
+        log.warning("sign-in as %r locked for %d s after %d failed attempts", username,
+                    math.ceil(locked_s), failures)
     return None
 
 

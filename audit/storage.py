@@ -130,8 +130,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
     except ImportError as exc:
         raise DatabaseUnavailable(
-            f"database URL {masked(parsed)} needs the Python driver {exc.name or parsed.get_driver_name()!r}, "
-            f"which is not installed; install it or use {URL_FORMS}") from exc
+            f"database URL {masked(parsed)} needs the Python driver "
+            f"{exc.name or parsed.get_driver_name()!r}, which is not installed; install it or use "
+            f"{URL_FORMS}") from exc
     except ArgumentError as exc:
         raise DatabaseUnavailable(f"database URL {masked(parsed)}: {_one_line(exc)}; use {URL_FORMS} "
                                   f"({_FIX})") from exc

@@ -248,7 +248,9 @@ def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str 
         else:
             last_contact = session.exec(select(func.max(models.Contact.audited_at))
                                         .where(models.Contact.run_id == run.id)).scalar()
-            last = max(_aware(run.started_at), _aware(last_contact) if last_contact else _aware(run.started_at))
+            last = _aware(run.started_at)
+            if last_contact is not None:
+                last = max(last, _aware(last_contact))
             if now - last < stale_after:
                 continue
             where = f"process {pid} on {run_host}" if run_host else f"process {pid} (host not recorded)"

@@ -187,7 +187,8 @@ class LoginThrottle:
             if now >= record.locked_until and now - record.last >= policy.window_s:
                 del self._records[key]
         if len(self._records) > self.max_keys:  # then the longest quiet, locks last
-            by_age = sorted(self._records, key=lambda k: (self._records[k].locked_until > now, self._records[k].last))
+            records = self._records
+            by_age = sorted(records, key=lambda k: (records[k].locked_until > now, records[k].last))
             for key in by_age[:len(self._records) - self.max_keys]:
                 del self._records[key]
 

@@ -91,11 +91,12 @@ def test_the_password_is_masked_everywhere(capsys):
 
 def test_the_installed_command_prints_no_traceback(tmp_path):
     """The real entry point, as a shell runs it."""
-    result = subprocess.run([sys.executable, "-m", "audit.cli", "findings", "--db", "postgresql://nouser@127.0.0.1:1/x"],
+    result = subprocess.run([sys.executable, "-m", "audit.cli", "findings", "--db",
+                             "postgresql://nouser@127.0.0.1:1/x"],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot connect to database "
-                                                                       "postgresql+psycopg://nouser@127.0.0.1:1/x")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: cannot connect to database postgresql+psycopg://nouser@127.0.0.1:1/x")
     assert result.stdout == ""
 
 
