@@ -307,10 +307,10 @@ def cmd_eval(args) -> int:
 
 
 def cmd_db_upgrade(args) -> int:
-    from audit.storage import database_url
+    from audit.storage import database_url, masked
 
     _engine(args.db)
-    print(f"schema up to date: {database_url(args.db)}")
+    print(f"schema up to date: {masked(database_url(args.db))}")  # the terminal is no place for the password
     return 0
 
 

@@ -121,3 +121,12 @@ def test_a_failing_statement_keeps_its_own_error(sqlite_url):
     with engine.connect() as conn, pytest.raises(sa.exc.OperationalError, match="no such table"):
         conn.execute(sa.text("SELECT * FROM nowhere"))
     engine.dispose()
+
+
+def test_db_upgrade_does_not_print_the_password(pg_url, capsys):
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(pg_url).set(password="s3cret-pw").render_as_string(hide_password=False)
+    assert main(["db", "upgrade", "--db", url]) == 0  # the test server trusts local connections
+    out = capsys.readouterr().out
+    assert out.startswith("schema up to date: postgresql+psycopg://postgres:***@") and "s3cret-pw" not in out
