@@ -29,6 +29,8 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
+import math
 import os
 import secrets
 import sys
@@ -37,11 +39,19 @@ from pathlib import Path
 from typing import Any
 
 from audit.queries import Scope
+from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
+
+log = logging.getLogger(__name__)
 
 ROLES = ("admin", "supervisor", "team_lead", "agent")
 DEFAULT_USERS_FILE = "users.toml"
 # scrypt cost: ~50 ms per check on one core, enough to make offline guessing expensive.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2**14, 8, 1, 32
+# Checked for usernames that do not exist: the same scrypt work as a real check (same cost
+# parameters, same salt and digest lengths), so response time does not reveal which exist.
+_UNKNOWN_USER_HASH = "$".join(["scrypt", str(_SCRYPT_N), str(_SCRYPT_R), str(_SCRYPT_P),
+                               base64.b64encode(bytes(16)).decode(),
+                               base64.b64encode(bytes(_DKLEN)).decode()])
 
 
 class AuthConfigError(ValueError):
@@ -186,14 +196,36 @@ def load_users(path: str | os.PathLike | None = None) -> dict[str, User]:
     return {str(name): _parse_user(path, str(name), entry) for name, entry in users.items()}
 
 
-def authenticate(users: dict[str, User], username: str, password: str) -> User | None:
-    """The user if ``password`` is right, else None (also for unknown users, in similar time)."""
+def authenticate(users: dict[str, User], username: str, password: str, *, address: str | None = None,
+                 throttle: LoginThrottle | None = None) -> User | None:
+    """The user if ``password`` is right, else None (also for unknown users, in the same time).
+
+    Args:
+        address: The client's address, when the server knows it (throttled separately).
+        throttle: Counts failures; default: the process-wide :data:`audit.throttle.LOGIN_THROTTLE`.
+
+    Raises:
+        Throttled: Too many recent failures for this username or address; the password was
+            not checked (see :mod:`audit.throttle`).
+    """
+    throttle = LOGIN_THROTTLE if throttle is None else throttle
+    source = f" from {address}" if address else ""
+    try:
+        throttle.begin(username, address)
+    except Throttled as exc:
+        log.warning("sign-in as %r%s refused unchecked: %s", username, source, exc)
+        raise
     user = users.get(username)
-    if user is None:
-        # Hash anyway so that response time does not reveal which usernames exist.
-        verify_password(password, "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA")
-        return None
-    return user if verify_password(password, user.password_hash) else None
+    if verify_password(password, user.password_hash if user is not None else _UNKNOWN_USER_HASH) and user:
+        throttle.succeeded(username, address)
+        return user
+    failures, locked_s = throttle.failed(username, address)
+    log.warning("failed sign-in as %r%s (%s user; %d failed attempt(s) within %d min)", username, source,
+                "known" if user else "unknown", failures, throttle.policy.window_s // 60)
+    if locked_s:
+        log.warning("sign-in as %r locked for %d s after %d failed attempts", username,
+                    math.ceil(locked_s), failures)
+    return None
 
 
 def _toml_value(value: Any) -> str:

@@ -232,12 +232,13 @@ def cmd_nightly(args) -> int:
     if not folder.is_dir():
         print(f"error: {folder} does not exist; nothing recorded for {day}?", file=sys.stderr)
         return 2
-    from audit.storage import database_url
+    from audit.storage import check_database
 
+    url = check_database(args.db)  # a wrong URL fails here, before the lock is taken on it
     try:
         # Keyed by the day, not the folder's path: two machines mounting the share at
         # different paths still exclude each other on a shared PostgreSQL database.
-        with RunLock(database_url(args.db), f"nightly:{day}"):
+        with RunLock(url, f"nightly:{day}"):
             return _run_batch(args, folder)
     except LockBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -306,10 +307,10 @@ def cmd_eval(args) -> int:
 
 
 def cmd_db_upgrade(args) -> int:
-    from audit.storage import database_url
+    from audit.storage import database_url, masked
 
     _engine(args.db)
-    print(f"schema up to date: {database_url(args.db)}")
+    print(f"schema up to date: {masked(database_url(args.db))}")  # the terminal is no place for the password
     return 0
 
 
@@ -318,7 +319,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except Exception as exc:
+        # A wrong --db / AUDIT_DB_URL is the user's to fix, not a bug: one line, exit 2. Every
+        # subcommand opens its database through audit.storage, which raises this one type.
+        # (Imported here: `audit --help` stays free of SQLAlchemy.)
+        from audit.storage import DatabaseUnavailable
+
+        if not isinstance(exc, DatabaseUnavailable):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,28 +7,59 @@ never duplicate anything.
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
 
 from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 
 
+log = logging.getLogger(__name__)
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# A run on another machine whose record has not moved for this long is taken for dead: its
+# process cannot be asked, and no contact takes hours.
+STALE_RUN_AFTER = timedelta(hours=6)
+
+
+def _insert_missing(session: Session, row: SQLModel):
+    """Insert ``row`` unless a row with its primary key exists, then return the stored row.
+
+    "Look it up, add it if missing" breaks when two batches store contacts of the same new
+    case or agent at once: both see nothing, both insert, and the second dies on the duplicate
+    key (its run left behind as ``running``). ``INSERT ... ON CONFLICT DO NOTHING`` lets the
+    database decide: on PostgreSQL the second insert waits for the first transaction and then
+    does nothing; SQLite writers take turns anyway. Either way the row is then read back.
+    """
+    model = type(row)
+    table = model.__table__
+    values = {column.name: getattr(row, column.name) for column in table.columns
+              if getattr(row, column.name) is not None}
+    keys = [column.name for column in table.primary_key.columns]
+    dialect = session.get_bind().dialect.name
+    session.exec(_INSERT[dialect](table).values(**values).on_conflict_do_nothing(index_elements=keys))
+    stored = session.get(model, tuple(values[k] for k in keys) if len(keys) > 1 else values[keys[0]])
+    assert stored is not None, f"{table.name} {values} vanished right after its insert"
+    return stored
+
+
 def _upsert_refs(session: Session, contact: Contact) -> None:
-    agent = session.get(models.Agent, contact.agent_id)
-    if agent is None:
-        session.add(models.Agent(agent_id=contact.agent_id, name=contact.agent_name, team=contact.team,
-                                 agency=contact.agency))
-    else:
-        agent.name = contact.agent_name or agent.name
-        agent.team = contact.team or agent.team
-        agent.agency = contact.agency or agent.agency
-    if contact.case_id and session.get(models.Case, contact.case_id) is None:
-        session.add(models.Case(case_id=contact.case_id, debtor_id=contact.debtor_id,
-                                creditor=contact.creditor, product=contact.product))
+    agent = _insert_missing(session, models.Agent(agent_id=contact.agent_id, name=contact.agent_name,
+                                                  team=contact.team, agency=contact.agency))
+    # Newer log rows win, but an empty cell never blanks what an earlier row said.
+    agent.name = contact.agent_name or agent.name
+    agent.team = contact.team or agent.team
+    agent.agency = contact.agency or agent.agency
+    if contact.case_id:
+        _insert_missing(session, models.Case(case_id=contact.case_id, debtor_id=contact.debtor_id,
+                                             creditor=contact.creditor, product=contact.product))
     session.flush()
 
 
@@ -50,12 +81,10 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
     )
     if audio_path is not None:
         fields["audio_path"] = audio_path
-    if row is None:
-        row = models.Contact(call_id=contact.call_id, run_id=run_id, **fields)
-        session.add(row)
-    else:
-        for key, value in fields.items():
-            setattr(row, key, value)
+    if row is None:  # (another batch may be inserting the same contact right now)
+        row = _insert_missing(session, models.Contact(call_id=contact.call_id, run_id=run_id, **fields))
+    for key, value in fields.items():
+        setattr(row, key, value)
     session.flush()
     return row
 
@@ -153,3 +182,85 @@ def contact_from_row(row: models.Contact) -> Contact:
                    days_past_due=row.days_past_due, visit_staff=row.visit_staff,
                    channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
                    debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0))
+
+
+# ----------------------------------------------------------------------------- run records
+
+
+def run_owner() -> dict[str, Any]:
+    """What identifies the process running a batch, for its run record's ``options``."""
+    return {"pid": os.getpid(), "host": socket.gethostname()}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the offset
+
+
+def _process_gone(pid: int, started_at: datetime) -> bool:
+    """Whether no process ``pid`` of this machine can be the one that started at ``started_at``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    # Alive - but a pid is reused once its process is gone: a process younger than the run is
+    # not the run's. (Linux only; elsewhere a live pid counts as the run.)
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat_file:
+            ticks = int(stat_file.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as stat_file:
+            boot = next(int(line.split()[1]) for line in stat_file if line.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return False
+    process_start = datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), timezone.utc)
+    return process_start > _aware(started_at) + timedelta(seconds=5)  # clock granularity
+
+
+def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str | None = None,
+                    stale_after: timedelta = STALE_RUN_AFTER) -> list[int]:
+    """Mark ``running`` run records whose process is gone as ``interrupted``, with the reason.
+
+    A batch killed by SIGKILL, a power cut or the OOM killer cannot write its own ending, so
+    its record would say ``running`` forever (and the dashboard and the next operator would
+    believe it). A run of this machine is over when its pid is no longer its process; a run of
+    another machine (or an old record without a host) when its record has not moved for
+    ``stale_after`` - the run's start, or the last contact it stored. Commits when it marks any.
+
+    Args:
+        now: The current time (tests).
+        host: This machine's name (default :func:`socket.gethostname`).
+
+    Returns:
+        The ids of the runs marked.
+    """
+    now = now or datetime.now(timezone.utc)
+    host = host or socket.gethostname()
+    marked = []
+    running = session.exec(select(models.AuditRun).where(models.AuditRun.status == "running")).scalars().all()
+    for run in running:
+        options = dict(run.options or {})
+        pid, run_host = options.get("pid"), options.get("host")
+        if run_host == host and isinstance(pid, int):
+            if not _process_gone(pid, run.started_at):
+                continue
+            reason = f"process {pid} on {host} ended without finishing the run (killed?)"
+        else:
+            last_contact = session.exec(select(func.max(models.Contact.audited_at))
+                                        .where(models.Contact.run_id == run.id)).scalar()
+            last = _aware(run.started_at)
+            if last_contact is not None:
+                last = max(last, _aware(last_contact))
+            if now - last < stale_after:
+                continue
+            where = f"process {pid} on {run_host}" if run_host else f"process {pid} (host not recorded)"
+            reason = (f"{where}: no progress since {last:%Y-%m-%d %H:%M} UTC, "
+                      f"{(now - last) / timedelta(hours=1):.0f} h ago; taken for dead")
+        run.status = "interrupted"
+        run.ended_at = now
+        run.options = {**options, "reason": reason}  # a new dict: JSON columns do not track changes in place
+        log.warning("audit run %s marked interrupted: %s", run.id, reason)
+        marked.append(run.id)
+    if marked:
+        session.commit()
+    return marked

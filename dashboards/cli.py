@@ -68,16 +68,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the users file, then run Streamlit in the foreground; returns its exit status."""
-    from audit.storage import database_url
+    """Check the users file and the database, then run Streamlit in the foreground; returns its
+    exit status."""
+    from audit.storage import DatabaseUnavailable, check_database
 
     path = users_file(args.users)
     try:
         load_users(path)  # fail here, with the file named, rather than on the login page
-    except AuthConfigError as exc:
+        url = check_database(args.db)  # likewise a wrong --db, rather than a traceback on every page
+    except (AuthConfigError, DatabaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    env = dict(os.environ, AUDIT_DB_URL=database_url(args.db), AUDIT_USERS_FILE=str(path.resolve()))
+    env = dict(os.environ, AUDIT_DB_URL=url, AUDIT_USERS_FILE=str(path.resolve()))
     command = streamlit_command(getattr(args, "streamlit_args", []))
     try:
         return subprocess.call(command, env=env)

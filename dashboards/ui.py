@@ -34,8 +34,20 @@ def require_user() -> auth.User:
     return user
 
 
+def client_address() -> str | None:
+    """The browser's address as the server sees it (None when unknown, e.g. in tests)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (AppTest, bare script run)
+        return None
+
+
 def login_page() -> None:
-    """The login form (the only page before sign-in)."""
+    """The login form (the only page before sign-in).
+
+    Sign-in attempts are throttled in :mod:`audit.throttle` (per username and address, shared
+    by every session of the server): a refused attempt says how long to wait.
+    """
     st.title("Call audit — sign in")
     try:
         users = data.users()
@@ -47,7 +59,11 @@ def login_page() -> None:
         password = st.text_input("Password", type="password", key="login_password")
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
-        user = auth.authenticate(users, username.strip(), password)
+        try:
+            user = auth.authenticate(users, username.strip(), password, address=client_address())
+        except auth.Throttled as exc:
+            st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}.")  # "Too many failed sign-ins; try again in N s."
+            return
         if user is None:
             st.error("Wrong username or password.")
         else:

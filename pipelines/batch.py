@@ -501,6 +501,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
         ManifestError: the manifest itself is unreadable (nothing can be audited).
     """
     from audit.rules import load_pack
+    from audit.store import mark_stale_runs, run_owner
 
     input_dir = Path(input_dir)
     options = options or PipelineOptions()
@@ -514,11 +515,12 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
     total = len(contacts) + len(row_errors)
 
     with open_session(engine) as session:
+        mark_stale_runs(session)  # runs killed earlier must not look as if they were still going
         run = models.AuditRun(input_dir=str(input_dir.resolve()), rule_pack_version=pack.version, total=total,
                               options={"asr": options.asr, "asr_model": options.asr_model,
                                        "diarizer": options.diarizer, "executor": executor.name,
                                        "workers": workers, "low_memory": low_memory, "force": force,
-                                       "pid": os.getpid()})
+                                       **run_owner()})
         session.add(run)
         session.commit()
         run_id = run.id
@@ -526,6 +528,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
     summary.failures += [Failure(e.reason, e.call_id, e.line, manifest=True) for e in row_errors]
 
     previous_term = None
+    error: str | None = None
     if threading.current_thread() is threading.main_thread():
         previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
@@ -595,15 +598,27 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
     except KeyboardInterrupt as exc:
         summary.interrupted = True
         log.warning("batch interrupted (%s); run it again to finish the rest", exc or "Ctrl-C")
+    except BaseException as exc:
+        error = f"{type(exc).__name__}: {exc}"  # re-raised; the record below says `failed`, never `running`
+        raise
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
-
-    summary.elapsed_s = time.perf_counter() - started
-    with open_session(engine) as session:
-        run = session.get(models.AuditRun, run_id)
-        _record_progress(session, run_id, summary)
-        run.ended_at = datetime.now(timezone.utc)
-        run.status = "interrupted" if summary.interrupted else ("ok" if summary.ok else "failed")
-        session.commit()
+        summary.elapsed_s = time.perf_counter() - started
+        try:
+            with open_session(engine) as session:
+                run = session.get(models.AuditRun, run_id)
+                _record_progress(session, run_id, summary)
+                run.ended_at = datetime.now(timezone.utc)
+                run.status = ("failed" if error else "interrupted" if summary.interrupted
+                              else "ok" if summary.ok else "failed")
+                if error:
+                    run.options = {**(run.options or {}), "reason": error}
+                session.commit()
+        except Exception:
+            if error is None:
+                raise
+            # the database itself may be what failed: keep the original error; the next run marks
+            # this record interrupted (its process is gone)
+            log.exception("could not record the end of run %s (%s)", run_id, error)
     return summary

@@ -16,9 +16,11 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+from audit.storage import make_engine
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         if make_url(self.db_url).get_backend_name() == "postgresql":
-            self._engine = create_engine(self.db_url, poolclass=NullPool)
+            # through audit.storage: an unreachable server is a DatabaseUnavailable, in one line
+            self._engine = make_engine(self.db_url, poolclass=NullPool)
             self._conn = self._engine.connect()
             got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._id}).scalar()
             self._conn.commit()  # no transaction left open for the whole night

@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from audit.storage import init_db, make_engine
+from audit.storage import DatabaseUnavailable, init_db, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 CORPUS = Path(os.environ.get("AUDIT_CORPUS", ROOT.parent / "shared" / "corpus"))
 PG_ADMIN_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle():
+    """Failed sign-ins are counted per server process: one test's must not lock out the next's."""
+    from audit.throttle import LOGIN_THROTTLE
+
+    LOGIN_THROTTLE.reset()
+    yield
+    LOGIN_THROTTLE.reset()
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +47,7 @@ def pg_url():
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:  # the server is part of the test environment
+    except DatabaseUnavailable as exc:  # the server is part of the test environment
         pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     yield url

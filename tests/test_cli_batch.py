@@ -116,8 +116,12 @@ def test_killed_mid_run_then_rerun_audits_every_contact_exactly_once(tmp_path, c
     assert query(db, "SELECT count(*) FROM segment")[0][0] == segments
     assert query(db, "SELECT count(*) FROM finding")[0][0] == findings
     runs = query(db, "SELECT status, audited, skipped FROM audit_run ORDER BY id")
-    assert runs == [("running", len(committed), 0), ("ok", len(RECORDINGS) - len(committed), len(committed)),
-                    ("ok", 0, len(RECORDINGS))]
+    # the killed run no longer claims to be running: the next batch saw its process was gone
+    assert runs == [("interrupted", len(committed), 0),
+                    ("ok", len(RECORDINGS) - len(committed), len(committed)), ("ok", 0, len(RECORDINGS))]
+    reason, ended_at = query(db, "SELECT json_extract(options, '$.reason'), ended_at FROM audit_run WHERE id = ?",
+                             run_id)[0]
+    assert f"process {first.pid} on " in reason and "ended without finishing the run" in reason and ended_at
 
 
 def test_bad_input_is_reported_row_by_row_and_the_rest_is_audited(tmp_path, corpus_dir):

@@ -36,7 +36,7 @@ def test_explicit_headless_is_not_overridden():
     assert cli.streamlit_command(["--server.headless", "false"]).count("--server.headless=true") == 0
 
 
-def test_run_passes_db_and_users_through_env(tmp_path, monkeypatch):
+def test_run_passes_db_and_users_through_env(tmp_path, monkeypatch, pg_url):
     from audit.auth import add_user
 
     users = tmp_path / "users.toml"
@@ -48,10 +48,9 @@ def test_run_passes_db_and_users_through_env(tmp_path, monkeypatch):
         return 0
 
     monkeypatch.setattr(subprocess, "call", fake_call)
-    args = parse(["dashboard", "--db", "postgresql://postgres@127.0.0.1/audit", "--users", str(users),
-                  "--server.port", "8600"])
-    assert cli.run(args) == 0
-    assert seen["env"]["AUDIT_DB_URL"] == "postgresql+psycopg://postgres@127.0.0.1/audit"
+    args = parse(["dashboard", "--db", pg_url, "--users", str(users), "--server.port", "8600"])
+    assert cli.run(args) == 0  # the database is checked (it exists) before the server starts
+    assert seen["env"]["AUDIT_DB_URL"] == pg_url.replace("postgresql://", "postgresql+psycopg://")
     assert seen["env"]["AUDIT_USERS_FILE"] == str(users.resolve())
     assert "8600" in seen["command"]
 
