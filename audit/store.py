@@ -76,6 +76,7 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
         row.title, row.citation = finding.title, finding.citation
         row.speaker, row.role, row.start, row.end = finding.speaker, finding.role, finding.start, finding.end
         row.evidence, row.details = finding.evidence, finding.details
+        row.detector, row.confidence = finding.detector, finding.confidence
         session.add(row)
         rows.append(row)
     for stale in old.values():

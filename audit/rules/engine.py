@@ -22,6 +22,7 @@ from audit.rules.model import (
     RegexDetector,
     RequiredDetector,
     Rule,
+    detector_label,
 )
 from audit.rules.prefilter import mandatory_sets
 from audit.schema import Contact, Finding, Segment
@@ -371,7 +372,8 @@ def contact_finding(rule: Rule, citation: str, contact: Contact, evidence: str,
     """A contact-level finding (no speaker, no times)."""
     return Finding(call_id=contact.call_id, rule_id=rule.id, category=rule.category.value,
                    severity=rule.severity.value, title=rule.title_zh, citation=citation,
-                   evidence=evidence, details={"title_en": rule.title_en, **details})
+                   evidence=evidence, details={"title_en": rule.title_en, **details},
+                   detector=detector_label(rule.detector))
 
 
 def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: list[Hit]) -> Finding:
@@ -381,4 +383,5 @@ def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: li
                    speaker=seg.speaker, role=seg.role, start=seg.start, end=seg.end,
                    evidence=seg.text,
                    details={"title_en": rule.title_en, "matched": [h.term for h in hits],
-                            "via": sorted({h.via for h in hits})})
+                            "via": sorted({h.via for h in hits})},
+                   detector=detector_label(rule.detector))

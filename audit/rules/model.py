@@ -198,6 +198,24 @@ DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
                 RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
 }
 
+def detector_label(detector: BaseModel) -> str:
+    """The kind of check a detector is, as findings, exports and the dashboard name it.
+
+    The line detectors by type (``lexicon``, ``cooccurrence``, ``regex``), except that a regex
+    written with a word class (``{YOU}…{INSULT}``) is a ``frame``; the contact-level
+    statements ``required``; the other contact-level checks on log data ``metadata``; the
+    checks across the call log ``log``.
+    """
+    kind = detector.type  # type: ignore[attr-defined]
+    if kind == "regex" and any(CLASS_REF_RE.search(p) for p in detector.patterns):  # type: ignore[attr-defined]
+        return "frame"
+    if kind in CONTACT_TYPES and kind != "required":
+        return "metadata"
+    if kind in LOG_TYPES:
+        return "log"
+    return kind
+
+
 Detector = Annotated[
     LexiconDetector | RegexDetector | CooccurrenceDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
     Field(discriminator="type"),
