@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+from audit import text as textmod
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import (
     CooccurrenceDetector,
@@ -22,9 +23,11 @@ from audit.rules.model import (
     RegexDetector,
     RequiredDetector,
     Rule,
+    SimilarDetector,
     detector_label,
 )
 from audit.rules.prefilter import mandatory_sets
+from audit.rules.similar import SimilarRule
 from audit.schema import Contact, Finding, Segment
 
 _TELLING = ("跟", "和", "给", "对", "同")  # "(我)跟你说" = "let me tell you"; "有人跟你说" is a report
@@ -87,6 +90,22 @@ class LineFilters:
                 return True
         return False
 
+    def negated_within(self, utt: Utterance, start: int, end: int, example: str) -> bool:
+        """A negation inside a matched stretch that the (normalised) ``example`` does not hold:
+        "我们不会去你家" aligns with the example "我们会去你家" across its "不会"."""
+        norm = utt.norm
+        for cue in (*self.cues, *self.adjacent):
+            pos = norm.find(cue, start, end)
+            count = 0
+            while pos >= 0:
+                # "是不是" asks, "不然" opens a condition: neither negates
+                if not _a_not_a(norm, pos, cue) and not any(norm.startswith(b, pos) for b in self.breaks):
+                    count += 1
+                pos = norm.find(cue, pos + 1, end)
+            if count > example.count(cue):
+                return True
+        return False
+
     def reported_speech(self, utt: Utterance, start: int, end: int | None = None) -> bool:
         norm = utt.norm
         if end is not None and self.reported_after:
@@ -143,6 +162,7 @@ class LineRule:
         self.owner_second = f"{rid}/second"
         self.owner_exclude = f"{rid}/exclude"
         self.owner_regex = f"{rid}/regex"
+        self.owner_similar = f"{rid}/similar"
         opts = {"pinyin": d.pinyin, "fuzzy": d.fuzzy}
         if isinstance(d, LexiconDetector):
             for term in d.terms:
@@ -159,7 +179,11 @@ class LineRule:
         # the owner whose hits any firing needs (the terms, the first co-occurrence group, or
         # the regex patterns that passed the prefilter)
         self.needs = (self.owner_first if isinstance(d, CooccurrenceDetector)
-                      else self.owner_regex if isinstance(d, RegexDetector) else self.owner_terms)
+                      else self.owner_regex if isinstance(d, RegexDetector)
+                      else self.owner_similar if isinstance(d, SimilarDetector) else self.owner_terms)
+        # the examples of a similar rule; the pack's SimilarIndex says which of them an
+        # utterance may match (under owner_similar), as the prefilter does for regex patterns
+        self.similar = SimilarRule(d, self.owner_similar) if isinstance(d, SimilarDetector) else None
         if isinstance(d, RegexDetector):
             # one compiled pattern each, with the character sets a match needs (prefilter.py);
             # the pack runs a pattern only when the utterance holds all of them
@@ -187,6 +211,8 @@ class LineRule:
         d = self.det
         if isinstance(d, LexiconDetector):
             return lex.get(self.owner_terms, [])
+        if self.similar is not None:
+            return self.similar.hits(utt, lex.get(self.owner_similar, []))
         if isinstance(d, RegexDetector):
             norm = utt.norm
             return [Hit(m.start(), m.end(), m.group(), "text")
@@ -224,6 +250,9 @@ class LineRule:
             if (self.det.negatable and isinstance(self.det, CooccurrenceDetector)
                     and filters.negated_inside(utt, hit.start, hit.end)):
                 continue  # "您的家人不会收到…": the negation sits between the two halves
+            if (self.det.negatable and self.similar is not None
+                    and filters.negated_within(utt, hit.start, hit.end, textmod.normalize(hit.term))):
+                continue  # "我们不会去你家" is close to the example "我们会去你家", but denies it
             if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
             if self.det.hedgeable and filters.hedged(utt, hit.start):

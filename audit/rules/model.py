@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from audit.schema import Category, Role, Severity
 
@@ -130,6 +130,53 @@ class CooccurrenceDetector(LineOptions):
         return _check_terms(v)
 
 
+MIN_EXAMPLE_CHARS = 4
+
+
+def _check_examples(examples: list[str]) -> list[str]:
+    from audit.text import normalize
+
+    for example in examples:
+        size = len(normalize(example))
+        if size < MIN_EXAMPLE_CHARS:
+            raise ValueError(f"example {example!r} is too short ({size} characters without punctuation); an "
+                             f"example is a sentence of at least {MIN_EXAMPLE_CHARS} characters: put single "
+                             f"words in a lexicon rule")
+    return examples
+
+
+class SimilarDetector(LineOptions):
+    """Fires when the utterance says (nearly) what one of the ``examples`` says.
+
+    The example is looked for inside the utterance: the best-matching stretch of the
+    utterance is compared with it, character by character and, with ``pinyin`` on, syllable by
+    syllable (so "把银行咔密马给我" still matches "把银行卡密码给我"); with ``fuzzy`` on too,
+    syllables compare by confusable sound (zh/z, n/l, an/ang). A similarity of ``threshold``
+    (0–1, 1 = identical) or more is a match, unless the utterance is at least as close to one
+    of the ``counter_examples``. A supervisor extends the rule by adding a sentence; the
+    negation, reported-speech, hedge and exclusion filters apply as to every line rule.
+    """
+
+    type: Literal["similar"]
+    examples: list[str] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+    threshold: float = Field(default=0.85, gt=0, le=1)
+
+    @field_validator("examples", "counter_examples")
+    @classmethod
+    def _examples_ok(cls, v: list[str]) -> list[str]:
+        return _check_examples(v)
+
+    @model_validator(mode="after")
+    def _no_example_is_a_counter_example(self) -> SimilarDetector:
+        from audit.text import normalize
+
+        both = {normalize(e) for e in self.examples} & {normalize(e) for e in self.counter_examples}
+        if both:
+            raise ValueError(f"{sorted(both)[0]!r} is both an example and a counter-example; keep it in one list")
+        return self
+
+
 class RequiredDetector(_Strict):
     """Contact-level: fires when none of the statements is made by an in-scope speaker."""
 
@@ -187,13 +234,13 @@ class ConnectedPerDayDetector(_Strict):
     type: Literal["connected_per_day"]
 
 
-LINE_TYPES = ("lexicon", "regex", "cooccurrence")
+LINE_TYPES = ("lexicon", "regex", "cooccurrence", "similar")
 CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
 LOG_TYPES = ("attempts_per_day", "connected_per_day")
 
 DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
+    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, RequiredDetector,
                 ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
                 RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
 }
@@ -217,7 +264,7 @@ def detector_label(detector: BaseModel) -> str:
 
 
 Detector = Annotated[
-    LexiconDetector | RegexDetector | CooccurrenceDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
+    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
     Field(discriminator="type"),
 ]
 

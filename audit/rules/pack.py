@@ -33,6 +33,7 @@ from audit.rules.model import (
     expand_classes,
 )
 from audit.rules.prefilter import PatternFilter
+from audit.rules.similar import SimilarIndex
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -173,6 +174,12 @@ class RulePack:
                           if r.detector.type == "required"]
         self._required_owners = frozenset(req.owner for req in self._required)
         self._index.compile()
+        # the examples of the similar rules, prefiltered together (see similar.py)
+        self._similar = SimilarIndex()
+        for lr in self._line:
+            if lr.similar is not None:
+                self._similar.add(lr.similar)
+        self._similar.compile()
         # which regex patterns an utterance can possibly match (see prefilter.py)
         self._pattern_filter = PatternFilter([(lr.owner_regex, i, sets) for lr in self._line
                                               for i, (_, sets) in enumerate(lr.patterns)])
@@ -244,6 +251,8 @@ class RulePack:
     def _regex_candidates(self, utt: Utterance, lex: dict) -> None:
         """Add to ``lex`` the regex patterns that can match ``utt``, under each rule's owner key."""
         self._pattern_filter.candidates(utt.norm, lex)
+        if self._similar:
+            self._similar.candidates(utt, lex)
 
     def _utterance(self, text: str, local: dict[str, Utterance] | None = None) -> Utterance:
         """The (cached) matching views of ``text``; required statements and line rules share them.
