@@ -33,6 +33,9 @@ class ReviewStatus(str, enum.Enum):
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     APPEALED = "appealed"
+    # the learned second opinion, not sure enough to report: waits for a reviewer, never scored
+    # until confirmed (audit.scoring.UNCOUNTED)
+    SUSPECTED = "suspected"
 
 
 class Agent(SQLModel, table=True):

@@ -109,3 +109,29 @@ def test_migration_0004_fills_older_findings(engine):
     init_db(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT detector, confidence FROM finding")).one() == ("", 1.0)
+
+
+def test_suspected_findings_are_stored_as_such_and_not_scored(engine):
+    contact = Contact(call_id="c3", kind="call", started_at=datetime(2026, 11, 4, 10, 0, tzinfo=CST),
+                      talk_seconds=20, outcome="answered", agent_id="A019")
+
+    def model_finding(p: float, suspected: bool) -> Finding:
+        return Finding(call_id="c3", rule_id="ML-ABUSE", category="ABUSE", severity="high", start=1.0, end=2.0,
+                       details={"probability": p, "suspected": suspected}, detector="model", confidence=p)
+
+    def audit(finding: Finding) -> tuple:
+        with session(engine) as s:
+            save_audit(s, contact, Transcript("c3", 20.0, []), [finding], rule_pack_version="v1", audio_path=None,
+                       audio_sha256=None, run_id=None)
+            s.commit()
+            row = s.exec(select(models.Finding).where(models.Finding.call_id == "c3")).one()
+            c = s.get(models.Contact, "c3")
+            return row.review_status, c.score, c.finding_count
+
+    assert audit(model_finding(0.55, True)) == ("suspected", 100.0, 0)
+    assert audit(model_finding(0.95, False)) == ("open", 75.0, 1)   # unreviewed: takes its new status
+    with session(engine) as s:
+        row = s.exec(select(models.Finding).where(models.Finding.call_id == "c3")).one()
+        row.review_status = "confirmed"
+        s.commit()
+    assert audit(model_finding(0.55, True)) == ("confirmed", 75.0, 1)  # a review is kept

@@ -2,7 +2,9 @@
 
 ``audit rules test`` is the contract external checks use: utterances one per line (FILE or
 stdin), each judged as said by ``--role`` to a person of ``--contact-role``; one JSON object per
-line with ``text``, ``categories`` and ``rule_ids``. Only line rules apply to a single line.
+line with ``text``, ``categories`` and ``rule_ids`` (what the pack reports), and, for a pack
+whose learned model is on, ``suspected`` (the categories the model only suspects). Only line
+rules apply to a single line.
 """
 
 from __future__ import annotations
@@ -67,11 +69,11 @@ def run(args: argparse.Namespace) -> int:
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
-            findings = pack.scan_text(text, role=args.role, contact_role=args.contact_role, kind=args.kind)
-            categories = sorted({f.category for f in findings})
-            rule_ids = sorted({f.rule_id for f in findings})
-            print(json.dumps({"text": text, "categories": categories, "rule_ids": rule_ids},
-                             ensure_ascii=False), flush=False)
+            verdict = pack.judge(text, role=args.role, contact_role=args.contact_role, kind=args.kind)
+            row = {"text": text, "categories": verdict.categories, "rule_ids": verdict.rule_ids}
+            if pack.has_model:
+                row["suspected"] = verdict.suspected
+            print(json.dumps(row, ensure_ascii=False), flush=False)
     finally:
         if args.file:
             stream.close()

@@ -143,7 +143,30 @@ def _a_not_a(norm: str, pos: int, cue: str) -> bool:
     return after < len(norm) and norm[pos - 1] == norm[after]
 
 
-class LineRule:
+class ScopedRule:
+    """A rule's scope, compiled: which contacts and speakers it judges."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.det = rule.detector
+        self.category = rule.category.value
+        scope = rule.scope
+        self.kinds = set(scope.kinds)
+        self.products = set(scope.products)
+        self.speaker_roles = {r.value for r in scope.speaker_roles}
+        self.contact_roles = {r.value for r in scope.contact_roles}
+
+    def applies(self, kind: str | None, product: str | None, contact_role: str | None) -> bool:
+        if kind and self.kinds and kind not in self.kinds:
+            return False
+        if product and self.products and product not in self.products:
+            return False
+        if contact_role and self.contact_roles and contact_role not in self.contact_roles:
+            return False
+        return True
+
+
+class LineRule(ScopedRule):
     """A compiled line rule: scope checks plus a detector over one utterance."""
 
     def __init__(self, rule: Rule, index: LexiconIndex, patterns: list[str] | None = None) -> None:
@@ -152,9 +175,7 @@ class LineRule:
         Args:
             patterns: the regex patterns with word classes expanded (default: as written).
         """
-        self.rule = rule
-        self.det = rule.detector
-        self.category = rule.category.value
+        super().__init__(rule)
         d = self.det
         rid = rule.id
         self.owner_terms = f"{rid}/terms"
@@ -192,20 +213,6 @@ class LineRule:
         else:
             self.patterns = []
             self.regex = None
-        scope = rule.scope
-        self.kinds = set(scope.kinds)
-        self.products = set(scope.products)
-        self.speaker_roles = {r.value for r in scope.speaker_roles}
-        self.contact_roles = {r.value for r in scope.contact_roles}
-
-    def applies(self, kind: str | None, product: str | None, contact_role: str | None) -> bool:
-        if kind and self.kinds and kind not in self.kinds:
-            return False
-        if product and self.products and product not in self.products:
-            return False
-        if contact_role and self.contact_roles and contact_role not in self.contact_roles:
-            return False
-        return True
 
     def candidates(self, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
         d = self.det
@@ -414,3 +421,15 @@ def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: li
                    details={"title_en": rule.title_en, "matched": [h.term for h in hits],
                             "via": sorted({h.via for h in hits})},
                    detector=detector_label(rule.detector))
+
+
+def model_finding(rule: Rule, citation: str, call_id: str, seg: Segment, probability: float, *,
+                  suspected: bool) -> Finding:
+    """The learned second opinion on one utterance, with its probability as the confidence."""
+    p = round(probability, 4)
+    return Finding(call_id=call_id, rule_id=rule.id, category=rule.category.value,
+                   severity=rule.severity.value, title=rule.title_zh, citation=citation,
+                   speaker=seg.speaker, role=seg.role, start=seg.start, end=seg.end,
+                   evidence=seg.text,
+                   details={"title_en": rule.title_en, "probability": p, "suspected": suspected},
+                   detector="model", confidence=p)

@@ -177,6 +177,13 @@ class SimilarDetector(LineOptions):
         return self
 
 
+class ModelDetector(_Strict):
+    """Line-level: the pack's learned second opinion (its ``model:`` section) reports this
+    rule's category on an in-scope utterance where no rule raised that category already."""
+
+    type: Literal["model"]
+
+
 class RequiredDetector(_Strict):
     """Contact-level: fires when none of the statements is made by an in-scope speaker."""
 
@@ -237,10 +244,11 @@ class ConnectedPerDayDetector(_Strict):
 LINE_TYPES = ("lexicon", "regex", "cooccurrence", "similar")
 CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
 LOG_TYPES = ("attempts_per_day", "connected_per_day")
+MODEL_TYPES = ("model",)
 
 DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, RequiredDetector,
+    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, ModelDetector, RequiredDetector,
                 ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
                 RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
 }
@@ -264,7 +272,7 @@ def detector_label(detector: BaseModel) -> str:
 
 
 Detector = Annotated[
-    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
+    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | ModelDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
     Field(discriminator="type"),
 ]
 
@@ -343,6 +351,37 @@ class Parameters(_Strict):
         return v
 
 
+class ModelSettings(_Strict):
+    """The learned second opinion of a pack (see :mod:`audit.rules.learned`).
+
+    One classifier per pack, trained on ``training_file`` (labelled lines, JSONL or CSV, a path
+    relative to the pack file that declares this section) plus the pack's ``similar`` examples
+    and counter-examples; its ``type: model`` rules say which categories it reports, with what
+    id, severity, citation and scope. A probability of ``report_threshold`` or more is an
+    ordinary finding; from ``suspect_threshold`` up to it, a *suspected* one, which waits for a
+    reviewer and does not count in the score. Without ``training_file`` the model is off.
+    A pack that declares this section replaces the one it extends, as a whole.
+    """
+
+    training_file: str | None = None
+    report_threshold: float = Field(default=0.9, gt=0, le=1)
+    suspect_threshold: float = Field(default=0.6, gt=0, le=1)
+
+    @field_validator("training_file")
+    @classmethod
+    def _path_ok(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("empty path; remove the field to switch the model off")
+        return v
+
+    @model_validator(mode="after")
+    def _thresholds_ok(self) -> ModelSettings:
+        if self.suspect_threshold > self.report_threshold:
+            raise ValueError(f"suspect_threshold {self.suspect_threshold} is above report_threshold "
+                             f"{self.report_threshold}; suspected findings are the ones just below reporting")
+        return self
+
+
 class PackFile(_Strict):
     """The content of one pack file, before ``extends`` is resolved."""
 
@@ -350,5 +389,6 @@ class PackFile(_Strict):
     description: str = ""
     extends: str | None = None
     parameters: Parameters = Field(default_factory=Parameters)
+    model: ModelSettings | None = None
     disable: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)
