@@ -182,6 +182,8 @@ class WorstFinding:
     end: float | None
     evidence: str
     review_status: str
+    detector: str = ""  # what raised it (lexicon, regex, similar, model …); "" before migration 0004
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -507,7 +509,7 @@ def worst_findings(
     q = (
         sa.select(
             F.id, F.call_id, C.started_at, F.rule_id, F.category, F.severity, F.title, F.citation,
-            F.start, F.end, F.evidence, F.review_status,
+            F.start, F.end, F.evidence, F.review_status, F.detector, F.confidence,
         )
         .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
         .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
@@ -521,7 +523,8 @@ def worst_findings(
         WorstFinding(
             finding_id=r[0], call_id=r[1], contact_started_at=_aware(r[2]).astimezone(zone), rule_id=r[3],
             category=r[4], severity=r[5], title=r[6] or "", citation=r[7] or "", start=r[8], end=r[9],
-            evidence=r[10] or "", review_status=r[11],
+            evidence=r[10] or "", review_status=r[11], detector=r[12] or "",
+            confidence=1.0 if r[13] is None else float(r[13]),
         )
         for r in rows
     ]
