@@ -267,7 +267,8 @@ def cmd_transcripts(args) -> int:
 def finding_dict(f) -> dict:
     return {"call_id": f.call_id, "rule_id": f.rule_id, "category": f.category, "severity": f.severity,
             "speaker": f.speaker, "role": f.role, "start": f.start, "end": f.end, "evidence": f.evidence,
-            "title": f.title, "citation": f.citation, "review_status": f.review_status}
+            "title": f.title, "citation": f.citation, "detector": f.detector, "confidence": f.confidence,
+            "review_status": f.review_status}
 
 
 def cmd_findings(args) -> int:

@@ -33,6 +33,9 @@ class ReviewStatus(str, enum.Enum):
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     APPEALED = "appealed"
+    # the learned second opinion, not sure enough to report: waits for a reviewer, never scored
+    # until confirmed (audit.scoring.UNCOUNTED)
+    SUSPECTED = "suspected"
 
 
 class Agent(SQLModel, table=True):
@@ -135,6 +138,10 @@ class Finding(SQLModel, table=True):
     end: Optional[float] = None
     evidence: str = Field(default="", sa_column=Column(Text))
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # what raised it (lexicon, regex, frame, similar, model, required, metadata, log …) and how
+    # sure it is (1.0 for a deterministic rule); rows older than migration 0004 read "" and 1.0
+    detector: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    confidence: float = Field(default=1.0, sa_column_kwargs={"server_default": "1"})
     review_status: str = Field(default=ReviewStatus.OPEN.value, max_length=16, index=True)
     review_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
     reviewed_by: Optional[str] = Field(default=None, max_length=64)

@@ -13,7 +13,9 @@ Definitions (shared with :mod:`audit.scorecards`):
 * a contact is *compliant* when ``passed`` is true; the compliance rate is compliant over
   contacts with a verdict;
 * dismissed findings are false positives: they are left out of every finding count except the
-  rule statistics, which report them as the precision feedback;
+  rule and detector statistics, which report them as the precision feedback; *suspected*
+  findings (the learned model's doubts, :data:`audit.scoring.UNCOUNTED` too) are left out
+  the same way until a reviewer confirms them, and wait in the review queue;
 * days are calendar days in the business time zone (``Filters.tz``, default Asia/Shanghai);
   timestamps are stored in UTC.
 """
@@ -36,11 +38,13 @@ from audit import models
 from audit.masking import can_touch_masked, mask_pii
 from audit.paths import stored_recording
 from audit.schema import ContactStatus, Severity
+from audit.scoring import UNCOUNTED
 
 DEFAULT_TZ = "Asia/Shanghai"
 AUDITED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
 DISMISSED = models.ReviewStatus.DISMISSED.value
-NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.value)
+NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.value,
+                models.ReviewStatus.SUSPECTED.value)
 SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity, start=1)}  # low=1 … critical=4
 
 C = models.Contact.__table__.c
@@ -257,6 +261,8 @@ class FindingRow:
     review_reason: str | None
     reviewed_by: str | None
     reviewed_at: datetime | None
+    detector: str = ""
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -277,6 +283,7 @@ class RuleHits:
     confirmed: int
     dismissed: int
     appealed: int
+    suspected: int = 0
 
     @property
     def dismissed_share(self) -> float | None:
@@ -286,6 +293,26 @@ class RuleHits:
     @property
     def reviewed(self) -> int:
         return self.confirmed + self.dismissed
+
+
+@dataclass(frozen=True)
+class DetectorHits:
+    """Findings raised by one kind of detector (lexicon, regex, frame, similar, model …)."""
+
+    detector: str  # "" for findings stored before detectors were recorded
+    hits: int
+    confirmed: int
+    dismissed: int
+    suspected: int
+
+    @property
+    def reviewed(self) -> int:
+        return self.confirmed + self.dismissed
+
+    @property
+    def dismissed_share(self) -> float | None:
+        """Share of the reviewed findings that reviewers dismissed (None before any review)."""
+        return self.dismissed / self.reviewed if self.reviewed else None
 
 
 @dataclass(frozen=True)
@@ -303,6 +330,8 @@ class QueueItem:
     agent_id: str
     team: str
     age_days: int
+    detector: str = ""
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -443,7 +472,7 @@ def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
                 _count(F.review_status.in_(NEEDS_REVIEW)),
             )
             .select_from(source)
-            .where(in_selection, F.review_status != DISMISSED)
+            .where(in_selection, F.review_status.not_in(UNCOUNTED))
         ).one()
     return OverviewKPIs(int(contacts), int(audited), int(compliant), int(non_compliant), int(errors),
                         _float(avg_score), int(findings), int(critical), int(open_))
@@ -456,7 +485,7 @@ def findings_by_category(db: Database, scope: Scope, filters: Filters) -> list[C
         rows = conn.execute(
             sa.select(F.category, sa.func.count(), _count(F.severity == Severity.CRITICAL.value))
             .select_from(source)
-            .where(in_selection, F.review_status != DISMISSED)
+            .where(in_selection, F.review_status.not_in(UNCOUNTED))
             .group_by(F.category)
         ).all()
     out = [CategoryCount(cat, int(n), int(crit)) for cat, n, crit in rows]
@@ -542,7 +571,7 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
         sa.select(column, sa.func.count())
         .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
         .where(where, C.passed.is_not(sa.true()),  # the predicate of ix_contact_unpassed
-               F.severity == Severity.CRITICAL.value, F.review_status != DISMISSED)
+               F.severity == Severity.CRITICAL.value, F.review_status.not_in(UNCOUNTED))
         .group_by(column)
     )
     with _connection(db) as conn:
@@ -734,14 +763,14 @@ def list_contacts(
         cond.append(C.passed == (sa.true() if passed else sa.false()))
     if category:
         cond.append(sa.exists(sa.select(1).where(F.call_id == C.call_id, F.category == category,
-                                                 F.review_status != DISMISSED)))
+                                                 F.review_status.not_in(UNCOUNTED))))
     where = sa.and_(*cond)
     n_findings = (
-        sa.select(sa.func.count()).where(F.call_id == C.call_id, F.review_status != DISMISSED)
+        sa.select(sa.func.count()).where(F.call_id == C.call_id, F.review_status.not_in(UNCOUNTED))
         .correlate(_CONTACT).scalar_subquery()
     )
     top = (
-        sa.select(F.id).where(F.call_id == C.call_id, F.review_status != DISMISSED)
+        sa.select(F.id).where(F.call_id == C.call_id, F.review_status.not_in(UNCOUNTED))
         .order_by(_severity_rank().desc(), F.start.is_(None), F.start, F.id).limit(1)
         .correlate(_CONTACT).scalar_subquery()
     )
@@ -868,6 +897,7 @@ def _finding_row(r) -> FindingRow:
         start=_float(r.start), end=_float(r.end), evidence=r.evidence or "", review_status=r.review_status,
         review_reason=r.review_reason, reviewed_by=r.reviewed_by,
         reviewed_at=_aware(r.reviewed_at, ZoneInfo(DEFAULT_TZ)),
+        detector=r.detector or "", confidence=_float(r.confidence) if r.confidence is not None else 1.0,
     )
 
 
@@ -910,16 +940,33 @@ def rule_hits(db: Database, scope: Scope, filters: Filters) -> list[RuleHits]:
         for rule_id, category, hits, *by_status in conn.execute(q):
             counts = dict(zip(statuses, (int(x) for x in by_status)))
             out.append(RuleHits(rule_id, category, int(hits), counts["open"], counts["confirmed"],
-                                counts["dismissed"], counts["appealed"]))
+                                counts["dismissed"], counts["appealed"], counts["suspected"]))
     return sorted(out, key=lambda r: (-r.hits, r.rule_id))
+
+
+def detector_hits(db: Database, scope: Scope, filters: Filters) -> list[DetectorHits]:
+    """Findings per detector with their review outcomes (dismissed ones included), most hits first:
+    how often reviewers overrule each kind of check."""
+    q = (
+        sa.select(F.detector, sa.func.count(),
+                  *(_count(F.review_status == s.value) for s in (models.ReviewStatus.CONFIRMED,
+                                                                 models.ReviewStatus.DISMISSED,
+                                                                 models.ReviewStatus.SUSPECTED)))
+        .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
+        .where(_where(scope, filters)).group_by(F.detector)
+    )
+    with _connection(db) as conn:
+        out = [DetectorHits(detector or "", int(hits), int(confirmed), int(dismissed), int(suspected))
+               for detector, hits, confirmed, dismissed, suspected in conn.execute(q)]
+    return sorted(out, key=lambda d: (-d.hits, d.detector))
 
 
 def review_queue(db: Database, scope: Scope, filters: Filters, *, limit: int = 200,
                  now: datetime | None = None) -> list[QueueItem]:
-    """Findings waiting for a reviewer (open or appealed): most severe first, then oldest contact."""
+    """Findings waiting for a reviewer (open, appealed or suspected): most severe first, then oldest contact."""
     q = (
         sa.select(F.id, F.call_id, F.rule_id, F.category, F.severity, F.title, F.evidence, F.review_status,
-                  F.start, C.started_at, C.agent_id, C.team)
+                  F.start, C.started_at, C.agent_id, C.team, F.detector, F.confidence)
         .select_from(_FINDING.join(_CONTACT, F.call_id == C.call_id))
         .where(_where(scope, filters), F.review_status.in_(NEEDS_REVIEW))
         .order_by(_severity_rank().desc(), C.started_at, F.start.is_(None), F.start, F.id).limit(limit)
@@ -933,7 +980,8 @@ def review_queue(db: Database, scope: Scope, filters: Filters, *, limit: int = 2
         started = _aware(r.started_at, zone)
         out.append(QueueItem(r.id, r.call_id, r.rule_id, r.category, r.severity, r.title or "", r.evidence or "",
                              r.review_status, _float(r.start), started, r.agent_id, r.team,
-                             max(0, (now - started).days)))
+                             max(0, (now - started).days), r.detector or "",
+                             _float(r.confidence) if r.confidence is not None else 1.0))
     return out
 
 

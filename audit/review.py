@@ -7,10 +7,14 @@ log and the scorecards agree after a restart.
 
 Allowed transitions::
 
-    confirm  open | appealed            -> confirmed
-    dismiss  open | appealed | confirmed -> dismissed   (reason required)
-    appeal   open | confirmed            -> appealed    (reason required: the agent's grounds)
-    reopen   confirmed | dismissed | appealed -> open
+    confirm  open | appealed | suspected             -> confirmed
+    dismiss  open | appealed | confirmed | suspected -> dismissed   (reason required)
+    appeal   open | confirmed                        -> appealed    (reason required: the agent's grounds)
+    reopen   confirmed | dismissed | appealed        -> open, or suspected for a finding the
+                                                        learned model only suspected
+
+A *suspected* finding (the learned second opinion below the pack's report threshold) does not
+count in the score until a reviewer confirms it.
 
 Who may do what (``ROLE_ACTIONS``): admins and supervisors everything; a team lead confirms,
 dismisses and reopens in their team; an agent may only appeal findings on their own contacts.
@@ -30,13 +34,13 @@ from sqlmodel import Session, select
 from audit import models
 from audit.queries import Scope
 
-OPEN, CONFIRMED, DISMISSED, APPEALED = (s.value for s in (
+OPEN, CONFIRMED, DISMISSED, APPEALED, SUSPECTED = (s.value for s in (
     models.ReviewStatus.OPEN, models.ReviewStatus.CONFIRMED, models.ReviewStatus.DISMISSED,
-    models.ReviewStatus.APPEALED))
+    models.ReviewStatus.APPEALED, models.ReviewStatus.SUSPECTED))
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "confirm": (frozenset({OPEN, APPEALED}), CONFIRMED),
-    "dismiss": (frozenset({OPEN, APPEALED, CONFIRMED}), DISMISSED),
+    "confirm": (frozenset({OPEN, APPEALED, SUSPECTED}), CONFIRMED),
+    "dismiss": (frozenset({OPEN, APPEALED, CONFIRMED, SUSPECTED}), DISMISSED),
     "appeal": (frozenset({OPEN, CONFIRMED}), APPEALED),
     "reopen": (frozenset({CONFIRMED, DISMISSED, APPEALED}), OPEN),
 }
@@ -81,7 +85,7 @@ def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, flo
     decides how a review status counts, so the policy lives in one place. ``finding_count``
     (non-dismissed findings) is what the dashboard's trend sums, so a review must keep it right.
     """
-    from audit.scoring import score_contact
+    from audit.scoring import UNCOUNTED, score_contact
 
     contact = session.get(models.Contact, call_id)
     if contact is None:
@@ -90,7 +94,7 @@ def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, flo
     # score_contact returns (score, failed): a counted critical finding fails the contact.
     score, failed = score_contact(findings, weights)
     contact.score, contact.passed = float(score), not failed
-    contact.finding_count = sum(1 for f in findings if f.review_status != models.ReviewStatus.DISMISSED.value)
+    contact.finding_count = sum(1 for f in findings if f.review_status not in UNCOUNTED)
     session.add(contact)
     return contact
 
@@ -157,6 +161,8 @@ def _apply(session: Session, finding_id: int, action: str, user: str, scope: Sco
             "meanwhile; reload the page and decide again"
         )
     allowed_from, after = TRANSITIONS[action]
+    if after == OPEN and (finding.details or {}).get("suspected"):
+        after = SUSPECTED  # reopening a model's suspicion puts it back in the queue as one
     if before not in allowed_from:
         raise ReviewError(f"cannot {action} finding {finding_id}: it is {before!r}; "
                           f"{action} applies to {', '.join(sorted(allowed_from))} findings")

@@ -119,6 +119,12 @@ class Finding:
 
     Contact-level findings (contact hours, frequency, a missing statement) carry no speaker and
     no times.
+
+    ``detector`` says what kind of check raised it (:func:`audit.rules.model.detector_label`:
+    lexicon, cooccurrence, regex, frame, similar, model, required, metadata, log) and
+    ``confidence`` how sure it is: 1.0 for a deterministic rule, the predicted probability for
+    the learned model. A model finding below the pack's report threshold is *suspected*
+    (``details["suspected"]``): it waits for a reviewer and does not count in the score.
     """
 
     call_id: str
@@ -133,6 +139,13 @@ class Finding:
     end: float | None = None
     evidence: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    detector: str = ""
+    confidence: float = 1.0
+
+    @property
+    def suspected(self) -> bool:
+        """A learned second opinion not sure enough to report: reviewed, never scored."""
+        return bool(self.details.get("suspected"))
 
     def key(self) -> tuple:
         return (self.call_id, self.rule_id, self.start, self.end)

@@ -10,7 +10,8 @@ Definitions (the export files and the dashboard show these, so they are spelled 
 * **Judged contacts** are those the rules ran on: status ``audited`` (a call or visit with a
   recording) and ``no_recording`` (a dial attempt; the metadata rules such as contact hours
   and frequency still apply to it). ``failed`` contacts are counted but judge nobody.
-* **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` never counts
+* **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` (or
+  ``suspected``: the learned model's doubt, not yet confirmed by a reviewer) never counts
   against the agent: it is left out of the finding counts, and each contact's score and pass
   are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact`, rather
   than read from ``contact.score``. Recomputing keeps the scorecard right even when a review
@@ -41,10 +42,12 @@ from sqlmodel import Session
 
 from audit import models
 from audit.schema import Category, ContactStatus, Severity
+from audit.scoring import UNCOUNTED
 
 DEFAULT_TZ = "Asia/Shanghai"
 JUDGED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
 DISMISSED = models.ReviewStatus.DISMISSED.value
+SUSPECTED = models.ReviewStatus.SUSPECTED.value
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 SEVERITY_ORDER = {s.value: i for i, s in enumerate(reversed(list(Severity)))}  # critical=0
 
@@ -179,6 +182,8 @@ class WorstFinding:
     end: float | None
     evidence: str
     review_status: str
+    detector: str = ""  # what raised it (lexicon, regex, similar, model …); "" before migration 0004
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ def _contact_scores(conn: Connection, where, score_fn: ScoreFn) -> dict[str, tup
     q = (
         sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
         .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
     )
     for call_id, rule_id, category, severity, review in conn.execute(q):
         items[call_id].append(_Item(rule_id, category, severity, review))
@@ -265,7 +270,7 @@ def _judged_figures(
         for r in conn.execute(
             sa.select(*group_cols, sa.func.count(F.id))
             .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-            .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+            .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
             .group_by(*group_cols)
         )
     )
@@ -356,6 +361,8 @@ def agent_scorecards(
         for agent_id, team_name, category, severity, review, n in rows:
             card = cards[(agent_id, team_name)]
             n = int(n)
+            if review == SUSPECTED:
+                continue  # a model's doubt nobody confirmed: no finding, no review count
             if review == models.ReviewStatus.CONFIRMED.value:
                 card.confirmed += n
             elif review == DISMISSED:
@@ -450,7 +457,7 @@ def agent_trend(
             conn.execute(
                 sa.select(F.call_id, sa.func.count(F.id))
                 .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-                .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+                .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
                 .group_by(F.call_id)
             ).all()
         )
@@ -502,10 +509,10 @@ def worst_findings(
     q = (
         sa.select(
             F.id, F.call_id, C.started_at, F.rule_id, F.category, F.severity, F.title, F.citation,
-            F.start, F.end, F.evidence, F.review_status,
+            F.start, F.end, F.evidence, F.review_status, F.detector, F.confidence,
         )
         .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status != DISMISSED)
+        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
         .order_by(severity_rank, C.started_at, F.start, F.id)
         .limit(limit)
     )
@@ -516,7 +523,8 @@ def worst_findings(
         WorstFinding(
             finding_id=r[0], call_id=r[1], contact_started_at=_aware(r[2]).astimezone(zone), rule_id=r[3],
             category=r[4], severity=r[5], title=r[6] or "", citation=r[7] or "", start=r[8], end=r[9],
-            evidence=r[10] or "", review_status=r[11],
+            evidence=r[10] or "", review_status=r[11], detector=r[12] or "",
+            confidence=1.0 if r[13] is None else float(r[13]),
         )
         for r in rows
     ]

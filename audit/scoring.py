@@ -2,7 +2,9 @@
 
 A contact starts at 100 and loses the pack's weight for each counted finding's severity
 (floored at 0). Any counted critical finding fails the contact whatever the score. Findings a
-reviewer dismissed do not count; confirmed and unreviewed ones do.
+reviewer dismissed do not count, nor do *suspected* ones (the learned second opinion below its
+report threshold, waiting for a reviewer: confirming one makes it count); confirmed and
+unreviewed ones do.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from typing import Any
 
 DEFAULT_WEIGHTS: dict[str, float] = {"low": 5.0, "medium": 10.0, "high": 25.0, "critical": 50.0}
 DISMISSED = "dismissed"
+SUSPECTED = "suspected"
+# review statuses whose findings never count against a contact or an agent: the score, the
+# finding counts of the contact, the scorecards and the dashboard all leave them out
+UNCOUNTED = (DISMISSED, SUSPECTED)
 
 
 def _pair(item: Any) -> tuple[str, str | None]:
@@ -42,7 +48,7 @@ def score_contact(findings: Iterable[Any], weights: Mapping[str, float] | None =
     failed = False
     for item in findings:
         severity, status = _pair(item)
-        if status == DISMISSED:
+        if status in UNCOUNTED:
             continue
         if severity not in table:
             raise ValueError(f"severity {severity!r} has no weight; known: {', '.join(sorted(table))}")

@@ -19,6 +19,9 @@ from sqlmodel import Session, SQLModel
 
 from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
+from audit.scoring import UNCOUNTED
+
+_UNREVIEWED = (models.ReviewStatus.OPEN.value, models.ReviewStatus.SUSPECTED.value)
 
 
 log = logging.getLogger(__name__)
@@ -92,7 +95,10 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
 def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding],
                       rule_ids: set[str] | None = None) -> list[models.Finding]:
     """Replace a contact's findings (all, or only those of ``rule_ids``), keeping reviews of
-    findings that are found again at the same place."""
+    findings that are found again at the same place.
+
+    A new finding starts ``open``, or ``suspected`` when the learned model only suspects it; an
+    unreviewed one found again takes the status its new confidence gives it."""
     query = select(models.Finding).where(models.Finding.call_id == call_id)
     if rule_ids is not None:
         query = query.where(models.Finding.rule_id.in_(rule_ids))
@@ -105,6 +111,9 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
         row.title, row.citation = finding.title, finding.citation
         row.speaker, row.role, row.start, row.end = finding.speaker, finding.role, finding.start, finding.end
         row.evidence, row.details = finding.evidence, finding.details
+        row.detector, row.confidence = finding.detector, finding.confidence
+        if row.review_status in _UNREVIEWED or previous is None:
+            row.review_status = (models.ReviewStatus.SUSPECTED if finding.suspected else models.ReviewStatus.OPEN).value
         session.add(row)
         rows.append(row)
     for stale in old.values():
@@ -120,7 +129,7 @@ def _rescore(session: Session, row: models.Contact, weights) -> None:
     rescore_contact(session, row.call_id, weights=weights)
     row.finding_count = len(session.exec(select(models.Finding.id).where(
         models.Finding.call_id == row.call_id,
-        models.Finding.review_status != models.ReviewStatus.DISMISSED.value)).all())
+        models.Finding.review_status.not_in(UNCOUNTED))).all())
 
 
 def save_audit(session: Session, contact: Contact, transcript: Transcript | None, findings: list[Finding],

@@ -283,6 +283,51 @@ def fuzzy_of(text: str) -> str:
     return text.translate(_FUZZY_BY_CODE)
 
 
+class _SyllableSymbols(dict):
+    """Code point → one symbol per syllable (``str.translate`` table), filled on first use.
+
+    A Chinese character becomes a private-use character that stands for its toneless pinyin
+    (or its fuzzy sound key), every other character stays itself, so a sentence's sound is a
+    string as long as the sentence: string similarity then compares syllables the way it
+    compares characters, and a position in it is a position in the normalised text.
+    """
+
+    def __init__(self, key) -> None:
+        super().__init__()
+        self._key = key
+        self._symbols: dict[str, str] = {}
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if "\u3400" <= ch <= "\u9fff":
+            syllable = self._key(_char_pinyin(ch))
+            value = self._symbols.get(syllable)
+            if value is None:
+                value = self._symbols[syllable] = chr(0xE000 + len(self._symbols))  # Private Use Area
+        else:
+            value = ch
+        self[code] = value
+        return value
+
+
+_PINYIN_SYMBOLS = _SyllableSymbols(lambda s: s)
+_FUZZY_SYMBOLS = _SyllableSymbols(fuzzy_syllable)
+
+
+def syllables_of(text: str, *, fuzzy: bool = False) -> str:
+    """One symbol per character of already normalised text: equal symbols sound the same.
+
+    Args:
+        fuzzy: merge the confusable sounds of :func:`fuzzy_syllable` (zh/z, n/l, an/ang …)
+            instead of comparing toneless pinyin.
+
+    Example:
+        >>> syllables_of("于期") == syllables_of("逾期")
+        True
+    """
+    return text.translate(_FUZZY_SYMBOLS if fuzzy else _PINYIN_SYMBOLS)
+
+
 def term_pinyins(term: str) -> set[str]:
     """Pinyin readings of a lexicon term (normalised), in the per-character form.
 

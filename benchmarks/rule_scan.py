@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/rule_scan.py [--transcripts 10000] [--seed 7] [--repeat 3] [--cache]
+    python benchmarks/rule_scan.py [--transcripts 10000] [--seed 7] [--repeat 3] [--cache] [--every-detector]
     python benchmarks/rule_scan.py --write-golden tests/rules/data/golden_scan.json
 
 Real transcripts (ASR output) almost never repeat a line word for word, so the synthetic
@@ -16,6 +16,12 @@ Prints the distinct-utterance share, characters per second and MB (UTF-8) per se
 core (one process), by wall clock and by CPU time, best and median of ``--repeat`` passes; the
 load average is printed too, as the machine may be shared. With the cache on, the passes after
 the first are served from the cache: that figure is the best case of a night that repeats lines.
+
+``--every-detector`` scans with the default pack plus the line detectors the default pack does
+not use yet: a ``similar`` rule per speech category of the bad templates (48 example sentences,
+12 counter-examples) and the learned second opinion (six ``model`` rules, trained on ~1,000
+labelled lines). All of them are synthetic, composed here from the templates below with another
+seed than the data; the classifier trains before the timing (once per process, as in a batch).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -84,6 +91,11 @@ BAD = [
     "我知道你住哪，你跑不了。", "再不还钱法院{date}就来查封你的房子。", "你{kin}单位的电话我已经拿到了。",
 ]
 KIN = ("爸妈", "老婆", "老公", "同事", "领导", "邻居", "朋友", "家人")
+BAD_CATEGORIES = ("ABUSE", "CASH_OR_CARD_REQUEST", "FALSE_AUTHORITY", "THREAT_VIOLENCE", "FALSE_AUTHORITY", "ABUSE",
+                  "THREAT_THIRD_PARTY", "ABUSE", "CASH_OR_CARD_REQUEST", "THREAT_VIOLENCE", "FALSE_AUTHORITY",
+                  "THREAT_THIRD_PARTY")  # the category of each BAD template
+SPEECH_CATEGORIES = ("ABUSE", "THREAT_VIOLENCE", "THREAT_THIRD_PARTY", "THIRD_PARTY_DISCLOSURE", "FALSE_AUTHORITY",
+                     "CASH_OR_CARD_REQUEST")
 
 
 def _chinese_number(n: int) -> str:
@@ -178,6 +190,42 @@ def synth(rng: random.Random, n: int, violation_rate: float = 0.03) -> list[tupl
     return out
 
 
+def every_detector_pack(folder: Path, seed: int) -> Path:
+    """Write a pack that extends the default one with similar rules and the learned model, and
+    its training file, into ``folder``; return the pack's path (see ``--every-detector``)."""
+    import yaml
+
+    comp = Composer(random.Random(seed + 1000))
+    examples: dict[str, list[str]] = {}
+    for template, category in zip(BAD, BAD_CATEGORIES):
+        examples.setdefault(category, []).extend(comp.utterance(template) for _ in range(4))
+    counters = [comp.utterance(t) for t in AGENT[:12]]
+    cite = {"source": "benchmark (synthetic)"}
+    rules = [{"id": f"SIM-{cat.replace('_', '-')}", "title_zh": "相似句", "title_en": f"similar ({cat})",
+              "category": cat, "severity": "high", "citation": cite,
+              "detector": {"type": "similar", "threshold": 0.85, "examples": found,
+                           "counter_examples": counters[i::len(examples)]}}
+             for i, (cat, found) in enumerate(sorted(examples.items()))]
+    rules += [{"id": f"ML-{cat.replace('_', '-')}", "title_zh": "模型疑似", "title_en": f"model ({cat})",
+               "category": cat, "severity": "medium", "citation": cite, "detector": {"type": "model"}}
+              for cat in SPEECH_CATEGORIES]
+    training = folder / "training.jsonl"
+    with open(training, "w", encoding="utf-8") as out:
+        for template, category in zip(BAD, BAD_CATEGORIES):
+            for _ in range(30):
+                out.write(json.dumps({"text": comp.utterance(template), "category": category}, ensure_ascii=False) + "\n")
+        for template in AGENT:
+            for _ in range(20):
+                out.write(json.dumps({"text": comp.utterance(template), "category": "COMPLIANT"}, ensure_ascii=False) + "\n")
+    default = Path(__file__).resolve().parents[1] / "audit" / "rules" / "packs" / "default.yaml"
+    pack = {"name": "every-detector", "extends": str(default),
+            "model": {"training_file": training.name, "report_threshold": 0.9, "suspect_threshold": 0.6},
+            "rules": rules}
+    path = folder / "every_detector.yaml"
+    path.write_text(yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 # (contact_role, kind) of each golden scan_text result
 GOLDEN_CONTEXTS = (("debtor", "call"), ("relative", "call"), ("debtor", "visit"))
 
@@ -268,6 +316,8 @@ def main() -> None:
                         help="passes over the data per setting; the best and the median are reported")
     parser.add_argument("--write-golden", type=Path, metavar="JSON",
                         help="record the golden scan results instead of benchmarking")
+    parser.add_argument("--every-detector", action="store_true",
+                        help="the default pack plus similar rules and the learned model (synthetic)")
     args = parser.parse_args()
     if args.write_golden:
         write_golden(args.write_golden, args.seed)
@@ -283,8 +333,13 @@ def main() -> None:
     # load the jieba and pypinyin dictionaries outside the timing (a one-off second per process)
     from audit.rules.matcher import Utterance
 
+    folder = tempfile.TemporaryDirectory() if args.every_detector else None
+    pack_path = every_detector_pack(Path(folder.name), args.seed) if folder else None
     for cache in ((False, True) if args.cache else (False,)):
-        pack = load_pack()
+        pack = load_pack(pack_path)
+        if pack_path is not None:
+            kinds = sorted({r.detector.type for r in pack.rules})
+            print(f"pack {pack_path.name}: {len(pack.rules)} rules ({', '.join(kinds)}), model on: {pack.has_model}")
         pack.cache_size = 50_000 if cache else 0
         pack.scan_text("预热：你这个老赖")
         Utterance("预热").token_boundaries()

@@ -135,6 +135,11 @@ def rule_hits(url: str, scope: Scope, filters: Filters) -> list[queries.RuleHits
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def detector_hits(url: str, scope: Scope, filters: Filters) -> list[queries.DetectorHits]:
+    return queries.detector_hits(engine(url), scope, filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def review_queue(url: str, scope: Scope, filters: Filters) -> list[queries.QueueItem]:
     return queries.review_queue(engine(url), scope, filters)
 

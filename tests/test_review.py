@@ -114,3 +114,41 @@ def test_review_survives_restart_and_reaches_scorecards(db, db_url):
         assert card.dismissed == 1 and card.critical_findings == 0
     finally:
         fresh.dispose()
+
+
+def _add_suspected(engine, call_id: str = "t-002") -> int:
+    """A finding the learned model only suspects, as the batch stores it."""
+    from audit.review import rescore_contact
+
+    with session(engine) as s:
+        row = models.Finding(call_id=call_id, rule_id="ML-ABUSE", category="ABUSE", severity="high",
+                             speaker="agent", role="agent", start=9.0, end=10.0, evidence="（合成测试句）",
+                             details={"probability": 0.55, "suspected": True}, detector="model", confidence=0.55,
+                             review_status="suspected")
+        s.add(row)
+        s.flush()
+        rescore_contact(s, call_id)
+        s.commit()
+        return row.id
+
+
+def test_suspected_findings_wait_for_review_and_do_not_count(db):
+    before = contact(db, "t-002")
+    fid = _add_suspected(db)
+    after = contact(db, "t-002")
+    assert (after.score, after.passed, after.finding_count) == (before.score, before.passed, before.finding_count)
+    queue = {i.finding_id: i for i in queries.review_queue(db, Scope(), Filters())}
+    assert (queue[fid].review_status, queue[fid].detector, queue[fid].confidence) == ("suspected", "model", 0.55)
+    detectors = {d.detector: d for d in queries.detector_hits(db, Scope(), Filters())}
+    assert (detectors["model"].hits, detectors["model"].suspected) == (1, 1)
+    assert allowed_actions("supervisor", "suspected") == ["confirm", "dismiss"]
+    assert allowed_actions("agent", "suspected") == []  # nothing to appeal: it does not count
+    # confirming makes it count (high: -25) …
+    result = apply_review(db, fid, "confirm", user="wang", role="supervisor")
+    assert (result.before, result.after, result.score) == ("suspected", "confirmed", before.score - 25)
+    assert contact(db, "t-002").finding_count == before.finding_count + 1
+    # … and reopening puts it back among the suspicions, not among the open findings
+    back = apply_review(db, fid, "reopen", user="wang", role="supervisor")
+    assert (back.after, back.score) == ("suspected", before.score)
+    gone = apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="说的是别的事")
+    assert (gone.before, gone.after, gone.score) == ("suspected", "dismissed", before.score)

@@ -68,3 +68,70 @@ def test_save_audit_replaces_and_keeps_reviews_and_local_time(engine):
         assert {r.rule_id: r.review_status for r in rows}["ABUSE-INSULT"] == "dismissed"
         row = s.get(models.Contact, "c1")
         assert (row.score, row.finding_count, row.rule_pack_version) == (90.0, 1, "v2")
+
+
+def test_findings_keep_detector_and_confidence(engine):
+    from audit.cli import finding_dict
+
+    contact = Contact(call_id="c2", kind="call", started_at=datetime(2026, 11, 4, 10, 0, tzinfo=CST),
+                      talk_seconds=20, outcome="answered", agent_id="A018")
+    found = [Finding(call_id="c2", rule_id="SIM-1", category="ABUSE", severity="high", start=1.0, end=2.0,
+                     detector="similar", confidence=1.0),
+             Finding(call_id="c2", rule_id="ML-ABUSE", category="ABUSE", severity="medium", start=3.0, end=4.0,
+                     detector="model", confidence=0.8125)]
+    with session(engine) as s:
+        save_audit(s, contact, Transcript("c2", 20.0, []), found, rule_pack_version="v1", audio_path=None,
+                   audio_sha256=None, run_id=None)
+        s.commit()
+    with session(engine) as s:
+        rows = {r.rule_id: finding_dict(r) for r in s.exec(select(models.Finding))}
+    assert (rows["SIM-1"]["detector"], rows["SIM-1"]["confidence"]) == ("similar", 1.0)
+    assert (rows["ML-ABUSE"]["detector"], rows["ML-ABUSE"]["confidence"]) == ("model", 0.8125)
+
+
+def test_migration_0004_fills_older_findings(engine):
+    """Findings stored before revision 0004 read an empty detector and full confidence."""
+    from alembic import command
+
+    from audit.storage import alembic_config
+
+    config = alembic_config(engine)
+    command.downgrade(config, "0003")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO agent (agent_id, name, team, agency) VALUES ('A1', '', '', '')"))
+        conn.execute(sa.text(
+            "INSERT INTO contact (call_id, kind, started_at, talk_seconds, outcome, agent_id, debtor_id, team, "
+            "agency, creditor, product, contact_role, status, finding_count) VALUES ('old', 'call', "
+            "'2026-11-01 02:00:00', 10, 'answered', 'A1', '', '', '', '', '', 'debtor', 'audited', 1)"))
+        conn.execute(sa.text(
+            "INSERT INTO finding (call_id, rule_id, category, severity, review_status, created_at) "
+            "VALUES ('old', 'ABUSE-INSULT', 'ABUSE', 'high', 'open', '2026-11-01 02:00:00')"))
+    init_db(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT detector, confidence FROM finding")).one() == ("", 1.0)
+
+
+def test_suspected_findings_are_stored_as_such_and_not_scored(engine):
+    contact = Contact(call_id="c3", kind="call", started_at=datetime(2026, 11, 4, 10, 0, tzinfo=CST),
+                      talk_seconds=20, outcome="answered", agent_id="A019")
+
+    def model_finding(p: float, suspected: bool) -> Finding:
+        return Finding(call_id="c3", rule_id="ML-ABUSE", category="ABUSE", severity="high", start=1.0, end=2.0,
+                       details={"probability": p, "suspected": suspected}, detector="model", confidence=p)
+
+    def audit(finding: Finding) -> tuple:
+        with session(engine) as s:
+            save_audit(s, contact, Transcript("c3", 20.0, []), [finding], rule_pack_version="v1", audio_path=None,
+                       audio_sha256=None, run_id=None)
+            s.commit()
+            row = s.exec(select(models.Finding).where(models.Finding.call_id == "c3")).one()
+            c = s.get(models.Contact, "c3")
+            return row.review_status, c.score, c.finding_count
+
+    assert audit(model_finding(0.55, True)) == ("suspected", 100.0, 0)
+    assert audit(model_finding(0.95, False)) == ("open", 75.0, 1)   # unreviewed: takes its new status
+    with session(engine) as s:
+        row = s.exec(select(models.Finding).where(models.Finding.call_id == "c3")).one()
+        row.review_status = "confirmed"
+        s.commit()
+    assert audit(model_finding(0.55, True)) == ("confirmed", 75.0, 1)  # a review is kept

@@ -29,7 +29,17 @@ CATEGORY_LABELS: dict[str, str] = {
     "RECORDING_INTEGRITY": "录音完整性",
 }
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
-REVIEW_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已驳回", "appealed": "申诉中"}
+REVIEW_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已驳回", "appealed": "申诉中",
+                 "suspected": "疑似"}
+# what raised a finding (audit.rules.model.detector_label)
+DETECTOR_LABELS = {"lexicon": "词表", "cooccurrence": "共现", "regex": "正则", "frame": "句式", "similar": "相似句",
+                   "model": "模型", "required": "必述", "metadata": "元数据", "log": "拨打记录"}
+
+
+def detector_label(detector: str, confidence: float = 1.0) -> str:
+    """The detector in Chinese, with the confidence when below 1 ("模型 0.83"); "" when not recorded."""
+    label = DETECTOR_LABELS.get(detector, detector)
+    return f"{label} {confidence:.2f}" if label and confidence < 1.0 else label
 
 
 def _pct(value: float | None) -> float | None:

@@ -36,7 +36,7 @@ from typing import BinaryIO
 
 from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
-from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS
+from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS, detector_label
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
 
 log = logging.getLogger(__name__)
@@ -298,7 +298,8 @@ def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: f
             Paragraph(offset, styles["centre"]) if offset else "整通",
             SEVERITY_LABELS.get(f.severity, f.severity),
             Paragraph(escape(CATEGORY_LABELS.get(f.category, f.category)), styles["cell"]),
-            Paragraph(escape(safe_cell(f.rule_id)), styles["cell"]),
+            Paragraph(escape(safe_cell(f.rule_id)) + (f"<br/>{escape(detector_label(f.detector, f.confidence))}"
+                                                      if f.detector else ""), styles["cell"]),
             Paragraph(escape(safe_cell(evidence)) or "—", styles["cell"]),
             REVIEW_LABELS.get(f.review_status, f.review_status),
         ])

@@ -1,8 +1,15 @@
-"""``audit rules``: list, validate and try rule packs.
+"""``audit rules``: list, validate, try and measure rule packs.
 
 ``audit rules test`` is the contract external checks use: utterances one per line (FILE or
 stdin), each judged as said by ``--role`` to a person of ``--contact-role``; one JSON object per
-line with ``text``, ``categories`` and ``rule_ids``. Only line rules apply to a single line.
+line with ``text``, ``categories`` and ``rule_ids`` (what the pack reports), and, for a pack
+whose learned model is on, ``suspected`` (the categories the model only suspects). Only line
+rules apply to a single line.
+
+``audit rules eval FILE`` judges labelled lines (JSONL or CSV, see :mod:`audit.rules.labelled`)
+the same way, as said by the collector, and prints precision and recall per category, the share
+of violations caught, the false-alarm rate on compliant lines, and the misses and false alarms
+(:mod:`audit.rules.measure`).
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ import argparse
 import json
 import sys
 
-from audit.rules.pack import PackError, load_pack
+from audit.rules.labelled import LabelledFileError, read_labelled
+from audit.rules.pack import PackError, RulePack, load_pack
 from audit.schema import CONTACT_ROLES, Role
 
 
@@ -35,6 +43,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="who the line is said to (default: debtor)")
     p_test.add_argument("--kind", default="call", choices=("call", "visit"))
     p_test.add_argument("file", nargs="?", help="UTF-8 text file (default: stdin)")
+
+    p_eval = sub.add_parser("eval", help="measure a pack on labelled lines (precision, recall, misses)")
+    p_eval.add_argument("file", help="labelled lines: JSONL or CSV with text, category, optional contact_role")
+    p_eval.add_argument("--pack", help="rule pack YAML (default: the built-in Chinese pack)")
+    p_eval.add_argument("--kind", default="call", choices=("call", "visit"))
+    p_eval.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(func=run)
     return parser
 
@@ -47,9 +61,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.file}: OK, {len(pack.rules)} rules, version {pack.version}")
             return 0
         pack = load_pack(args.pack)
-    except PackError as exc:
+        lines = read_labelled(args.file) if args.rules_command == "eval" else None
+    except (PackError, LabelledFileError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    if lines is not None:
+        return _eval(pack, lines, args)
     if args.rules_command == "list":
         if args.format == "json":
             rows = [{"id": r.id, "category": r.category.value, "severity": r.severity.value,
@@ -67,15 +84,26 @@ def run(args: argparse.Namespace) -> int:
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
-            findings = pack.scan_text(text, role=args.role, contact_role=args.contact_role, kind=args.kind)
-            categories = sorted({f.category for f in findings})
-            rule_ids = sorted({f.rule_id for f in findings})
-            print(json.dumps({"text": text, "categories": categories, "rule_ids": rule_ids},
-                             ensure_ascii=False), flush=False)
+            verdict = pack.judge(text, role=args.role, contact_role=args.contact_role, kind=args.kind)
+            row = {"text": text, "categories": verdict.categories, "rule_ids": verdict.rule_ids}
+            if pack.has_model:
+                row["suspected"] = verdict.suspected
+            print(json.dumps(row, ensure_ascii=False), flush=False)
     finally:
         if args.file:
             stream.close()
     sys.stdout.flush()
+    return 0
+
+
+def _eval(pack: RulePack, lines: list, args: argparse.Namespace) -> int:
+    from audit.rules.measure import evaluate, format_text
+
+    report = evaluate(pack, lines, kind=args.kind)
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print(format_text(report, args.file))
     return 0
 
 

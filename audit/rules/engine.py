@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+from audit import text as textmod
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import (
     CooccurrenceDetector,
@@ -22,8 +23,11 @@ from audit.rules.model import (
     RegexDetector,
     RequiredDetector,
     Rule,
+    SimilarDetector,
+    detector_label,
 )
 from audit.rules.prefilter import mandatory_sets
+from audit.rules.similar import SimilarRule
 from audit.schema import Contact, Finding, Segment
 
 _TELLING = ("跟", "和", "给", "对", "同")  # "(我)跟你说" = "let me tell you"; "有人跟你说" is a report
@@ -86,6 +90,22 @@ class LineFilters:
                 return True
         return False
 
+    def negated_within(self, utt: Utterance, start: int, end: int, example: str) -> bool:
+        """A negation inside a matched stretch that the (normalised) ``example`` does not hold:
+        "我们不会去你家" aligns with the example "我们会去你家" across its "不会"."""
+        norm = utt.norm
+        for cue in (*self.cues, *self.adjacent):
+            pos = norm.find(cue, start, end)
+            count = 0
+            while pos >= 0:
+                # "是不是" asks, "不然" opens a condition: neither negates
+                if not _a_not_a(norm, pos, cue) and not any(norm.startswith(b, pos) for b in self.breaks):
+                    count += 1
+                pos = norm.find(cue, pos + 1, end)
+            if count > example.count(cue):
+                return True
+        return False
+
     def reported_speech(self, utt: Utterance, start: int, end: int | None = None) -> bool:
         norm = utt.norm
         if end is not None and self.reported_after:
@@ -123,7 +143,30 @@ def _a_not_a(norm: str, pos: int, cue: str) -> bool:
     return after < len(norm) and norm[pos - 1] == norm[after]
 
 
-class LineRule:
+class ScopedRule:
+    """A rule's scope, compiled: which contacts and speakers it judges."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.det = rule.detector
+        self.category = rule.category.value
+        scope = rule.scope
+        self.kinds = set(scope.kinds)
+        self.products = set(scope.products)
+        self.speaker_roles = {r.value for r in scope.speaker_roles}
+        self.contact_roles = {r.value for r in scope.contact_roles}
+
+    def applies(self, kind: str | None, product: str | None, contact_role: str | None) -> bool:
+        if kind and self.kinds and kind not in self.kinds:
+            return False
+        if product and self.products and product not in self.products:
+            return False
+        if contact_role and self.contact_roles and contact_role not in self.contact_roles:
+            return False
+        return True
+
+
+class LineRule(ScopedRule):
     """A compiled line rule: scope checks plus a detector over one utterance."""
 
     def __init__(self, rule: Rule, index: LexiconIndex, patterns: list[str] | None = None) -> None:
@@ -132,9 +175,7 @@ class LineRule:
         Args:
             patterns: the regex patterns with word classes expanded (default: as written).
         """
-        self.rule = rule
-        self.det = rule.detector
-        self.category = rule.category.value
+        super().__init__(rule)
         d = self.det
         rid = rule.id
         self.owner_terms = f"{rid}/terms"
@@ -142,6 +183,7 @@ class LineRule:
         self.owner_second = f"{rid}/second"
         self.owner_exclude = f"{rid}/exclude"
         self.owner_regex = f"{rid}/regex"
+        self.owner_similar = f"{rid}/similar"
         opts = {"pinyin": d.pinyin, "fuzzy": d.fuzzy}
         if isinstance(d, LexiconDetector):
             for term in d.terms:
@@ -158,7 +200,11 @@ class LineRule:
         # the owner whose hits any firing needs (the terms, the first co-occurrence group, or
         # the regex patterns that passed the prefilter)
         self.needs = (self.owner_first if isinstance(d, CooccurrenceDetector)
-                      else self.owner_regex if isinstance(d, RegexDetector) else self.owner_terms)
+                      else self.owner_regex if isinstance(d, RegexDetector)
+                      else self.owner_similar if isinstance(d, SimilarDetector) else self.owner_terms)
+        # the examples of a similar rule; the pack's SimilarIndex says which of them an
+        # utterance may match (under owner_similar), as the prefilter does for regex patterns
+        self.similar = SimilarRule(d, self.owner_similar) if isinstance(d, SimilarDetector) else None
         if isinstance(d, RegexDetector):
             # one compiled pattern each, with the character sets a match needs (prefilter.py);
             # the pack runs a pattern only when the utterance holds all of them
@@ -167,25 +213,13 @@ class LineRule:
         else:
             self.patterns = []
             self.regex = None
-        scope = rule.scope
-        self.kinds = set(scope.kinds)
-        self.products = set(scope.products)
-        self.speaker_roles = {r.value for r in scope.speaker_roles}
-        self.contact_roles = {r.value for r in scope.contact_roles}
-
-    def applies(self, kind: str | None, product: str | None, contact_role: str | None) -> bool:
-        if kind and self.kinds and kind not in self.kinds:
-            return False
-        if product and self.products and product not in self.products:
-            return False
-        if contact_role and self.contact_roles and contact_role not in self.contact_roles:
-            return False
-        return True
 
     def candidates(self, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
         d = self.det
         if isinstance(d, LexiconDetector):
             return lex.get(self.owner_terms, [])
+        if self.similar is not None:
+            return self.similar.hits(utt, lex.get(self.owner_similar, []))
         if isinstance(d, RegexDetector):
             norm = utt.norm
             return [Hit(m.start(), m.end(), m.group(), "text")
@@ -223,6 +257,9 @@ class LineRule:
             if (self.det.negatable and isinstance(self.det, CooccurrenceDetector)
                     and filters.negated_inside(utt, hit.start, hit.end)):
                 continue  # "您的家人不会收到…": the negation sits between the two halves
+            if (self.det.negatable and self.similar is not None
+                    and filters.negated_within(utt, hit.start, hit.end, textmod.normalize(hit.term))):
+                continue  # "我们不会去你家" is close to the example "我们会去你家", but denies it
             if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
             if self.det.hedgeable and filters.hedged(utt, hit.start):
@@ -371,7 +408,8 @@ def contact_finding(rule: Rule, citation: str, contact: Contact, evidence: str,
     """A contact-level finding (no speaker, no times)."""
     return Finding(call_id=contact.call_id, rule_id=rule.id, category=rule.category.value,
                    severity=rule.severity.value, title=rule.title_zh, citation=citation,
-                   evidence=evidence, details={"title_en": rule.title_en, **details})
+                   evidence=evidence, details={"title_en": rule.title_en, **details},
+                   detector=detector_label(rule.detector))
 
 
 def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: list[Hit]) -> Finding:
@@ -381,4 +419,17 @@ def line_finding(rule: Rule, citation: str, call_id: str, seg: Segment, hits: li
                    speaker=seg.speaker, role=seg.role, start=seg.start, end=seg.end,
                    evidence=seg.text,
                    details={"title_en": rule.title_en, "matched": [h.term for h in hits],
-                            "via": sorted({h.via for h in hits})})
+                            "via": sorted({h.via for h in hits})},
+                   detector=detector_label(rule.detector))
+
+
+def model_finding(rule: Rule, citation: str, call_id: str, seg: Segment, probability: float, *,
+                  suspected: bool) -> Finding:
+    """The learned second opinion on one utterance, with its probability as the confidence."""
+    p = round(probability, 4)
+    return Finding(call_id=call_id, rule_id=rule.id, category=rule.category.value,
+                   severity=rule.severity.value, title=rule.title_zh, citation=citation,
+                   speaker=seg.speaker, role=seg.role, start=seg.start, end=seg.end,
+                   evidence=seg.text,
+                   details={"title_en": rule.title_en, "probability": p, "suspected": suspected},
+                   detector="model", confidence=p)

@@ -42,7 +42,7 @@ class _Term:
 class Utterance:
     """One utterance and its lazily computed views (normalised text, sound keys, tokens)."""
 
-    __slots__ = ("_bounds", "_fuzzy", "_keys", "_offsets", "_tokens", "lexicon", "norm", "text")
+    __slots__ = ("_bounds", "_fuzzy", "_keys", "_offsets", "_tokens", "lexicon", "norm", "text", "views")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -55,6 +55,8 @@ class Utterance:
         self._offsets: list[int] | None = None
         self._bounds: tuple[list[int], list[int]] | None = None
         self._tokens: set[int] | None = None
+        # other views by name (the similar detector's syllable strings), computed on demand
+        self.views: dict[str, str] = {}
 
     @property
     def fuzzy(self) -> str:

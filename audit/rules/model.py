@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from audit.schema import Category, Role, Severity
 
@@ -130,6 +130,60 @@ class CooccurrenceDetector(LineOptions):
         return _check_terms(v)
 
 
+MIN_EXAMPLE_CHARS = 4
+
+
+def _check_examples(examples: list[str]) -> list[str]:
+    from audit.text import normalize
+
+    for example in examples:
+        size = len(normalize(example))
+        if size < MIN_EXAMPLE_CHARS:
+            raise ValueError(f"example {example!r} is too short ({size} characters without punctuation); an "
+                             f"example is a sentence of at least {MIN_EXAMPLE_CHARS} characters: put single "
+                             f"words in a lexicon rule")
+    return examples
+
+
+class SimilarDetector(LineOptions):
+    """Fires when the utterance says (nearly) what one of the ``examples`` says.
+
+    The example is looked for inside the utterance: the best-matching stretch of the
+    utterance is compared with it, character by character and, with ``pinyin`` on, syllable by
+    syllable (so "把银行咔密马给我" still matches "把银行卡密码给我"); with ``fuzzy`` on too,
+    syllables compare by confusable sound (zh/z, n/l, an/ang). A similarity of ``threshold``
+    (0–1, 1 = identical) or more is a match, unless the utterance is at least as close to one
+    of the ``counter_examples``. A supervisor extends the rule by adding a sentence; the
+    negation, reported-speech, hedge and exclusion filters apply as to every line rule.
+    """
+
+    type: Literal["similar"]
+    examples: list[str] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+    threshold: float = Field(default=0.85, gt=0, le=1)
+
+    @field_validator("examples", "counter_examples")
+    @classmethod
+    def _examples_ok(cls, v: list[str]) -> list[str]:
+        return _check_examples(v)
+
+    @model_validator(mode="after")
+    def _no_example_is_a_counter_example(self) -> SimilarDetector:
+        from audit.text import normalize
+
+        both = {normalize(e) for e in self.examples} & {normalize(e) for e in self.counter_examples}
+        if both:
+            raise ValueError(f"{sorted(both)[0]!r} is both an example and a counter-example; keep it in one list")
+        return self
+
+
+class ModelDetector(_Strict):
+    """Line-level: the pack's learned second opinion (its ``model:`` section) reports this
+    rule's category on an in-scope utterance where no rule raised that category already."""
+
+    type: Literal["model"]
+
+
 class RequiredDetector(_Strict):
     """Contact-level: fires when none of the statements is made by an in-scope speaker."""
 
@@ -187,19 +241,38 @@ class ConnectedPerDayDetector(_Strict):
     type: Literal["connected_per_day"]
 
 
-LINE_TYPES = ("lexicon", "regex", "cooccurrence")
+LINE_TYPES = ("lexicon", "regex", "cooccurrence", "similar")
 CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
 LOG_TYPES = ("attempts_per_day", "connected_per_day")
+MODEL_TYPES = ("model",)
 
 DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, RequiredDetector,
+    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, ModelDetector, RequiredDetector,
                 ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
                 RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
 }
 
+def detector_label(detector: BaseModel) -> str:
+    """The kind of check a detector is, as findings, exports and the dashboard name it.
+
+    The line detectors by type (``lexicon``, ``cooccurrence``, ``regex``), except that a regex
+    written with a word class (``{YOU}…{INSULT}``) is a ``frame``; the contact-level
+    statements ``required``; the other contact-level checks on log data ``metadata``; the
+    checks across the call log ``log``.
+    """
+    kind = detector.type  # type: ignore[attr-defined]
+    if kind == "regex" and any(CLASS_REF_RE.search(p) for p in detector.patterns):  # type: ignore[attr-defined]
+        return "frame"
+    if kind in CONTACT_TYPES and kind != "required":
+        return "metadata"
+    if kind in LOG_TYPES:
+        return "log"
+    return kind
+
+
 Detector = Annotated[
-    LexiconDetector | RegexDetector | CooccurrenceDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
+    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | ModelDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
     Field(discriminator="type"),
 ]
 
@@ -281,6 +354,37 @@ class Parameters(_Strict):
         return v
 
 
+class ModelSettings(_Strict):
+    """The learned second opinion of a pack (see :mod:`audit.rules.learned`).
+
+    One classifier per pack, trained on ``training_file`` (labelled lines, JSONL or CSV, a path
+    relative to the pack file that declares this section) plus the pack's ``similar`` examples
+    and counter-examples; its ``type: model`` rules say which categories it reports, with what
+    id, severity, citation and scope. A probability of ``report_threshold`` or more is an
+    ordinary finding; from ``suspect_threshold`` up to it, a *suspected* one, which waits for a
+    reviewer and does not count in the score. Without ``training_file`` the model is off.
+    A pack that declares this section replaces the one it extends, as a whole.
+    """
+
+    training_file: str | None = None
+    report_threshold: float = Field(default=0.9, gt=0, le=1)
+    suspect_threshold: float = Field(default=0.6, gt=0, le=1)
+
+    @field_validator("training_file")
+    @classmethod
+    def _path_ok(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("empty path; remove the field to switch the model off")
+        return v
+
+    @model_validator(mode="after")
+    def _thresholds_ok(self) -> ModelSettings:
+        if self.suspect_threshold > self.report_threshold:
+            raise ValueError(f"suspect_threshold {self.suspect_threshold} is above report_threshold "
+                             f"{self.report_threshold}; suspected findings are the ones just below reporting")
+        return self
+
+
 class PackFile(_Strict):
     """The content of one pack file, before ``extends`` is resolved."""
 
@@ -288,5 +392,6 @@ class PackFile(_Strict):
     description: str = ""
     extends: str | None = None
     parameters: Parameters = Field(default_factory=Parameters)
+    model: ModelSettings | None = None
     disable: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)

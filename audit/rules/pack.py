@@ -7,6 +7,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +23,21 @@ from audit.rules.engine import (
     line_finding,
 )
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
+from audit.rules.learned import SecondOpinion
 from audit.rules.model import (
     CONTACT_TYPES,
     DETECTOR_CLASSES,
     LINE_TYPES,
     LOG_TYPES,
+    MODEL_TYPES,
+    ModelSettings,
     PackFile,
     Parameters,
     Rule,
     expand_classes,
 )
 from audit.rules.prefilter import PatternFilter
+from audit.rules.similar import SimilarIndex
 from audit.schema import Contact, Finding, Segment
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -41,6 +46,30 @@ DEFAULT_PACK = PACKS_DIR / "default.yaml"
 
 class PackError(ValueError):
     """A rule pack cannot be used; the message names the file, the rule and the field."""
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    """What a pack says about one utterance (:meth:`RulePack.judge`)."""
+
+    text: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories reported (suspected findings left out)."""
+        return sorted({f.category for f in self.findings if not f.suspected})
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rules that reported (suspected findings left out)."""
+        return sorted({f.rule_id for f in self.findings if not f.suspected})
+
+    @property
+    def suspected(self) -> list[str]:
+        """The categories the learned model only suspects (and nothing reported)."""
+        reported = set(self.categories)
+        return sorted({f.category for f in self.findings if f.suspected} - reported)
 
 
 def _format_errors(path: Path, raw: dict, exc: ValidationError) -> str:
@@ -96,8 +125,12 @@ def _read(path: Path) -> tuple[PackFile, dict]:
     return pack, raw
 
 
-def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str]]:
-    """Parameters (as set), rules and the chain of files of a pack after ``extends``."""
+_Model = tuple[ModelSettings, Path] | None  # a pack's model: section and the file that declares it
+
+
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str], _Model]:
+    """Parameters (as set), rules, the chain of files and the model section of a pack after
+    ``extends`` (the nearest file that declares ``model:`` gives it whole)."""
     path = path.resolve()
     if path in chain:
         raise PackError(f"{path}: field extends: circular 'extends' ({' -> '.join(map(str, chain))})")
@@ -105,9 +138,10 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     params: dict[str, Any] = {}
     rules: list[Rule] = []
     files = [str(path)]
+    model: _Model = None
     if pack.extends:
         parent = DEFAULT_PACK if pack.extends == "default" else (path.parent / pack.extends)
-        params, rules, parent_files = _resolve(Path(parent), (*chain, path))
+        params, rules, parent_files, model = _resolve(Path(parent), (*chain, path))
         files = parent_files + files
         known = {r.id for r in rules}
         for rid in pack.disable:
@@ -120,7 +154,9 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
         if name in ("severity_weights", "word_classes") and name in params:
             value = {**params[name], **value}
         params[name] = value
-    return params, rules, files
+    if pack.model is not None:
+        model = (pack.model, path)
+    return params, rules, files, model
 
 
 def load_pack(path: str | Path | None = None) -> RulePack:
@@ -134,8 +170,16 @@ def load_pack(path: str | Path | None = None) -> RulePack:
             file, the rule id and the field.
     """
     path = Path(path) if path is not None else DEFAULT_PACK
-    params, rules, files = _resolve(path)
-    return RulePack(rules, Parameters(**params), source=str(path))
+    params, rules, _, model = _resolve(path)
+    settings, training_file = None, None
+    if model is not None:
+        settings, declared_in = model
+        if settings.training_file is not None:
+            training_file = declared_in.parent / settings.training_file
+            if not training_file.is_file():
+                raise PackError(f"{declared_in}: field model.training_file: no such file {training_file}; "
+                                f"the path is relative to the pack file (remove the field to switch the model off)")
+    return RulePack(rules, Parameters(**params), source=str(path), model=settings, training_file=training_file)
 
 
 class _RuleSet:
@@ -156,11 +200,30 @@ class _RuleSet:
 class RulePack:
     """A compiled rule pack: scan utterances, contacts and whole call logs."""
 
-    def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "") -> None:
+    def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "", *,
+                 model: ModelSettings | None = None, training_file: Path | None = None) -> None:
+        """Compile ``rules``.
+
+        Args:
+            model: the pack's ``model:`` section; with a ``training_file`` (resolved) and
+                ``type: model`` rules, the learned second opinion runs after the line rules.
+
+        Raises:
+            PackError: a regex names an unknown word class, or the training file is unusable.
+        """
         self.rules = [r for r in rules if r.enabled]
         self.parameters = parameters or Parameters()
         self.source = source
-        self.version = self._version(rules, self.parameters)
+        self.model = model
+        self._second: SecondOpinion | None = None
+        model_rules = [r for r in self.rules if r.detector.type in MODEL_TYPES]
+        if model is not None and training_file is not None and model_rules:
+            try:
+                self._second = SecondOpinion(model, training_file, model_rules,
+                                             [r for r in self.rules if r.detector.type == "similar"])
+            except ValueError as exc:  # LabelledFileError names the file and the line
+                raise PackError(f"{source}: field model.training_file: {exc}") from None
+        self.version = self._version(rules, self.parameters, model, self._second)
         self._citations = {r.id: str(r.citation) for r in self.rules}
         self._filters = LineFilters(self.parameters)
         self._index = LexiconIndex()
@@ -173,6 +236,12 @@ class RulePack:
                           if r.detector.type == "required"]
         self._required_owners = frozenset(req.owner for req in self._required)
         self._index.compile()
+        # the examples of the similar rules, prefiltered together (see similar.py)
+        self._similar = SimilarIndex()
+        for lr in self._line:
+            if lr.similar is not None:
+                self._similar.add(lr.similar)
+        self._similar.compile()
         # which regex patterns an utterance can possibly match (see prefilter.py)
         self._pattern_filter = PatternFilter([(lr.owner_regex, i, sets) for lr in self._line
                                               for i, (_, sets) in enumerate(lr.patterns)])
@@ -208,9 +277,15 @@ class RulePack:
         return out
 
     @staticmethod
-    def _version(rules: list[Rule], params: Parameters) -> str:
-        content = {"parameters": params.model_dump(mode="json"),
-                   "rules": sorted((r.model_dump(mode="json") for r in rules), key=lambda r: r["id"])}
+    def _version(rules: list[Rule], params: Parameters, model: ModelSettings | None = None,
+                 second: SecondOpinion | None = None) -> str:
+        content: dict[str, Any] = {"parameters": params.model_dump(mode="json"),
+                                   "rules": sorted((r.model_dump(mode="json") for r in rules), key=lambda r: r["id"])}
+        if model is not None:  # packs without a model keep the version they had before models
+            content["model"] = {"report_threshold": model.report_threshold,
+                                "suspect_threshold": model.suspect_threshold,
+                                # what it learns from, not where the file lies
+                                "training": second.data.digest() if second is not None else None}
         blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
 
@@ -228,6 +303,8 @@ class RulePack:
     def _scan_lines(self, call_id: str, segments: Iterable[Segment], kind: str | None, product: str | None,
                     contact_role: str | None, utts: dict[str, Utterance]) -> list[Finding]:
         """:meth:`scan_segments`, keeping each utterance's views in ``utts`` (one contact's)."""
+        if self._second is not None:
+            return self._scan_lines_with_model(call_id, segments, kind, product, contact_role, utts)
         rules = [lr for lr in self._line if lr.applies(kind, product, contact_role)]
         by_role: dict[str, _RuleSet] = {}
         findings: list[Finding] = []
@@ -241,9 +318,45 @@ class RulePack:
                 findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
         return findings
 
+    def _scan_lines_with_model(self, call_id: str, segments: Iterable[Segment], kind: str | None,
+                               product: str | None, contact_role: str | None,
+                               utts: dict[str, Utterance]) -> list[Finding]:
+        """The line rules, then the learned second opinion on the in-scope utterances where no
+        rule raised the category it judges (all of a contact's in one classifier call)."""
+        second = self._second
+        assert second is not None
+        rules = [lr for lr in self._line if lr.applies(kind, product, contact_role)]
+        models = [m for m in second.rules if m.applies(kind, product, contact_role)]
+        by_role: dict[str, tuple[_RuleSet, list]] = {}
+        findings: list[Finding] = []
+        work: list[tuple[Segment, str, list]] = []
+        for seg in segments:
+            found = by_role.get(seg.role)
+            if found is None:
+                found = by_role[seg.role] = (
+                    self._rule_set([lr for lr in rules if seg.role in lr.speaker_roles]),
+                    [m for m in models if seg.role in m.speaker_roles])
+            in_scope, in_role = found
+            if not seg.text:
+                continue
+            raised = set()
+            if in_scope.rules:
+                for lr, hits in self._line_hits(seg.text, in_scope, utts):
+                    findings.append(line_finding(lr.rule, self._citations[lr.rule.id], call_id, seg, hits))
+                    raised.add(lr.category)
+            if in_role:
+                pending = [m for m in in_role if m.category not in raised]
+                if pending:
+                    work.append((seg, self._utterance(seg.text, utts).norm, pending))
+        if work:
+            findings.extend(second.findings(call_id, work, self._citations))
+        return findings
+
     def _regex_candidates(self, utt: Utterance, lex: dict) -> None:
         """Add to ``lex`` the regex patterns that can match ``utt``, under each rule's owner key."""
         self._pattern_filter.candidates(utt.norm, lex)
+        if self._similar:
+            self._similar.candidates(utt, lex)
 
     def _utterance(self, text: str, local: dict[str, Utterance] | None = None) -> Utterance:
         """The (cached) matching views of ``text``; required statements and line rules share them.
@@ -322,6 +435,15 @@ class RulePack:
         """Line rules over one utterance said by ``role`` to a person of ``contact_role``."""
         seg = Segment(speaker=role, role=role, start=0.0, end=0.0, text=text)
         return self.scan_segments("-", [seg], kind=kind, contact_role=contact_role)
+
+    def judge(self, text: str, role: str = "agent", contact_role: str = "debtor", kind: str = "call") -> LineVerdict:
+        """The verdict on one utterance, as ``audit rules test`` and ``audit rules eval`` give it."""
+        return LineVerdict(text, tuple(self.scan_text(text, role=role, contact_role=contact_role, kind=kind)))
+
+    @property
+    def has_model(self) -> bool:
+        """Whether the learned second opinion runs (a ``model:`` section with training data)."""
+        return self._second is not None
 
     # -- contacts ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from audit.evidence import pack_filename
 from audit.queries import Filters
 from audit.review import ReviewError, allowed_actions
 from dashboards import data, ui
+from dashboards.badges import detector_badge, pick_detectors
 
 ROLE_COLOR = {"agent": "#1f6feb", "debtor": "#57606a", "relative": "#8250df", "third_party": "#bf8700"}
 ACTION_LABEL = {"confirm": "Confirm", "dismiss": "Dismiss", "appeal": "Appeal", "reopen": "Reopen"}
@@ -93,11 +94,11 @@ with right:
     st.subheader(f"Findings ({len(view.findings)})")
     if not view.findings:
         st.caption("No findings: the contact is compliant.")
-    for f in view.findings:
+    for f in pick_detectors(view.findings, "finding_detector"):
         with st.container(border=True):
             st.markdown(
                 f"{ui.severity_badge(f.severity)} **{ui.esc(f.rule_id)}** · `{f.category}` · "
-                f"_{f.review_status}_"
+                f"{detector_badge(f.detector, f.confidence)} · _{f.review_status}_"
             )
             if f.title:
                 st.markdown(ui.esc(f.title))

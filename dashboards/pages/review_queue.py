@@ -1,8 +1,9 @@
-"""Review queue: open and appealed findings, most severe first, then oldest."""
+"""Review queue: open, appealed and suspected findings, most severe first, then oldest."""
 
 import streamlit as st
 
 from dashboards import data, ui
+from dashboards.badges import detector_text, pick_detectors
 
 user = ui.require_user()
 url = data.db_url()
@@ -14,11 +15,14 @@ ui.flash()
 if not queue:
     st.success("Nothing waits for review.")
 else:
-    st.caption(f"{len(queue)} findings waiting (open or appealed), most severe and oldest first.")
+    st.caption(f"{len(queue)} findings waiting (open, appealed, or suspected by the learned model), "
+               "most severe and oldest first.")
+    queue = pick_detectors(queue, "queue_detector")
     df = ui.table([{
         "severity": i.severity, "age (days)": i.age_days,
         "call": i.call_id, "contact time": i.started_at.strftime("%Y-%m-%d %H:%M"), "agent": i.agent_id,
         "team": i.team, "rule": i.rule_id, "category": i.category, "status": i.review_status,
+        "detector": detector_text(i.detector, i.confidence),
         "at": ui.clock(i.start), "evidence": ui.shown(i.evidence, user),
     } for i in queue])
     st.dataframe(df, hide_index=True, width="stretch")

@@ -1,7 +1,9 @@
-"""Rules: the active rule pack with citations, hits per rule and the share reviewers dismissed."""
+"""Rules: the active rule pack with citations, hits per rule and the share reviewers dismissed,
+and the same per detector (lexicon, regex, similar, model …)."""
 
 import streamlit as st
 
+from audit.rules.model import detector_label
 from dashboards import data, ui
 
 user = ui.require_user()
@@ -23,7 +25,8 @@ if pack is not None:
         h = hits.pop(rule.id, None)
         rows.append({
             "rule": rule.id, "title": rule.title_zh, "category": rule.category.value,
-            "severity": rule.severity.value, "citation": str(rule.citation),
+            "severity": rule.severity.value, "detector": detector_label(rule.detector),
+            "citation": str(rule.citation),
             "hits": h.hits if h else 0, "confirmed": h.confirmed if h else 0, "dismissed": h.dismissed if h else 0,
             "dismissed %": round(100 * h.dismissed_share, 1) if h and h.dismissed_share is not None else None,
         })
@@ -44,3 +47,17 @@ else:
     noisy = df[(df["hits"] >= 5) & (df["dismissed %"].fillna(0) >= 30)]
     if not noisy.empty:
         st.warning("Rules whose findings reviewers often dismiss: " + ", ".join(ui.esc(r) for r in noisy["rule"]))
+
+detectors = data.detector_hits(url, user.scope, filters)
+if detectors:
+    st.subheader("By detector")
+    st.caption("How often reviewers overrule each kind of check: dismissed over reviewed (confirmed + dismissed). "
+               "Suspected findings are the learned model's doubts waiting for a reviewer.")
+    st.dataframe(ui.table([{
+        "detector": d.detector or "(not recorded)", "hits": d.hits, "confirmed": d.confirmed,
+        "dismissed": d.dismissed, "suspected": d.suspected,
+        "dismissed % of reviewed": round(100 * d.dismissed_share, 1) if d.dismissed_share is not None else None,
+    } for d in detectors]), hide_index=True, width="stretch", column_config={
+        "dismissed % of reviewed": st.column_config.ProgressColumn(
+            "dismissed % of reviewed", min_value=0, max_value=100, format="%.0f %%"),
+    })

@@ -241,3 +241,48 @@ def test_pages_on_postgres(dashboard_env, page):
     at.run()
     elapsed = render(at, page)
     assert elapsed < RENDER_BUDGET_S
+
+
+def _add_model_finding(url: str) -> int:
+    """A suspected finding of the learned model on t-002 (synthetic evidence)."""
+    from audit.review import rescore_contact
+    from audit.storage import session
+
+    engine = make_engine(url)
+    with session(engine) as s:
+        row = models.Finding(call_id="t-002", rule_id="ML-ABUSE", category="ABUSE", severity="high",
+                             speaker="agent", role="agent", start=6.0, end=7.0, evidence="（合成测试句）",
+                             details={"probability": 0.55, "suspected": True}, detector="model",
+                             confidence=0.55, review_status="suspected")
+        s.add(row)
+        s.flush()
+        rescore_contact(s, "t-002")
+        s.commit()
+        fid = row.id
+    engine.dispose()
+    return fid
+
+
+def test_detector_badges_filter_and_dismissal_rate(dashboard_env):
+    fid = _add_model_finding(dashboard_env["url"])
+    at = app(dashboard_env, "wang")
+    at.run()
+    render(at, "review_queue")
+    queue = at.dataframe[0].value
+    assert "model 0.55" in set(queue["detector"]) and "suspected" in set(queue["status"])
+    at.multiselect(key="queue_detector").select("model").run()
+    assert set(at.dataframe[0].value["rule"]) == {"ML-ABUSE"}
+    # the call detail shows the badge, and the detector filter keeps the model's finding only
+    at = app(dashboard_env, "wang", call_id="t-002")
+    at.run()
+    render(at, "call_detail")
+    assert any("`model 0.55`" in m.value and "_suspected_" in m.value for m in at.markdown)
+    at.multiselect(key="finding_detector").select("model").run()
+    assert {b.key for b in at.button if b.key and b.key.startswith("confirm_")} == {f"confirm_{fid}"}
+    # the rules page reports dismissals per detector
+    at = app(dashboard_env, "wang")
+    at.run()
+    render(at, "rules")
+    by_detector = at.dataframe[-1].value
+    assert list(by_detector.columns[:5]) == ["detector", "hits", "confirmed", "dismissed", "suspected"]
+    assert dict(zip(by_detector["detector"], by_detector["suspected"]))["model"] == 1
