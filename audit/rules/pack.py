@@ -24,6 +24,7 @@ from audit.rules.engine import (
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import (
     CONTACT_TYPES,
+    Alerts,
     DETECTOR_CLASSES,
     LINE_TYPES,
     LOG_TYPES,
@@ -96,8 +97,10 @@ def _read(path: Path) -> tuple[PackFile, dict]:
     return pack, raw
 
 
-def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str]]:
-    """Parameters (as set), rules and the chain of files of a pack after ``extends``."""
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str],
+                                                                Alerts | None]:
+    """Parameters (as set), rules, the chain of files and the alert policy (the nearest file's
+    that sets one) of a pack after ``extends``."""
     path = path.resolve()
     if path in chain:
         raise PackError(f"{path}: field extends: circular 'extends' ({' -> '.join(map(str, chain))})")
@@ -105,9 +108,10 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     params: dict[str, Any] = {}
     rules: list[Rule] = []
     files = [str(path)]
+    alerts = None
     if pack.extends:
         parent = DEFAULT_PACK if pack.extends == "default" else (path.parent / pack.extends)
-        params, rules, parent_files = _resolve(Path(parent), (*chain, path))
+        params, rules, parent_files, alerts = _resolve(Path(parent), (*chain, path))
         files = parent_files + files
         known = {r.id for r in rules}
         for rid in pack.disable:
@@ -120,7 +124,7 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
         if name in ("severity_weights", "word_classes") and name in params:
             value = {**params[name], **value}
         params[name] = value
-    return params, rules, files
+    return params, rules, files, pack.alerts or alerts
 
 
 def load_pack(path: str | Path | None = None) -> RulePack:
@@ -134,8 +138,8 @@ def load_pack(path: str | Path | None = None) -> RulePack:
             file, the rule id and the field.
     """
     path = Path(path) if path is not None else DEFAULT_PACK
-    params, rules, files = _resolve(path)
-    return RulePack(rules, Parameters(**params), source=str(path))
+    params, rules, _files, alerts = _resolve(path)
+    return RulePack(rules, Parameters(**params), source=str(path), alerts=alerts)
 
 
 class _RuleSet:
@@ -156,10 +160,14 @@ class _RuleSet:
 class RulePack:
     """A compiled rule pack: scan utterances, contacts and whole call logs."""
 
-    def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "") -> None:
+    def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "",
+                 alerts: Alerts | None = None) -> None:
         self.rules = [r for r in rules if r.enabled]
         self.parameters = parameters or Parameters()
         self.source = source
+        # which findings alert supervisors (``audit watch``); not part of the version: alerting
+        # changes no finding, so a new alert policy must not re-audit anything
+        self.alerts = alerts or Alerts()
         self.version = self._version(rules, self.parameters)
         self._citations = {r.id: str(r.citation) for r in self.rules}
         self._filters = LineFilters(self.parameters)
