@@ -25,7 +25,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0005'
-down_revision: str | None = '0004'
+down_revision: str | None = '0003'  # TEMP: '0004' once the finding-columns migration is merged
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
