@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from audit.alerts import Sink
 from audit.manifest import ManifestError
@@ -375,8 +376,12 @@ class Watcher:
                 outcome.summary = self._audit(self.inbox, path)
             except ManifestError as exc:
                 outcome.error = str(exc)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                outcome.error = f"{path.name}: unreadable manifest fragment ({exc})"
+            except DBAPIError:
+                raise  # the database is away: the fragment stays for the restarted service
+            except Exception as exc:  # noqa: BLE001 - a bug on one fragment must not stop the others
+                log.exception("fragment %s: internal error", path.name)
+                outcome.error = (f"{path.name}: internal error ({type(exc).__name__}: {exc}); move the fragment "
+                                 "back into the inbox to retry, and report the log if it fails again")
             if outcome.interrupted:
                 log.warning("fragment %s: interrupted; it stays in the inbox for the next start", path.name)
                 return outcome
@@ -428,6 +433,12 @@ class Watcher:
                         outcome.summary = self._audit(self.audio_root, manifest)
                 except ManifestError as exc:
                     outcome.error = f"stream entry {entry.id}: {exc}"
+                except DBAPIError:
+                    self.stream.release(entry)  # the database is away: another watcher (or the restart) retries
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a bug on one entry must not stop the others
+                    log.exception("stream entry %s: internal error", entry.id)
+                    outcome.error = f"stream entry {entry.id}: internal error ({type(exc).__name__}: {exc})"
         if outcome.interrupted:
             self.stream.release(entry)
             log.warning("stream entry %s: interrupted; released for the next watcher", entry.id)

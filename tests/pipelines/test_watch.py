@@ -199,6 +199,23 @@ def test_undecodable_recording_goes_to_failed_with_its_reason_and_the_watcher_go
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == []  # nothing left behind
 
 
+class BrokenExecutor:
+    name, workers = "local", 1
+
+    def map(self, worker, items):
+        raise RuntimeError("a bug in an engine")
+        yield  # pragma: no cover
+
+
+def test_an_internal_error_fails_the_fragment_not_the_watcher(sqlite_engine, tmp_path, corpus_dir, receiver):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    drop_fragment(inbox, "f.csv", [copy_recording(inbox, corpus_dir, "dev-003")])
+    assert watcher(sqlite_engine, inbox, corpus_dir, receiver, executor=BrokenExecutor()).run(once=True) == 1
+    reason = (inbox / "failed" / "f.csv.reason.txt").read_text(encoding="utf-8")
+    assert "internal error (RuntimeError: a bug in an engine)" in reason
+
+
 def test_sigterm_releases_the_fragment_in_hand(sqlite_engine, tmp_path, corpus_dir, receiver):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
