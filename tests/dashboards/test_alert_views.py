@@ -1,4 +1,5 @@
-"""The overview shows admins the alerts ``audit watch`` could not deliver; nobody else sees them."""
+"""What alerts need from the dashboard: admins see undelivered alerts on the overview (nobody else
+does), and an alert's deep link opens the call with the player at its finding."""
 
 from __future__ import annotations
 
@@ -49,3 +50,17 @@ def test_no_section_without_dead_letters(dashboard_env):
     at.session_state["user"] = dashboard_env["users"]["boss"]
     at.run()
     assert not at.exception and not [e for e in at.expander if e.label.startswith("Undelivered")]
+
+
+def test_alert_deep_link_opens_the_player_at_the_finding(dashboard_env):
+    """``/call_detail?call_id=X&t=SECONDS``, the link every alert carries."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["user"] = dashboard_env["users"]["wang"]
+    at.query_params["call_id"] = "t-002"
+    at.query_params["t"] = "14"
+    at.run()
+    at.switch_page("pages/call_detail.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    audio = at.get("audio")[0].proto
+    assert (audio.start_time, audio.autoplay) == (14, False)
