@@ -102,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="take over an entry another watcher left idle this long (default: 300)")
     a = p.add_argument_group("alerts")
     a.add_argument("--alert-webhook", action="append", default=[], metavar="[KIND=]URL",
-                   help="send alerts here (repeatable); KIND webhook|wecom|dingtalk|feishu, default from the "
-                        "host (qyapi.weixin.qq.com, oapi.dingtalk.com, open.feishu.cn) else a generic JSON webhook")
+                   help="send alerts here (repeatable; also $AUDIT_ALERT_WEBHOOKS, space-separated); KIND "
+                        "webhook|wecom|dingtalk|feishu, default from the host (qyapi.weixin.qq.com, "
+                        "oapi.dingtalk.com, open.feishu.cn) else a generic JSON webhook")
     a.add_argument("--alert-email", action="append", default=[], metavar="ADDRESS",
                    help="e-mail alerts to this address (repeatable; needs --smtp)")
     a.add_argument("--smtp", metavar="HOST:PORT", help="SMTP server for e-mail alerts (465: implicit TLS; with "
@@ -306,7 +307,9 @@ def cmd_watch(args) -> int:
                "dingtalk": args.dingtalk_secret or os.environ.get("AUDIT_DINGTALK_SECRET"),
                "feishu": args.feishu_secret or os.environ.get("AUDIT_FEISHU_SECRET")}
     try:
-        sinks = [parse_webhook(url, secrets) for url in args.alert_webhook]
+        # robot URLs carry their key: $AUDIT_ALERT_WEBHOOKS keeps them off the command line (ps)
+        urls = args.alert_webhook + os.environ.get("AUDIT_ALERT_WEBHOOKS", "").split()
+        sinks = [parse_webhook(url, secrets) for url in urls]
         if args.alert_email:
             sinks.append(email_sink(args.alert_email))
     except SinkError as exc:

@@ -390,6 +390,39 @@ def test_kill_9_mid_recording_then_restart_stores_and_alerts_once(tmp_path, corp
     engine.dispose()
 
 
+# -- the command line -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--alert-email", "qa@example.cn"], "--alert-email needs --smtp"),
+    (["--queue", REDIS_URL], "--queue and --stream go together"),
+    (["--alert-webhook", "ftp://example.cn/x"], "is not an http(s) URL"),
+    (["--alert-email", "qa"], "is not an e-mail address"),
+])
+def test_watch_usage_errors(tmp_path, capsys, args, words):
+    from audit.cli import main
+
+    assert main(["watch", str(tmp_path), *args]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_watch_needs_an_inbox_folder(tmp_path, capsys):
+    from audit.cli import main
+
+    assert main(["watch", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_watch_once_on_an_empty_inbox(tmp_path, receiver, monkeypatch):
+    from audit.cli import main
+
+    monkeypatch.setenv("AUDIT_ALERT_WEBHOOKS", f"webhook={receiver.url}/a dingtalk={receiver.url}/b?access_token=k")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    assert main(["watch", str(inbox), "--db", f"sqlite:///{tmp_path / 'a.db'}", "--once"]) == 0
+    assert {p.name for p in inbox.iterdir()} == {"done", "failed", ".watch"}
+
+
 # -- the real command, the real model (acceptance 1) ----------------------------------------------
 
 
