@@ -352,7 +352,7 @@ class AlertDispatcher:
                               row.finding_id, row.call_id, row.attempts, error)
                 else:
                     row.next_attempt_at = now + timedelta(seconds=self.retry.delay(row.attempts))
-                    log.warning("alert f%s for %s: attempt %d failed, retrying in %.0f s: %s", row.finding_id,
+                    log.warning("alert f%s for %s: attempt %d failed, retrying in %.1f s: %s", row.finding_id,
                                 row.call_id, row.attempts, self.retry.delay(row.attempts), error)
             session.commit()
         self.failed += len(rows)
@@ -377,7 +377,7 @@ class AlertDispatcher:
             self.run_once()
             if not self.pending():
                 return True
-            if time.monotonic() >= deadline or self._stop.is_set():
+            if time.monotonic() >= deadline:
                 return False
             time.sleep(poll_s)
 

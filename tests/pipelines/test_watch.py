@@ -148,7 +148,8 @@ def test_fragment_is_audited_filed_in_done_and_alerted_once(engine, tmp_path, co
         assert verify_signature(SECRET, r.body, r.headers["X-Callaudit-Signature"])
         body = r.json()
         assert body["call_id"] == "dev-003" and body["severity"] == "critical"
-        assert body["category"] == "CASH_OR_CARD_REQUEST" and body["evidence"] and body["agent_id"] == corpus_rows(corpus_dir)["dev-003"]["agent_id"]
+        assert body["category"] == "CASH_OR_CARD_REQUEST" and body["evidence"]
+        assert body["agent_id"] == corpus_rows(corpus_dir)["dev-003"]["agent_id"]
         assert body["link"] == f"{DASH}/call_detail?call_id=dev-003&t={int(body['start'])}"
     # the audit run is the batch's own record, with the inbox as its folder
     with open_session(engine) as session:
@@ -199,6 +200,19 @@ def test_undecodable_recording_goes_to_failed_with_its_reason_and_the_watcher_go
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == []  # nothing left behind
 
 
+def test_once_waits_for_the_retries_before_it_exits(sqlite_engine, tmp_path, corpus_dir, receiver):
+    from pipelines.alerts import RetryPolicy
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    drop_fragment(inbox, "f.csv", [copy_recording(inbox, corpus_dir, "dev-005")])
+    receiver.status = 500
+    w = watcher(sqlite_engine, inbox, corpus_dir, receiver, retry=RetryPolicy(attempts=3, base_s=0.2))
+    assert w.run(once=True) == 0  # the audit succeeded; the alert's fate is the outbox's
+    assert [(r.status, r.attempts) for r in outbox(sqlite_engine)] == [("dead", 3)]
+    assert len(receiver.received) == 3
+
+
 class BrokenExecutor:
     name, workers = "local", 1
 
@@ -221,7 +235,8 @@ def test_sigterm_releases_the_fragment_in_hand(sqlite_engine, tmp_path, corpus_d
     inbox.mkdir()
     drop_fragment(inbox, "f.csv", [copy_recording(inbox, corpus_dir, "dev-003")])
     handler = signal.getsignal(signal.SIGTERM)
-    w = watcher(sqlite_engine, inbox, corpus_dir, receiver, executor=TruthExecutorOnce(corpus_dir, sigterm_first=True))
+    w = watcher(sqlite_engine, inbox, corpus_dir, receiver,
+                executor=TruthExecutorOnce(corpus_dir, sigterm_first=True))
     assert w.run() == 0  # not --once: it was the signal that stopped it
     assert signal.getsignal(signal.SIGTERM) is handler
     assert (inbox / "f.csv").is_file() and not list((inbox / "done").iterdir())  # left for the next start
