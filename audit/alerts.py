@@ -363,7 +363,8 @@ def http_request(sink: Sink, alerts: list[Alert], *, summary: bool, now: float |
                                                     "text": markdown(alerts, summary, max_bytes=15000)}}
         if sink.secret:
             ms = int(now * 1000)
-            url += ("&" if urlsplit(url).query else "?") + f"timestamp={ms}&sign={quote_plus(dingtalk_sign(sink.secret, ms))}"
+            sign = quote_plus(dingtalk_sign(sink.secret, ms))
+            url += ("&" if urlsplit(url).query else "?") + f"timestamp={ms}&sign={sign}"
         return HttpRequest(url, _json(body), headers)
     if sink.kind == "feishu":
         body: dict[str, Any] = {"msg_type": "post", "content": {"post": {"zh_cn": {

@@ -96,7 +96,8 @@ def fragments(inbox: Path) -> list[Path]:
     found = []
     with os.scandir(inbox) as entries:
         for entry in entries:
-            if entry.name.endswith(".csv") and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
+            name = entry.name
+            if name.endswith(".csv") and not name.startswith(".") and entry.is_file(follow_symlinks=False):
                 try:
                     found.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
                 except FileNotFoundError:  # taken by another watcher meanwhile
@@ -108,8 +109,13 @@ def fragments(inbox: Path) -> list[Path]:
 def claim(path: Path) -> Iterator[bool]:
     """Hold an exclusive, non-blocking lock on the fragment ``path``; yields whether this
     process got it *and* the fragment is still there (another watcher may have finished it)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            # read-write: on NFS an exclusive flock is a write lock, which needs a writable descriptor
+            fd = os.open(path, os.O_RDWR | nofollow)
+        except PermissionError:  # a read-only fragment: fine on a local disk
+            fd = os.open(path, os.O_RDONLY | nofollow)
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ELOOP):
             yield False

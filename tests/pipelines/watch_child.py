@@ -54,7 +54,8 @@ def main() -> int:
     init_db(engine)
     stream = StreamSource(args.queue, args.stream, consumer=args.consumer) if args.queue else None
     watcher = Watcher(engine, args.inbox, sinks=[Sink("webhook", args.webhook, args.secret)], stream=stream,
-                      executor=SlowTruthExecutor(args.corpus, args.delay, args.marker), dashboard_url="https://d.example")
+                      executor=SlowTruthExecutor(args.corpus, args.delay, args.marker),
+                      dashboard_url="https://d.example")
     return watcher.run(once=True)
 
 
