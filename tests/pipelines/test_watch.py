@@ -247,20 +247,29 @@ def test_sigterm_releases_the_fragment_in_hand(sqlite_engine, tmp_path, corpus_d
     assert (inbox / "done" / "f.csv").is_file() and contacts(sqlite_engine)["dev-003"][0] == "audited"
 
 
-def test_two_watchers_share_an_inbox_without_doing_anything_twice(engine, tmp_path, corpus_dir, receiver):
+def test_two_watchers_share_an_inbox_and_a_stream_without_doing_anything_twice(
+        engine, tmp_path, corpus_dir, receiver, stream_name):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for call_id in CRITICAL:
+    by_file, by_stream = ["dev-003", "dev-009"], ["dev-004", "dev-005"]
+    for call_id in by_file:
         drop_fragment(inbox, f"{call_id}.csv", [copy_recording(inbox, corpus_dir, call_id)])
+    for call_id in by_stream:
+        xadd_row(stream_name, copy_recording(inbox, corpus_dir, call_id))
     executors = [TruthExecutor(corpus_dir), TruthExecutor(corpus_dir)]
-    watchers = [watcher(engine, inbox, corpus_dir, receiver, executor=e) for e in executors]
+    watchers = [watcher(engine, inbox, corpus_dir, receiver, executor=e,
+                        stream=StreamSource(REDIS_URL, stream_name, consumer=f"w{n}"))
+                for n, e in enumerate(executors)]
+    for w in watchers:
+        w.stream.setup()
     threads = [threading.Thread(target=w.run, kwargs={"once": True}) for w in watchers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(executors[0].ran + executors[1].ran) == sorted(CRITICAL)  # each recording audited once
-    assert sorted(p.name for p in (inbox / "done").iterdir()) == sorted(f"{c}.csv" for c in CRITICAL)
+    assert sorted(p.name for p in (inbox / "done").iterdir()) == sorted(f"{c}.csv" for c in by_file)
+    assert group_pending(stream_name) == 0
     got = receiver.wait_for(sum(CRITICAL.values()))
     time.sleep(0.3)
     assert len(receiver.received) == sum(CRITICAL.values())
