@@ -2,7 +2,9 @@
 
 Tables: ``agent``, ``case``, ``contact`` (calls, visits and dial attempts without recordings),
 ``segment`` (diarized transcript), ``finding``, ``review_log`` (who changed a finding's review
-and how), ``audit_run`` (one row per batch run). Schema changes go through Alembic
+and how), ``audit_run`` (one row per batch run), ``alert_outbox`` (one row per finding and alert
+sink: pending, sent or dead) and ``alert_dead_letter`` (alerts that could not be delivered).
+Schema changes go through Alembic
 (``audit/migrations``); never edit a released migration.
 """
 
@@ -186,3 +188,59 @@ class AuditRun(SQLModel, table=True):
     audio_seconds: float = 0.0
     failures: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class AlertStatus(str, enum.Enum):
+    """Where an alert stands in the outbox."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"  # every retry failed: see alert_dead_letter
+
+
+class AlertOutbox(SQLModel, table=True):
+    """One alert to send: a finding for one sink (webhook, group robot, e-mail recipients).
+
+    Written in the transaction that stores the finding, so an alert exists exactly when its
+    finding does, and (finding_id, sink) is unique, so a finding alerts a sink once, across
+    restarts and across watchers. Senders claim rows with ``claimed_by``/``claimed_until`` (a
+    lease: a sender killed mid-send leaves a claim that expires).
+    """
+
+    __tablename__ = "alert_outbox"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    finding_id: int
+    sink: str = Field(max_length=64)
+    call_id: str = Field(max_length=128, index=True)
+    status: str = Field(default=AlertStatus.PENDING.value, max_length=16)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_by: Optional[str] = Field(default=None, max_length=64)
+    claimed_until: Optional[datetime] = None
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    summarised: bool = False  # sent within a burst summary rather than on its own
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: Optional[datetime] = None
+
+    __table_args__ = (UniqueConstraint("finding_id", "sink", name="uq_alert_outbox_finding_sink"),
+                      # the sender's question: which alerts of my sinks are due?
+                      Index("ix_alert_outbox_due", "status", "sink", "next_attempt_at"))
+
+
+class AlertDeadLetter(SQLModel, table=True):
+    """An alert that could not be delivered after every retry, with the last error."""
+
+    __tablename__ = "alert_dead_letter"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="alert_outbox.id", index=True)
+    finding_id: int
+    call_id: str = Field(max_length=128, index=True)
+    sink: str = Field(max_length=64)
+    target: str = Field(default="", sa_column=Column(Text))  # where it was going, secrets removed
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    error: str = Field(default="", sa_column=Column(Text))
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow, index=True)

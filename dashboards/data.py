@@ -256,3 +256,16 @@ def recording(url: str, scope: Scope, call_id: str) -> tuple[bytes, str] | str |
     if path is None:
         return None
     return path.read_bytes(), path.name
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def dead_alerts(url: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Alerts ``audit watch`` gave up delivering, newest first (the page shows them to admins)."""
+    from audit.alerts import recent_dead_letters
+    from audit.storage import session
+
+    with session(engine(url)) as s:
+        return [{"when": d.created_at.strftime("%Y-%m-%d %H:%M"), "call": d.call_id,
+                 "rule": d.payload.get("rule_id", ""), "severity": d.payload.get("severity", ""),
+                 "sink": d.target, "attempts": d.attempts, "error": d.error}
+                for d in recent_dead_letters(s, limit)]

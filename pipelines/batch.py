@@ -30,11 +30,12 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from audit import models
 from audit.manifest import read_manifest
 from audit.paths import UnsafePath, file_sha256, resolve_inside
-from audit.rules.pack import LOG_TYPES
+from audit.rules.pack import LOG_TYPES, RulePack
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 from audit.storage import session as open_session
 from audit.store import contact_from_row, replace_log_findings, save_audit, save_failure
@@ -254,12 +255,23 @@ class LocalExecutor:
 
     def __init__(self, workers: int = 1):
         self.workers = max(1, workers)
+        self._resident: Worker | None = None
+
+    def _local(self, worker: Worker, options: PipelineOptions) -> Worker:
+        """The in-process worker, kept with its loaded models from one ``map`` to the next
+        (``audit watch`` audits a few recordings at a time and must not reload the models)."""
+        resident = self._resident
+        if resident is None or (resident.options, resident.pack_path, resident.low_memory) != (
+                options, worker.pack_path, worker.low_memory):
+            resident = self._resident = worker.with_options(options)
+        resident._pack = worker._pack  # the caller's pack: the version it stores is the one that scanned
+        return resident
 
     def map(self, worker: Worker, items: list[WorkItem]) -> Iterator[WorkResult]:
         spec = worker.spec()
         spec["options"] = _with_threads(worker.options, _threads_per_worker(os.cpu_count() or 1, self.workers))
         if self.workers == 1 or len(items) <= 1:
-            local = worker.with_options(spec["options"])
+            local = self._local(worker, spec["options"])
             for item in items:
                 yield local.run(item)
             return
@@ -479,7 +491,9 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
               pack_path: str | None = None, force: bool = False, executor: Executor | None = None,
               low_memory: bool | None = None,
               progress: Callable[[WorkResult, BatchSummary], None] | None = None,
-              on_plan: Callable[[int, float], None] | None = None) -> BatchSummary:
+              on_plan: Callable[[int, float], None] | None = None,
+              manifest: str | Path | None = None, pack: RulePack | None = None,
+              before_commit: Callable[[Session, list[str]], None] | None = None) -> BatchSummary:
     """Audit every row of ``INPUT_DIR/manifest.csv`` into the database behind ``engine``.
 
     Args:
@@ -493,6 +507,12 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
         progress: called after each stored result (drives the progress bar).
         on_plan: called once with the number of recordings to audit (and 0.0 seconds: the
             audio length is known only once decoded).
+        manifest: another manifest than ``INPUT_DIR/manifest.csv`` (``audit watch``: a fragment
+            dropped into the inbox); its audio paths are still relative to ``input_dir``.
+        pack: the rule pack of ``pack_path``, already loaded (a watcher loads it once).
+        before_commit: called with the session and the call_ids whose findings were just
+            stored, in their transaction, before it commits (``audit watch`` writes the alert
+            outbox there, so an alert exists exactly when its finding does).
 
     Returns:
         The run's counts and failures; the same is stored as an ``audit_run`` row.
@@ -509,8 +529,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
     workers = getattr(executor, "workers", 1)
     if low_memory is None:
         low_memory = small_machine(workers)
-    pack = load_pack(pack_path)
-    contacts, row_errors = read_manifest(input_dir / "manifest.csv")
+    pack = pack or load_pack(pack_path)
+    contacts, row_errors = read_manifest(Path(manifest) if manifest else input_dir / "manifest.csv")
     started = time.perf_counter()
     total = len(contacts) + len(row_errors)
 
@@ -520,7 +540,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                               options={"asr": options.asr, "asr_model": options.asr_model,
                                        "diarizer": options.diarizer, "executor": executor.name,
                                        "workers": workers, "low_memory": low_memory, "force": force,
-                                       **run_owner()})
+                                       **run_owner(),
+                                       **({"manifest": str(Path(manifest).resolve())} if manifest else {})})
         session.add(run)
         session.commit()
         run_id = run.id
@@ -548,6 +569,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 summary.findings += len(findings)
                 stored_now.add(contact.call_id)
                 _record_progress(session, run_id, summary)
+                if before_commit:
+                    before_commit(session, [contact.call_id])
                 session.commit()
             for contact, reason in work.missing:
                 summary.failures.append(Failure(reason, contact.call_id, contact.line))
@@ -578,6 +601,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                     summary.audited += 1
                     summary.findings += len(result.findings)
                     stored_now.add(result.call_id)
+                    if before_commit:
+                        before_commit(session, [result.call_id])
                 _record_progress(session, run_id, summary)
                 session.commit()
             if progress:
@@ -593,6 +618,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
             with open_session(engine) as session:
                 replace_log_findings(session, {c.call_id: per_call.get(c.call_id, []) for c in everyone},
                                      log_rules, weights=weights)
+                if before_commit:
+                    before_commit(session, [c.call_id for c in everyone])
                 session.commit()
             summary.findings += sum(len(per_call.get(call_id, [])) for call_id in stored_now)
     except KeyboardInterrupt as exc:

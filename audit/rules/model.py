@@ -5,6 +5,7 @@ A pack is a YAML file::
     name: default
     extends: default            # optional: start from another pack (a name or a relative path)
     parameters: {max_attempts_per_day: 5}   # optional: override industry-practice thresholds
+    alerts: {severities: [critical]}        # optional: which findings alert supervisors at once
     disable: [FREQ-CONNECT]     # optional: drop inherited rules
     rules: [...]                # new rules, or rules that replace inherited ones by id
 
@@ -385,6 +386,25 @@ class ModelSettings(_Strict):
         return self
 
 
+class Alerts(_Strict):
+    """Which findings ``audit watch`` sends to supervisors as soon as a recording is audited.
+
+    A finding alerts when its severity is listed *or* its category is listed. Alerting is no
+    part of the audit itself, so this section is not in the pack version: changing it never
+    re-audits a recording.
+    """
+
+    severities: list[Severity] = Field(default_factory=lambda: [Severity.CRITICAL])
+    categories: list[Category] = Field(default_factory=list)
+    # More alerts than this for one sink within a minute are sent as one summary message
+    # (group robots throttle a chatty bot, and a supervisor reads one list faster than 40 pings).
+    burst_per_minute: int = Field(default=10, ge=1)
+
+    def matches(self, severity: str, category: str) -> bool:
+        """Whether a finding of this severity and category alerts."""
+        return severity in {s.value for s in self.severities} or category in {c.value for c in self.categories}
+
+
 class PackFile(_Strict):
     """The content of one pack file, before ``extends`` is resolved."""
 
@@ -393,5 +413,6 @@ class PackFile(_Strict):
     extends: str | None = None
     parameters: Parameters = Field(default_factory=Parameters)
     model: ModelSettings | None = None
+    alerts: Alerts | None = None  # None: inherited (or the defaults of :class:`Alerts`)
     disable: list[str] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)

@@ -26,6 +26,7 @@ from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.learned import SecondOpinion
 from audit.rules.model import (
     CONTACT_TYPES,
+    Alerts,
     DETECTOR_CLASSES,
     LINE_TYPES,
     LOG_TYPES,
@@ -128,9 +129,11 @@ def _read(path: Path) -> tuple[PackFile, dict]:
 _Model = tuple[ModelSettings, Path] | None  # a pack's model: section and the file that declares it
 
 
-def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str], _Model]:
-    """Parameters (as set), rules, the chain of files and the model section of a pack after
-    ``extends`` (the nearest file that declares ``model:`` gives it whole)."""
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str], _Model,
+                                                                Alerts | None]:
+    """Parameters (as set), rules, the chain of files, the model section (the nearest file that
+    declares ``model:`` gives it whole) and the alert policy (the nearest file's that sets one) of
+    a pack after ``extends``."""
     path = path.resolve()
     if path in chain:
         raise PackError(f"{path}: field extends: circular 'extends' ({' -> '.join(map(str, chain))})")
@@ -139,9 +142,10 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
     rules: list[Rule] = []
     files = [str(path)]
     model: _Model = None
+    alerts = None
     if pack.extends:
         parent = DEFAULT_PACK if pack.extends == "default" else (path.parent / pack.extends)
-        params, rules, parent_files, model = _resolve(Path(parent), (*chain, path))
+        params, rules, parent_files, model, alerts = _resolve(Path(parent), (*chain, path))
         files = parent_files + files
         known = {r.id for r in rules}
         for rid in pack.disable:
@@ -156,7 +160,7 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], 
         params[name] = value
     if pack.model is not None:
         model = (pack.model, path)
-    return params, rules, files, model
+    return params, rules, files, model, pack.alerts or alerts
 
 
 def load_pack(path: str | Path | None = None) -> RulePack:
@@ -170,7 +174,7 @@ def load_pack(path: str | Path | None = None) -> RulePack:
             file, the rule id and the field.
     """
     path = Path(path) if path is not None else DEFAULT_PACK
-    params, rules, _, model = _resolve(path)
+    params, rules, _, model, alerts = _resolve(path)
     settings, training_file = None, None
     if model is not None:
         settings, declared_in = model
@@ -179,7 +183,8 @@ def load_pack(path: str | Path | None = None) -> RulePack:
             if not training_file.is_file():
                 raise PackError(f"{declared_in}: field model.training_file: no such file {training_file}; "
                                 f"the path is relative to the pack file (remove the field to switch the model off)")
-    return RulePack(rules, Parameters(**params), source=str(path), model=settings, training_file=training_file)
+    return RulePack(rules, Parameters(**params), source=str(path), model=settings, training_file=training_file,
+                    alerts=alerts)
 
 
 class _RuleSet:
@@ -201,7 +206,8 @@ class RulePack:
     """A compiled rule pack: scan utterances, contacts and whole call logs."""
 
     def __init__(self, rules: list[Rule], parameters: Parameters | None = None, source: str = "", *,
-                 model: ModelSettings | None = None, training_file: Path | None = None) -> None:
+                 model: ModelSettings | None = None, training_file: Path | None = None,
+                 alerts: Alerts | None = None) -> None:
         """Compile ``rules``.
 
         Args:
@@ -214,6 +220,9 @@ class RulePack:
         self.rules = [r for r in rules if r.enabled]
         self.parameters = parameters or Parameters()
         self.source = source
+        # which findings alert supervisors (``audit watch``); not part of the version: alerting
+        # changes no finding, so a new alert policy must not re-audit anything
+        self.alerts = alerts or Alerts()
         self.model = model
         self._second: SecondOpinion | None = None
         model_rules = [r for r in self.rules if r.detector.type in MODEL_TYPES]

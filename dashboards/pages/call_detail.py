@@ -28,6 +28,7 @@ index = ids.index(requested) if requested in ids else (None if requested else 0)
 picked = st.selectbox("Call", ids, index=index, placeholder="choose a call")
 if picked and picked != requested:
     st.query_params["call_id"] = picked
+    st.query_params.pop("t", None)  # another call: the link's time was the old call's
     st.rerun()
 call_id = requested or picked
 
@@ -75,7 +76,9 @@ if isinstance(audio, tuple):
     mime = mimetypes.guess_type(audio_name)[0] or "audio/wav"
     if mime == "audio/x-wav":
         mime = "audio/wav"
-    st.audio(audio_bytes, format=mime, start_time=int(seek["start"]) if seek else 0, autoplay=bool(seek))
+    link_t = st.query_params.get("t", "")  # an alert's deep link opens the player at its finding
+    start = int(seek["start"]) if seek else (int(link_t) if link_t.isdigit() else 0)
+    st.audio(audio_bytes, format=mime, start_time=start, autoplay=bool(seek))
 elif audio:
     st.warning(f"Recording cannot be played: {ui.esc(audio)}")
 elif d.audio_path:

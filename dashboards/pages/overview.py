@@ -21,6 +21,11 @@ cols[4].metric("Critical findings", f"{k.critical_findings:,}")
 cols[5].metric("Awaiting review", f"{k.open_findings:,}", help="open or appealed findings")
 if k.errors:
     st.caption(f"{k.errors:,} contacts could not be audited (see Calls, status failed).")
+if user.role == "admin" and (dead := data.dead_alerts(url)):
+    with st.expander(f"Undelivered alerts ({len(dead)})", icon=":material/notifications_off:"):
+        st.caption("`audit watch` gave up sending these after every retry; fix the sink, then tell the "
+                   "supervisors (see docs/watch.md).")
+        st.dataframe(pd.DataFrame(dead), hide_index=True, width="stretch")
 
 if not k.contacts:
     st.info("No contacts match the filters.")
