@@ -69,7 +69,7 @@ def server(dashboard_env, tmp_path):
 def test_login_open_call_seek_and_confirm(server, dashboard_env):
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+        pytest.fail("Debian chromium is missing: apt-get install -y chromium (make test installs it)")
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

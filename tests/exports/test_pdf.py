@@ -98,7 +98,7 @@ def test_cjk_font_is_embedded(pdf):
 def test_page_renders(pdf, tmp_path):
     """pdftoppm (poppler) rasterises the first page with ink on it; the PNG is kept as an artifact."""
     if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+        pytest.fail("pdftoppm is missing: apt-get install -y poppler-utils (make test installs it)")
     report, _ = pdf
     path = tmp_path / "scorecard.pdf"
     path.write_bytes(report_bytes(report, "pdf"))

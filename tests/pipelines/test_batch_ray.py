@@ -16,7 +16,7 @@ from pipelines.process import PipelineOptions
 from tests.pipelines.test_batch import make_batch, no_duplicates, stored
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("ray")
+import ray  # noqa: E402,F401 - the ray extra, which make test installs
 
 CALLS = ["dev-014", "dev-008", "dial-7950-1"]
 
