@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip 'setuptools<81' wheel
 	# CPU build of PyTorch first (a plain `torch` requirement pulls a multi-GB CUDA build)
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev,postgres,openai-whisper,ray]'
+	$(PY) -m pip install -q -e '.[dev,postgres,openai-whisper,ray,watch]'
 	touch $@
 
 install: $(VENV)/.installed

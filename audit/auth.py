@@ -140,10 +140,8 @@ def _read_raw(path: Path) -> dict[str, Any]:
 
             data = yaml.safe_load(text) or {}
         else:
-            try:
-                import tomllib
-            except ModuleNotFoundError:  # Python 3.10
-                import tomli as tomllib
+            import tomllib
+
             data = tomllib.loads(text)
     except Exception as exc:  # the parsers raise different types; all mean "fix the syntax"
         raise AuthConfigError(f"users file {path} is not valid {path.suffix.lstrip('.') or 'TOML'}: {exc}") from exc

@@ -127,7 +127,11 @@ def voice_encoder() -> Any:
     with _ENCODER_LOCK:
         if _ENCODER is None:
             try:
-                from resemblyzer import VoiceEncoder
+                import warnings
+
+                with warnings.catch_warnings():  # webrtcvad's pkg_resources import warns on every run
+                    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+                    from resemblyzer import VoiceEncoder
             except ImportError as exc:  # pragma: no cover - a broken install
                 raise DiarizationError(
                     f"the embedded diarizer needs resemblyzer ({exc}); run `pip install resemblyzer` "

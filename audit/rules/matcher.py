@@ -98,8 +98,7 @@ class Utterance:
     def token_boundaries(self) -> set[int]:
         """Offsets where a jieba token starts or ends (computed only when a rule needs them)."""
         if self._tokens is None:
-            import jieba  # first use loads the dictionary (about a second)
-
+            jieba = _jieba()
             cuts = {0}
             pos = 0
             for token in jieba.cut(self.norm, HMM=False):
@@ -107,6 +106,19 @@ class Utterance:
                 cuts.add(pos)
             self._tokens = cuts
         return self._tokens
+
+
+def _jieba():
+    """jieba, imported quietly: its ``pkg_resources`` import warns and its first cut logs the
+    dictionary build at DEBUG level to stderr, which a supervisor's terminal need not see."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 def trie_regex(keys: list[str]) -> str:
