@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0006'
-down_revision: str | None = '0005'
+down_revision: str | None = '0003'  # TEMP: '0005' once 0004 and 0005 are merged
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
