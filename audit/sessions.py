@@ -164,7 +164,7 @@ def password_tag(password_hash: str) -> str:
 
 def new_session(user, *, now: float | None = None, ttl_s: float = SESSION_TTL_S) -> Claims:
     """The claims of a new session for ``user`` (an :class:`audit.auth.User`)."""
-    now = time.time() if now is None else now
+    now = int(time.time() if now is None else now)  # whole seconds, as the token keeps them
     return Claims(username=user.username, session_id=secrets.token_hex(16), issued_at=now,
                   expires_at=now + ttl_s, password_tag=password_tag(user.password_hash))
 
