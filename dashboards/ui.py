@@ -195,6 +195,8 @@ def login_page() -> None:
     except auth.AuthConfigError as exc:
         st.error(_("Cannot read the users file: {error}").format(error=exc))
         st.stop()
+    if company_sign_in(users):
+        return
     with st.form("login"):
         username = st.text_input(_("Username"), key="login_username")
         password = st.text_input(_("Password"), type="password", key="login_password")
@@ -214,6 +216,50 @@ def login_page() -> None:
             st.rerun()
 
 
+def _company_identity_provider() -> bool:
+    """Whether an OIDC provider is configured for ``st.login`` (an ``[auth]`` table in the secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file: password sign-in only
+        return False
+
+
+def _oidc_email() -> str | None:
+    try:
+        if st.user.is_logged_in:
+            email = st.user.get("email")
+            return email if isinstance(email, str) else None
+    except Exception:  # noqa: BLE001 - no identity provider configured
+        return None
+    return None
+
+
+def company_sign_in(users: dict[str, auth.User]) -> bool:
+    """Sign in with the company identity provider (``st.login``, docs/auth.md); True when done.
+
+    The provider says who the person is (its e-mail); the users file says what they may see: the
+    entry with that ``email`` (role, team, agent id, see_pii, language). An account without an
+    entry is refused, and logged.
+    """
+    if not _company_identity_provider():
+        return False
+    email = _oidc_email()
+    if email:
+        user = auth.user_for_email(users, email)
+        if user is not None:
+            _log_event("sign_in", user.username, client_address(), f"identity provider: {email}")
+            sign_in(user)
+            st.rerun()
+        _log_event("refused", email[:64], client_address(), "identity provider account without a users-file entry")
+        st.error(_("The company account {email} has no dashboard user; ask an administrator to add it "
+                   "(audit users add … --email).").format(email=esc(email)))
+        st.button(_("Sign out of the company account"), on_click=st.logout, key="oidc_logout")
+        return True
+    st.button(_("Sign in with the company account"), on_click=st.login, type="primary", key="oidc_login")
+    st.caption(_("or with a dashboard password:"))
+    return False
+
+
 def sidebar_user(user: auth.User) -> None:
     with st.sidebar:
         scope = {"agent": _("agent {id}").format(id=esc(user.agent_id)),
@@ -222,6 +268,8 @@ def sidebar_user(user: auth.User) -> None:
             name=esc(user.display_name), role=i18n.user_role_label(user.role), scope=scope))
         if st.button(_("Sign out"), key="logout"):
             sign_out()
+            if _oidc_email():
+                st.logout()  # the company account's session too (redirects)
             st.rerun()
 
 

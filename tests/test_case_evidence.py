@@ -21,7 +21,7 @@ from audit.evidence import BEEP_HZ, EvidenceError, export_case_pack, export_pack
 from audit.exports.cli import add_parser
 from audit.queries import Scope
 from audit.storage import session
-from tests.pipelines.test_batch import TruthExecutor, corpus_rows, make_batch
+from tests.pipelines.test_batch import TruthExecutor, corpus_rows, make_batch, write_manifest
 from tests.test_evidence import add_contact
 
 DEBTOR = "D-7950"
@@ -32,10 +32,22 @@ D7950 = [f"dial-7950-{n}" for n in range(1, 7)] + ["dev-012"]
 def audited(engine, tmp_path, corpus_dir):
     from pipelines.batch import run_batch
 
-    batch = make_batch(tmp_path / "in", corpus_dir, list(corpus_rows(corpus_dir)))
+    rows = corpus_rows(corpus_dir)
+    batch = make_batch(tmp_path / "in", corpus_dir, list(rows))
+    # The dialer's export names the number dialled: D-7950's, written as the dialer does.
+    write_manifest(batch, [dict(row, phone="+86 139-0000-7950" if row["debtor_id"] == DEBTOR else "")
+                           for row in rows.values()])
     summary = run_batch(engine, batch, executor=TruthExecutor(corpus_dir))
     assert not summary.failures
     return engine
+
+
+def test_the_dialled_number_is_stored_and_finds_the_debtor(audited):
+    from audit.queries import find_debtors
+
+    [match] = find_debtors(audited, Scope(), "13900007950", by="phone")
+    assert match.debtor_id == DEBTOR and match.contacts == 7
+    assert [m.debtor_id for m in find_debtors(audited, Scope(), "139****7950", by="phone", masked=True)] == [DEBTOR]
 
 
 def read(pack: Path) -> dict[str, bytes]:

@@ -208,3 +208,40 @@ def test_a_user_reads_the_dashboard_in_their_language(dashboard_env, tmp_path, m
     at = sign_in(new_app().run(), "eve", "eve-pw")
     assert [t.value for t in at.title] == ["Overview"]
     assert load_users(dashboard_env["users_file"])["eve"].lang == "en"
+
+
+# ----------------------------------------------------------------------------- a company identity provider
+
+AUTH_SECRETS = {"auth": {"redirect_uri": "https://audit.example.cn/oauth2callback", "cookie_secret": "x" * 32,
+                         "client_id": "callaudit", "client_secret": "s",
+                         "server_metadata_url": "https://sso.example.cn/.well-known/openid-configuration"}}
+
+
+def test_company_account_maps_to_its_users_file_entry(dashboard_env):
+    from audit.auth import add_user
+
+    add_user(dashboard_env["users_file"], "zhang", "unused-pw", role="team_lead", team="一组",
+             email="Zhang.Wei@Corp.example")
+    at = new_app()
+    at.secrets = AUTH_SECRETS
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button][:1] == ["使用公司账号登录"]  # and the password form below it
+    at.user = {"is_logged_in": True, "email": "zhang.wei@corp.example"}  # back from the provider
+    at.run()
+    assert not at.exception
+    assert at.session_state["user"].username == "zhang" and at.session_state["user"].scope.team == "一组"
+    assert handed_over(at) == ["/_callaudit/session"]  # our own session cookie, as with a password
+    assert events(dashboard_env)[-1] == ("sign_in", "zhang")
+
+
+def test_company_account_without_an_entry_is_refused(dashboard_env):
+    at = new_app()
+    at.secrets = AUTH_SECRETS
+    at.user = {"is_logged_in": True, "email": "stranger@corp.example"}
+    at.run()
+    assert "user" not in at.session_state
+    from tests.dashboards.test_untrusted_text import plain
+
+    assert any("stranger@corp.example" in plain(e.value) and "没有对应的仪表盘用户" in e.value for e in at.error)
+    assert events(dashboard_env)[-1] == ("refused", "stranger@corp.example")
