@@ -194,7 +194,9 @@ def _parse_user(path: Path, username: str, entry: Any) -> User:
             raise AuthConfigError(f"{where}: `lang`: {exc}") from None
     email = entry.get("email")
     if email is not None and (not isinstance(email, str) or "@" not in email):
-        raise AuthConfigError(f"{where}: `email` must be the identity provider's e-mail address, like a@corp.cn")
+        raise AuthConfigError(
+            f"{where}: `email` must be the identity provider's e-mail address, like a@corp.cn"
+        )
     return User(username=username, role=role, name=str(entry.get("name", "")), team=team or None,
                 agent_id=agent_id or None, see_pii=see_pii, password_hash=password, lang=lang,
                 email=email.strip().lower() if email else None)
@@ -256,12 +258,22 @@ def authenticate(users: dict[str, User], username: str, password: str, *, addres
     failures, locked_s = throttle.failed(username, address)
     log.warning("failed sign-in as %r%s (%s user; %d failed attempt(s) within %d min)", username, source,
                 "known" if user else "unknown", failures, throttle.policy.window_s // 60)
-    report("failed", username, address, f"{'known' if user else 'unknown'} user; {failures} failed attempt(s) "
-                                        f"within {throttle.policy.window_s // 60} min")
+    report(
+        "failed",
+        username,
+        address,
+        f"{'known' if user else 'unknown'} user; {failures} failed attempt(s) "
+        f"within {throttle.policy.window_s // 60} min",
+    )
     if locked_s:
         log.warning("sign-in as %r locked for %d s after %d failed attempts", username,
                     math.ceil(locked_s), failures)
-        report("locked", username, address, f"locked for {math.ceil(locked_s)} s after {failures} failed attempts")
+        report(
+            "locked",
+            username,
+            address,
+            f"locked for {math.ceil(locked_s)} s after {failures} failed attempts",
+        )
     return None
 
 

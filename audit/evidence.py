@@ -15,6 +15,20 @@ verify``). Layout of ``PACK.zip``::
     MANIFEST.json                   every file above: path, bytes, SHA-256
     MANIFEST.sha256                 the same in ``sha256sum`` format (``sha256sum -c`` works)
 
+A **case pack** (:func:`export_case_pack`, ``audit evidence export --case ID`` / ``--debtor ID``)
+holds every contact to one debtor or on one case: each contact's files as above under
+``contacts/<call_id>/``, plus ``case.json`` and ``timeline.txt`` (every contact in time order with
+agent, team, agency, outcome and findings, and the dial attempts per day), under one manifest.
+
+A **redacted** pack (``--redact``), meant to leave the building, masks phone, ID-card and
+bank-card numbers in every text (:mod:`audit.masking`) and replaces, in the audio, each
+transcript segment in which one is spoken with a tone: the database keeps segment times, not
+word times, so the whole segment is beeped (``REDACTION.txt`` in the pack says so). Its
+recordings are re-encoded as 16 kHz WAV; ``contact.json`` keeps the original's SHA-256.
+
+With a dashboard address (``--dashboard-url``) the transcript and the findings link to the call
+at each finding's second (:mod:`audit.links`).
+
 The zip comment records the SHA-256 of ``MANIFEST.sha256``, so a change to the manifest itself
 is named too. The hashes prove integrity, not origin: keep the pack's own SHA-256 (printed on
 export) in the case file, or sign it, to stop someone regenerating every hash.
@@ -250,8 +264,14 @@ def _rule_pack_info(version: str | None) -> dict[str, Any]:
     return info
 
 
-def _transcript_txt(contact: models.Contact, segments: list[models.Segment], *, link: str | None = None,
-                    finding_links: dict[int, str] | None = None, findings: list[models.Finding] | None = None) -> str:
+def _transcript_txt(
+    contact: models.Contact,
+    segments: list[models.Segment],
+    *,
+    link: str | None = None,
+    finding_links: dict[int, str] | None = None,
+    findings: list[models.Finding] | None = None,
+) -> str:
     lines = [
         f"通话编号 call_id: {contact.call_id}",
         f"类型 kind: {contact.kind}    开始 started_at: {contact.started_at.isoformat()}",
@@ -280,12 +300,14 @@ BEEP_LEVEL = 0.3  # about -10 dBFS
 REDACTION_NOTE = (
     "本证据包已脱敏（--redact）：转写、违规证据和复核理由中的手机号、身份证号和银行卡号已打码；"
     "录音中说出这些号码的整段语音（按转写分段的起止时间，数据库不保存逐字时间）已替换为提示音，"
-    "因此提示音可能比号码本身更长。录音为脱敏后重新编码的 16 kHz WAV，原始录音的 SHA-256 记录在 contact.json 中。\n"
-    "This pack is redacted (--redact): phone, ID-card and bank-card numbers are masked in the transcript, the "
-    "findings' evidence and the review reasons; in the audio, each transcript segment in which such a number is "
-    "spoken is replaced by a beep over its whole length (the database stores segment times, not word times, so the "
-    "beep can be longer than the number). The audio is re-encoded as 16 kHz WAV after redaction; the original "
-    "recording's SHA-256 is in contact.json.\n"
+    "因此提示音可能比号码本身更长。录音为脱敏后重新编码的 16 kHz WAV，"
+    "原始录音的 SHA-256 记录在 contact.json 中。\n"
+    "This pack is redacted (--redact): phone, ID-card and bank-card numbers are masked in the "
+    "transcript, the findings' evidence and the review reasons; in the audio, each transcript "
+    "segment in which such a number is spoken is replaced by a beep over its whole length (the "
+    "database stores segment times, not word times, so the beep can be longer than the number). "
+    "The audio is re-encoded as 16 kHz WAV after redaction; the original recording's SHA-256 is "
+    "in contact.json.\n"
 )
 
 
@@ -325,16 +347,29 @@ def _contact_members(s: Session, call_id: str, audio_root: str | Path | None, *,
     agent = s.get(models.Agent, contact.agent_id)
     case = s.get(models.Case, contact.case_id) if contact.case_id else None
     run = s.get(models.AuditRun, contact.run_id) if contact.run_id else None
-    segments = list(s.exec(
-        select(models.Segment).where(models.Segment.call_id == call_id).order_by(models.Segment.idx, models.Segment.start)
-    ).all())
-    findings = list(s.exec(
-        select(models.Finding).where(models.Finding.call_id == call_id)
-        .order_by(sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id)
-    ).all())
-    reviews = list(s.exec(
-        select(models.ReviewLog).where(models.ReviewLog.call_id == call_id).order_by(models.ReviewLog.at, models.ReviewLog.id)
-    ).all())
+    segments = list(
+        s.exec(
+            select(models.Segment)
+            .where(models.Segment.call_id == call_id)
+            .order_by(models.Segment.idx, models.Segment.start)
+        ).all()
+    )
+    findings = list(
+        s.exec(
+            select(models.Finding)
+            .where(models.Finding.call_id == call_id)
+            .order_by(
+                sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id
+            )
+        ).all()
+    )
+    reviews = list(
+        s.exec(
+            select(models.ReviewLog)
+            .where(models.ReviewLog.call_id == call_id)
+            .order_by(models.ReviewLog.at, models.ReviewLog.id)
+        ).all()
+    )
     text = mask_pii if redact else (lambda value: value)
 
     files: dict[str, bytes] = {}
@@ -370,7 +405,9 @@ def _contact_members(s: Session, call_id: str, audio_root: str | Path | None, *,
             start = max(0.0, f.start - clip_padding_s)
             end = min(audio.duration, (f.end if f.end is not None else f.start) + clip_padding_s)
             if end <= start:
-                warnings.append(f"finding {f.id} ({f.rule_id}) at {f.start:.1f}s is past the end of the recording")
+                warnings.append(
+                    f"finding {f.id} ({f.rule_id}) at {f.start:.1f}s is past the end of the recording"
+                )
                 continue
             clip = f"clips/{n:02d}_{_safe(f.rule_id)}_{start:07.2f}-{end:07.2f}.wav"
             files[clip] = _wav_clip(audio.samples, SAMPLE_RATE, start, end)
@@ -379,15 +416,22 @@ def _contact_members(s: Session, call_id: str, audio_root: str | Path | None, *,
         warnings.append(f"{call_id} has no recording (status {contact.status}): metadata findings only")
 
     finding_links = {f.id: call_link(dashboard_url, call_id, f.start) for f in findings if dashboard_url}
-    files["transcript.json"] = _json({
-        "call_id": call_id,
-        "segments": [
-            {**{k: seg.model_dump()[k] for k in ("idx", "speaker", "role", "start", "end", "confidence", "channel")},
-             "text": text(seg.text)}
-            for seg in segments
-        ],
-        **({"redacted_audio": [{"start": a, "end": b} for a, b in beeped]} if redact else {}),
-    })
+    files["transcript.json"] = _json(
+        {
+            "call_id": call_id,
+            "segments": [
+                {
+                    **{
+                        k: seg.model_dump()[k]
+                        for k in ("idx", "speaker", "role", "start", "end", "confidence", "channel")
+                    },
+                    "text": text(seg.text),
+                }
+                for seg in segments
+            ],
+            **({"redacted_audio": [{"start": a, "end": b} for a, b in beeped]} if redact else {}),
+        }
+    )
     shown_segments = [seg.model_copy(update={"text": text(seg.text)}) for seg in segments]
     files["transcript.txt"] = _transcript_txt(contact, shown_segments, link=call_link(dashboard_url, call_id),
                                               finding_links=finding_links, findings=findings).encode("utf-8")
@@ -397,7 +441,9 @@ def _contact_members(s: Session, call_id: str, audio_root: str | Path | None, *,
          "clip": clip_of.get(f.id), **({"link": finding_links[f.id]} if f.id in finding_links else {})}
         for f in findings
     ])
-    files["review_log.json"] = _json([dict(r.model_dump(), reason=r.reason and text(r.reason)) for r in reviews])
+    files["review_log.json"] = _json(
+        [dict(r.model_dump(), reason=r.reason and text(r.reason)) for r in reviews]
+    )
     contact_row = _row(contact)
     if redact:
         contact_row["phone"] = mask_pii(contact.phone) if contact.phone else contact.phone
@@ -540,25 +586,55 @@ def export_case_pack(
         "debtors": sorted({c.debtor_id for c in timeline}),
         "cases": sorted({c.case_id for c in timeline if c.case_id}),
         "redacted": redact,
-        **({"link": timeline_link(dashboard_url, debtor_id=debtor_id, case_id=case_id)} if dashboard_url else {}),
+        **(
+            {"link": timeline_link(dashboard_url, debtor_id=debtor_id, case_id=case_id)}
+            if dashboard_url
+            else {}
+        ),
         "dial_attempts_per_day": dict(sorted(per_day.items())),
-        "contacts": [{
-            "call_id": c.call_id, "folder": folders[c.call_id], "started_at": c.started_at.isoformat(),
-            "kind": c.kind, "outcome": c.outcome, "talk_seconds": c.talk_seconds, "agent_id": c.agent_id,
-            "agent_name": c.agent_name, "team": c.team, "agency": c.agency, "creditor": c.creditor,
-            "case_id": c.case_id, "debtor_id": c.debtor_id, "contact_role": c.contact_role,
-            "phone": mask(c.phone) if c.phone else c.phone, "status": c.status, "score": c.score, "passed": c.passed,
-            "findings": [{"rule_id": f.rule_id, "category": f.category, "severity": f.severity,
-                          "review_status": f.review_status, "start": f.start, "evidence": mask(f.evidence)}
-                         for f in c.findings],
-        } for c in timeline],
+        "contacts": [
+            {
+                "call_id": c.call_id,
+                "folder": folders[c.call_id],
+                "started_at": c.started_at.isoformat(),
+                "kind": c.kind,
+                "outcome": c.outcome,
+                "talk_seconds": c.talk_seconds,
+                "agent_id": c.agent_id,
+                "agent_name": c.agent_name,
+                "team": c.team,
+                "agency": c.agency,
+                "creditor": c.creditor,
+                "case_id": c.case_id,
+                "debtor_id": c.debtor_id,
+                "contact_role": c.contact_role,
+                "phone": mask(c.phone) if c.phone else c.phone,
+                "status": c.status,
+                "score": c.score,
+                "passed": c.passed,
+                "findings": [
+                    {
+                        "rule_id": f.rule_id,
+                        "category": f.category,
+                        "severity": f.severity,
+                        "review_status": f.review_status,
+                        "start": f.start,
+                        "evidence": mask(f.evidence),
+                    }
+                    for f in c.findings
+                ],
+            }
+            for c in timeline
+        ],
     }
     files["case.json"] = _json(case)
     lines = [f"案件时间线 case timeline: {subject}", f"联系次数 contacts: {len(timeline)}", ""]
     for c in timeline:
         found = "; ".join(f"{f.rule_id}({f.severity}, {f.review_status})" for f in c.findings) or "—"
-        lines.append(f"{c.started_at:%Y-%m-%d %H:%M}  {c.call_id}  {c.kind}/{c.outcome}  {c.agent_id} {c.team} "
-                     f"{c.agency}  {found}")
+        lines.append(
+            f"{c.started_at:%Y-%m-%d %H:%M}  {c.call_id}  {c.kind}/{c.outcome}  {c.agent_id} {c.team} "
+            f"{c.agency}  {found}"
+        )
     lines += ["", "每日拨打次数 dial attempts per day:"] + [f"  {d}: {n}" for d, n in sorted(per_day.items())]
     files["timeline.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
     if redact:
@@ -589,8 +665,8 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 8 << 30  # 8 GiB
 # Uncompressed/compressed size above which a member is refused unread. Deflate cannot pass
 # ~1032:1 and only runs of one byte come near it; text and JSON deflate 3-20:1. audio/ and clips/
-# (also a case pack's contacts/<id>/audio/ and clips/) are exempt: a silent recording re-zipped by an archiver really is all zeros (they still count
-# towards MAX_TOTAL_BYTES and are read in chunks).
+# (also a case pack's contacts/<id>/audio/ and clips/) are exempt: a silent recording re-zipped by
+# an archiver really is all zeros (they still count towards MAX_TOTAL_BYTES and are read in chunks).
 MAX_RATIO = 1000
 # MANIFEST.sha256 and MANIFEST.json are parsed in memory; the real ones are a few KB.
 MAX_MANIFEST_BYTES = 16 << 20

@@ -225,7 +225,12 @@ STATUS = {"audited": N_("audited"), "no_recording": N_("no recording"), "failed"
 KIND = {"call": N_("call"), "visit": N_("visit")}
 OUTCOME = {"answered": N_("answered"), "no_answer": N_("no answer"), "busy": N_("busy"),
            "rejected": N_("rejected"), "failed": N_("failed"), "voicemail": N_("voicemail")}
-ROLE = {"agent": N_("agent"), "debtor": N_("debtor"), "relative": N_("relative"), "third_party": N_("third party")}
+ROLE = {
+    "agent": N_("agent"),
+    "debtor": N_("debtor"),
+    "relative": N_("relative"),
+    "third_party": N_("third party"),
+}
 ACTION = {"confirm": N_("confirm"), "dismiss": N_("dismiss"), "appeal": N_("appeal"), "reopen": N_("reopen")}
 USER_ROLE = {"admin": N_("admin"), "supervisor": N_("supervisor"), "team_lead": N_("team lead"),
              "agent": N_("agent")}

@@ -41,7 +41,9 @@ def call_link(base: str | None, call_id: str, t: float | None = None) -> str | N
     return f"{base}/call_detail?{urlencode(params)}"
 
 
-def timeline_link(base: str | None, *, debtor_id: str | None = None, case_id: str | None = None) -> str | None:
+def timeline_link(
+    base: str | None, *, debtor_id: str | None = None, case_id: str | None = None
+) -> str | None:
     """The dashboard link to a debtor's (or a case's) timeline, or None without a dashboard address."""
     if not base:
         return None

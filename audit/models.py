@@ -2,7 +2,8 @@
 
 Tables: ``agent``, ``case``, ``contact`` (calls, visits and dial attempts without recordings),
 ``segment`` (diarized transcript), ``finding``, ``review_log`` (who changed a finding's review
-and how), ``audit_run`` (one row per batch run), ``auth_log`` (dashboard sign-ins and sign-outs). Schema changes go through Alembic
+and how), ``audit_run`` (one row per batch run), ``auth_log`` (dashboard sign-ins and sign-outs).
+Schema changes go through Alembic
 (``audit/migrations``); never edit a released migration.
 """
 
@@ -96,14 +97,25 @@ class Contact(SQLModel, table=True):
     # (the INCLUDE payload; migration 0003).
     # ix_contact_unpassed: the contacts that can hold a counted critical finding (a few percent),
     # which the dashboard's critical counts per team/agency/creditor join to their findings.
-    __table_args__ = (Index("ix_contact_started_status", "started_at", "status",
-                            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE)),
-                      Index("ix_contact_unpassed", "started_at", postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
-                            postgresql_where=text("passed IS NOT TRUE"), sqlite_where=text("passed IS NOT 1")),
-                      # The dashboard's filter options skip through it, one probe per distinct combination.
-                      Index("ix_contact_filter_combo", "team", "agency", "creditor", "product", "kind", "agent_id"),
-                      # A case's timeline (migration 0006).
-                      Index("ix_contact_case_started", "case_id", "started_at"))
+    __table_args__ = (
+        Index(
+            "ix_contact_started_status",
+            "started_at",
+            "status",
+            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
+        ),
+        Index(
+            "ix_contact_unpassed",
+            "started_at",
+            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
+            postgresql_where=text("passed IS NOT TRUE"),
+            sqlite_where=text("passed IS NOT 1"),
+        ),
+        # The dashboard's filter options skip through it, one probe per distinct combination.
+        Index("ix_contact_filter_combo", "team", "agency", "creditor", "product", "kind", "agent_id"),
+        # A case's timeline (migration 0006).
+        Index("ix_contact_case_started", "case_id", "started_at"),
+    )
 
 
 class Segment(SQLModel, table=True):

@@ -1080,8 +1080,11 @@ def find_debtors(db: Database, scope: Scope, query: str, *, by: Literal["debtor"
         raise ValueError(f"cannot find debtors by {by!r}; use debtor, case or phone")
     with _connection(db) as conn:
         if check is not None:
-            phones = [p for (p,) in conn.execute(sa.select(C.phone).where(cond, *scope.conditions()).distinct())
-                      if check(p)]
+            phones = [
+                p
+                for (p,) in conn.execute(sa.select(C.phone).where(cond, *scope.conditions()).distinct())
+                if check(p)
+            ]
             if not phones:
                 return []
             cond = C.phone.in_(phones)
@@ -1091,8 +1094,11 @@ def find_debtors(db: Database, scope: Scope, query: str, *, by: Literal["debtor"
         if not debtors:
             return []
         rows = conn.execute(
-            sa.select(C.debtor_id, C.case_id, sa.func.count(), sa.func.min(C.started_at), sa.func.max(C.started_at))
-            .where(C.debtor_id.in_(debtors), *scope.conditions()).group_by(C.debtor_id, C.case_id)
+            sa.select(
+                C.debtor_id, C.case_id, sa.func.count(), sa.func.min(C.started_at), sa.func.max(C.started_at)
+            )
+            .where(C.debtor_id.in_(debtors), *scope.conditions())
+            .group_by(C.debtor_id, C.case_id)
         ).all()
     zone = ZoneInfo(tz)
     agg: dict[str, dict[str, Any]] = {}
@@ -1133,12 +1139,23 @@ def debtor_timeline(db: Database, scope: Scope, *, debtor_id: str | None = None,
         ids = [r.call_id for r in rows]
         for chunk in range(0, len(ids), 500):
             for f in conn.execute(
-                sa.select(F.id, F.call_id, F.rule_id, F.category, F.severity, F.review_status, F.start, F.evidence)
-                .where(F.call_id.in_(ids[chunk:chunk + 500]))
+                sa.select(
+                    F.id, F.call_id, F.rule_id, F.category, F.severity, F.review_status, F.start, F.evidence
+                )
+                .where(F.call_id.in_(ids[chunk : chunk + 500]))
                 .order_by(F.call_id, _severity_rank().desc(), F.start.is_(None), F.start, F.id)
             ):
-                findings.setdefault(f.call_id, []).append(TimelineFinding(
-                    f.id, f.rule_id, f.category, f.severity, f.review_status, _float(f.start), f.evidence or ""))
+                findings.setdefault(f.call_id, []).append(
+                    TimelineFinding(
+                        f.id,
+                        f.rule_id,
+                        f.category,
+                        f.severity,
+                        f.review_status,
+                        _float(f.start),
+                        f.evidence or "",
+                    )
+                )
     return [TimelineContact(
         r.call_id, _aware(r.started_at, zone), r.kind, r.outcome, float(r.talk_seconds or 0), r.agent_id,
         r.name or "", r.team, r.agency, r.creditor, r.case_id, r.debtor_id, r.contact_role, r.phone, r.status,

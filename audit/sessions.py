@@ -139,7 +139,9 @@ def sign(claims: Claims, secret: bytes) -> str:
     return f"{body}.{_mac(secret, body)}"
 
 
-def read(token: str | None, secret: bytes, *, purpose: str = "session", now: float | None = None) -> Claims | None:
+def read(
+    token: str | None, secret: bytes, *, purpose: str = "session", now: float | None = None
+) -> Claims | None:
     """The claims of a token signed with ``secret`` for ``purpose`` that has not expired; None for
     anything else (malformed, forged, for another purpose, expired)."""
     if not token or len(token) > 4096 or token.count(".") != 1:

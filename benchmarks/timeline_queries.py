@@ -30,17 +30,45 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from audit import queries
 from audit.queries import Scope
 from audit.storage import init_db, make_engine
-from benchmarks.dashboard_queries import (ADMIN_URL, CATEGORIES, CST, DAYS, FIRST_DAY, WEIGHTS, create_database,
-                                          database_url, existing_size)
+from benchmarks.dashboard_queries import (
+    ADMIN_URL,
+    CATEGORIES,
+    CST,
+    DAYS,
+    FIRST_DAY,
+    WEIGHTS,
+    create_database,
+    database_url,
+    existing_size,
+)
 
 TARGET_S = 1.0
 DEBTORS = 300_000
 COMPLAINT = "D-COMPLAINT"  # the debtor of the complaint: 300 contacts over the period
 COMPLAINT_CASE = "K-COMPLAINT"
 COMPLAINT_PHONE = "13812345678"
-CONTACT_COLS = ("call_id", "kind", "started_at", "talk_seconds", "outcome", "agent_id", "case_id", "debtor_id",
-                "phone", "team", "agency", "creditor", "product", "contact_role", "days_past_due", "status", "score",
-                "passed", "finding_count", "audited_at")
+CONTACT_COLS = (
+    "call_id",
+    "kind",
+    "started_at",
+    "talk_seconds",
+    "outcome",
+    "agent_id",
+    "case_id",
+    "debtor_id",
+    "phone",
+    "team",
+    "agency",
+    "creditor",
+    "product",
+    "contact_role",
+    "days_past_due",
+    "status",
+    "score",
+    "passed",
+    "finding_count",
+    "audited_at",
+)
 FINDING_COLS = ("call_id", "rule_id", "category", "severity", "title", "citation", "start", "end", "evidence",
                 "review_status", "created_at")
 
@@ -78,7 +106,9 @@ def fill(engine, n_contacts: int, seed: int = 11) -> tuple[int, float]:
                         agent_id, _, team, agency = complaint_agents[rng.randrange(len(complaint_agents))]
                         debtor, case, phone = COMPLAINT, COMPLAINT_CASE, COMPLAINT_PHONE
                         day = rng.randrange(20)  # the last weeks: many calls a day
-                        started = start0 + timedelta(days=DAYS - 21 + day, seconds=rng.randrange(7 * 3600, 23 * 3600))
+                        started = start0 + timedelta(
+                            days=DAYS - 21 + day, seconds=rng.randrange(7 * 3600, 23 * 3600)
+                        )
                     else:
                         agent_id, _, team, agency = agents[rng.randrange(len(agents))]
                         d = rng.randrange(DEBTORS)
@@ -93,21 +123,60 @@ def fill(engine, n_contacts: int, seed: int = 11) -> tuple[int, float]:
                         k = 0 if rng.random() < 0.6 else rng.choice((1, 1, 1, 2, 2, 3))
                         for _ in range(k):
                             cat, rules, sev, _w = CATEGORIES[rng.choices(range(len(CATEGORIES)), weights)[0]]
-                            found.append((cat, rng.choice(rules), sev, rng.choice(("open", "open", "confirmed",
-                                                                                   "dismissed"))))
+                            found.append(
+                                (
+                                    cat,
+                                    rng.choice(rules),
+                                    sev,
+                                    rng.choice(("open", "open", "confirmed", "dismissed")),
+                                )
+                            )
                     counted = [f for f in found if f[3] != "dismissed"]
-                    score = None if status == "failed" else max(0.0, 100.0 - sum(WEIGHTS[f[2]] for f in counted))
+                    score = (
+                        None if status == "failed" else max(0.0, 100.0 - sum(WEIGHTS[f[2]] for f in counted))
+                    )
                     passed = None if status == "failed" else not any(f[2] == "critical" for f in counted)
-                    copy.write_row((
-                        call_id, "call", started, float(rng.randrange(10, 600)),
-                        "no_answer" if status == "no_recording" else "answered", agent_id, case, debtor, phone,
-                        team, agency, creditor, product, "debtor", rng.randrange(1, 180), status, score, passed,
-                        len(counted), started + timedelta(hours=6),
-                    ))
+                    copy.write_row(
+                        (
+                            call_id,
+                            "call",
+                            started,
+                            float(rng.randrange(10, 600)),
+                            "no_answer" if status == "no_recording" else "answered",
+                            agent_id,
+                            case,
+                            debtor,
+                            phone,
+                            team,
+                            agency,
+                            creditor,
+                            product,
+                            "debtor",
+                            rng.randrange(1, 180),
+                            status,
+                            score,
+                            passed,
+                            len(counted),
+                            started + timedelta(hours=6),
+                        )
+                    )
                     for cat, rule_id, sev, review in found:
                         t = round(rng.uniform(0, 300), 2)
-                        findings_rows.append((call_id, rule_id, cat, sev, f"{cat} ({rule_id})", "指引", t, t + 3.5,
-                                              "……", review, started + timedelta(hours=6)))
+                        findings_rows.append(
+                            (
+                                call_id,
+                                rule_id,
+                                cat,
+                                sev,
+                                f"{cat} ({rule_id})",
+                                "指引",
+                                t,
+                                t + 3.5,
+                                "……",
+                                review,
+                                started + timedelta(hours=6),
+                            )
+                        )
             with cur.copy(f"COPY finding ({quoted}) FROM STDIN") as copy:
                 for row in findings_rows:
                     copy.write_row(row)
@@ -121,15 +190,19 @@ def fill(engine, n_contacts: int, seed: int = 11) -> tuple[int, float]:
 
 def timeline_queries(conn):
     boss, lead = Scope(), Scope(team="T00组")
-    ordinary = conn.execute(sa.text("SELECT debtor_id, case_id, phone FROM contact WHERE debtor_id <> :d LIMIT 1"),
-                            {"d": COMPLAINT}).one()
+    ordinary = conn.execute(
+        sa.text("SELECT debtor_id, case_id, phone FROM contact WHERE debtor_id <> :d LIMIT 1"),
+        {"d": COMPLAINT},
+    ).one()
     masked = COMPLAINT_PHONE[:3] + "****" + COMPLAINT_PHONE[-4:]
     return {
         "find by debtor id": lambda: queries.find_debtors(conn, boss, COMPLAINT, by="debtor"),
         "find by case id": lambda: queries.find_debtors(conn, boss, COMPLAINT_CASE, by="case"),
         "find by phone (clear)": lambda: queries.find_debtors(conn, boss, COMPLAINT_PHONE, by="phone"),
         "find by phone (masked)": lambda: queries.find_debtors(conn, boss, masked, by="phone", masked=True),
-        "find by phone (masked, lead)": lambda: queries.find_debtors(conn, lead, masked, by="phone", masked=True),
+        "find by phone (masked, lead)": lambda: queries.find_debtors(
+            conn, lead, masked, by="phone", masked=True
+        ),
         "timeline complaint debtor": lambda: queries.debtor_timeline(conn, boss, debtor_id=COMPLAINT),
         "timeline complaint case": lambda: queries.debtor_timeline(conn, boss, case_id=COMPLAINT_CASE),
         "timeline complaint (lead)": lambda: queries.debtor_timeline(conn, lead, debtor_id=COMPLAINT),
@@ -144,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--db-name", default="audit_bench_timeline")
     parser.add_argument("--reuse", action="store_true", help="keep an already filled database of this size")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per query; the best and the first are shown")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per query; the best and the first are shown"
+    )
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args(argv)
 
@@ -157,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         init_db(engine)
         n_findings, seconds = fill(engine, args.contacts)
         engine.dispose()
-        print(f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s")
+        print(
+            f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s"
+        )
 
     engine = queries.tune_engine(make_engine(url))  # as the dashboard configures it
     init_db(engine)

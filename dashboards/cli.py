@@ -68,8 +68,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                                          "create it with `audit users add`")
     parser.add_argument("--lang", help="the interface's default language: zh-CN (default) or en; a user's "
                                        "`lang` in the users file overrides it")
-    parser.add_argument("--dashboard-url", help="the dashboard's public address (https://…), for the links in "
-                                                "downloaded exports (default: $AUDIT_DASHBOARD_URL)")
+    parser.add_argument(
+        "--dashboard-url",
+        help="the dashboard's public address (https://…), for the links in "
+        "downloaded exports (default: $AUDIT_DASHBOARD_URL)",
+    )
     parser.set_defaults(func=run, streamlit_args=[])
     _keep_unknown(parser)
     return parser

@@ -188,7 +188,8 @@ def find_debtors(url: str, scope: Scope, query: str, by: str, *, masked: bool) -
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def timeline(url: str, scope: Scope, *, debtor_id: str | None = None,
              case_id: str | None = None) -> list[queries.TimelineContact]:
-    """Every contact to one debtor or on one case that ``scope`` may see (:func:`audit.queries.debtor_timeline`)."""
+    """Every contact to one debtor or on one case that ``scope`` may see
+    (:func:`audit.queries.debtor_timeline`)."""
     return queries.debtor_timeline(engine(url), scope, debtor_id=debtor_id, case_id=case_id)
 
 

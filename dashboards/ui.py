@@ -40,20 +40,60 @@ PAGE_PATHS = ("overview", "calls", "call_detail", "timeline", "agents", "rules",
 # Table columns: the frames keep these stable keys (tests and exports read them); the header a
 # reader sees is the translation (:func:`dataframe`).
 COLUMN_LABELS = {
-    "call": N_("call"), "time": N_("time"), "kind": N_("kind"), "agent": N_("agent"), "name": N_("name"),
-    "team": N_("team"), "agency": N_("agency"), "creditor": N_("creditor"), "status": N_("status"),
-    "score": N_("score"), "result": N_("result"), "findings": N_("findings"), "top finding": N_("top finding"),
-    "rank": N_("rank"), "contacts": N_("contacts"), "avg score": N_("avg score"), "Δ score": N_("Δ score"),
-    "pass rate %": N_("pass rate %"), "findings / 100": N_("findings / 100"), "critical": N_("critical"),
-    "confirmed": N_("confirmed"), "dismissed": N_("dismissed"), "open": N_("open"),
-    "compliance %": N_("compliance %"), "failed": N_("not passed"), "severity": N_("severity"), "rule": N_("rule"),
-    "category": N_("category"), "evidence": N_("evidence"), "when": N_("when"), "who": N_("who"),
-    "action": N_("action"), "finding": N_("finding"), "before": N_("before"), "after": N_("after"),
-    "reason": N_("reason"), "age (days)": N_("age (days)"), "contact time": N_("contact time"), "at": N_("at"),
-    "title": N_("title"), "citation": N_("citation"), "hits": N_("hits"), "dismissed %": N_("dismissed %"),
-    "outcome": N_("outcome"), "talk (s)": N_("talk (s)"), "day": N_("day"), "attempts": N_("attempts"),
-    "debtor": N_("debtor"), "case": N_("case"), "phone": N_("phone"), "event": N_("event"),
-    "address": N_("address"), "detail": N_("detail"), "time of day": N_("time of day"),
+    "call": N_("call"),
+    "time": N_("time"),
+    "kind": N_("kind"),
+    "agent": N_("agent"),
+    "name": N_("name"),
+    "team": N_("team"),
+    "agency": N_("agency"),
+    "creditor": N_("creditor"),
+    "status": N_("status"),
+    "score": N_("score"),
+    "result": N_("result"),
+    "findings": N_("findings"),
+    "top finding": N_("top finding"),
+    "rank": N_("rank"),
+    "contacts": N_("contacts"),
+    "avg score": N_("avg score"),
+    "Δ score": N_("Δ score"),
+    "pass rate %": N_("pass rate %"),
+    "findings / 100": N_("findings / 100"),
+    "critical": N_("critical"),
+    "confirmed": N_("confirmed"),
+    "dismissed": N_("dismissed"),
+    "open": N_("open"),
+    "compliance %": N_("compliance %"),
+    "failed": N_("not passed"),
+    "severity": N_("severity"),
+    "rule": N_("rule"),
+    "category": N_("category"),
+    "evidence": N_("evidence"),
+    "when": N_("when"),
+    "who": N_("who"),
+    "action": N_("action"),
+    "finding": N_("finding"),
+    "before": N_("before"),
+    "after": N_("after"),
+    "reason": N_("reason"),
+    "age (days)": N_("age (days)"),
+    "contact time": N_("contact time"),
+    "at": N_("at"),
+    "title": N_("title"),
+    "citation": N_("citation"),
+    "hits": N_("hits"),
+    "dismissed %": N_("dismissed %"),
+    "outcome": N_("outcome"),
+    "talk (s)": N_("talk (s)"),
+    "day": N_("day"),
+    "attempts": N_("attempts"),
+    "debtor": N_("debtor"),
+    "case": N_("case"),
+    "phone": N_("phone"),
+    "event": N_("event"),
+    "address": N_("address"),
+    "detail": N_("detail"),
+    "time of day": N_("time of day"),
 }
 
 
@@ -96,7 +136,9 @@ def use_language(user: auth.User | None) -> str:
     return i18n.set_language(user.lang if user is not None and user.lang else None)
 
 
-def _log_event(event: str, username: str, address: str | None, detail: str, session_id: str | None = None) -> None:
+def _log_event(
+    event: str, username: str, address: str | None, detail: str, session_id: str | None = None
+) -> None:
     try:
         data.record_auth_event(event, username, address=address, detail=detail, session_id=session_id)
     except Exception as exc:  # noqa: BLE001 - a log that cannot be written must not lock people out
@@ -250,7 +292,9 @@ def company_sign_in(users: dict[str, auth.User]) -> bool:
             _log_event("sign_in", user.username, client_address(), f"identity provider: {email}")
             sign_in(user)
             st.rerun()
-        _log_event("refused", email[:64], client_address(), "identity provider account without a users-file entry")
+        _log_event(
+            "refused", email[:64], client_address(), "identity provider account without a users-file entry"
+        )
         st.error(_("The company account {email} has no dashboard user; ask an administrator to add it "
                    "(audit users add … --email).").format(email=esc(email)))
         st.button(_("Sign out of the company account"), on_click=st.logout, key="oidc_logout")
@@ -339,7 +383,9 @@ def _cell_formatter(series: pd.Series):
 def dataframe(frame: pd.DataFrame, *, column_config: dict | None = None, **kwargs):
     """Show a table: headers in the user's language, numbers in the locale's format, no raw
     ``None``/``NaN`` (shown as ``–``). The frame keeps its stable column keys."""
-    config = {col: st.column_config.Column(_(COLUMN_LABELS[col])) for col in frame.columns if col in COLUMN_LABELS}
+    config = {
+        col: st.column_config.Column(_(COLUMN_LABELS[col])) for col in frame.columns if col in COLUMN_LABELS
+    }
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
@@ -367,7 +413,9 @@ def pct(value: float | None) -> str:
 
 
 def num(value: float | None, digits: int = 1) -> str:
-    return i18n.fmt_int(round(value)) if value is not None and digits == 0 else i18n.fmt_decimal(value, digits)
+    return (
+        i18n.fmt_int(round(value)) if value is not None and digits == 0 else i18n.fmt_decimal(value, digits)
+    )
 
 
 def count(value: int | None) -> str:
@@ -478,11 +526,19 @@ def day_chart(frame: pd.DataFrame, day: str, values: list[str], *, mark: str = "
     import altair as alt
 
     long = frame.melt(id_vars=[day], value_vars=values, var_name="measure", value_name="value")
-    x = alt.X(f"{day}:T", title=day, axis=alt.Axis(format="%m-%d", labelFont=CHART_FONT, titleFont=CHART_FONT))
-    encoding = dict(x=x, y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFont=CHART_FONT)),
-                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", labelFont=CHART_FONT)),
-                    tooltip=[alt.Tooltip(f"{day}:T", format="%Y-%m-%d"), alt.Tooltip("measure:N", title=" "),
-                             alt.Tooltip("value:Q", title=" ", format=",.1f")])
+    x = alt.X(
+        f"{day}:T", title=day, axis=alt.Axis(format="%m-%d", labelFont=CHART_FONT, titleFont=CHART_FONT)
+    )
+    encoding = dict(
+        x=x,
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(labelFont=CHART_FONT)),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", labelFont=CHART_FONT)),
+        tooltip=[
+            alt.Tooltip(f"{day}:T", format="%Y-%m-%d"),
+            alt.Tooltip("measure:N", title=" "),
+            alt.Tooltip("value:Q", title=" ", format=",.1f"),
+        ],
+    )
     if mark == "bar":
         encoding["xOffset"] = alt.XOffset("measure:N")
         chart = alt.Chart(long).mark_bar()

@@ -47,7 +47,9 @@ def test_the_dialled_number_is_stored_and_finds_the_debtor(audited):
 
     [match] = find_debtors(audited, Scope(), "13900007950", by="phone")
     assert match.debtor_id == DEBTOR and match.contacts == 7
-    assert [m.debtor_id for m in find_debtors(audited, Scope(), "139****7950", by="phone", masked=True)] == [DEBTOR]
+    assert [m.debtor_id for m in find_debtors(audited, Scope(), "139****7950", by="phone", masked=True)] == [
+        DEBTOR
+    ]
 
 
 def read(pack: Path) -> dict[str, bytes]:
@@ -111,7 +113,9 @@ def test_cli_exports_a_case_and_verifies_it(audited, tmp_path, capsys, db_url):
     assert args.func(args) == 0
     args = parser.parse_args(["evidence", "verify", str(out)])
     assert args.func(args) == 0 and "OK" in capsys.readouterr().out
-    args = parser.parse_args(["evidence", "export", "dev-012", "--case", "L-22010", "--db", db_url, "--out", str(out)])
+    args = parser.parse_args(
+        ["evidence", "export", "dev-012", "--case", "L-22010", "--db", db_url, "--out", str(out)]
+    )
     assert args.func(args) == 2 and "give one CALL_ID" in capsys.readouterr().err
 
 
@@ -172,7 +176,9 @@ def test_redacted_pack_masks_numbers_and_beeps_their_segment(engine, tmp_path):
     clip = next(n for n in files if n.startswith("clips/01_"))  # 1.0–9.0 s around the finding at 4.0–6.0 s
     assert clip.endswith("_0001.00-0009.00.wav")
     clipped, clip_rate = samples(files[clip])
-    assert dominant_hz(clipped[int(3.1 * clip_rate):int(4.9 * clip_rate), 0], clip_rate) == pytest.approx(BEEP_HZ, abs=5)
+    assert dominant_hz(clipped[int(3.1 * clip_rate) : int(4.9 * clip_rate), 0], clip_rate) == pytest.approx(
+        BEEP_HZ, abs=5
+    )
 
 
 def test_unredacted_pack_keeps_the_recording_byte_for_byte(engine, tmp_path):

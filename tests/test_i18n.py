@@ -47,6 +47,7 @@ def test_every_marked_text_has_a_chinese_translation(catalog):
     assert not missing, f"run `make messages` and translate: {missing}"
     fuzzy = sorted(k for k, m in entries.items() if m.fuzzy)
     assert not fuzzy, f"fuzzy translations are not used: {fuzzy}"
+    assert not catalog.fuzzy, "a catalog marked fuzzy is skipped by `make locales` (pybabel compile)"
 
 
 def test_placeholders_survive_translation(catalog):
@@ -58,8 +59,13 @@ def test_placeholders_survive_translation(catalog):
 def test_no_text_is_marked_inside_an_f_string():
     """pybabel cannot see `_()` inside an f-string's braces: such a text would stay English."""
     pattern = re.compile(r"""f["'][^"'\n]*\{_\(""")
-    offenders = [f"{p.relative_to(ROOT)}:{n}" for folder in ("audit", "dashboards") for p in (ROOT / folder).rglob("*.py")
-                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for folder in ("audit", "dashboards")
+        for p in (ROOT / folder).rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert not offenders
 
 
@@ -96,10 +102,31 @@ def test_vocabularies_match_the_export_words():
         assert i18n.category_label("NEW_CATEGORY") == "NEW_CATEGORY"  # unknown codes as they are
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("zh_CN", {"int": "12,345", "pct": "12.3%", "dt": "2026/11/2 14:40", "date": "2026年11月2日", "day": "11月2日"}),
-    ("en", {"int": "12,345", "pct": "12.3%", "dt": "11/2/26, 2:40\u202fPM", "date": "Nov 2, 2026", "day": "Nov 2"}),
-])
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        (
+            "zh_CN",
+            {
+                "int": "12,345",
+                "pct": "12.3%",
+                "dt": "2026/11/2 14:40",
+                "date": "2026年11月2日",
+                "day": "11月2日",
+            },
+        ),
+        (
+            "en",
+            {
+                "int": "12,345",
+                "pct": "12.3%",
+                "dt": "11/2/26, 2:40\u202fPM",
+                "date": "Nov 2, 2026",
+                "day": "Nov 2",
+            },
+        ),
+    ],
+)
 def test_numbers_and_dates_follow_the_language(lang, expected):
     moment = datetime(2026, 11, 2, 14, 40, tzinfo=timezone(timedelta(hours=8)))
     with i18n.language(lang):

@@ -68,7 +68,10 @@ def test_a_new_password_or_a_removed_user_ends_the_session(users, tmp_path):
 
 def test_a_signed_out_session_is_over(users):
     token, claims = cookie(users["wang"])
-    assert sessions.user_for(token, users, SECRET, now=1001.0, revoked=lambda sid: sid == claims.session_id) is None
+    assert (
+        sessions.user_for(token, users, SECRET, now=1001.0, revoked=lambda sid: sid == claims.session_id)
+        is None
+    )
 
 
 def test_a_ticket_is_good_once_for_a_minute(users):
@@ -108,7 +111,11 @@ def test_sign_in_log_and_revocation(engine):
     sessions.record(engine, "sign_out", "wang", session_id="abc")
     assert sessions.is_revoked(engine, "abc") and not sessions.is_revoked(engine, "other")
     events = sessions.recent(engine)
-    assert [(e.event, e.username) for e in events] == [("sign_out", "wang"), ("failed", "li"), ("sign_in", "wang")]
+    assert [(e.event, e.username) for e in events] == [
+        ("sign_out", "wang"),
+        ("failed", "li"),
+        ("sign_in", "wang"),
+    ]
     assert events[2].address == "10.0.0.7" and events[0].at.tzinfo is not None
     assert [e.event for e in sessions.recent(engine, username="li")] == ["failed"]
     with pytest.raises(ValueError, match="unknown sign-in event"):

@@ -27,7 +27,9 @@ def db(engine):
         C = models.Contact.__table__.c
         conn.execute(sa.update(models.Contact.__table__).where(C.call_id.in_(["t-001", "t-004", "t-006"]))
                      .values(debtor_id="D-1", case_id=None))
-        conn.execute(sa.update(models.Contact.__table__).where(C.call_id == "t-001").values(phone="13812345678"))
+        conn.execute(
+            sa.update(models.Contact.__table__).where(C.call_id == "t-001").values(phone="13812345678")
+        )
         conn.execute(sa.update(models.Contact.__table__).where(C.call_id == "t-003")
                      .values(debtor_id="D-1", phone="13987654321"))
     with session(engine) as s:
@@ -47,7 +49,12 @@ def ids(rows) -> list[str]:
 
 def test_timeline_of_a_debtor_across_agents_oldest_first(db):
     rows = q.debtor_timeline(db, Scope(), debtor_id="D-1")
-    assert ids(rows) == ["t-001", "t-004", "t-003", "t-006"]  # 11-02 10:15, 11-03 09:30, 11-04 00:10, 11-04 09:05
+    assert ids(rows) == [
+        "t-001",
+        "t-004",
+        "t-003",
+        "t-006",
+    ]  # 11-02 10:15, 11-03 09:30, 11-04 00:10, 11-04 09:05
     assert rows[0].started_at == datetime(2026, 11, 2, 10, 15, tzinfo=CST)
     assert {r.agent_id for r in rows} == {"A017", "A021"}
     t003 = rows[2]
@@ -104,7 +111,9 @@ def test_find_debtors_by_phone_cannot_tell_masked_digits_apart(db):
     which middle digits are right."""
     with db.begin() as conn:
         C = models.Contact.__table__.c
-        conn.execute(sa.update(models.Contact.__table__).where(C.call_id == "t-002").values(phone="13800005678"))
+        conn.execute(
+            sa.update(models.Contact.__table__).where(C.call_id == "t-002").values(phone="13800005678")
+        )
     found = q.find_debtors(db, Scope(), "13899995678", by="phone", masked=True)
     assert sorted(d.debtor_id for d in found) == ["D-1", "D-t-002"]
     assert q.find_debtors(db, Scope(), "13899995678", by="phone", masked=False) == []

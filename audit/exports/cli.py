@@ -39,27 +39,43 @@ def add_parser(subparsers) -> None:
     sc.add_argument("--agency", help="only this agency")
     sc.add_argument("--tz", default="Asia/Shanghai", help="time zone the days are counted in (default %(default)s)")
     sc.add_argument("--lang", help="the file's language: zh-CN (default, or $AUDIT_LANG) or en")
-    sc.add_argument("--dashboard-url", help="the dashboard's address (https://…): the PDF's worst findings link to "
-                                            "each call at the finding's second (default: $AUDIT_DASHBOARD_URL)")
+    sc.add_argument(
+        "--dashboard-url",
+        help="the dashboard's address (https://…): the PDF's worst findings link to "
+        "each call at the finding's second (default: $AUDIT_DASHBOARD_URL)",
+    )
     sc.set_defaults(func=run, export_command="scorecards")
 
     ev = subparsers.add_parser("evidence", help="export or verify a tamper-evident evidence pack")
     ev_sub = ev.add_subparsers(dest="evidence_command", required=True)
-    ex = ev_sub.add_parser("export", help="write the evidence pack of one contact, or of a whole case",
-                           description="Write the evidence pack of one contact (CALL_ID), or one pack of every "
-                                       "contact on a case (--case) or to a debtor (--debtor).")
+    ex = ev_sub.add_parser(
+        "export",
+        help="write the evidence pack of one contact, or of a whole case",
+        description="Write the evidence pack of one contact (CALL_ID), or one pack of every "
+        "contact on a case (--case) or to a debtor (--debtor).",
+    )
     ex.add_argument("call_id", nargs="?", help="the contact (or give --case / --debtor)")
-    ex.add_argument("--case", dest="case_id", metavar="CASE_ID", help="every contact on this case, in one pack")
-    ex.add_argument("--debtor", dest="debtor_id", metavar="DEBTOR_ID", help="every contact to this debtor, in one pack")
+    ex.add_argument(
+        "--case", dest="case_id", metavar="CASE_ID", help="every contact on this case, in one pack"
+    )
+    ex.add_argument(
+        "--debtor", dest="debtor_id", metavar="DEBTOR_ID", help="every contact to this debtor, in one pack"
+    )
     ex.add_argument("--db", help="database URL (default: AUDIT_DB_URL, else sqlite:///audit.db)")
     ex.add_argument("--out", required=True, type=Path, help="PACK.zip to write")
     ex.add_argument("--audio-root", type=Path,
                     help="folder relative audio paths are under (default: the audit run's input directory)")
-    ex.add_argument("--redact", action="store_true",
-                    help="a pack to send out: phone, ID and bank-card numbers masked in the text and beeped in the "
-                         "audio (the whole transcript segment that holds one; recordings re-encoded as WAV)")
-    ex.add_argument("--dashboard-url", help="the dashboard's address (https://…): the transcript and findings link "
-                                            "to each call at the finding's second (default: $AUDIT_DASHBOARD_URL)")
+    ex.add_argument(
+        "--redact",
+        action="store_true",
+        help="a pack to send out: phone, ID and bank-card numbers masked in the text and beeped in the "
+        "audio (the whole transcript segment that holds one; recordings re-encoded as WAV)",
+    )
+    ex.add_argument(
+        "--dashboard-url",
+        help="the dashboard's address (https://…): the transcript and findings link "
+        "to each call at the finding's second (default: $AUDIT_DASHBOARD_URL)",
+    )
     ex.set_defaults(func=run, export_command="evidence")
     ve = ev_sub.add_parser("verify", help="check every byte of a pack against its SHA-256 manifest")
     ve.add_argument("pack", type=Path)
@@ -98,8 +114,17 @@ def _scorecards(args) -> int:
         raise ValueError(f"cannot tell the format from {args.out.name!r}; pass --format {'|'.join(FORMATS)}")
     engine = make_engine(args.db)
     try:
-        report = build_report(engine, period.start, period.end, team=args.team, agency=args.agency, tz=args.tz,
-                              details=fmt == "pdf", lang=args.lang, dashboard_url=dashboard_url(args.dashboard_url))
+        report = build_report(
+            engine,
+            period.start,
+            period.end,
+            team=args.team,
+            agency=args.agency,
+            tz=args.tz,
+            details=fmt == "pdf",
+            lang=args.lang,
+            dashboard_url=dashboard_url(args.dashboard_url),
+        )
         write_report(report, fmt, args.out)
     finally:
         engine.dispose()

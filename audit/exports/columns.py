@@ -81,12 +81,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("contacts", N_("Contacts judged"), _attr("contacts"), "0"),
     Column("failed", N_("Audit failed"), _attr("failed"), "0", width=9),
     Column("avg_score", N_("Average score"), _attr("avg_score"), SCORE_FORMAT, width=8),
-    Column("score_change", N_("Average score vs previous period"), _attr("score_change"), CHANGE_FORMAT, width=12),
+    Column("score_change", N_("Average score vs previous period"), _attr("score_change"), CHANGE_FORMAT,
+           width=12),
     Column("pass_rate", N_("Pass rate (%)"), lambda c: _pct(c.pass_rate), SCORE_FORMAT),
-    Column("pass_rate_change", N_("Pass rate vs previous period (points)"), lambda c: _pct(c.pass_rate_change), CHANGE_FORMAT, width=18),
+    Column("pass_rate_change", N_("Pass rate vs previous period (points)"),
+           lambda c: _pct(c.pass_rate_change), CHANGE_FORMAT, width=18),
     Column("findings", N_("Findings"), _attr("findings"), "0", width=8),
     Column("findings_per_100", N_("Findings per 100"), _attr("findings_per_100"), SCORE_FORMAT),
-    Column("findings_per_100_change", N_("Findings per 100 vs previous period"), _attr("findings_per_100_change"), CHANGE_FORMAT, width=15),
+    Column("findings_per_100_change", N_("Findings per 100 vs previous period"),
+           _attr("findings_per_100_change"), CHANGE_FORMAT, width=15),
     Column("critical_findings", N_("Critical findings"), _attr("critical_findings"), "0", width=9),
     Column("confirmed", N_("Confirmed"), _attr("confirmed"), "0", width=8),
     Column("dismissed", N_("Dismissed"), _attr("dismissed"), "0", width=8),
@@ -112,16 +115,20 @@ def headers() -> tuple[str, ...]:
 KEYS = tuple(c.key for c in COLUMNS)
 
 DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
-    (N_("Contacts judged"), N_("Contacts the rules checked: calls and visits with a recording, plus unanswered dial "
-                               "attempts (checked by the metadata rules only, such as hours and frequency). Contacts "
-                               "whose audit failed count in no rate.")),
-    (N_("Average score / pass rate"), N_("Over the contacts judged; each contact's score is recomputed from its findings "
-                                         "that were not dismissed, and a critical finding fails it.")),
+    (N_("Contacts judged"),
+     N_("Contacts the rules checked: calls and visits with a recording, plus unanswered dial attempts "
+        "(checked by the metadata rules only, such as hours and frequency). Contacts whose audit failed "
+        "count in no rate.")),
+    (N_("Average score / pass rate"),
+     N_("Over the contacts judged; each contact's score is recomputed from its findings that were not "
+        "dismissed, and a critical finding fails it.")),
     (N_("Findings per 100"), N_("Findings not dismissed ÷ contacts judged × 100.")),
     (N_("vs previous period"), N_("Compared with the period of the same number of days right before.")),
-    (N_("Rank in team"), N_("By average score (higher first), pass rate, critical findings (fewer first); equal "
-                            "figures share a rank.")),
-    (N_("Review"), N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
+    (N_("Rank in team"),
+     N_("By average score (higher first), pass rate, critical findings (fewer first); equal figures share "
+        "a rank.")),
+    (N_("Review"),
+     N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
 )
 
 

@@ -37,7 +37,7 @@ from typing import BinaryIO
 from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
 from audit import i18n
-from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS  # noqa: F401 (the Chinese words)
+from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS
 from audit.i18n import _, pgettext
 from audit.links import call_link
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
@@ -226,8 +226,8 @@ def trend_chart(points: list[TrendPoint], font: str, freq: str, width: float, he
     drawing = Drawing(width, height)
     data = [(i, p.avg_score) for i, p in enumerate(points) if p.avg_score is not None]
     if not data:
-        drawing.add(String(width / 2, height / 2, _("No contacts judged in this period"), fontName=font, fontSize=9,
-                           textAnchor="middle"))
+        drawing.add(String(width / 2, height / 2, _("No contacts judged in this period"), fontName=font,
+                           fontSize=9, textAnchor="middle"))
         return drawing
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 32, 22, width - 48, height - 34
@@ -258,7 +258,8 @@ def _figures_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
     rank = "—" if card.rank_in_team is None else f"{card.rank_in_team}/{card.team_size}"
-    header = [pgettext("scorecard", "Judged"), pgettext("scorecard", "Calls"), pgettext("scorecard", "Visits"),
+    header = [pgettext("scorecard", "Judged"), pgettext("scorecard", "Calls"),
+              pgettext("scorecard", "Visits"),
               pgettext("scorecard", "Unanswered"), pgettext("scorecard", "Average score"),
               pgettext("scorecard", "vs previous"), pgettext("scorecard", "Pass rate"),
               pgettext("scorecard", "vs previous"), pgettext("scorecard", "Findings per 100"),
@@ -281,7 +282,8 @@ def _figures_table(card: AgentScorecard, font: str):
 def _category_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
-    rows = [[pgettext("scorecard", "Category"), pgettext("scorecard", "Findings"), pgettext("scorecard", "Per 100")]]
+    rows = [[pgettext("scorecard", "Category"), pgettext("scorecard", "Findings"),
+             pgettext("scorecard", "Per 100")]]
     for cat, n in sorted(card.findings_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
         rows.append([i18n.category_label(cat), str(n), fmt_num(card.findings_per_100_by_category.get(cat))])
     rows.append([pgettext("scorecard", "Review"),
@@ -310,7 +312,8 @@ def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: f
     from reportlab.platypus import Paragraph, Table
 
     rows = [[pgettext("scorecard", "Contact time"), pgettext("scorecard", "In recording"),
-             pgettext("scorecard", "Severity"), pgettext("scorecard", "Category"), pgettext("scorecard", "Rule"),
+             pgettext("scorecard", "Severity"), pgettext("scorecard", "Category"),
+             pgettext("scorecard", "Rule"),
              pgettext("scorecard", "Evidence"), pgettext("scorecard", "Review")]]
     for f in findings:
         evidence = f.evidence if len(f.evidence) <= EVIDENCE_CHARS else f.evidence[:EVIDENCE_CHARS] + "…"
@@ -355,8 +358,9 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.drawString(margin, 9 * mm,
-                          _("Generated {time} · dismissed findings count in no figure · filters: {filters}").format(
-                              time=f"{report.generated_at:%Y-%m-%d %H:%M}", filters=report.filters_text()))
+                          _("Generated {time} · dismissed findings count in no figure · filters: {filters}")
+                          .format(time=f"{report.generated_at:%Y-%m-%d %H:%M}",
+                                  filters=report.filters_text()))
         canvas.drawRightString(A4[0] - margin, 9 * mm, _("page {n}").format(n=doc.page))
         canvas.restoreState()
 
@@ -370,8 +374,8 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
     if not report.cards:
         story.append(Paragraph(_("Agent compliance scorecards"), styles["title"]))
         story.append(Paragraph(_("{start} to {end}: no contacts in this period (filters: {filters}).").format(
-            start=period.start.isoformat(), end=period.end.isoformat(), filters=escape(report.filters_text())),
-            styles["sub"]))
+            start=period.start.isoformat(), end=period.end.isoformat(),
+            filters=escape(report.filters_text())), styles["sub"]))
     for n, card in enumerate(report.cards):
         if n:
             story.append(PageBreak())
@@ -379,17 +383,20 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
         story.append(Paragraph(_("Agent compliance scorecard · {name} ({id})").format(
             name=escape(card.agent_name or card.agent_id), id=escape(card.agent_id)), styles["title"]))
         story.append(Paragraph(
-            _("Team: {team}　Agency: {agency}").format(team=escape(card.team or "—"), agency=escape(card.agency or "—"))
-            + "<br/>" + _("Period: {start} to {end}　Compared with: {pstart} to {pend} ({n} contacts judged then)").format(
-                start=period.start.isoformat(), end=period.end.isoformat(), pstart=prev.start.isoformat(),
-                pend=prev.end.isoformat(), n=card.prev_contacts),
+            _("Team: {team}　Agency: {agency}").format(team=escape(card.team or "—"),
+                                                       agency=escape(card.agency or "—"))
+            + "<br/>"
+            + _("Period: {start} to {end}　Compared with: {pstart} to {pend} ({n} contacts judged then)")
+            .format(start=period.start.isoformat(), end=period.end.isoformat(), pstart=prev.start.isoformat(),
+                    pend=prev.end.isoformat(), n=card.prev_contacts),
             styles["sub"],
         ))
         story.append(Spacer(1, 6))
         story.append(_figures_table(card, font))
         if card.failed:
-            story.append(Paragraph(_("Another {n} contacts could not be audited (recording missing or undecodable) "
-                                     "and are not in the figures above.").format(n=card.failed), styles["small"]))
+            story.append(Paragraph(_("Another {n} contacts could not be audited (recording missing or "
+                                     "undecodable) and are not in the figures above.").format(n=card.failed),
+                                   styles["small"]))
         story.append(Paragraph(_("Findings by category (per 100 contacts judged)"), styles["h2"]))
         story.append(_category_table(card, font))
         story.append(Paragraph(_("Trend"), styles["h2"]))
@@ -397,8 +404,9 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
         worst = report.worst.get(key, [])
         title = Paragraph(_("Most severe findings"), styles["h2"])
         if worst:
-            story.append(KeepTogether([title, _worst_table(worst, styles, font, width, report.dashboard_url)]))
+            table = _worst_table(worst, styles, font, width, report.dashboard_url)
+            story.append(KeepTogether([title, table]))
         else:
-            story.append(KeepTogether([title, Paragraph(_("No findings that were not dismissed in this period."),
-                                                        styles["cell"])]))
+            none = Paragraph(_("No findings that were not dismissed in this period."), styles["cell"])
+            story.append(KeepTogether([title, none]))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

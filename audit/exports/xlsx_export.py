@@ -1,7 +1,8 @@
 """Scorecards as an Excel workbook (openpyxl).
 
 Sheets: ``汇总`` (every agent; ``Summary`` in English), one sheet per team (its agents in rank
-order), and ``说明`` (``Notes``: period, filters and the definitions of the figures). Every table has a frozen header row and
+order), and ``说明`` (``Notes``: period, filters and the definitions of the figures). Every
+table has a frozen header row and
 frozen name columns, real numbers with number formats (not text), and conditional colours on
 the average score (red below 60, amber below 80, green from 80) and on the change vs the
 previous period (red when it fell).

@@ -54,9 +54,14 @@ lang = i18n.current()
 for column, fmt in zip(st.columns(len(data.EXPORT_MIME)), data.EXPORT_MIME):
     column.download_button(
         _("Download {format}").format(format=fmt.upper()),
-        data=lambda fmt=fmt: data.scorecard_export(url, user.scope, start, end, fmt, team=export_team, lang=lang),
+        data=lambda fmt=fmt: data.scorecard_export(
+            url, user.scope, start, end, fmt, team=export_team, lang=lang
+        ),
         file_name=f"scorecards_{start}_{end}{'_' + export_team if export_team else ''}.{fmt}",
-        mime=data.EXPORT_MIME[fmt], on_click="ignore", key=f"scorecards_{fmt}", icon=":material/download:",
+        mime=data.EXPORT_MIME[fmt],
+        on_click="ignore",
+        key=f"scorecards_{fmt}",
+        icon=":material/download:",
     )
 
 categories = sorted({cat for c in cards for cat in c.findings_per_100_by_category})
@@ -90,7 +95,9 @@ if user.role != "agent":
 st.subheader(_("Drill-down"))
 agents = list(dict.fromkeys(c.agent_id for c in cards))
 names = {c.agent_id: c.agent_name for c in cards}
-agent_id = st.selectbox(_("Agent"), agents, format_func=lambda a: f"{a} {names.get(a, '')}".strip(), key="agents_pick")
+agent_id = st.selectbox(
+    _("Agent"), agents, format_func=lambda a: f"{a} {names.get(a, '')}".strip(), key="agents_pick"
+)
 trend = data.agent_trend(url, user.scope, agent_id, start, end)
 if trend:
     day, score, rate = _("day"), _("avg score"), _("pass rate %")

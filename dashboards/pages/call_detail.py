@@ -50,7 +50,8 @@ call_id = requested or picked
 view = data.call(url, user.scope, call_id)
 if view is None:
     # Missing and out-of-scope look the same: a typed URL must not reveal other agents' calls.
-    st.error(_("Contact {call_id} was not found or is not visible to you.").format(call_id=ui.esc(repr(call_id))))
+    st.error(_("Contact {call_id} was not found or is not visible to you.").format(
+        call_id=ui.esc(repr(call_id))))
     st.stop()
 d = view.detail
 
@@ -135,8 +136,8 @@ with right:
             if f.evidence:
                 st.markdown(f"> {ui.esc(ui.shown(f.evidence, user))}")
             if f.review_reason:
-                st.caption(_("Reason ({who}): {reason}").format(who=ui.esc(f.reviewed_by),
-                                                               reason=ui.esc(ui.shown(f.review_reason, user))))
+                st.caption(_("Reason ({who}): {reason}").format(
+                    who=ui.esc(f.reviewed_by), reason=ui.esc(ui.shown(f.review_reason, user))))
             actions = allowed_actions(user.role, f.review_status)
             buttons = st.columns(1 + len(actions))
             if f.start is not None:
@@ -145,7 +146,8 @@ with right:
             else:
                 buttons[0].caption(_("contact-level"))
             needs_reason = any(a in ("dismiss", "appeal") for a in actions)
-            reason = st.text_input(_("Reason"), key=f"reason_{f.id}", placeholder=_("required to dismiss or appeal"),
+            reason = st.text_input(_("Reason"), key=f"reason_{f.id}",
+                                   placeholder=_("required to dismiss or appeal"),
                                    label_visibility="collapsed") if needs_reason else None
             for slot, action in zip(buttons[1:], actions):
                 if slot.button(i18n.action_label(action).capitalize(), key=f"{action}_{f.id}",

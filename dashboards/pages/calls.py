@@ -48,7 +48,9 @@ if search:
 else:
     st.caption(_("{n} contacts").format(n=ui.count(page.total)))
 if search and masked and can_touch_masked(search):
-    st.caption(_("Personal numbers are masked for you and searched as you see them: a hidden digit never matches."))
+    st.caption(
+        _("Personal numbers are masked for you and searched as you see them: a hidden digit never matches.")
+    )
 if page.rows:
     df = ui.table([{
         "call": r.call_id, "time": ui.when(r.started_at), "kind": i18n.kind_label(r.kind),

@@ -18,12 +18,16 @@ cols = st.columns(6)
 cols[0].metric(_("Contacts audited"), ui.count(k.audited),
                help=_("{n} contacts in the selection").format(n=ui.count(k.contacts)))
 cols[1].metric(_("Compliance rate"), ui.pct(k.compliance_rate))
-cols[2].metric(_("Failed contacts"), ui.count(k.non_compliant), help=_("contacts that did not pass the audit"))
+cols[2].metric(
+    _("Failed contacts"), ui.count(k.non_compliant), help=_("contacts that did not pass the audit")
+)
 cols[3].metric(_("Findings"), ui.count(k.findings), help=_("not counting dismissed findings"))
 cols[4].metric(_("Critical findings"), ui.count(k.critical_findings))
 cols[5].metric(_("Awaiting review"), ui.count(k.open_findings), help=_("open or appealed findings"))
 if k.errors:
-    st.caption(_("{n} contacts could not be audited (see Calls, status failed).").format(n=ui.count(k.errors)))
+    st.caption(
+        _("{n} contacts could not be audited (see Calls, status failed).").format(n=ui.count(k.errors))
+    )
 
 if not k.contacts:
     st.info(_("No contacts match the filters."))
@@ -34,7 +38,9 @@ with left:
     st.subheader(_("Findings by category"))
     if ov.categories:
         label, findings = _("category"), _("findings")
-        cat = pd.DataFrame([{label: i18n.category_label(c.category), findings: c.findings} for c in ov.categories])
+        cat = pd.DataFrame(
+            [{label: i18n.category_label(c.category), findings: c.findings} for c in ov.categories]
+        )
         ui.bar_chart(cat, label, [findings])
     else:
         st.caption(_("No findings."))

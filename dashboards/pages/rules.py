@@ -25,14 +25,16 @@ if pack is not None:
     for rule in pack.rules:
         h = hits.pop(rule.id, None)
         rows.append({
-            "rule": rule.id, "title": i18n.rule_title(rule), "category": i18n.category_label(rule.category.value),
+            "rule": rule.id, "title": i18n.rule_title(rule),
+            "category": i18n.category_label(rule.category.value),
             "severity": i18n.severity_label(rule.severity.value), "citation": str(rule.citation),
             "hits": h.hits if h else 0, "confirmed": h.confirmed if h else 0, "dismissed": h.dismissed if h else 0,
             "dismissed %": round(100 * h.dismissed_share, 1) if h and h.dismissed_share is not None else None,
         })
 for h in hits.values():  # findings of rules no longer in the pack still deserve a line
-    rows.append({"rule": h.rule_id, "title": _("(not in the active pack)"), "category": i18n.category_label(h.category),
-                 "severity": "", "citation": "", "hits": h.hits, "confirmed": h.confirmed, "dismissed": h.dismissed,
+    rows.append({"rule": h.rule_id, "title": _("(not in the active pack)"),
+                 "category": i18n.category_label(h.category), "severity": "", "citation": "",
+                 "hits": h.hits, "confirmed": h.confirmed, "dismissed": h.dismissed,
                  "dismissed %": round(100 * h.dismissed_share, 1) if h.dismissed_share is not None else None})
 
 df = ui.table(rows)
@@ -41,7 +43,8 @@ if df.empty:
 else:
     df = df.sort_values(["hits", "rule"], ascending=[False, True])
     ui.dataframe(df, column_config={
-        "dismissed %": st.column_config.ProgressColumn(_("dismissed %"), min_value=0, max_value=100, format="%.0f %%"),
+        "dismissed %": st.column_config.ProgressColumn(_("dismissed %"), min_value=0, max_value=100,
+                                                       format="%.0f %%"),
         "citation": st.column_config.TextColumn(_("citation"), width="large"),
     })
     noisy = df[(df["hits"] >= 5) & (df["dismissed %"].fillna(0) >= 30)]

@@ -24,7 +24,9 @@ BY = {"debtor": N_("Debtor id"), "case": N_("Case id"), "phone": N_("Phone numbe
 user = ui.require_user()
 url = data.db_url()
 st.title(_("Debtor timeline"))
-st.caption(_("Every contact to one debtor, across agents, teams and agencies: when, how it ended, what was found."))
+st.caption(
+    _("Every contact to one debtor, across agents, teams and agencies: when, how it ended, what was found.")
+)
 
 linked_by = next((k for k in ("debtor", "case", "phone") if st.query_params.get(k)), None)
 if linked_by and "timeline_query" not in st.session_state:
@@ -48,9 +50,18 @@ if not matches:
         query=ui.esc(query)))
     st.stop()
 if len(matches) > 1:
-    choice = st.selectbox(_("Debtor"), [m.debtor_id for m in matches], key="timeline_debtor", format_func=lambda d: (
-        next(_("{debtor} · cases {cases} · {n} contacts").format(debtor=d, cases=", ".join(m.case_ids) or "–",
-                                                              n=m.contacts) for m in matches if m.debtor_id == d)))
+    choice = st.selectbox(
+        _("Debtor"),
+        [m.debtor_id for m in matches],
+        key="timeline_debtor",
+        format_func=lambda d: next(
+            _("{debtor} · cases {cases} · {n} contacts").format(
+                debtor=d, cases=", ".join(m.case_ids) or "–", n=m.contacts
+            )
+            for m in matches
+            if m.debtor_id == d
+        ),
+    )
     match = next(m for m in matches if m.debtor_id == choice)
 else:
     match = matches[0]
@@ -79,19 +90,37 @@ cols[3].metric(_("Agents"), ui.count(len({c.agent_id for c in contacts})),
                help=_("{teams} teams, {agencies} agencies").format(
                    teams=len({c.team for c in contacts}), agencies=len({c.agency for c in contacts})))
 cols[4].metric(_("Findings"), ui.count(len(findings)), help=_("not counting dismissed findings"))
-cols[5].metric(_("In quiet hours"), ui.count(sum(1 for c in contacts if data.in_quiet_hours(c.started_at, params))),
-               help=_("contacts between {start} and {end}").format(start=params.quiet_start, end=params.quiet_end))
+cols[5].metric(
+    _("In quiet hours"),
+    ui.count(sum(1 for c in contacts if data.in_quiet_hours(c.started_at, params))),
+    help=_("contacts between {start} and {end}").format(start=params.quiet_start, end=params.quiet_end),
+)
 
 # ----------------------------------------------------------------------------- the timeline chart
 day_t, hour_t, outcome_t, kind_t = _("day"), _("time of day"), _("outcome"), _("kind")
-frame = pd.DataFrame([{
-    "day": c.started_at.date().isoformat(), "hour": c.started_at.hour + c.started_at.minute / 60,
-    "time": i18n.fmt_time(c.started_at), "call": c.call_id, "agent": f"{c.agent_id} {c.agent_name}".strip(),
-    "team": c.team, "agency": c.agency, "outcome": i18n.outcome_label(c.outcome), "kind": i18n.kind_label(c.kind),
-    "findings": ", ".join(f"{f.rule_id} ({i18n.category_label(f.category)})" for f in c.findings
-                          if f.review_status != "dismissed") or "–",
-    "flagged": any(f.review_status != "dismissed" for f in c.findings),
-} for c in contacts])
+frame = pd.DataFrame(
+    [
+        {
+            "day": c.started_at.date().isoformat(),
+            "hour": c.started_at.hour + c.started_at.minute / 60,
+            "time": i18n.fmt_time(c.started_at),
+            "call": c.call_id,
+            "agent": f"{c.agent_id} {c.agent_name}".strip(),
+            "team": c.team,
+            "agency": c.agency,
+            "outcome": i18n.outcome_label(c.outcome),
+            "kind": i18n.kind_label(c.kind),
+            "findings": ", ".join(
+                f"{f.rule_id} ({i18n.category_label(f.category)})"
+                for f in c.findings
+                if f.review_status != "dismissed"
+            )
+            or "–",
+            "flagged": any(f.review_status != "dismissed" for f in c.findings),
+        }
+        for c in contacts
+    ]
+)
 days = sorted(frame["day"].unique())
 quiet = pd.DataFrame([{"from": 0.0, "to": data.hours(params.quiet_end)},
                       {"from": data.hours(params.quiet_start), "to": 24.0}])
@@ -102,20 +131,37 @@ y = alt.Y("hour:Q", title=hour_t, scale=alt.Scale(domain=[0, 24], reverse=True),
           axis=alt.Axis(values=list(range(0, 25, 2)), labelFont=font, labelExpr="datum.value + ':00'"))
 bands = alt.Chart(quiet).mark_rect(color="#6e7781", opacity=0.15).encode(
     y=alt.Y("from:Q", scale=alt.Scale(domain=[0, 24], reverse=True)), y2="to:Q")
-band_label = alt.Chart(pd.DataFrame([{"hour": 23.0, "text": _("quiet hours")}])).mark_text(
-    align="left", dx=4, color="#57606a", font=font).encode(y=alt.Y("hour:Q", scale=alt.Scale(domain=[0, 24], reverse=True)),
-                                                          text="text:N")
-points = alt.Chart(frame).mark_point(filled=True, opacity=0.9).encode(
-    x=x, y=y,
-    color=alt.Color("outcome:N", title=outcome_t, legend=alt.Legend(orient="bottom", labelFont=font, titleFont=font)),
-    shape=alt.Shape("kind:N", title=kind_t, legend=alt.Legend(orient="bottom", labelFont=font, titleFont=font)),
-    size=alt.condition("datum.flagged", alt.value(220), alt.value(70)),
-    stroke=alt.condition("datum.flagged", alt.value("#cf222e"), alt.value(None)),
-    strokeWidth=alt.value(2),
-    tooltip=[alt.Tooltip("call:N", title=_("call")), alt.Tooltip("day:N", title=day_t),
-             alt.Tooltip("time:N", title=_("time")), alt.Tooltip("agent:N", title=_("agent")),
-             alt.Tooltip("team:N", title=_("team")), alt.Tooltip("agency:N", title=_("agency")),
-             alt.Tooltip("outcome:N", title=outcome_t), alt.Tooltip("findings:N", title=_("findings"))],
+band_label = (
+    alt.Chart(pd.DataFrame([{"hour": 23.0, "text": _("quiet hours")}]))
+    .mark_text(align="left", dx=4, color="#57606a", font=font)
+    .encode(y=alt.Y("hour:Q", scale=alt.Scale(domain=[0, 24], reverse=True)), text="text:N")
+)
+points = (
+    alt.Chart(frame)
+    .mark_point(filled=True, opacity=0.9)
+    .encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "outcome:N", title=outcome_t, legend=alt.Legend(orient="bottom", labelFont=font, titleFont=font)
+        ),
+        shape=alt.Shape(
+            "kind:N", title=kind_t, legend=alt.Legend(orient="bottom", labelFont=font, titleFont=font)
+        ),
+        size=alt.condition("datum.flagged", alt.value(220), alt.value(70)),
+        stroke=alt.condition("datum.flagged", alt.value("#cf222e"), alt.value(None)),
+        strokeWidth=alt.value(2),
+        tooltip=[
+            alt.Tooltip("call:N", title=_("call")),
+            alt.Tooltip("day:N", title=day_t),
+            alt.Tooltip("time:N", title=_("time")),
+            alt.Tooltip("agent:N", title=_("agent")),
+            alt.Tooltip("team:N", title=_("team")),
+            alt.Tooltip("agency:N", title=_("agency")),
+            alt.Tooltip("outcome:N", title=outcome_t),
+            alt.Tooltip("findings:N", title=_("findings")),
+        ],
+    )
 )
 st.markdown("**" + _("Contacts by day and time of day") + "** · "
             + _("shaded: quiet hours {start}–{end}; ringed: contacts with findings").format(
@@ -128,7 +174,11 @@ bars = alt.Chart(attempts).mark_bar().encode(
     x=x, y=alt.Y("attempts:Q", title=_("dial attempts"), axis=alt.Axis(tickMinStep=1, labelFont=font)),
     color=alt.condition("datum.over", alt.value("#cf222e"), alt.value("#1f6feb")),
     tooltip=[alt.Tooltip("day:N", title=day_t), alt.Tooltip("attempts:Q", title=_("dial attempts"))])
-rule = alt.Chart(pd.DataFrame([{"limit": limit}])).mark_rule(color="#cf222e", strokeDash=[4, 3]).encode(y="limit:Q")
+rule = (
+    alt.Chart(pd.DataFrame([{"limit": limit}]))
+    .mark_rule(color="#cf222e", strokeDash=[4, 3])
+    .encode(y="limit:Q")
+)
 st.markdown("**" + _("Dial attempts per day") + "** · "
             + _("dashed line: the limit of {limit} a day").format(limit=limit))
 st.altair_chart((bars + rule).properties(height=200).configure(font=font), width="stretch")
@@ -144,25 +194,49 @@ for day in sorted({c.started_at.date() for c in contacts}):
     lines = ["**" + ui.esc(i18n.fmt_date(day, "full")) + "** · "
              + _("{n} dial attempts").format(n=attempts_today) + over]
     for c in today:
-        quiet = " :orange-badge[" + _("quiet hours") + "]" if data.in_quiet_hours(c.started_at, params) else ""
-        found = " ".join(f"{ui.severity_badge(f.severity)} {ui.esc(f.rule_id)} ({ui.esc(i18n.category_label(f.category))})"
-                         for f in c.findings if f.review_status != "dismissed")
-        lines.append(f"- {i18n.fmt_time(c.started_at)} · {ui.esc(c.call_id)} · {ui.esc(i18n.kind_label(c.kind))} · "
-                     f"{ui.esc(i18n.outcome_label(c.outcome))} · {ui.esc(c.agent_id)} {ui.esc(c.agent_name)} "
-                     f"({ui.esc(c.team)}, {ui.esc(c.agency)}){quiet} {found}")
+        quiet = (
+            " :orange-badge[" + _("quiet hours") + "]" if data.in_quiet_hours(c.started_at, params) else ""
+        )
+        found = " ".join(
+            f"{ui.severity_badge(f.severity)} {ui.esc(f.rule_id)} ({ui.esc(i18n.category_label(f.category))})"
+            for f in c.findings
+            if f.review_status != "dismissed"
+        )
+        lines.append(
+            f"- {i18n.fmt_time(c.started_at)} · {ui.esc(c.call_id)} · {ui.esc(i18n.kind_label(c.kind))} · "
+            f"{ui.esc(i18n.outcome_label(c.outcome))} · {ui.esc(c.agent_id)} {ui.esc(c.agent_name)} "
+            f"({ui.esc(c.team)}, {ui.esc(c.agency)}){quiet} {found}"
+        )
     st.markdown("\n".join(lines))
 
 # ----------------------------------------------------------------------------- the contacts
 st.subheader(_("Contacts ({n})").format(n=ui.count(len(contacts))))
-ui.dataframe(ui.table([{
-    "time": ui.when(c.started_at), "call": c.call_id, "kind": i18n.kind_label(c.kind),
-    "outcome": i18n.outcome_label(c.outcome), "agent": f"{c.agent_id} {c.agent_name}".strip(), "team": c.team,
-    "agency": c.agency, "case": c.case_id or "", "phone": ui.shown(c.phone, user),
-    "status": i18n.status_label(c.status), "score": c.score,
-    "findings": "; ".join(f"{i18n.severity_label(f.severity)}: {f.rule_id} ({i18n.category_label(f.category)})"
-                          + (f" [{i18n.review_label(f.review_status)}]" if f.review_status != "open" else "")
-                          for f in c.findings) or "",
-} for c in contacts]))
+ui.dataframe(
+    ui.table(
+        [
+            {
+                "time": ui.when(c.started_at),
+                "call": c.call_id,
+                "kind": i18n.kind_label(c.kind),
+                "outcome": i18n.outcome_label(c.outcome),
+                "agent": f"{c.agent_id} {c.agent_name}".strip(),
+                "team": c.team,
+                "agency": c.agency,
+                "case": c.case_id or "",
+                "phone": ui.shown(c.phone, user),
+                "status": i18n.status_label(c.status),
+                "score": c.score,
+                "findings": "; ".join(
+                    f"{i18n.severity_label(f.severity)}: {f.rule_id} ({i18n.category_label(f.category)})"
+                    + (f" [{i18n.review_label(f.review_status)}]" if f.review_status != "open" else "")
+                    for f in c.findings
+                )
+                or "",
+            }
+            for c in contacts
+        ]
+    )
+)
 pick, go = st.columns([3, 1], vertical_alignment="bottom")
 chosen = pick.selectbox(_("Open a call"), [c.call_id for c in contacts], key="timeline_open_id")
 if go.button(_("Open call"), key="timeline_open", type="primary"):
@@ -173,8 +247,13 @@ if go.button(_("Open call"), key="timeline_open", type="primary"):
 # contacts this user may see; like the per-call pack, only for users cleared to see personal data.
 if user.see_pii:
     st.subheader(_("Evidence pack for the whole case"))
-    redact = st.checkbox(_("Redact for sending out: spoken phone, ID and bank-card numbers beeped in the audio "
-                           "and masked in the text"), key="timeline_redact")
+    redact = st.checkbox(
+        _(
+            "Redact for sending out: spoken phone, ID and bank-card numbers beeped in the audio "
+            "and masked in the text"
+        ),
+        key="timeline_redact",
+    )
     st.download_button(
         _("Download case evidence pack"), icon=":material/download:", on_click="ignore", key="timeline_pack",
         data=lambda: data.case_pack(url, user.scope, redact=redact, **{f"{key[0]}_id": key[1]}),

@@ -179,7 +179,11 @@ def test_sessions_deep_links_timeline_and_case_pack(corpus_server, audited_corpu
             expect(page.get_by_text("已从链接定位到 00:14。")).to_be_visible()
             page.wait_for_timeout(1000)  # the page hands the server its ticket; the cookie is set
             [cookie] = [c for c in context.cookies() if c["name"] == "callaudit_session"]
-            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 3600
+            assert (
+                cookie["httpOnly"]
+                and cookie["sameSite"] == "Strict"
+                and cookie["expires"] > time.time() + 3600
+            )
 
             # A reload and a second tab are still signed in.
             page.reload()

@@ -71,10 +71,23 @@ def test_run_sets_language_and_address_and_makes_the_session_secret(tmp_path, mo
     add_user(users, "boss", "pw", role="admin")
     seen = {}
     monkeypatch.setattr(subprocess, "call", lambda command, env: seen.update(env=env) or 0)
-    args = parse(["dashboard", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--users", str(users), "--lang", "en-US",
-                  "--dashboard-url", "https://audit.example.cn/"])
+    args = parse(
+        [
+            "dashboard",
+            "--db",
+            f"sqlite:///{tmp_path / 'a.db'}",
+            "--users",
+            str(users),
+            "--lang",
+            "en-US",
+            "--dashboard-url",
+            "https://audit.example.cn/",
+        ]
+    )
     assert cli.run(args) == 0
-    assert seen["env"]["AUDIT_LANG"] == "en" and seen["env"]["AUDIT_DASHBOARD_URL"] == "https://audit.example.cn"
+    assert (
+        seen["env"]["AUDIT_LANG"] == "en" and seen["env"]["AUDIT_DASHBOARD_URL"] == "https://audit.example.cn"
+    )
     assert secret_file(users).is_file()  # made before the server starts, next to the users file
 
 
@@ -87,6 +100,8 @@ def test_run_refuses_a_bad_language_or_address(tmp_path, capsys, option, value, 
 
     users = tmp_path / "users.toml"
     add_user(users, "boss", "pw", role="admin")
-    args = parse(["dashboard", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--users", str(users), option, value])
+    args = parse(
+        ["dashboard", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--users", str(users), option, value]
+    )
     assert cli.run(args) == 2
     assert message in capsys.readouterr().err

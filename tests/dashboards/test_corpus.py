@@ -40,7 +40,13 @@ def open_page(env, username: str, page: str, **params) -> tuple[AppTest, float]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_quickly_on_the_audited_corpus(corpus_env, page, username, lang, monkeypatch):
     monkeypatch.setenv("AUDIT_LANG", lang)
-    params = {"debtor": "D-7950"} if page == "timeline" else {"call_id": "dev-012"} if page == "call_detail" else {}
+    params = (
+        {"debtor": "D-7950"}
+        if page == "timeline"
+        else {"call_id": "dev-012"}
+        if page == "call_detail"
+        else {}
+    )
     at, elapsed = open_page(corpus_env, username, page, **params)
     assert elapsed < RENDER_BUDGET_S, f"{page} took {elapsed:.2f} s for {username} ({lang})"
     if page not in ("agents",):

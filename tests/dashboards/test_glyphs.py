@@ -28,7 +28,11 @@ def page_characters() -> set[str]:
             chars.update(message.string or "")
     for path in (ROOT / "dashboards").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value not in NOT_PAGE_TEXT:
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value not in NOT_PAGE_TEXT
+            ):
                 chars.update(node.value)
     return {ch for ch in chars if ord(ch) > 0x7E}
 

@@ -70,10 +70,24 @@ def warm_imports():
 
 
 TITLES = {  # each page's title in each language: the interface follows the language
-    "zh_CN": {"overview": "总览", "calls": "通话列表", "call_detail": "通话详情", "timeline": "债务人时间线",
-              "agents": "坐席", "rules": "规则", "review_queue": "复核队列"},
-    "en": {"overview": "Overview", "calls": "Calls", "call_detail": "Call detail", "timeline": "Debtor timeline",
-           "agents": "Agents", "rules": "Rules", "review_queue": "Review queue"},
+    "zh_CN": {
+        "overview": "总览",
+        "calls": "通话列表",
+        "call_detail": "通话详情",
+        "timeline": "债务人时间线",
+        "agents": "坐席",
+        "rules": "规则",
+        "review_queue": "复核队列",
+    },
+    "en": {
+        "overview": "Overview",
+        "calls": "Calls",
+        "call_detail": "Call detail",
+        "timeline": "Debtor timeline",
+        "agents": "Agents",
+        "rules": "Rules",
+        "review_queue": "Review queue",
+    },
 }
 
 
@@ -130,7 +144,9 @@ def test_call_detail_by_query_parameter_is_scoped(dashboard_env, username, call_
         assert call_id in {m.value for m in at.metric} | {s.value for s in at.selectbox}
     else:
         assert [html.unescape(e) for e in errors] == [f"联系 '{call_id}' 不存在，或您无权查看。"]
-        assert [b.key for b in at.button] == ["logout"]  # no findings, no actions (only the sidebar's sign-out)
+        assert [b.key for b in at.button] == [
+            "logout"
+        ]  # no findings, no actions (only the sidebar's sign-out)
         text = all_text(at)
         assert "通讯录" not in text and "老赖" not in text
 
@@ -274,3 +290,28 @@ def test_pages_on_postgres(dashboard_env, page):
     at.run()
     elapsed = render(at, page)
     assert elapsed < RENDER_BUDGET_S
+
+
+@pytest.mark.parametrize(
+    "username, found", [("wang", ["t-002"]), ("zhao", ["t-002"]), ("lina", []), ("li", [])]
+)
+def test_search_by_sound_keeps_the_scope_and_marks_the_hit(dashboard_env, username, found):
+    """通信路 is how the ASR could write 通讯录: the search finds t-002's line by sound, marks the words
+    as written and offers to play from there; other agents and teams find nothing."""
+    at = app(dashboard_env, username)
+    render(at, "calls")
+    at.text_input(key="calls_search").input("通信路").run()
+    assert not at.exception
+    calls = list(at.dataframe[0].value["call"]) if at.dataframe else []
+    assert calls == found
+    hits = [m.value for m in at.markdown if "<mark>" in m.value]
+    if found:
+        assert [h for h in hits if "<mark>通讯录</mark>" in h]
+        at.button(key="hit_0").click().run()  # ▶: the call, at the line's second
+        assert [t.value for t in at.title] == ["通话详情"]
+        assert at.query_params["t"] in ("14.7", ["14.7"]) and at.query_params["call_id"] in (
+            "t-002",
+            ["t-002"],
+        )
+    else:
+        assert not hits and "t-002" not in all_text(at)

@@ -83,7 +83,8 @@ def test_a_ticket_sets_an_httponly_expiring_cookie_once(dashboard_env):
 ])
 def test_the_cookie_route_refuses(dashboard_env, body, origin, status):
     if body is None:
-        body = f"ticket={sessions.ticket(sessions.new_session(dashboard_env['users']['wang']), secret())}".encode()
+        ticket = sessions.ticket(sessions.new_session(dashboard_env["users"]["wang"]), secret())
+        body = f"ticket={ticket}".encode()
     response = call(routes.establish, request("/_callaudit/session", body=body, origin=origin))
     assert response.status_code == status and "set-cookie" not in response.headers
 
@@ -100,7 +101,10 @@ def test_sign_out_route_logs_and_clears(dashboard_env):
     token = sessions.sign(claims, secret())
     response = call(routes.signout, request("/_callaudit/signout", cookie=token))
     assert response.status_code == 204
-    assert 'callaudit_session=""' in response.headers["set-cookie"] and "Max-Age=0" in response.headers["set-cookie"]
+    assert (
+        'callaudit_session=""' in response.headers["set-cookie"]
+        and "Max-Age=0" in response.headers["set-cookie"]
+    )
     assert events(dashboard_env) == [("sign_out", "li")]
     engine = make_engine(dashboard_env["url"])
     assert sessions.is_revoked(engine, claims.session_id)
@@ -147,7 +151,9 @@ def test_a_reload_signs_in_from_the_cookie(dashboard_env, monkeypatch):
     """A new browser session (reload, second tab) with the cookie is signed in, in the user's
     language, on the page its address names."""
     claims = sessions.new_session(dashboard_env["users"]["wang"])
-    monkeypatch.setattr(ui, "request_cookie", lambda name=sessions.COOKIE_NAME: sessions.sign(claims, secret()))
+    monkeypatch.setattr(
+        ui, "request_cookie", lambda name=sessions.COOKIE_NAME: sessions.sign(claims, secret())
+    )
     at = new_app().run()
     assert not at.exception
     assert at.session_state["user"].username == "wang" and [t.value for t in at.title] == ["总览"]

@@ -44,8 +44,11 @@ def test_pdf_follows_the_language_and_links_each_worst_finding(scorecard_engine)
     links = [a.get_object()["/A"]["/URI"] for page in reader.pages for a in page.get("/Annots", [])
              if a.get_object().get("/Subtype") == "/Link"]
     worst = [f for findings in report.worst.values() for f in findings]
-    expected = [f"https://audit.example.cn/call_detail?call_id={f.call_id}" + (f"&t={f.start:.1f}" if f.start is not None
-                                                                               else "") for f in worst]
+    expected = [
+        f"https://audit.example.cn/call_detail?call_id={f.call_id}"
+        + (f"&t={f.start:.1f}" if f.start is not None else "")
+        for f in worst
+    ]
     assert worst and any(f.start is not None for f in worst) and sorted(links) == sorted(expected)
 
 
@@ -70,6 +73,8 @@ def test_cli_writes_english(scorecard_engine, db_url, tmp_path):
     parser = argparse.ArgumentParser(prog="audit")
     add_parser(parser.add_subparsers(dest="command", required=True))
     out = tmp_path / "cards.csv"
-    args = parser.parse_args(["scorecards", "--db", db_url, "--period", "2026-11", "--out", str(out), "--lang", "en"])
+    args = parser.parse_args(
+        ["scorecards", "--db", db_url, "--period", "2026-11", "--out", str(out), "--lang", "en"]
+    )
     assert args.func(args) == 0
     assert csv_header(out.read_bytes())[0] == "Agent ID"
