@@ -125,8 +125,11 @@ days = sorted(frame["day"].unique())
 quiet = pd.DataFrame([{"from": 0.0, "to": data.hours(params.quiet_end)},
                       {"from": data.hours(params.quiet_start), "to": 24.0}])
 font = ui.CHART_FONT
+# Every day is labelled (never thinned out): across months, as "11-08", turned upright.
+many = len(days) > 12
 x = alt.X("day:O", title=day_t, sort=days, scale=alt.Scale(domain=days),
-          axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFont=font))
+          axis=alt.Axis(labelAngle=-90 if many else 0, labelOverlap=False, labelFont=font,
+                        labelExpr="substring(datum.value, 5)" if many else "datum.value"))
 y = alt.Y("hour:Q", title=hour_t, scale=alt.Scale(domain=[0, 24], reverse=True),
           axis=alt.Axis(values=list(range(0, 25, 2)), labelFont=font, labelExpr="datum.value + ':00'"))
 bands = alt.Chart(quiet).mark_rect(color="#6e7781", opacity=0.15).encode(
