@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 AUDIT  := $(VENV)/bin/audit
 
-.PHONY: demo test install browser fonts pdftools eval clean
+.PHONY: demo test install browser fonts pdftools eval clean messages locales
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,19 @@ demo: install
 	$(AUDIT) findings --format text
 
 ## Run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
-test: install browser fonts pdftools
+test: install browser fonts pdftools locales
 	$(PY) -m pytest -q
+
+## Re-extract the texts marked for translation (audit/i18n.py) and merge them into the catalogs.
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k pgettext:1c,2 \
+	  --project=callaudit --copyright-holder="callaudit authors" -o audit/locale/callaudit.pot .
+	$(VENV)/bin/pybabel update -i audit/locale/callaudit.pot -d audit/locale -D callaudit \
+	  --no-location --no-fuzzy-matching --width=110
+
+## Compile the message catalogs (.po -> .mo); without it they are compiled in memory on first use.
+locales: install
+	$(VENV)/bin/pybabel compile -d audit/locale -D callaudit --statistics
 
 ## Debian's Chromium for the real-browser dashboard test (never a downloaded browser).
 browser:
@@ -31,7 +42,8 @@ browser:
 	  echo "installing Debian chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## A Chinese TrueType font to embed in the scorecard PDF (Debian WenQuanYi; AUDIT_PDF_FONT overrides).
+## A Chinese TrueType font for the scorecard PDF (embedded) and for the browser that shows the dashboard
+## (Chinese labels, charts and symbols; Debian WenQuanYi; AUDIT_PDF_FONT overrides the PDF's).
 fonts:
 	@[ -n "$$AUDIT_PDF_FONT" ] || ls /usr/share/fonts/truetype/wqy/wqy-*.ttc >/dev/null 2>&1 || { \
 	  echo "installing Debian fonts-wqy-microhei for the scorecard PDF"; \
@@ -48,4 +60,4 @@ eval: install
 	$(AUDIT) eval ../shared/corpus
 
 clean:
-	rm -rf $(VENV) audit.db audit.db-* test-artifacts .pytest_cache
+	rm -rf $(VENV) audit.db audit.db-* test-artifacts .pytest_cache audit/locale/*/LC_MESSAGES/*.mo

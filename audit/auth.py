@@ -15,6 +15,8 @@ The file is TOML (``users.toml``) or YAML (``users.yaml``), one entry per user::
     role = "agent"
     agent_id = "A017"            # required for an agent
     see_pii = false              # optional; default true for admin only
+    lang = "en"                  # optional; the dashboard's language for this user (default Chinese)
+    email = "li.na@corp.example" # optional; the company sign-in (OIDC) account that is this user
 
 Passwords are never stored in clear: ``audit users add NAME --role ROLE`` asks for the password
 and writes its salted ``hashlib.scrypt`` hash into the file. ``AUDIT_USERS_FILE`` names the file
@@ -70,6 +72,9 @@ class User:
         agent_id: The agent an agent user is.
         see_pii: Whether phone, ID-card and bank-card numbers are shown unmasked.
         password_hash: ``scrypt$N$r$p$salt$hash`` (base64 parts).
+        lang: The user's dashboard language (``zh_CN`` or ``en``); None: the server's default.
+        email: The company identity provider's e-mail for this user (sign-in with ``st.login``,
+            see docs/auth.md); None: password sign-in only.
     """
 
     username: str
@@ -79,6 +84,8 @@ class User:
     agent_id: str | None = None
     see_pii: bool = False
     password_hash: str = ""
+    lang: str | None = None
+    email: str | None = None
 
     @property
     def scope(self) -> Scope:
@@ -154,7 +161,7 @@ def _parse_user(path: Path, username: str, entry: Any) -> User:
     where = f"users file {path}, user {username!r}"
     if not isinstance(entry, dict):
         raise AuthConfigError(f"{where}: expected a table with role and password")
-    unknown = set(entry) - {"name", "role", "team", "agent_id", "see_pii", "password"}
+    unknown = set(entry) - {"name", "role", "team", "agent_id", "see_pii", "password", "lang", "email"}
     if unknown:
         raise AuthConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     role = entry.get("role")
@@ -175,8 +182,31 @@ def _parse_user(path: Path, username: str, entry: Any) -> User:
     see_pii = entry.get("see_pii", role == "admin")
     if not isinstance(see_pii, bool):
         raise AuthConfigError(f"{where}: `see_pii` must be true or false")
+    lang = entry.get("lang")
+    if lang is not None:
+        from audit.i18n import normalize_lang
+
+        try:
+            lang = normalize_lang(lang)
+        except ValueError as exc:
+            raise AuthConfigError(f"{where}: `lang`: {exc}") from None
+    email = entry.get("email")
+    if email is not None and (not isinstance(email, str) or "@" not in email):
+        raise AuthConfigError(
+            f"{where}: `email` must be the identity provider's e-mail address, like a@corp.cn"
+        )
     return User(username=username, role=role, name=str(entry.get("name", "")), team=team or None,
-                agent_id=agent_id or None, see_pii=see_pii, password_hash=password)
+                agent_id=agent_id or None, see_pii=see_pii, password_hash=password, lang=lang,
+                email=email.strip().lower() if email else None)
+
+
+def user_for_email(users: dict[str, User], email: str | None) -> User | None:
+    """The users-file entry whose ``email`` is the identity provider's (case-insensitive), if one is."""
+    if not email:
+        return None
+    wanted = email.strip().lower()
+    matches = [u for u in users.values() if u.email == wanted]
+    return matches[0] if len(matches) == 1 else None
 
 
 def load_users(path: str | os.PathLike | None = None) -> dict[str, User]:
@@ -195,12 +225,15 @@ def load_users(path: str | os.PathLike | None = None) -> dict[str, User]:
 
 
 def authenticate(users: dict[str, User], username: str, password: str, *, address: str | None = None,
-                 throttle: LoginThrottle | None = None) -> User | None:
+                 throttle: LoginThrottle | None = None, on_event=None) -> User | None:
     """The user if ``password`` is right, else None (also for unknown users, in the same time).
 
     Args:
         address: The client's address, when the server knows it (throttled separately).
         throttle: Counts failures; default: the process-wide :data:`audit.throttle.LOGIN_THROTTLE`.
+        on_event: ``on_event(event, username, address, detail)`` for the sign-in log
+            (:func:`audit.sessions.record`): ``refused`` (throttled, password not checked),
+            ``failed``, ``locked`` (this failure locked the account) and ``sign_in``.
 
     Raises:
         Throttled: Too many recent failures for this username or address; the password was
@@ -208,21 +241,37 @@ def authenticate(users: dict[str, User], username: str, password: str, *, addres
     """
     throttle = LOGIN_THROTTLE if throttle is None else throttle
     source = f" from {address}" if address else ""
+    report = on_event or (lambda *_args: None)
     try:
         throttle.begin(username, address)
     except Throttled as exc:
         log.warning("sign-in as %r%s refused unchecked: %s", username, source, exc)
+        report("refused", username, address, str(exc))
         raise
     user = users.get(username)
     if verify_password(password, user.password_hash if user is not None else _UNKNOWN_USER_HASH) and user:
         throttle.succeeded(username, address)
+        report("sign_in", username, address, "")
         return user
     failures, locked_s = throttle.failed(username, address)
     log.warning("failed sign-in as %r%s (%s user; %d failed attempt(s) within %d min)", username, source,
                 "known" if user else "unknown", failures, throttle.policy.window_s // 60)
+    report(
+        "failed",
+        username,
+        address,
+        f"{'known' if user else 'unknown'} user; {failures} failed attempt(s) "
+        f"within {throttle.policy.window_s // 60} min",
+    )
     if locked_s:
         log.warning("sign-in as %r locked for %d s after %d failed attempts", username,
                     math.ceil(locked_s), failures)
+        report(
+            "locked",
+            username,
+            address,
+            f"locked for {math.ceil(locked_s)} s after {failures} failed attempts",
+        )
     return None
 
 
@@ -244,7 +293,7 @@ def _dump_toml(data: dict[str, Any]) -> str:
 
 def add_user(path: str | os.PathLike | None, username: str, password: str, *, role: str,
              team: str | None = None, agent_id: str | None = None, name: str = "",
-             see_pii: bool | None = None) -> User:
+             see_pii: bool | None = None, lang: str | None = None, email: str | None = None) -> User:
     """Add or replace a user in the users file (created if missing), storing a password hash.
 
     Raises:
@@ -255,7 +304,8 @@ def add_user(path: str | os.PathLike | None, username: str, password: str, *, ro
     data = _read_raw(path) if path.exists() else {}
     users = dict(data.get("users", {}))
     entry: dict[str, Any] = {"name": name or None, "role": role, "team": team, "agent_id": agent_id,
-                             "see_pii": see_pii, "password": hash_password(password)}
+                             "see_pii": see_pii, "password": hash_password(password), "lang": lang,
+                             "email": email}
     entry = {k: v for k, v in entry.items() if v is not None}
     user = _parse_user(path, username, entry)  # validate before writing anything
     users[username] = entry
@@ -286,6 +336,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add.add_argument("--name", default="", help="display name")
     add.add_argument("--see-pii", action=argparse.BooleanOptionalAction, default=None,
                      help="show phone/ID/bank-card numbers unmasked (default: admin only)")
+    add.add_argument("--lang", help="the user's dashboard language: zh-CN (default) or en")
+    add.add_argument("--email", help="the company sign-in (OIDC) account of this user (docs/auth.md)")
     add.add_argument("--users", help=f"users file (.toml or .yaml; default $AUDIT_USERS_FILE or {DEFAULT_USERS_FILE})")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     parser.set_defaults(func=run)
@@ -306,7 +358,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         user = add_user(args.users, args.username, password, role=args.role, team=args.team,
-                        agent_id=args.agent_id, name=args.name, see_pii=args.see_pii)
+                        agent_id=args.agent_id, name=args.name, see_pii=args.see_pii, lang=args.lang,
+                        email=args.email)
     except AuthConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,20 @@ verify``). Layout of ``PACK.zip``::
     MANIFEST.json                   every file above: path, bytes, SHA-256
     MANIFEST.sha256                 the same in ``sha256sum`` format (``sha256sum -c`` works)
 
+A **case pack** (:func:`export_case_pack`, ``audit evidence export --case ID`` / ``--debtor ID``)
+holds every contact to one debtor or on one case: each contact's files as above under
+``contacts/<call_id>/``, plus ``case.json`` and ``timeline.txt`` (every contact in time order with
+agent, team, agency, outcome and findings, and the dial attempts per day), under one manifest.
+
+A **redacted** pack (``--redact``), meant to leave the building, masks phone, ID-card and
+bank-card numbers in every text (:mod:`audit.masking`) and replaces, in the audio, each
+transcript segment in which one is spoken with a tone: the database keeps segment times, not
+word times, so the whole segment is beeped (``REDACTION.txt`` in the pack says so). Its
+recordings are re-encoded as 16 kHz WAV; ``contact.json`` keeps the original's SHA-256.
+
+With a dashboard address (``--dashboard-url``) the transcript and the findings link to the call
+at each finding's second (:mod:`audit.links`).
+
 The zip comment records the SHA-256 of ``MANIFEST.sha256``, so a change to the manifest itself
 is named too. The hashes prove integrity, not origin: keep the pack's own SHA-256 (printed on
 export) in the case file, or sign it, to stop someone regenerating every hash.
@@ -250,68 +264,118 @@ def _rule_pack_info(version: str | None) -> dict[str, Any]:
     return info
 
 
-def _transcript_txt(contact: models.Contact, segments: list[models.Segment]) -> str:
+def _transcript_txt(
+    contact: models.Contact,
+    segments: list[models.Segment],
+    *,
+    link: str | None = None,
+    finding_links: dict[int, str] | None = None,
+    findings: list[models.Finding] | None = None,
+) -> str:
     lines = [
         f"通话编号 call_id: {contact.call_id}",
         f"类型 kind: {contact.kind}    开始 started_at: {contact.started_at.isoformat()}",
         f"坐席 agent: {contact.agent_id}    录音 audio: {contact.audio_path or '无'}",
-        "",
     ]
+    if link:
+        lines.append(f"在仪表盘中打开 open in the dashboard: {link}")
+    lines.append("")
+    timed = [f for f in findings or [] if f.start is not None and f.id in (finding_links or {})]
     for seg in segments:
         who = ROLE_LABELS.get(seg.role, seg.role)
         lines.append(f"[{_clock(seg.start)}–{_clock(seg.end)}] {who}（{seg.speaker}）：{seg.text}")
+        for f in timed:
+            if seg.start - 0.05 <= f.start < seg.end + 0.05:
+                lines.append(f"    ↳ {f.rule_id} ({f.severity}) {finding_links[f.id]}")
     if not segments:
         lines.append("（无转写）")
     return "\n".join(lines) + "\n"
 
 
-def export_pack(
-    engine: Engine | Session,
-    call_id: str,
-    out_zip: str | Path,
-    audio_root: str | Path | None = None,
-    *,
-    clip_padding_s: float = CLIP_PADDING_S,
-) -> PackInfo:
-    """Write the evidence pack of ``call_id`` to ``out_zip``.
+# A redacted pack leaves the building: numbers spoken in it are beeped in the audio, from the
+# times the database holds. Only segment times are stored (no word times), so the whole
+# segment that contains a number is beeped, not just the digits; REDACTION.txt says so.
+BEEP_HZ = 1000.0
+BEEP_LEVEL = 0.3  # about -10 dBFS
+REDACTION_NOTE = (
+    "本证据包已脱敏（--redact）：转写、违规证据和复核理由中的手机号、身份证号和银行卡号已打码；"
+    "录音中说出这些号码的整段语音（按转写分段的起止时间，数据库不保存逐字时间）已替换为提示音，"
+    "因此提示音可能比号码本身更长。录音为脱敏后重新编码的 16 kHz WAV，"
+    "原始录音的 SHA-256 记录在 contact.json 中。\n"
+    "This pack is redacted (--redact): phone, ID-card and bank-card numbers are masked in the "
+    "transcript, the findings' evidence and the review reasons; in the audio, each transcript "
+    "segment in which such a number is spoken is replaced by a beep over its whole length (the "
+    "database stores segment times, not word times, so the beep can be longer than the number). "
+    "The audio is re-encoded as 16 kHz WAV after redaction; the original recording's SHA-256 is "
+    "in contact.json.\n"
+)
 
-    Args:
-        engine: the audit database (engine or session).
-        call_id: the contact to export.
-        out_zip: the zip to write (parent folders are created; an existing file is replaced).
-        audio_root: folder that relative ``audio_path`` values are under; default the input
-            directory of the audit run that stored the contact. The recording must lie inside
-            that input directory or inside ``audio_root`` and have the audited SHA-256.
-        clip_padding_s: seconds of audio kept before and after each finding in its clip.
 
-    Raises:
-        EvidenceError: unknown call id, the recording is missing, outside the folder its
-            audit run read (and ``audio_root``), or it no longer has the SHA-256 recorded when it
-            was audited.
-    """
-    with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
-        contact = s.get(models.Contact, call_id)
-        if contact is None:
-            raise EvidenceError(
-                f"call_id {call_id!r} is not in the database; check the id (audit findings lists them) and --db"
+def _beep(samples, start: float, end: float, rate: int) -> None:
+    """Replace ``samples[:, start:end]`` (seconds) with a tone, in place."""
+    import numpy as np
+
+    lo, hi = max(0, int(start * rate)), min(samples.shape[1], int(np.ceil(end * rate)))
+    if hi <= lo:
+        return
+    t = np.arange(hi - lo, dtype=np.float32) / rate
+    samples[:, lo:hi] = (BEEP_LEVEL * np.sin(2 * np.pi * BEEP_HZ * t)).astype(samples.dtype)
+
+
+@dataclass
+class _Members:
+    """The files of one contact's pack (before the manifest), and what to say about them."""
+
+    files: dict[str, bytes]
+    warnings: list[str]
+    clips: int
+    contact: models.Contact
+    findings: list[models.Finding]
+
+
+def _contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, clip_padding_s: float,
+                     redact: bool = False, dashboard_url: str | None = None) -> _Members:
+    """Everything :func:`export_pack` packs for one contact (see the module docstring)."""
+    from audit.links import call_link
+    from audit.masking import find_pii, mask_pii
+
+    contact = s.get(models.Contact, call_id)
+    if contact is None:
+        raise EvidenceError(
+            f"call_id {call_id!r} is not in the database; check the id (audit findings lists them) and --db"
+        )
+    agent = s.get(models.Agent, contact.agent_id)
+    case = s.get(models.Case, contact.case_id) if contact.case_id else None
+    run = s.get(models.AuditRun, contact.run_id) if contact.run_id else None
+    segments = list(
+        s.exec(
+            select(models.Segment)
+            .where(models.Segment.call_id == call_id)
+            .order_by(models.Segment.idx, models.Segment.start)
+        ).all()
+    )
+    findings = list(
+        s.exec(
+            select(models.Finding)
+            .where(models.Finding.call_id == call_id)
+            .order_by(
+                sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id
             )
-        agent = s.get(models.Agent, contact.agent_id)
-        case = s.get(models.Case, contact.case_id) if contact.case_id else None
-        run = s.get(models.AuditRun, contact.run_id) if contact.run_id else None
-        segments = list(s.exec(
-            select(models.Segment).where(models.Segment.call_id == call_id).order_by(models.Segment.idx, models.Segment.start)
-        ).all())
-        findings = list(s.exec(
-            select(models.Finding).where(models.Finding.call_id == call_id)
-            .order_by(sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id)
-        ).all())
-        reviews = list(s.exec(
-            select(models.ReviewLog).where(models.ReviewLog.call_id == call_id).order_by(models.ReviewLog.at, models.ReviewLog.id)
-        ).all())
+        ).all()
+    )
+    reviews = list(
+        s.exec(
+            select(models.ReviewLog)
+            .where(models.ReviewLog.call_id == call_id)
+            .order_by(models.ReviewLog.at, models.ReviewLog.id)
+        ).all()
+    )
+    text = mask_pii if redact else (lambda value: value)
 
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     clip_of: dict[int, str] = {}
+    beeped: list[tuple[float, float]] = []
     if contact.audio_path and not contact.audio_sha256 and contact.status != "audited":
         # A failed audit stores the path it tried but no SHA-256: nothing vouches for those bytes.
         warnings.append(f"{call_id} was not audited (status {contact.status}), so no SHA-256 vouches for "
@@ -320,44 +384,86 @@ def export_pack(
         audio_file, raw = _recording(contact, run, audio_root)
         digest = contact.audio_sha256
         # The name as stored, made safe: it comes from a manifest and becomes a path when unpacked.
-        files[f"audio/{safe_name(Path(contact.audio_path).name, 'recording.wav')}"] = raw
+        name = safe_name(Path(contact.audio_path).name, "recording.wav")
         timed = [f for f in findings if f.start is not None]
-        if timed:
-            from pipelines.audio import SAMPLE_RATE, load_audio  # heavy (PyAV, numpy): only when clipping
+        if redact:
+            beeped = [(seg.start, seg.end) for seg in segments if find_pii(seg.text)]
+        audio = None
+        if timed or redact:
+            from pipelines.audio import SAMPLE_RATE, load_audio  # heavy (PyAV, numpy): only when needed
 
             audio = load_audio(audio_file, sha256=digest)
-            for n, f in enumerate(timed, start=1):
-                start = max(0.0, f.start - clip_padding_s)
-                end = min(audio.duration, (f.end if f.end is not None else f.start) + clip_padding_s)
-                if end <= start:
-                    warnings.append(f"finding {f.id} ({f.rule_id}) at {f.start:.1f}s is past the end of the recording")
-                    continue
-                name = f"clips/{n:02d}_{_safe(f.rule_id)}_{start:07.2f}-{end:07.2f}.wav"
-                files[name] = _wav_clip(audio.samples, SAMPLE_RATE, start, end)
-                clip_of[f.id] = name
+            if redact:
+                for start, end in beeped:
+                    _beep(audio.samples, start, end, SAMPLE_RATE)
+        if redact:
+            files[f"audio/{Path(name).stem or 'recording'}.redacted.wav"] = _wav_clip(
+                audio.samples, SAMPLE_RATE, 0.0, audio.duration)
+        else:
+            files[f"audio/{name}"] = raw
+        for n, f in enumerate(timed, start=1):
+            start = max(0.0, f.start - clip_padding_s)
+            end = min(audio.duration, (f.end if f.end is not None else f.start) + clip_padding_s)
+            if end <= start:
+                warnings.append(
+                    f"finding {f.id} ({f.rule_id}) at {f.start:.1f}s is past the end of the recording"
+                )
+                continue
+            clip = f"clips/{n:02d}_{_safe(f.rule_id)}_{start:07.2f}-{end:07.2f}.wav"
+            files[clip] = _wav_clip(audio.samples, SAMPLE_RATE, start, end)
+            clip_of[f.id] = clip
     else:
         warnings.append(f"{call_id} has no recording (status {contact.status}): metadata findings only")
 
-    files["transcript.json"] = _json({
-        "call_id": call_id,
-        "segments": [
-            {k: seg.model_dump()[k] for k in ("idx", "speaker", "role", "start", "end", "text", "confidence", "channel")}
-            for seg in segments
-        ],
-    })
-    files["transcript.txt"] = _transcript_txt(contact, segments).encode("utf-8")
+    finding_links = {f.id: call_link(dashboard_url, call_id, f.start) for f in findings if dashboard_url}
+    files["transcript.json"] = _json(
+        {
+            "call_id": call_id,
+            "segments": [
+                {
+                    **{
+                        k: seg.model_dump()[k]
+                        for k in ("idx", "speaker", "role", "start", "end", "confidence", "channel")
+                    },
+                    "text": text(seg.text),
+                }
+                for seg in segments
+            ],
+            **({"redacted_audio": [{"start": a, "end": b} for a, b in beeped]} if redact else {}),
+        }
+    )
+    shown_segments = [seg.model_copy(update={"text": text(seg.text)}) for seg in segments]
+    files["transcript.txt"] = _transcript_txt(contact, shown_segments, link=call_link(dashboard_url, call_id),
+                                              finding_links=finding_links, findings=findings).encode("utf-8")
     files["findings.json"] = _json([
-        {**{k: v for k, v in f.model_dump().items()}, "clip": clip_of.get(f.id)} for f in findings
+        {**{k: v for k, v in f.model_dump().items()},
+         "evidence": text(f.evidence), "review_reason": f.review_reason and text(f.review_reason),
+         "clip": clip_of.get(f.id), **({"link": finding_links[f.id]} if f.id in finding_links else {})}
+        for f in findings
     ])
-    files["review_log.json"] = _json([r.model_dump() for r in reviews])
-    files["contact.json"] = _json({"contact": _row(contact), "agent": _row(agent), "case": _row(case)})
+    files["review_log.json"] = _json(
+        [dict(r.model_dump(), reason=r.reason and text(r.reason)) for r in reviews]
+    )
+    contact_row = _row(contact)
+    if redact:
+        contact_row["phone"] = mask_pii(contact.phone) if contact.phone else contact.phone
+        contact_row["original_audio_sha256"] = contact.audio_sha256
+    files["contact.json"] = _json({"contact": contact_row, "agent": _row(agent), "case": _row(case),
+                                   **({"link": call_link(dashboard_url, call_id)} if dashboard_url else {})})
     files["rule_pack.json"] = _json({**_rule_pack_info(contact.rule_pack_version), "audit_run": _row(run)})
+    if redact:
+        files["REDACTION.txt"] = REDACTION_NOTE.encode("utf-8")
+    return _Members(files, warnings, len(clip_of), contact, findings)
 
+
+def _write_pack(out_zip: str | Path, files: dict[str, bytes], header: dict[str, Any], warnings: list[str],
+                clips: int, who: str) -> PackInfo:
+    """Add MANIFEST.json and MANIFEST.sha256 to ``files`` and write the zip (comment = the anchor)."""
     created = datetime.now(timezone.utc)
     sums = {path: sha256_bytes(data) for path, data in sorted(files.items())}
     files[MANIFEST_JSON] = _json({
         "format": PACK_FORMAT,
-        "call_id": call_id,
+        **header,
         "created_at": created.isoformat(),
         "warnings": warnings,
         "files": [{"path": p, "bytes": len(files[p]), "sha256": h} for p, h in sums.items()],
@@ -371,15 +477,170 @@ def export_pack(
     with zipfile.ZipFile(out, "w") as zf:
         for path in sorted(files):
             if unsafe_member(path):  # every name above is built safe; this keeps it so
-                raise EvidenceError(f"{call_id}: pack member {path!r}: {unsafe_member(path)}")
+                raise EvidenceError(f"{who}: pack member {path!r}: {unsafe_member(path)}")
             info = zipfile.ZipInfo(path, date_time=stamp)
             # Audio is already compressed or incompressible; text deflates well.
-            info.compress_type = zipfile.ZIP_STORED if path.startswith(("audio/", "clips/")) else zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if _is_audio(path) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o444 << 16  # read-only when unpacked: evidence, not a draft
             zf.writestr(info, files[path])
         zf.comment = b"callaudit-evidence/1 MANIFEST.sha256=" + sha256_bytes(files[MANIFEST_SUMS]).encode()
-    return PackInfo(path=out, sha256=sha256_bytes(out.read_bytes()), files=sums, clips=len(clip_of),
+    return PackInfo(path=out, sha256=sha256_bytes(out.read_bytes()), files=sums, clips=clips,
                     warnings=tuple(warnings))
+
+
+def export_pack(
+    engine: Engine | Session,
+    call_id: str,
+    out_zip: str | Path,
+    audio_root: str | Path | None = None,
+    *,
+    clip_padding_s: float = CLIP_PADDING_S,
+    redact: bool = False,
+    dashboard_url: str | None = None,
+) -> PackInfo:
+    """Write the evidence pack of ``call_id`` to ``out_zip``.
+
+    Args:
+        engine: the audit database (engine or session).
+        call_id: the contact to export.
+        out_zip: the zip to write (parent folders are created; an existing file is replaced).
+        audio_root: folder that relative ``audio_path`` values are under; default the input
+            directory of the audit run that stored the contact. The recording must lie inside
+            that input directory or inside ``audio_root`` and have the audited SHA-256.
+        clip_padding_s: seconds of audio kept before and after each finding in its clip.
+        redact: a pack to send out: personal numbers masked in the text and beeped in the audio
+            (whole segments, see :data:`REDACTION_NOTE`); the recording is re-encoded as WAV.
+        dashboard_url: the dashboard's address; the transcript and findings then link to the
+            call at each finding's second (:mod:`audit.links`).
+
+    Raises:
+        EvidenceError: unknown call id, the recording is missing, outside the folder its
+            audit run read (and ``audio_root``), or it no longer has the SHA-256 recorded when it
+            was audited.
+    """
+    with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
+        members = _contact_members(s, call_id, audio_root, clip_padding_s=clip_padding_s, redact=redact,
+                                   dashboard_url=dashboard_url)
+    return _write_pack(out_zip, members.files, {"call_id": call_id, "redacted": redact}, members.warnings,
+                       members.clips, call_id)
+
+
+def export_case_pack(
+    engine: Engine | Session,
+    out_zip: str | Path,
+    *,
+    debtor_id: str | None = None,
+    case_id: str | None = None,
+    scope=None,
+    audio_root: str | Path | None = None,
+    clip_padding_s: float = CLIP_PADDING_S,
+    redact: bool = False,
+    dashboard_url: str | None = None,
+) -> PackInfo:
+    """Write one evidence pack for a whole case (or every contact to a debtor) to ``out_zip``.
+
+    Each contact's files are those of :func:`export_pack`, under ``contacts/<call_id>/``; the
+    pack adds ``case.json`` (the debtor, the cases, the timeline: every contact with its time,
+    agent, team, agency, outcome and findings, and the dial attempts per day) and
+    ``timeline.txt``, and one manifest over everything, which :func:`verify_pack` checks.
+
+    Args:
+        debtor_id: every contact to this debtor; or
+        case_id: every contact on this case.
+        scope: an :class:`audit.queries.Scope`: only the contacts it may see (the dashboard).
+
+    Raises:
+        EvidenceError: neither or both ids given, no contact found, or a recording is missing or
+            changed (the message names the contact).
+    """
+    from collections import Counter
+
+    from audit.links import timeline_link
+    from audit.queries import Scope, debtor_timeline
+
+    if (debtor_id is None) == (case_id is None):
+        raise EvidenceError("give a debtor id (--debtor) or a case id (--case), not both")
+    subject = f"debtor {debtor_id}" if debtor_id is not None else f"case {case_id}"
+    with (open_session(engine) if isinstance(engine, Engine) else _borrow(engine)) as s:
+        timeline = debtor_timeline(s, scope or Scope(), debtor_id=debtor_id, case_id=case_id, limit=100_000)
+        if not timeline:
+            raise EvidenceError(f"{subject}: no contact in the database; check the id and --db")
+        files: dict[str, bytes] = {}
+        warnings: list[str] = []
+        clips = 0
+        folders: dict[str, str] = {}
+        for c in timeline:
+            folder = f"contacts/{pack_filename(c.call_id)[:-4]}"
+            folders[c.call_id] = folder
+            members = _contact_members(s, c.call_id, audio_root, clip_padding_s=clip_padding_s, redact=redact,
+                                       dashboard_url=dashboard_url)
+            files.update({f"{folder}/{name}": data for name, data in members.files.items()})
+            warnings += members.warnings
+            clips += members.clips
+    per_day = Counter(c.started_at.date().isoformat() for c in timeline if c.kind == "call")
+    mask = (lambda v: v)
+    if redact:
+        from audit.masking import mask_pii as mask
+    case = {
+        "subject": {"debtor_id": debtor_id, "case_id": case_id},
+        "debtors": sorted({c.debtor_id for c in timeline}),
+        "cases": sorted({c.case_id for c in timeline if c.case_id}),
+        "redacted": redact,
+        **(
+            {"link": timeline_link(dashboard_url, debtor_id=debtor_id, case_id=case_id)}
+            if dashboard_url
+            else {}
+        ),
+        "dial_attempts_per_day": dict(sorted(per_day.items())),
+        "contacts": [
+            {
+                "call_id": c.call_id,
+                "folder": folders[c.call_id],
+                "started_at": c.started_at.isoformat(),
+                "kind": c.kind,
+                "outcome": c.outcome,
+                "talk_seconds": c.talk_seconds,
+                "agent_id": c.agent_id,
+                "agent_name": c.agent_name,
+                "team": c.team,
+                "agency": c.agency,
+                "creditor": c.creditor,
+                "case_id": c.case_id,
+                "debtor_id": c.debtor_id,
+                "contact_role": c.contact_role,
+                "phone": mask(c.phone) if c.phone else c.phone,
+                "status": c.status,
+                "score": c.score,
+                "passed": c.passed,
+                "findings": [
+                    {
+                        "rule_id": f.rule_id,
+                        "category": f.category,
+                        "severity": f.severity,
+                        "review_status": f.review_status,
+                        "start": f.start,
+                        "evidence": mask(f.evidence),
+                    }
+                    for f in c.findings
+                ],
+            }
+            for c in timeline
+        ],
+    }
+    files["case.json"] = _json(case)
+    lines = [f"案件时间线 case timeline: {subject}", f"联系次数 contacts: {len(timeline)}", ""]
+    for c in timeline:
+        found = "; ".join(f"{f.rule_id}({f.severity}, {f.review_status})" for f in c.findings) or "—"
+        lines.append(
+            f"{c.started_at:%Y-%m-%d %H:%M}  {c.call_id}  {c.kind}/{c.outcome}  {c.agent_id} {c.team} "
+            f"{c.agency}  {found}"
+        )
+    lines += ["", "每日拨打次数 dial attempts per day:"] + [f"  {d}: {n}" for d, n in sorted(per_day.items())]
+    files["timeline.txt"] = ("\n".join(lines) + "\n").encode("utf-8")
+    if redact:
+        files["REDACTION.txt"] = REDACTION_NOTE.encode("utf-8")
+    header = {"debtor_id": debtor_id, "case_id": case_id, "contacts": len(timeline), "redacted": redact}
+    return _write_pack(out_zip, files, header, warnings, clips, subject)
 
 
 class _borrow:
@@ -404,8 +665,8 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 8 << 30  # 8 GiB
 # Uncompressed/compressed size above which a member is refused unread. Deflate cannot pass
 # ~1032:1 and only runs of one byte come near it; text and JSON deflate 3-20:1. audio/ and clips/
-# are exempt: a silent recording re-zipped by an archiver really is all zeros (they still count
-# towards MAX_TOTAL_BYTES and are read in chunks).
+# (also a case pack's contacts/<id>/audio/ and clips/) are exempt: a silent recording re-zipped by
+# an archiver really is all zeros (they still count towards MAX_TOTAL_BYTES and are read in chunks).
 MAX_RATIO = 1000
 # MANIFEST.sha256 and MANIFEST.json are parsed in memory; the real ones are a few KB.
 MAX_MANIFEST_BYTES = 16 << 20
@@ -444,12 +705,17 @@ def _listed(data: bytes | None) -> dict[str, str] | None:
     return listed
 
 
+def _is_audio(name: str) -> bool:
+    """A member under an ``audio/`` or ``clips/`` folder (of the pack, or of a contact in a case pack)."""
+    return any(part in ("audio", "clips") for part in name.split("/")[:-1])
+
+
 def _oversized(info: zipfile.ZipInfo) -> str | None:
     """Why a member is refused unread (its declared sizes), or None."""
     if info.filename in _MANIFESTS and info.file_size > MAX_MANIFEST_BYTES:
         return (f"declares {info.file_size} bytes; a manifest is read into memory and may have at most "
                 f"{MAX_MANIFEST_BYTES}; not read")
-    if not info.filename.startswith(("audio/", "clips/")) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+    if not _is_audio(info.filename) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         return (f"declares {info.file_size} bytes from {info.compress_size} compressed, a ratio over "
                 f"{MAX_RATIO}:1 that no exported file has (a zip bomb?); not read")
     return None

@@ -116,6 +116,25 @@ def _timestamp(value: str) -> datetime:
     return stamp
 
 
+_PHONE_SEPARATORS = str.maketrans("", "", " -()\u00a0\u3000\uff0d")
+
+
+def _phone(value: str) -> str:
+    """The dialled number as digits (the optional ``phone`` column): separators dropped, a +86
+    or 0086 country prefix dropped from a mobile number."""
+    digits = value.translate(_PHONE_SEPARATORS)
+    if not digits:
+        return ""
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
+        raise ValueError(f"phone {value[:40]!r} is not a phone number (digits, spaces and dashes only)")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix):]
+    return digits
+
+
 def parse_row(row: dict[str, str], line: int) -> Contact:
     """Validate one CSV row; raises ``ValueError`` with a human-readable reason."""
     for key, value in row.items():
@@ -169,6 +188,7 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         product=get("product"),
         case_id=get("case_id"),
         debtor_id=get("debtor_id"),
+        phone=_phone(get("phone")),
         contact_role=role,
         days_past_due=_int(get("days_past_due"), "days_past_due", MAX_DAYS_PAST_DUE),
         visit_staff=_int(get("visit_staff"), "visit_staff", MAX_VISIT_STAFF),

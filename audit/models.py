@@ -3,7 +3,8 @@
 Tables: ``agent``, ``case``, ``contact`` (calls, visits and dial attempts without recordings),
 ``segment`` (diarized transcript), ``finding``, ``review_log`` (who changed a finding's review
 and how), ``audit_run`` (one row per batch run), ``alert_outbox`` (one row per finding and alert
-sink: pending, sent or dead) and ``alert_dead_letter`` (alerts that could not be delivered).
+sink: pending, sent or dead), ``alert_dead_letter`` (alerts that could not be delivered) and
+``auth_log`` (dashboard sign-ins and sign-outs).
 Schema changes go through Alembic
 (``audit/migrations``); never edit a released migration.
 """
@@ -14,7 +15,7 @@ import enum
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 
@@ -73,6 +74,8 @@ class Contact(SQLModel, table=True):
     agent_id: str = Field(foreign_key="agent.agent_id", index=True, max_length=64)
     case_id: Optional[str] = Field(default=None, foreign_key="case.case_id", max_length=64)
     debtor_id: str = Field(default="", max_length=64, index=True)
+    # the number dialled, digits only (the manifest's optional `phone` column; migration 0006)
+    phone: Optional[str] = Field(default=None, max_length=32, index=True)
     team: str = Field(default="", max_length=128, index=True)
     agency: str = Field(default="", max_length=256)
     creditor: str = Field(default="", max_length=256)
@@ -99,12 +102,25 @@ class Contact(SQLModel, table=True):
     # (the INCLUDE payload; migration 0003).
     # ix_contact_unpassed: the contacts that can hold a counted critical finding (a few percent),
     # which the dashboard's critical counts per team/agency/creditor join to their findings.
-    __table_args__ = (Index("ix_contact_started_status", "started_at", "status",
-                            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE)),
-                      Index("ix_contact_unpassed", "started_at", postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
-                            postgresql_where=text("passed IS NOT TRUE"), sqlite_where=text("passed IS NOT 1")),
-                      # The dashboard's filter options skip through it, one probe per distinct combination.
-                      Index("ix_contact_filter_combo", "team", "agency", "creditor", "product", "kind", "agent_id"))
+    __table_args__ = (
+        Index(
+            "ix_contact_started_status",
+            "started_at",
+            "status",
+            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
+        ),
+        Index(
+            "ix_contact_unpassed",
+            "started_at",
+            postgresql_include=list(CONTACT_OVERVIEW_INCLUDE),
+            postgresql_where=text("passed IS NOT TRUE"),
+            sqlite_where=text("passed IS NOT 1"),
+        ),
+        # The dashboard's filter options skip through it, one probe per distinct combination.
+        Index("ix_contact_filter_combo", "team", "agency", "creditor", "product", "kind", "agent_id"),
+        # A case's timeline (migration 0006).
+        Index("ix_contact_case_started", "case_id", "started_at"),
+    )
 
 
 class Segment(SQLModel, table=True):
@@ -118,10 +134,22 @@ class Segment(SQLModel, table=True):
     start: float
     end: float
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # the text's fuzzy sound key (audit.text.fuzzy_of), which transcript search matches so an ASR
+    # homophone is still found; filled on insert (audit.search), migration 0006
+    sound: Optional[str] = Field(default=None, sa_column=Column(Text))
     confidence: Optional[float] = None
     channel: Optional[int] = None
 
     __table_args__ = (UniqueConstraint("call_id", "idx", name="uq_segment_call_idx"),)
+
+
+@event.listens_for(Segment, "before_insert")
+def _fill_sound_key(_mapper, _connection, segment: Segment) -> None:
+    """Every transcript line gets its sound key as it is stored (transcript search, audit.search)."""
+    if segment.sound is None:
+        from audit.search import sound_key  # pypinyin's tables load on first use, not at import
+
+        segment.sound = sound_key(segment.text)
 
 
 class Finding(SQLModel, table=True):
@@ -244,3 +272,20 @@ class AlertDeadLetter(SQLModel, table=True):
     error: str = Field(default="", sa_column=Column(Text))
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AuthLog(SQLModel, table=True):
+    """Dashboard sign-in log: sign-ins, failed and refused attempts, lockouts, sign-outs.
+
+    A ``sign_out`` row ends its ``session_id`` everywhere (:mod:`audit.sessions`).
+    """
+
+    __tablename__ = "auth_log"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    event: str = Field(max_length=16)  # sign_in | failed | refused | locked | sign_out | expired
+    username: str = Field(max_length=64, index=True)
+    address: Optional[str] = Field(default=None, max_length=64)
+    session_id: Optional[str] = Field(default=None, max_length=32, index=True)
+    detail: str = Field(default="", sa_column=Column(Text))

@@ -82,6 +82,7 @@ class Contact:
     product: str = ""
     case_id: str = ""
     debtor_id: str = ""
+    phone: str = ""  # the number dialled, digits only (optional manifest column)
     contact_role: str = Role.DEBTOR.value
     days_past_due: int | None = None
     visit_staff: int | None = None

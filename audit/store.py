@@ -76,7 +76,7 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
         outcome=contact.outcome, agent_id=contact.agent_id, case_id=contact.case_id or None,
         debtor_id=contact.debtor_id, team=contact.team, agency=contact.agency, creditor=contact.creditor,
         product=contact.product, contact_role=contact.contact_role, days_past_due=contact.days_past_due,
-        visit_staff=contact.visit_staff, channel_layout=contact.channel_layout,
+        visit_staff=contact.visit_staff, channel_layout=contact.channel_layout, phone=contact.phone or None,
         meta={"agent_name": contact.agent_name, "audio_file": contact.audio_file, "line": contact.line,
               "debtor_name": contact.debtor_name,
               # databases keep instants, not offsets: the debtor's local time needs the offset
@@ -187,7 +187,8 @@ def contact_from_row(row: models.Contact) -> Contact:
     return Contact(call_id=row.call_id, kind=row.kind, started_at=started, talk_seconds=row.talk_seconds,
                    outcome=row.outcome, agent_id=row.agent_id, agent_name=meta.get("agent_name", ""),
                    team=row.team, agency=row.agency, creditor=row.creditor, product=row.product,
-                   case_id=row.case_id or "", debtor_id=row.debtor_id, contact_role=row.contact_role,
+                   case_id=row.case_id or "", debtor_id=row.debtor_id, phone=row.phone or "",
+                   contact_role=row.contact_role,
                    days_past_due=row.days_past_due, visit_staff=row.visit_staff,
                    channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
                    debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0))

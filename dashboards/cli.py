@@ -2,10 +2,13 @@
 
 Usage::
 
-    audit dashboard [--db URL] [--users FILE] [Streamlit options, e.g. --server.port 8600]
+    audit dashboard [--db URL] [--users FILE] [--lang zh-CN|en] [--dashboard-url URL]
+                    [Streamlit options, e.g. --server.port 8600]
 
-The database URL and the users file reach the app through ``AUDIT_DB_URL`` and
-``AUDIT_USERS_FILE``; every other option is handed to ``streamlit run`` unchanged.
+The database URL, the users file, the default language and the public address reach the app
+through ``AUDIT_DB_URL``, ``AUDIT_USERS_FILE``, ``AUDIT_LANG`` and ``AUDIT_DASHBOARD_URL``; every
+other option is handed to ``streamlit run`` unchanged. The server is ``dashboards/server.py``:
+the Streamlit app plus the routes that set the session cookie (see docs/auth.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from audit.auth import DEFAULT_USERS_FILE, AuthConfigError, load_users, users_file
 
 APP = Path(__file__).with_name("app.py")
+SERVER = Path(__file__).with_name("server.py")  # APP behind the session-cookie routes
 
 
 def streamlit_command(streamlit_args: list[str]) -> list[str]:
@@ -33,7 +37,7 @@ def streamlit_command(streamlit_args: list[str]) -> list[str]:
         args.append("--client.toolbarMode=viewer")  # no "Deploy" button on an internal tool
     if not any(a.startswith("--browser.gatherUsageStats") for a in args):
         args.append("--browser.gatherUsageStats=false")  # no phoning home from a compliance tool
-    return [sys.executable, "-m", "streamlit", "run", str(APP), *args]
+    return [sys.executable, "-m", "streamlit", "run", str(SERVER), *args]
 
 
 def _keep_unknown(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +66,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database URL (default: $AUDIT_DB_URL or sqlite:///audit.db)")
     parser.add_argument("--users", help=f"users file (default: $AUDIT_USERS_FILE or {DEFAULT_USERS_FILE}); "
                                          "create it with `audit users add`")
+    parser.add_argument("--lang", help="the interface's default language: zh-CN (default) or en; a user's "
+                                       "`lang` in the users file overrides it")
+    parser.add_argument(
+        "--dashboard-url",
+        help="the dashboard's public address (https://…), for the links in "
+        "downloaded exports (default: $AUDIT_DASHBOARD_URL)",
+    )
     parser.set_defaults(func=run, streamlit_args=[])
     _keep_unknown(parser)
     return parser
@@ -70,16 +81,30 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Check the users file and the database, then run Streamlit in the foreground; returns its
     exit status."""
-    from audit.storage import DatabaseUnavailable, check_database
+    from audit.i18n import LANG_ENV, normalize_lang
+    from audit.links import DASHBOARD_URL_ENV, dashboard_url
+    from audit.sessions import SessionError, load_secret
+    from audit.storage import DatabaseUnavailable, check_database, init_db, make_engine
 
     path = users_file(args.users)
+    env = dict(os.environ)
     try:
         load_users(path)  # fail here, with the file named, rather than on the login page
         url = check_database(args.db)  # likewise a wrong --db, rather than a traceback on every page
-    except (AuthConfigError, DatabaseUnavailable) as exc:
+        load_secret(path)  # the session cookies' key: made now, next to the users file, if missing
+        if getattr(args, "lang", None):
+            env[LANG_ENV] = normalize_lang(args.lang)
+        if getattr(args, "dashboard_url", None):
+            env[DASHBOARD_URL_ENV] = dashboard_url(args.dashboard_url)
+        engine = make_engine(url)
+        try:
+            init_db(engine)  # the sign-in log must exist before the first sign-in
+        finally:
+            engine.dispose()
+    except (AuthConfigError, DatabaseUnavailable, SessionError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    env = dict(os.environ, AUDIT_DB_URL=url, AUDIT_USERS_FILE=str(path.resolve()))
+    env.update(AUDIT_DB_URL=url, AUDIT_USERS_FILE=str(path.resolve()))
     command = streamlit_command(getattr(args, "streamlit_args", []))
     try:
         return subprocess.call(command, env=env)

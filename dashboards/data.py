@@ -11,6 +11,7 @@ file from ``AUDIT_USERS_FILE`` (``--users FILE``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from audit import auth, queries, review
+from audit import auth, queries, review, sessions
 from audit.queries import Filters, Scope
 from audit.storage import database_url, init_db, make_engine
 
@@ -52,6 +53,40 @@ def users() -> dict[str, auth.User]:
     path = auth.users_file()
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _load_users(str(path), mtime)
+
+
+def session_secret() -> bytes:
+    """The key that signs session cookies (:func:`audit.sessions.load_secret`).
+
+    Raises:
+        audit.sessions.SessionError: it cannot be read or created.
+    """
+    return _secret(str(auth.users_file().resolve()), os.environ.get(sessions.SECRET_ENV))
+
+
+@st.cache_resource(show_spinner=False)
+def _secret(users_path: str, _env: str | None) -> bytes:
+    return sessions.load_secret(users_path)
+
+
+def record_auth_event(event: str, username: str, *, address: str | None = None, detail: str = "",
+                      session_id: str | None = None) -> None:
+    """One line in the sign-in log (:func:`audit.sessions.record`)."""
+    sessions.record(engine(db_url()), event, username, address=address, session_id=session_id, detail=detail)
+
+
+def session_revoked(session_id: str) -> bool:
+    """Whether the session was signed out (in any tab); checked on every run of a signed-in page."""
+    return sessions.is_revoked(engine(db_url()), session_id)
+
+
+SERVER_ROUTE_PREFIX = "_callaudit"  # dashboards/server.py serves its routes under it
+
+
+def server_path(name: str) -> str:
+    """The URL path of one of the dashboard server's own routes, under ``server.baseUrlPath``."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + "/".join(p for p in (base, SERVER_ROUTE_PREFIX, name) if p)
 
 
 @st.cache_resource(show_spinner=False)
@@ -150,6 +185,43 @@ def review_history(url: str, scope: Scope) -> list[queries.LogRow]:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def find_debtors(url: str, scope: Scope, query: str, by: str, *, masked: bool) -> list[queries.DebtorMatch]:
+    """Debtors by id, case id or phone number (:func:`audit.queries.find_debtors`)."""
+    return queries.find_debtors(engine(url), scope, query, by=by, masked=masked)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def timeline(url: str, scope: Scope, *, debtor_id: str | None = None,
+             case_id: str | None = None) -> list[queries.TimelineContact]:
+    """Every contact to one debtor or on one case that ``scope`` may see
+    (:func:`audit.queries.debtor_timeline`)."""
+    return queries.debtor_timeline(engine(url), scope, debtor_id=debtor_id, case_id=case_id)
+
+
+def pack_parameters():
+    """The active rule pack's thresholds (quiet hours, attempts a day); the defaults when the pack
+    cannot be loaded."""
+    from audit.rules.model import Parameters
+
+    try:
+        return rule_pack().parameters
+    except Exception:  # noqa: BLE001 - a broken pack is reported on the Rules page
+        return Parameters()
+
+
+def hours(clock: str) -> float:
+    """``"22:00"`` as 22.0."""
+    h, m = clock.split(":")
+    return int(h) + int(m) / 60
+
+
+def in_quiet_hours(moment, params) -> bool:
+    """Whether a contact started inside the pack's quiet hours (22:00–08:00 by default)."""
+    at, start, end = moment.hour + moment.minute / 60, hours(params.quiet_start), hours(params.quiet_end)
+    return (start <= at or at < end) if start > end else (start <= at < end)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def team_breakdown(url: str, scope: Scope, filters: Filters) -> list[queries.GroupRow]:
     return queries.breakdown(engine(url), scope, filters, "team")
 
@@ -195,16 +267,26 @@ EXPORT_MIME = {
 }
 
 
-def scorecard_export(url: str, scope: Scope, start: date, end: date, fmt: str, *, team: str | None = None) -> bytes:
-    """The scorecard file (csv/xlsx/pdf) for ``scope`` via :func:`audit.exports.build_report`.
+def scorecard_export(url: str, scope: Scope, start: date, end: date, fmt: str, *, team: str | None = None,
+                     lang: str | None = None) -> bytes:
+    """The scorecard file (csv/xlsx/pdf) for ``scope`` via :func:`audit.exports.build_report`, in
+    ``lang`` (the user's language), with links to the dashboard when one is configured.
 
     A team lead always gets their own team, an agent only their own card; ``team`` narrows an
     unrestricted user's file to one team.
     """
     from audit.exports import build_report, report_bytes
 
-    report = build_report(engine(url), start, end, team=scope.team or team, agent_id=scope.agent_id)
+    report = build_report(engine(url), start, end, team=scope.team or team, agent_id=scope.agent_id,
+                          lang=lang, dashboard_url=dashboard_url())
     return report_bytes(report, fmt)
+
+
+def dashboard_url() -> str | None:
+    """The dashboard's public address for links in exports (``AUDIT_DASHBOARD_URL``)."""
+    from audit.links import dashboard_url as configured
+
+    return configured()
 
 
 def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
@@ -223,7 +305,26 @@ def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         # A fixed name: a call_id such as "../../x" must not pick where the zip is written.
         path = Path(tmp) / "pack.zip"
-        export_pack(engine(url), call_id, path)
+        export_pack(engine(url), call_id, path, dashboard_url=dashboard_url())
+        return path.read_bytes()
+
+
+def case_pack(url: str, scope: Scope, *, debtor_id: str | None = None, case_id: str | None = None,
+              redact: bool = False) -> bytes:
+    """The evidence pack of a whole case (or all of a debtor's contacts) that ``scope`` may see,
+    via :func:`audit.evidence.export_case_pack`.
+
+    Raises:
+        audit.evidence.EvidenceError: no visible contact, or a recording is missing or changed.
+    """
+    import tempfile
+
+    from audit.evidence import export_case_pack
+
+    with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
+        path = Path(tmp) / "pack.zip"
+        export_case_pack(engine(url), path, debtor_id=debtor_id, case_id=case_id, scope=scope, redact=redact,
+                         dashboard_url=dashboard_url())
         return path.read_bytes()
 
 

@@ -168,3 +168,24 @@ def test_fuzz_raw_bytes_give_rows_or_one_manifest_error(tmp_path, raw):
         assert "manifest.csv" in str(exc)
     else:
         assert all(isinstance(e.line, int) and e.reason for e in errors)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("", ""), ("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
+    ("0086 13812345678", "13812345678"), ("021-6234 5678", "02162345678"),
+])
+def test_phone_column_is_kept_as_digits(value, expected):
+    from audit.manifest import parse_row
+
+    row = {"call_id": "c1", "kind": "call", "started_at": "2026-11-02T10:15:00+08:00", "outcome": "no_answer",
+           "agent_id": "A017", "phone": value}
+    assert parse_row(row, 2).phone == expected
+
+
+def test_a_phone_that_is_no_number_is_a_row_error():
+    from audit.manifest import parse_row
+
+    row = {"call_id": "c1", "kind": "call", "started_at": "2026-11-02T10:15:00+08:00", "outcome": "no_answer",
+           "agent_id": "A017", "phone": "call me maybe"}
+    with pytest.raises(ValueError, match="phone 'call me maybe' is not a phone number"):
+        parse_row(row, 2)

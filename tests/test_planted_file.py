@@ -106,7 +106,8 @@ def _browse(env) -> list[bytes]:
     users = env["tmp"] / "users.toml"
     add_user(users, "boss", "boss-pw", role="admin", name="管理员")
     port = _free_port()
-    proc_env = dict(os.environ, AUDIT_DB_URL=env["url"], AUDIT_USERS_FILE=str(users))
+    # In English (--lang en): this test reads the English labels.
+    proc_env = dict(os.environ, AUDIT_DB_URL=env["url"], AUDIT_USERS_FILE=str(users), AUDIT_LANG="en")
     log = open(env["tmp"] / "streamlit.log", "w")
     proc = subprocess.Popen(streamlit_command(["--server.port", str(port), "--server.address", "127.0.0.1"]),
                             env=proc_env, stdout=log, stderr=subprocess.STDOUT, cwd=env["tmp"])
@@ -141,7 +142,7 @@ def _browse(env) -> list[bytes]:
                 page.goto(base)
                 page.get_by_label("Username").fill("boss")
                 page.get_by_label("Password", exact=True).fill("boss-pw")
-                page.get_by_role("button", name="Log in").click()
+                page.get_by_role("button", name="Sign in").click()
                 expect(page.get_by_role("heading", name="Overview")).to_be_visible()
                 page.get_by_role("link", name="Call detail").click()
                 expect(page.get_by_role("heading", name="Call detail")).to_be_visible()

@@ -4,6 +4,10 @@ Build a :class:`ScorecardReport` once with :func:`build_report`, then write it i
 with :func:`write_report` (a path or a binary file) or get the bytes with :func:`report_bytes`
 (the dashboard's download buttons call the latter, so a downloaded file and a CLI export are
 the same file). Column names, labels and definitions live in :mod:`audit.exports.columns`.
+
+A report is written in its ``lang`` (:mod:`audit.i18n`: Chinese by default, ``audit scorecards
+--lang en``); with a ``dashboard_url`` its worst-findings lists link to each call at the
+finding's second (:mod:`audit.links`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import BinaryIO
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from audit import i18n
 from audit.scorecards import (
     DEFAULT_TZ,
     AgentScorecard,
@@ -47,14 +52,18 @@ class ScorecardReport:
     trend_freq: str = "day"
     trends: dict[tuple[str, str], list[TrendPoint]] = field(default_factory=dict)
     worst: dict[tuple[str, str], list[WorstFinding]] = field(default_factory=dict)
+    lang: str = field(default_factory=i18n.default_language)
+    dashboard_url: str | None = None  # links to each worst finding's call when set
 
     @property
     def teams(self) -> list[str]:
         return sorted({c.team for c in self.cards})
 
     def filters_text(self) -> str:
-        parts = [f"组别 {self.team}" if self.team else "", f"机构 {self.agency}" if self.agency else ""]
-        return "，".join(p for p in parts if p) or "全部"
+        with i18n.language(self.lang):
+            parts = [i18n._("team {team}").format(team=self.team) if self.team else "",
+                     i18n._("agency {agency}").format(agency=self.agency) if self.agency else ""]
+            return i18n._(", ").join(p for p in parts if p) or i18n._("all")
 
 
 def build_report(
@@ -68,17 +77,22 @@ def build_report(
     tz: str = DEFAULT_TZ,
     details: bool = True,
     worst_limit: int = WORST_FINDINGS_PER_AGENT,
+    lang: str | None = None,
+    dashboard_url: str | None = None,
 ) -> ScorecardReport:
     """Compute the scorecards (and, with ``details``, each agent's trend and worst findings).
 
     ``agent_id`` keeps one agent's cards (an agent's own scorecard in the dashboard); their rank
-    is still within the whole team.
+    is still within the whole team. ``lang``: the file's language (default: Chinese, or
+    ``$AUDIT_LANG``); ``dashboard_url``: link the worst findings to the dashboard.
     """
     period = Period(start, end)
     cards = agent_scorecards(source, start, end, team=team, agency=agency, tz=tz)
     if agent_id is not None:
         cards = [c for c in cards if c.agent_id == agent_id]
-    report = ScorecardReport(period=period, cards=cards, team=team, agency=agency, tz=tz)
+    report = ScorecardReport(period=period, cards=cards, team=team, agency=agency, tz=tz,
+                             lang=i18n.normalize_lang(lang) if lang else i18n.default_language(),
+                             dashboard_url=dashboard_url)
     report.trend_freq = "day" if period.days <= DAILY_TREND_MAX_DAYS else "week"
     if details:
         for card in cards:
@@ -111,20 +125,22 @@ def _writer(fmt: str) -> Callable[[ScorecardReport, BinaryIO], None]:
 def report_bytes(report: ScorecardReport, fmt: str) -> bytes:
     """The export file's bytes (for a download button)."""
     buffer = io.BytesIO()
-    _writer(fmt)(report, buffer)
+    with i18n.language(report.lang):
+        _writer(fmt)(report, buffer)
     return buffer.getvalue()
 
 
 def write_report(report: ScorecardReport, fmt: str, out: str | Path | BinaryIO) -> None:
     """Write the report as ``fmt`` to a path (parent folders are created) or a binary file."""
     writer = _writer(fmt)
-    if isinstance(out, (str, Path)):
-        path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as handle:
-            writer(report, handle)
-    else:
-        writer(report, out)
+    with i18n.language(report.lang):
+        if isinstance(out, (str, Path)):
+            path = Path(out)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                writer(report, handle)
+        else:
+            writer(report, out)
 
 
 __all__ = ["FORMATS", "ScorecardReport", "build_report", "report_bytes", "write_report"]

@@ -38,16 +38,44 @@ def add_parser(subparsers) -> None:
     sc.add_argument("--team", help="only this team")
     sc.add_argument("--agency", help="only this agency")
     sc.add_argument("--tz", default="Asia/Shanghai", help="time zone the days are counted in (default %(default)s)")
+    sc.add_argument("--lang", help="the file's language: zh-CN (default, or $AUDIT_LANG) or en")
+    sc.add_argument(
+        "--dashboard-url",
+        help="the dashboard's address (https://…): the PDF's worst findings link to "
+        "each call at the finding's second (default: $AUDIT_DASHBOARD_URL)",
+    )
     sc.set_defaults(func=run, export_command="scorecards")
 
     ev = subparsers.add_parser("evidence", help="export or verify a tamper-evident evidence pack")
     ev_sub = ev.add_subparsers(dest="evidence_command", required=True)
-    ex = ev_sub.add_parser("export", help="write the evidence pack of one contact")
-    ex.add_argument("call_id")
+    ex = ev_sub.add_parser(
+        "export",
+        help="write the evidence pack of one contact, or of a whole case",
+        description="Write the evidence pack of one contact (CALL_ID), or one pack of every "
+        "contact on a case (--case) or to a debtor (--debtor).",
+    )
+    ex.add_argument("call_id", nargs="?", help="the contact (or give --case / --debtor)")
+    ex.add_argument(
+        "--case", dest="case_id", metavar="CASE_ID", help="every contact on this case, in one pack"
+    )
+    ex.add_argument(
+        "--debtor", dest="debtor_id", metavar="DEBTOR_ID", help="every contact to this debtor, in one pack"
+    )
     ex.add_argument("--db", help="database URL (default: AUDIT_DB_URL, else sqlite:///audit.db)")
     ex.add_argument("--out", required=True, type=Path, help="PACK.zip to write")
     ex.add_argument("--audio-root", type=Path,
                     help="folder relative audio paths are under (default: the audit run's input directory)")
+    ex.add_argument(
+        "--redact",
+        action="store_true",
+        help="a pack to send out: phone, ID and bank-card numbers masked in the text and beeped in the "
+        "audio (the whole transcript segment that holds one; recordings re-encoded as WAV)",
+    )
+    ex.add_argument(
+        "--dashboard-url",
+        help="the dashboard's address (https://…): the transcript and findings link "
+        "to each call at the finding's second (default: $AUDIT_DASHBOARD_URL)",
+    )
     ex.set_defaults(func=run, export_command="evidence")
     ve = ev_sub.add_parser("verify", help="check every byte of a pack against its SHA-256 manifest")
     ve.add_argument("pack", type=Path)
@@ -69,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _scorecards(args) -> int:
     from audit.exports import build_report, write_report
+    from audit.links import dashboard_url
     from audit.scorecards import Period
     from audit.storage import make_engine
 
@@ -85,8 +114,17 @@ def _scorecards(args) -> int:
         raise ValueError(f"cannot tell the format from {args.out.name!r}; pass --format {'|'.join(FORMATS)}")
     engine = make_engine(args.db)
     try:
-        report = build_report(engine, period.start, period.end, team=args.team, agency=args.agency, tz=args.tz,
-                              details=fmt == "pdf")
+        report = build_report(
+            engine,
+            period.start,
+            period.end,
+            team=args.team,
+            agency=args.agency,
+            tz=args.tz,
+            details=fmt == "pdf",
+            lang=args.lang,
+            dashboard_url=dashboard_url(args.dashboard_url),
+        )
         write_report(report, fmt, args.out)
     finally:
         engine.dispose()
@@ -95,12 +133,22 @@ def _scorecards(args) -> int:
 
 
 def _evidence_export(args) -> int:
-    from audit.evidence import EvidenceError, export_pack
+    from audit.evidence import EvidenceError, export_case_pack, export_pack
+    from audit.links import dashboard_url
     from audit.storage import make_engine
 
+    chosen = [x for x in (args.call_id, args.case_id, args.debtor_id) if x]
+    if len(chosen) != 1:
+        raise ValueError("give one CALL_ID, or --case CASE_ID, or --debtor DEBTOR_ID")
+    link = dashboard_url(args.dashboard_url)
     engine = make_engine(args.db)
     try:
-        info = export_pack(engine, args.call_id, args.out, audio_root=args.audio_root)
+        if args.call_id:
+            info = export_pack(engine, args.call_id, args.out, audio_root=args.audio_root, redact=args.redact,
+                               dashboard_url=link)
+        else:
+            info = export_case_pack(engine, args.out, debtor_id=args.debtor_id, case_id=args.case_id,
+                                    audio_root=args.audio_root, redact=args.redact, dashboard_url=link)
     except EvidenceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,9 +1,10 @@
 """The scorecard table: one column list shared by CSV, Excel and the dashboard.
 
-Headers are Chinese (the files go to managers in Chinese Excel); ``key`` is the stable
-machine name (an :class:`~audit.scorecards.AgentScorecard` attribute) that tests and the
-dashboard use. Rates are exported as percentages (0–100), so the CSV reads the same as the
-Excel cells show.
+Headers are in the report's language (:mod:`audit.i18n`; Chinese by default: the files go to
+managers in Chinese Excel); ``key`` is the stable machine name (an
+:class:`~audit.scorecards.AgentScorecard` attribute) that tests and the dashboard use. Rates
+are exported as percentages (0–100), so the CSV reads the same as the Excel cells show.
+The ``*_LABELS`` tables are the Chinese vocabulary (the catalog gives the same words).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from audit import i18n
+from audit.i18n import N_, _
 from audit.scorecards import CATEGORIES, AgentScorecard
 
 CATEGORY_LABELS: dict[str, str] = {
@@ -48,13 +51,22 @@ def _pct(value: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Column:
-    """One exported column: machine key, Chinese header, value getter and Excel number format."""
+    """One exported column: machine key, header (an English catalog message), value getter and
+    Excel number format."""
 
     key: str
     header: str
     get: Callable[[AgentScorecard], Any]
     number_format: str | None = None  # None: text or integer
     width: float = 10
+    category: str | None = None  # a per-category column: its header names the category
+
+    @property
+    def label(self) -> str:
+        """The header in the current language."""
+        if self.category is not None:
+            return _("per 100 · {category}").format(category=i18n.category_label(self.category))
+        return _(self.header)
 
 
 def _attr(name: str) -> Callable[[AgentScorecard], Any]:
@@ -65,53 +77,79 @@ SCORE_FORMAT = "0.0"
 CHANGE_FORMAT = "+0.0;-0.0;0.0"
 
 COLUMNS: tuple[Column, ...] = (
-    Column("agent_id", "工号", _attr("agent_id"), width=9),
-    Column("agent_name", "姓名", _attr("agent_name"), width=9),
-    Column("team", "组别", _attr("team"), width=11),
-    Column("agency", "机构", _attr("agency"), width=24),
-    Column("period_start", "起始日期", _attr("period_start"), "yyyy-mm-dd", width=11),
-    Column("period_end", "截止日期", _attr("period_end"), "yyyy-mm-dd", width=11),
-    Column("rank_in_team", "组内排名", _attr("rank_in_team"), "0", width=9),
-    Column("team_size", "组内人数", _attr("team_size"), "0", width=9),
-    Column("calls_audited", "通话数", _attr("calls_audited"), "0", width=8),
-    Column("visits_audited", "外访数", _attr("visits_audited"), "0", width=8),
-    Column("dial_attempts", "未接通拨打", _attr("dial_attempts"), "0"),
-    Column("contacts", "受检联系数", _attr("contacts"), "0"),
-    Column("failed", "审核失败", _attr("failed"), "0", width=9),
-    Column("avg_score", "平均分", _attr("avg_score"), SCORE_FORMAT, width=8),
-    Column("score_change", "平均分较上期", _attr("score_change"), CHANGE_FORMAT, width=12),
-    Column("pass_rate", "合格率(%)", lambda c: _pct(c.pass_rate), SCORE_FORMAT),
-    Column("pass_rate_change", "合格率较上期(百分点)", lambda c: _pct(c.pass_rate_change), CHANGE_FORMAT, width=18),
-    Column("findings", "违规数", _attr("findings"), "0", width=8),
-    Column("findings_per_100", "每百次违规", _attr("findings_per_100"), SCORE_FORMAT),
-    Column("findings_per_100_change", "每百次违规较上期", _attr("findings_per_100_change"), CHANGE_FORMAT, width=15),
-    Column("critical_findings", "严重违规", _attr("critical_findings"), "0", width=9),
-    Column("confirmed", "已确认", _attr("confirmed"), "0", width=8),
-    Column("dismissed", "已驳回", _attr("dismissed"), "0", width=8),
-    Column("open", "待复核", _attr("open"), "0", width=8),
-    Column("appealed", "申诉中", _attr("appealed"), "0", width=8),
+    Column("agent_id", N_("Agent ID"), _attr("agent_id"), width=9),
+    Column("agent_name", N_("Name"), _attr("agent_name"), width=9),
+    Column("team", N_("Team"), _attr("team"), width=11),
+    Column("agency", N_("Agency"), _attr("agency"), width=24),
+    Column("period_start", N_("From"), _attr("period_start"), "yyyy-mm-dd", width=11),
+    Column("period_end", N_("To"), _attr("period_end"), "yyyy-mm-dd", width=11),
+    Column("rank_in_team", N_("Rank in team"), _attr("rank_in_team"), "0", width=9),
+    Column("team_size", N_("Team size"), _attr("team_size"), "0", width=9),
+    Column("calls_audited", N_("Calls audited"), _attr("calls_audited"), "0", width=8),
+    Column("visits_audited", N_("Visits audited"), _attr("visits_audited"), "0", width=8),
+    Column("dial_attempts", N_("Unanswered dial attempts"), _attr("dial_attempts"), "0"),
+    Column("contacts", N_("Contacts judged"), _attr("contacts"), "0"),
+    Column("failed", N_("Audit failed"), _attr("failed"), "0", width=9),
+    Column("avg_score", N_("Average score"), _attr("avg_score"), SCORE_FORMAT, width=8),
+    Column("score_change", N_("Average score vs previous period"), _attr("score_change"), CHANGE_FORMAT,
+           width=12),
+    Column("pass_rate", N_("Pass rate (%)"), lambda c: _pct(c.pass_rate), SCORE_FORMAT),
+    Column("pass_rate_change", N_("Pass rate vs previous period (points)"),
+           lambda c: _pct(c.pass_rate_change), CHANGE_FORMAT, width=18),
+    Column("findings", N_("Findings"), _attr("findings"), "0", width=8),
+    Column("findings_per_100", N_("Findings per 100"), _attr("findings_per_100"), SCORE_FORMAT),
+    Column("findings_per_100_change", N_("Findings per 100 vs previous period"),
+           _attr("findings_per_100_change"), CHANGE_FORMAT, width=15),
+    Column("critical_findings", N_("Critical findings"), _attr("critical_findings"), "0", width=9),
+    Column("confirmed", N_("Confirmed"), _attr("confirmed"), "0", width=8),
+    Column("dismissed", N_("Dismissed"), _attr("dismissed"), "0", width=8),
+    Column("open", N_("Open"), _attr("open"), "0", width=8),
+    Column("appealed", N_("Appealed"), _attr("appealed"), "0", width=8),
 ) + tuple(
     Column(
         f"per100_{cat}",
-        f"每百次·{CATEGORY_LABELS[cat]}",
+        N_("per 100 · {category}"),
         (lambda c, cat=cat: c.findings_per_100_by_category.get(cat, 0.0) if c.contacts else None),
         SCORE_FORMAT,
-        width=max(10, 2 * len(CATEGORY_LABELS[cat]) + 6),
+        width=max(10, 2 * len(CATEGORY_LABELS.get(cat, cat)) + 6),
+        category=cat,
     )
     for cat in CATEGORIES
 )
 
-HEADERS = tuple(c.header for c in COLUMNS)
+def headers() -> tuple[str, ...]:
+    """The header row in the current language."""
+    return tuple(c.label for c in COLUMNS)
+
+
 KEYS = tuple(c.key for c in COLUMNS)
 
-DEFINITIONS: tuple[tuple[str, str], ...] = (
-    ("受检联系数", "规则已检查的联系：有录音的通话和外访，加上未接通的拨打（只检查时段、频次等元数据规则）。审核失败的不计入任何比率。"),
-    ("平均分 / 合格率", "按受检联系计算；每次联系的分数由未驳回的违规重新计算，严重违规即不合格。"),
-    ("每百次违规", "未驳回违规数 ÷ 受检联系数 × 100。"),
-    ("较上期", "与紧接在前、天数相同的期间相比。"),
-    ("组内排名", "按平均分（高者在前）、合格率、严重违规数（少者在前）；并列同名次。"),
-    ("复核", "已驳回的违规不计入坐席的任何指标，只在“已驳回”列计数。"),
+DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
+    (N_("Contacts judged"),
+     N_("Contacts the rules checked: calls and visits with a recording, plus unanswered dial attempts "
+        "(checked by the metadata rules only, such as hours and frequency). Contacts whose audit failed "
+        "count in no rate.")),
+    (N_("Average score / pass rate"),
+     N_("Over the contacts judged; each contact's score is recomputed from its findings that were not "
+        "dismissed, and a critical finding fails it.")),
+    (N_("Findings per 100"), N_("Findings not dismissed ÷ contacts judged × 100.")),
+    (N_("vs previous period"), N_("Compared with the period of the same number of days right before.")),
+    (N_("Rank in team"),
+     N_("By average score (higher first), pass rate, critical findings (fewer first); equal figures share "
+        "a rank.")),
+    (N_("Review"),
+     N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
 )
+
+
+def definitions() -> tuple[tuple[str, str], ...]:
+    """What the figures mean, in the current language."""
+    return tuple((_(term), _(text)) for term, text in DEFINITION_MESSAGES)
+
+
+with i18n.language("zh_CN"):  # the Chinese files, as before the other languages
+    HEADERS = headers()
+    DEFINITIONS = definitions()
 
 
 def row_values(card: AgentScorecard) -> list[Any]:

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
-from audit.exports.columns import HEADERS, row_values
+from audit.exports.columns import headers, row_values
 
 BOM = "\ufeff"
 
@@ -33,10 +33,10 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(report: ScorecardReport, out: BinaryIO) -> None:
-    """One header row (Chinese labels, see :mod:`audit.exports.columns`) and one row per agent."""
+    """One header row (in the report's language, see :mod:`audit.exports.columns`) and one row per agent."""
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")  # CRLF: what Excel writes and expects
-    writer.writerow(HEADERS)
+    writer.writerow(headers())
     for card in report.cards:
         writer.writerow([_cell(v) for v in row_values(card)])
     out.write((BOM + text.getvalue()).encode("utf-8"))

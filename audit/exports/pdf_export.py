@@ -36,7 +36,10 @@ from typing import BinaryIO
 
 from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
-from audit.exports.columns import CATEGORY_LABELS, REVIEW_LABELS, SEVERITY_LABELS, detector_label
+from audit import i18n
+from audit.exports.columns import detector_label
+from audit.i18n import _, pgettext
+from audit.links import call_link
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
 
 log = logging.getLogger(__name__)
@@ -223,7 +226,8 @@ def trend_chart(points: list[TrendPoint], font: str, freq: str, width: float, he
     drawing = Drawing(width, height)
     data = [(i, p.avg_score) for i, p in enumerate(points) if p.avg_score is not None]
     if not data:
-        drawing.add(String(width / 2, height / 2, "本期无受检联系", fontName=font, fontSize=9, textAnchor="middle"))
+        drawing.add(String(width / 2, height / 2, _("No contacts judged in this period"), fontName=font,
+                           fontSize=9, textAnchor="middle"))
         return drawing
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 32, 22, width - 48, height - 34
@@ -245,7 +249,7 @@ def trend_chart(points: list[TrendPoint], font: str, freq: str, width: float, he
     plot.xValueAxis.labels.fontName = font
     plot.xValueAxis.labels.fontSize = 7
     drawing.add(plot)
-    label = "平均分（按日）" if freq == "day" else "平均分（按周，周一起）"
+    label = _("Average score (by day)") if freq == "day" else _("Average score (by week, from Monday)")
     drawing.add(String(plot.x, height - 9, label, fontName=font, fontSize=8, fillColor=colors.HexColor("#333333")))
     return drawing
 
@@ -254,7 +258,12 @@ def _figures_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
     rank = "—" if card.rank_in_team is None else f"{card.rank_in_team}/{card.team_size}"
-    header = ["受检联系", "通话", "外访", "未接通", "平均分", "较上期", "合格率", "较上期", "每百次违规", "严重违规", "组内排名"]
+    header = [pgettext("scorecard", "Judged"), pgettext("scorecard", "Calls"),
+              pgettext("scorecard", "Visits"),
+              pgettext("scorecard", "Unanswered"), pgettext("scorecard", "Average score"),
+              pgettext("scorecard", "vs previous"), pgettext("scorecard", "Pass rate"),
+              pgettext("scorecard", "vs previous"), pgettext("scorecard", "Findings per 100"),
+              pgettext("scorecard", "Critical findings"), pgettext("scorecard", "Rank in team")]
     values = [
         str(card.contacts), str(card.calls_audited), str(card.visits_audited), str(card.dial_attempts),
         fmt_num(card.avg_score), fmt_change(card.score_change),
@@ -273,35 +282,52 @@ def _figures_table(card: AgentScorecard, font: str):
 def _category_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
-    rows = [["类别", "违规数", "每百次"]]
+    rows = [[pgettext("scorecard", "Category"), pgettext("scorecard", "Findings"),
+             pgettext("scorecard", "Per 100")]]
     for cat, n in sorted(card.findings_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
-        rows.append([CATEGORY_LABELS.get(cat, cat), str(n), fmt_num(card.findings_per_100_by_category.get(cat))])
-    rows.append(["复核", f"已确认 {card.confirmed} · 已驳回 {card.dismissed}",
-                 f"待复核 {card.open} · 申诉 {card.appealed}"])
+        rows.append([i18n.category_label(cat), str(n), fmt_num(card.findings_per_100_by_category.get(cat))])
+    rows.append([pgettext("scorecard", "Review"),
+                 _("confirmed {confirmed} · dismissed {dismissed}").format(confirmed=card.confirmed,
+                                                                         dismissed=card.dismissed),
+                 _("open {open} · appealed {appealed}").format(open=card.open, appealed=card.appealed)])
     table = Table(rows, colWidths=[120, 150, 150])
     table.setStyle(_table_style(font))
     return table
 
 
-def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: float):
+def _call(f: WorstFinding, dashboard_url: str | None) -> str:
+    """The call id, as a link to the call at the finding's second when the dashboard's address is known."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    link = call_link(dashboard_url, f.call_id, f.start)
+    if link is None:
+        return escape(f.call_id)
+    return f'<a href={quoteattr(link)} color="#1F4E78"><u>{escape(f.call_id)}</u></a>'
+
+
+def _worst_table(findings: list[WorstFinding], styles: dict, font: str, width: float,
+                 dashboard_url: str | None = None):
     from xml.sax.saxutils import escape
 
     from reportlab.platypus import Paragraph, Table
 
-    rows = [["联系时间", "录音内", "严重度", "类别", "规则", "证据", "复核"]]
+    rows = [[pgettext("scorecard", "Contact time"), pgettext("scorecard", "In recording"),
+             pgettext("scorecard", "Severity"), pgettext("scorecard", "Category"),
+             pgettext("scorecard", "Rule"),
+             pgettext("scorecard", "Evidence"), pgettext("scorecard", "Review")]]
     for f in findings:
         evidence = f.evidence if len(f.evidence) <= EVIDENCE_CHARS else f.evidence[:EVIDENCE_CHARS] + "…"
         # Start and end on two lines: an embedded CJK font sets digits wider than the column.
         offset = fmt_offset(f.start) + (f"–<br/>{fmt_offset(f.end)}" if f.end is not None else "")
         rows.append([
-            Paragraph(f"{f.contact_started_at:%Y-%m-%d %H:%M}<br/>{escape(f.call_id)}", styles["cell"]),
-            Paragraph(offset, styles["centre"]) if offset else "整通",
-            SEVERITY_LABELS.get(f.severity, f.severity),
-            Paragraph(escape(CATEGORY_LABELS.get(f.category, f.category)), styles["cell"]),
+            Paragraph(f"{f.contact_started_at:%Y-%m-%d %H:%M}<br/>{_call(f, dashboard_url)}", styles["cell"]),
+            Paragraph(offset, styles["centre"]) if offset else _("whole call"),
+            i18n.severity_label(f.severity),
+            Paragraph(escape(i18n.category_label(f.category)), styles["cell"]),
             Paragraph(escape(safe_cell(f.rule_id)) + (f"<br/>{escape(detector_label(f.detector, f.confidence))}"
                                                       if f.detector else ""), styles["cell"]),
             Paragraph(escape(safe_cell(evidence)) or "—", styles["cell"]),
-            REVIEW_LABELS.get(f.review_status, f.review_status),
+            i18n.review_label(f.review_status),
         ])
     widths = [78, 62, 34, 58, 60, width - 78 - 62 - 34 - 58 - 60 - 40, 40]
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -333,41 +359,55 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.drawString(margin, 9 * mm,
-                          f"生成于 {report.generated_at:%Y-%m-%d %H:%M} · 已驳回的违规不计入任何指标 · 筛选：{report.filters_text()}")
-        canvas.drawRightString(A4[0] - margin, 9 * mm, f"第 {doc.page} 页")
+                          _("Generated {time} · dismissed findings count in no figure · filters: {filters}")
+                          .format(time=f"{report.generated_at:%Y-%m-%d %H:%M}",
+                                  filters=report.filters_text()))
+        canvas.drawRightString(A4[0] - margin, 9 * mm, _("page {n}").format(n=doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=16 * mm,
-        title=f"坐席合规评分卡 {period.start.isoformat()} 至 {period.end.isoformat()}", author="callaudit",
+        title=_("Agent compliance scorecards {start} to {end}").format(start=period.start.isoformat(),
+                                                                       end=period.end.isoformat()),
+        author="callaudit",
     )
     story: list = []
     if not report.cards:
-        story.append(Paragraph("坐席合规评分卡", styles["title"]))
-        story.append(Paragraph(f"{period.start.isoformat()} 至 {period.end.isoformat()}：本期没有联系记录（筛选：{escape(report.filters_text())}）。", styles["sub"]))
+        story.append(Paragraph(_("Agent compliance scorecards"), styles["title"]))
+        story.append(Paragraph(_("{start} to {end}: no contacts in this period (filters: {filters}).").format(
+            start=period.start.isoformat(), end=period.end.isoformat(),
+            filters=escape(report.filters_text())), styles["sub"]))
     for n, card in enumerate(report.cards):
         if n:
             story.append(PageBreak())
         key = (card.agent_id, card.team)
-        story.append(Paragraph(f"坐席合规评分卡 · {escape(card.agent_name or card.agent_id)}（{escape(card.agent_id)}）", styles["title"]))
+        story.append(Paragraph(_("Agent compliance scorecard · {name} ({id})").format(
+            name=escape(card.agent_name or card.agent_id), id=escape(card.agent_id)), styles["title"]))
         story.append(Paragraph(
-            f"组别：{escape(card.team or '—')}　机构：{escape(card.agency or '—')}<br/>"
-            f"统计期间：{period.start.isoformat()} 至 {period.end.isoformat()}　"
-            f"对比上期：{prev.start.isoformat()} 至 {prev.end.isoformat()}（上期受检联系 {card.prev_contacts}）",
+            _("Team: {team}　Agency: {agency}").format(team=escape(card.team or "—"),
+                                                       agency=escape(card.agency or "—"))
+            + "<br/>"
+            + _("Period: {start} to {end}　Compared with: {pstart} to {pend} ({n} contacts judged then)")
+            .format(start=period.start.isoformat(), end=period.end.isoformat(), pstart=prev.start.isoformat(),
+                    pend=prev.end.isoformat(), n=card.prev_contacts),
             styles["sub"],
         ))
         story.append(Spacer(1, 6))
         story.append(_figures_table(card, font))
         if card.failed:
-            story.append(Paragraph(f"另有 {card.failed} 次联系审核失败（录音无法解码或缺失），未计入上述指标。", styles["small"]))
-        story.append(Paragraph("违规类别（每百次受检联系）", styles["h2"]))
+            story.append(Paragraph(_("Another {n} contacts could not be audited (recording missing or "
+                                     "undecodable) and are not in the figures above.").format(n=card.failed),
+                                   styles["small"]))
+        story.append(Paragraph(_("Findings by category (per 100 contacts judged)"), styles["h2"]))
         story.append(_category_table(card, font))
-        story.append(Paragraph("趋势", styles["h2"]))
+        story.append(Paragraph(_("Trend"), styles["h2"]))
         story.append(trend_chart(report.trends.get(key, []), font, report.trend_freq, width))
         worst = report.worst.get(key, [])
-        title = Paragraph("最严重的违规", styles["h2"])
+        title = Paragraph(_("Most severe findings"), styles["h2"])
         if worst:
-            story.append(KeepTogether([title, _worst_table(worst, styles, font, width)]))
+            table = _worst_table(worst, styles, font, width, report.dashboard_url)
+            story.append(KeepTogether([title, table]))
         else:
-            story.append(KeepTogether([title, Paragraph("本期没有未驳回的违规。", styles["cell"])]))
+            none = Paragraph(_("No findings that were not dismissed in this period."), styles["cell"])
+            story.append(KeepTogether([title, none]))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -1,7 +1,8 @@
 """Scorecards as an Excel workbook (openpyxl).
 
-Sheets: ``汇总`` (every agent), one sheet per team (its agents in rank order), and ``说明``
-(period, filters and the definitions of the figures). Every table has a frozen header row and
+Sheets: ``汇总`` (every agent; ``Summary`` in English), one sheet per team (its agents in rank
+order), and ``说明`` (``Notes``: period, filters and the definitions of the figures). Every
+table has a frozen header row and
 frozen name columns, real numbers with number formats (not text), and conditional colours on
 the average score (red below 60, amber below 80, green from 80) and on the change vs the
 previous period (red when it fell).
@@ -17,10 +18,12 @@ from typing import BinaryIO
 
 from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
-from audit.exports.columns import COLUMNS, DEFINITIONS, row_values
+from audit.exports.columns import COLUMNS, definitions, row_values
+from audit.i18n import N_, _
 
-SUMMARY_SHEET = "汇总"
+SUMMARY_SHEET = "汇总"  # the Chinese names (the default language)
 NOTES_SHEET = "说明"
+SUMMARY, NOTES, NO_TEAM = N_("Summary"), N_("Notes"), N_("No team")
 SCORE_BANDS = (  # (operator, limit, fill, font): red < 60 ≤ amber < 80 ≤ green
     ("lessThan", 60, "FFC7CE", "9C0006"),
     ("lessThan", 80, "FFEB9C", "9C5700"),
@@ -32,7 +35,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 def sheet_title(team: str, taken: set[str]) -> str:
     """A valid, unique sheet name for a team (Excel: ≤ 31 characters, no []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub("_", team or "未分组")[:31] or "未分组"
+    base = _BAD_SHEET_CHARS.sub("_", team or _(NO_TEAM))[:31] or _(NO_TEAM)
     title, n = base, 2
     while title.lower() in {t.lower() for t in taken}:
         suffix = f"_{n}"
@@ -60,7 +63,7 @@ def _table(ws, cards) -> None:
     from openpyxl.utils import get_column_letter
 
     header_fill = PatternFill("solid", fgColor="1F4E78")
-    append_row(ws, [c.header for c in COLUMNS])
+    append_row(ws, [c.label for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
@@ -107,24 +110,26 @@ def write_xlsx(report: ScorecardReport, out: BinaryIO) -> None:
 
     wb = Workbook()
     summary = wb.active
-    summary.title = SUMMARY_SHEET
+    summary.title = _(SUMMARY)
     _table(summary, report.cards)
-    taken = {SUMMARY_SHEET, NOTES_SHEET}
+    taken = {_(SUMMARY), _(NOTES)}
     for team in report.teams:
         ws = wb.create_sheet(sheet_title(team, taken))
         _table(ws, [c for c in report.cards if c.team == team])
 
-    notes = wb.create_sheet(NOTES_SHEET)
+    notes = wb.create_sheet(_(NOTES))
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 90
     rows = [
-        ("坐席合规评分卡", ""),
-        ("统计期间", f"{report.period.start.isoformat()} 至 {report.period.end.isoformat()}（{report.tz}）"),
-        ("上期", f"{report.period.previous().start.isoformat()} 至 {report.period.previous().end.isoformat()}"),
-        ("筛选", report.filters_text()),
-        ("生成时间", report.generated_at.strftime("%Y-%m-%d %H:%M:%S %z")),
+        (_("Agent compliance scorecards"), ""),
+        (_("Period"), _("{start} to {end} ({tz})").format(start=report.period.start.isoformat(),
+                                                          end=report.period.end.isoformat(), tz=report.tz)),
+        (_("Previous period"), _("{start} to {end}").format(start=report.period.previous().start.isoformat(),
+                                                            end=report.period.previous().end.isoformat())),
+        (_("Filters"), report.filters_text()),
+        (_("Generated"), report.generated_at.strftime("%Y-%m-%d %H:%M:%S %z")),
         ("", ""),
-    ] + list(DEFINITIONS)
+    ] + list(definitions())
     for row in rows:
         append_row(notes, row)
     notes["A1"].font = Font(bold=True, size=14)

@@ -4,6 +4,8 @@ team comparison. Figures come from :mod:`audit.scorecards`, the same code as the
 import pandas as pd
 import streamlit as st
 
+from audit import i18n
+from audit.i18n import _
 from audit.queries import Filters
 from dashboards import data, ui
 
@@ -12,19 +14,20 @@ url = data.db_url()
 options = data.filter_options(url, user.scope)
 filters = ui.filters(options)
 
-st.title("Agents" if user.role != "agent" else "My scorecard")
+st.title(_("Agents") if user.role != "agent" else _("My scorecard"))
 start = filters.start or options.first_day
 end = filters.end or options.last_day
 if start is None or end is None:
-    st.info("No contacts yet.")
+    st.info(_("No contacts yet."))
     st.stop()
-st.caption(f"Period {start} – {end} (change it with the date filter)")
+st.caption(_("Period {start} – {end} (change it with the date filter)").format(
+    start=i18n.fmt_date(start), end=i18n.fmt_date(end)))
 
 cards = data.scorecards(url, user.scope, start, end)
 if filters.teams:
     cards = [c for c in cards if c.team in filters.teams]
 if not cards:
-    st.info("No agent has contacts in this period.")
+    st.info(_("No agent has contacts in this period."))
     st.stop()
 
 
@@ -39,29 +42,39 @@ table = ui.table([{
     "critical": c.critical_findings, "confirmed": c.confirmed, "dismissed": c.dismissed,
     "open": c.open + c.appealed,
 } for c in cards])
-st.subheader("Scorecards")
-st.dataframe(table, hide_index=True, width="stretch")
+st.subheader(_("Scorecards"))
+ui.dataframe(table, column_config={"Δ score": st.column_config.NumberColumn(
+    _("Δ score"), help=_("change of the average score against the previous period of the same length; "
+                         "– when there is nothing to compare with"))})
 
-# Same files as `audit scorecards` (audit.exports); built only when a button is clicked.
+# Same files as `audit scorecards` (audit.exports), in the user's language; built only when a
+# button is clicked.
 export_team = filters.teams[0] if len(filters.teams) == 1 else None
+lang = i18n.current()
 for column, fmt in zip(st.columns(len(data.EXPORT_MIME)), data.EXPORT_MIME):
     column.download_button(
-        f"Download {fmt.upper()}",
-        data=lambda fmt=fmt: data.scorecard_export(url, user.scope, start, end, fmt, team=export_team),
+        _("Download {format}").format(format=fmt.upper()),
+        data=lambda fmt=fmt: data.scorecard_export(
+            url, user.scope, start, end, fmt, team=export_team, lang=lang
+        ),
         file_name=f"scorecards_{start}_{end}{'_' + export_team if export_team else ''}.{fmt}",
-        mime=data.EXPORT_MIME[fmt], on_click="ignore", key=f"scorecards_{fmt}", icon=":material/download:",
+        mime=data.EXPORT_MIME[fmt],
+        on_click="ignore",
+        key=f"scorecards_{fmt}",
+        icon=":material/download:",
     )
 
 categories = sorted({cat for c in cards for cat in c.findings_per_100_by_category})
 if categories:
-    st.subheader("Findings per 100 contacts by category")
+    st.subheader(_("Findings per 100 contacts by category"))
     per_cat = ui.table([{"agent": f"{c.agent_id} {c.agent_name}".strip(), "team": c.team,
-                             **{cat: round(c.findings_per_100_by_category.get(cat, 0.0), 1) for cat in categories}}
-                            for c in cards])
-    st.dataframe(per_cat, hide_index=True, width="stretch")
+                         **{i18n.category_label(cat): round(c.findings_per_100_by_category.get(cat, 0.0), 1)
+                            for cat in categories}}
+                        for c in cards])
+    ui.dataframe(per_cat)
 
 if user.role != "agent":
-    st.subheader("Team comparison")
+    st.subheader(_("Team comparison"))
     teams = data.team_breakdown(url, user.scope, filters)
     comp = ui.table([{
         "team": t.key, "contacts": t.contacts,
@@ -72,35 +85,43 @@ if user.role != "agent":
     } for t in teams])
     if not comp.empty:
         a, b = st.columns([2, 3])
-        a.dataframe(comp, hide_index=True, width="stretch")
-        b.bar_chart(comp, x="team", y=["compliance %", "findings / 100"], stack=False, height=240)
+        with a:
+            ui.dataframe(comp)
+        with b:
+            chart = comp[["team", "compliance %", "findings / 100"]].rename(columns={
+                "team": _("team"), "compliance %": _("compliance %"), "findings / 100": _("findings / 100")})
+            ui.bar_chart(chart.fillna(0), _("team"), [_("compliance %"), _("findings / 100")])
 
-st.subheader("Drill-down")
+st.subheader(_("Drill-down"))
 agents = list(dict.fromkeys(c.agent_id for c in cards))
 names = {c.agent_id: c.agent_name for c in cards}
-agent_id = st.selectbox("Agent", agents, format_func=lambda a: f"{a} {names.get(a, '')}".strip(), key="agents_pick")
+agent_id = st.selectbox(
+    _("Agent"), agents, format_func=lambda a: f"{a} {names.get(a, '')}".strip(), key="agents_pick"
+)
 trend = data.agent_trend(url, user.scope, agent_id, start, end)
 if trend:
-    tdf = pd.DataFrame([{"day": p.start, "avg score": p.avg_score, "pass rate %":
-                         None if p.pass_rate is None else 100 * p.pass_rate, "findings": p.findings} for p in trend])
-    st.line_chart(tdf, x="day", y=["avg score", "pass rate %"], height=220)
+    day, score, rate = _("day"), _("avg score"), _("pass rate %")
+    tdf = pd.DataFrame([{day: p.start, score: p.avg_score, rate:
+                         None if p.pass_rate is None else 100 * p.pass_rate} for p in trend])
+    ui.day_chart(tdf, day, [score, rate], height=220)
 worst = data.worst_findings(url, user.scope, agent_id, start, end)
 if worst:
-    st.markdown("**Most severe findings**")
-    st.dataframe(ui.table([{
-        "severity": w.severity, "call": w.call_id,
-        "time": w.contact_started_at.strftime("%Y-%m-%d %H:%M"), "rule": w.rule_id, "category": w.category,
-        "status": w.review_status, "evidence": ui.shown(w.evidence, user),
-    } for w in worst]), hide_index=True, width="stretch")
+    st.markdown("**" + _("Most severe findings") + "**")
+    ui.dataframe(ui.table([{
+        "severity": i18n.severity_label(w.severity), "call": w.call_id,
+        "time": ui.when(w.contact_started_at), "rule": w.rule_id, "category": i18n.category_label(w.category),
+        "status": i18n.review_label(w.review_status), "evidence": ui.shown(w.evidence, user),
+    } for w in worst]))
 contacts = data.contacts(url, user.scope, Filters(start=start, end=end, agent_ids=(agent_id,)), limit=100)
-st.markdown(f"**Contacts** ({contacts.total})")
+st.markdown("**" + _("Contacts") + f"** ({ui.count(contacts.total)})")
 if contacts.rows:
-    st.dataframe(ui.table([{
-        "call": r.call_id, "time": r.started_at.strftime("%Y-%m-%d %H:%M"), "kind": r.kind, "status": r.status,
-        "score": r.score, "findings": r.findings,
-        "top finding": "" if r.top_finding is None else f"{r.top_finding.rule_id} ({r.top_finding.severity})",
-    } for r in contacts.rows]), hide_index=True, width="stretch")
+    ui.dataframe(ui.table([{
+        "call": r.call_id, "time": ui.when(r.started_at), "kind": i18n.kind_label(r.kind),
+        "status": i18n.status_label(r.status), "score": r.score, "findings": r.findings,
+        "top finding": "" if r.top_finding is None else
+        f"{r.top_finding.rule_id} ({i18n.severity_label(r.top_finding.severity)})",
+    } for r in contacts.rows]))
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = pick.selectbox("Open a call", [r.call_id for r in contacts.rows], key="agents_open_id")
-    if go.button("Open call", key="agents_open"):
+    chosen = pick.selectbox(_("Open a call"), [r.call_id for r in contacts.rows], key="agents_open_id")
+    if go.button(_("Open call"), key="agents_open"):
         ui.open_call(chosen)

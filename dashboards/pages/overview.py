@@ -3,6 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from audit import i18n
+from audit.i18n import _
 from dashboards import data, ui
 
 user = ui.require_user()
@@ -11,41 +13,50 @@ filters = ui.filters(data.filter_options(url, user.scope))
 ov = data.overview(url, user.scope, filters)
 k = ov.kpis
 
-st.title("Overview")
+st.title(_("Overview"))
 cols = st.columns(6)
-cols[0].metric("Contacts audited", f"{k.audited:,}", help=f"{k.contacts:,} contacts in the selection")
-cols[1].metric("Compliance rate", ui.pct(k.compliance_rate))
-cols[2].metric("Failed contacts", f"{k.non_compliant:,}", help="contacts that did not pass the audit")
-cols[3].metric("Findings", f"{k.findings:,}", help="not counting dismissed findings")
-cols[4].metric("Critical findings", f"{k.critical_findings:,}")
-cols[5].metric("Awaiting review", f"{k.open_findings:,}", help="open or appealed findings")
+cols[0].metric(_("Contacts audited"), ui.count(k.audited),
+               help=_("{n} contacts in the selection").format(n=ui.count(k.contacts)))
+cols[1].metric(_("Compliance rate"), ui.pct(k.compliance_rate))
+cols[2].metric(
+    _("Failed contacts"), ui.count(k.non_compliant), help=_("contacts that did not pass the audit")
+)
+cols[3].metric(_("Findings"), ui.count(k.findings), help=_("not counting dismissed findings"))
+cols[4].metric(_("Critical findings"), ui.count(k.critical_findings))
+cols[5].metric(_("Awaiting review"), ui.count(k.open_findings), help=_("open or appealed findings"))
 if k.errors:
-    st.caption(f"{k.errors:,} contacts could not be audited (see Calls, status failed).")
+    st.caption(
+        _("{n} contacts could not be audited (see Calls, status failed).").format(n=ui.count(k.errors))
+    )
 if user.role == "admin" and (dead := data.dead_alerts(url)):
-    with st.expander(f"Undelivered alerts ({len(dead)})", icon=":material/notifications_off:"):
-        st.caption("`audit watch` gave up sending these after every retry; fix the sink, then tell the "
-                   "supervisors (see docs/watch.md).")
-        st.dataframe(pd.DataFrame(dead), hide_index=True, width="stretch")
+    with st.expander(_("Undelivered alerts ({n})").format(n=len(dead)), icon=":material/notifications_off:"):
+        st.caption(_("`audit watch` gave up sending these after every retry; fix the sink, then tell the "
+                     "supervisors (see docs/watch.md)."))
+        st.dataframe(ui.table(dead), hide_index=True, width="stretch")
 
 if not k.contacts:
-    st.info("No contacts match the filters.")
+    st.info(_("No contacts match the filters."))
     st.stop()
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Findings by category")
+    st.subheader(_("Findings by category"))
     if ov.categories:
-        cat = pd.DataFrame([{"category": c.category, "findings": c.findings} for c in ov.categories])
-        st.bar_chart(cat, x="category", y="findings", horizontal=True, height=320)
+        label, findings = _("category"), _("findings")
+        cat = pd.DataFrame(
+            [{label: i18n.category_label(c.category), findings: c.findings} for c in ov.categories]
+        )
+        ui.bar_chart(cat, label, [findings])
     else:
-        st.caption("No findings.")
+        st.caption(_("No findings."))
 with right:
-    st.subheader("Trend by day")
-    trend = pd.DataFrame([{"day": p.day, "compliance rate %": None if p.compliance_rate is None
-                           else round(100 * p.compliance_rate, 1), "contacts": p.contacts, "findings": p.findings}
+    st.subheader(_("Trend by day"))
+    day, rate, contacts, findings = _("day"), _("compliance rate %"), _("contacts"), _("findings")
+    trend = pd.DataFrame([{day: p.day, rate: None if p.compliance_rate is None
+                           else round(100 * p.compliance_rate, 1), contacts: p.contacts, findings: p.findings}
                           for p in ov.trend])
-    st.line_chart(trend, x="day", y=["compliance rate %"], height=160)
-    st.bar_chart(trend, x="day", y=["contacts", "findings"], stack=False, height=160)
+    ui.day_chart(trend, day, [rate])
+    ui.day_chart(trend, day, [contacts, findings], mark="bar")
 
 
 def table(rows, label: str) -> pd.DataFrame:
@@ -58,7 +69,7 @@ def table(rows, label: str) -> pd.DataFrame:
     } for r in rows])
 
 
-tabs = st.tabs(["By team", "By agency", "By creditor"])
+tabs = st.tabs([_("By team"), _("By agency"), _("By creditor")])
 for tab, rows, label in zip(tabs, (ov.by_team, ov.by_agency, ov.by_creditor), ("team", "agency", "creditor")):
     with tab:
-        st.dataframe(table(rows, label), hide_index=True, width="stretch")
+        ui.dataframe(table(rows, label))

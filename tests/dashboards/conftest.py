@@ -36,6 +36,31 @@ def users_file(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _navigation_only(monkeypatch):
+    """Run every page through app.py's st.navigation, as the server does (dashboards/server.py).
+
+    Streamlit's older convention for a ``pages/`` folder next to the main script stays on until
+    ``st.navigation`` has run in the process; AppTest turns it back on before every run, so a rerun
+    on a page would execute that page's file alone, without app.py (no sign-in, no sessions).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """The dashboard in English (`audit dashboard --lang en`), for tests that read its English texts."""
+    monkeypatch.setenv("AUDIT_LANG", "en")
+
+
 @pytest.fixture
 def dashboard_env(tmp_path, users_file, monkeypatch, request):
     """A seeded SQLite database (or PostgreSQL with ``pg_url``) wired into the dashboard's env vars."""
@@ -49,3 +74,41 @@ def dashboard_env(tmp_path, users_file, monkeypatch, request):
     monkeypatch.setenv("AUDIT_DB_URL", url)
     monkeypatch.setenv("AUDIT_USERS_FILE", str(users_file))
     return {"url": url, "users": load_users(users_file), "users_file": users_file}
+
+
+CORPUS_USERS = {  # on the audited corpus: admin, supervisor, the lead of 网贷一组, its agent B215, agent A017
+    "boss": dict(role="admin", name="系统管理员"),
+    "wang": dict(role="supervisor", name="王主管"),
+    "sun": dict(role="team_lead", team="网贷一组", name="孙组长"),
+    "zhou": dict(role="agent", agent_id="B215", name="周涛"),
+    "lina": dict(role="agent", agent_id="A017", name="李娜"),
+}
+CORPUS_PASSWORD = "corpus-pw"
+
+
+@pytest.fixture(scope="session")
+def audited_corpus(tmp_path_factory, corpus_dir):
+    """The labelled corpus audited once into a SQLite file (the speech models stood in for by the
+    truth transcripts: tests/pipelines/test_batch.py's TruthExecutor), and a users file."""
+    from pipelines.batch import run_batch
+    from tests.pipelines.test_batch import TruthExecutor, corpus_rows, make_batch
+
+    root = tmp_path_factory.mktemp("corpus")
+    batch = make_batch(root / "in", corpus_dir, list(corpus_rows(corpus_dir)))
+    url = f"sqlite:///{root / 'corpus.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    summary = run_batch(engine, batch, executor=TruthExecutor(corpus_dir))
+    engine.dispose()
+    assert not summary.failures, summary.failures
+    users = root / "users.toml"
+    for username, entry in CORPUS_USERS.items():
+        add_user(users, username, CORPUS_PASSWORD, **entry)
+    return {"url": url, "users": load_users(users), "users_file": users, "root": root}
+
+
+@pytest.fixture
+def corpus_env(audited_corpus, monkeypatch):
+    monkeypatch.setenv("AUDIT_DB_URL", audited_corpus["url"])
+    monkeypatch.setenv("AUDIT_USERS_FILE", str(audited_corpus["users_file"]))
+    return audited_corpus

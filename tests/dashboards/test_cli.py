@@ -27,7 +27,7 @@ def test_streamlit_options_pass_through(argv, db, users, passed):
     args = parse(argv)
     assert (args.db, args.users, args.streamlit_args) == (db, users, passed)
     command = cli.streamlit_command(args.streamlit_args)
-    assert command[:4] == [sys.executable, "-m", "streamlit", "run"] and command[4] == str(cli.APP)
+    assert command[:4] == [sys.executable, "-m", "streamlit", "run"] and command[4] == str(cli.SERVER)
     assert command[5:5 + len(passed)] == passed
     assert "--server.headless=true" in command
 
@@ -60,3 +60,48 @@ def test_run_refuses_a_bad_users_file(tmp_path, capsys):
     assert cli.run(args) == 2
     err = capsys.readouterr().err
     assert "missing.toml" in err and "audit users add" in err
+
+
+def test_run_sets_language_and_address_and_makes_the_session_secret(tmp_path, monkeypatch):
+    from audit.auth import add_user
+    from audit.sessions import SECRET_ENV, secret_file
+
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    users = tmp_path / "users.toml"
+    add_user(users, "boss", "pw", role="admin")
+    seen = {}
+    monkeypatch.setattr(subprocess, "call", lambda command, env: seen.update(env=env) or 0)
+    args = parse(
+        [
+            "dashboard",
+            "--db",
+            f"sqlite:///{tmp_path / 'a.db'}",
+            "--users",
+            str(users),
+            "--lang",
+            "en-US",
+            "--dashboard-url",
+            "https://audit.example.cn/",
+        ]
+    )
+    assert cli.run(args) == 0
+    assert (
+        seen["env"]["AUDIT_LANG"] == "en" and seen["env"]["AUDIT_DASHBOARD_URL"] == "https://audit.example.cn"
+    )
+    assert secret_file(users).is_file()  # made before the server starts, next to the users file
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--lang", "fr", "not available"),
+    ("--dashboard-url", "audit.example.cn", "http(s) address"),
+])
+def test_run_refuses_a_bad_language_or_address(tmp_path, capsys, option, value, message):
+    from audit.auth import add_user
+
+    users = tmp_path / "users.toml"
+    add_user(users, "boss", "pw", role="admin")
+    args = parse(
+        ["dashboard", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--users", str(users), option, value]
+    )
+    assert cli.run(args) == 2
+    assert message in capsys.readouterr().err

@@ -117,9 +117,9 @@ def download_labels(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize("username, page, call_id, expected", [
-    ("boss", "agents", None, ["Download CSV", "Download XLSX", "Download PDF"]),
-    ("zhao", "agents", None, ["Download CSV", "Download XLSX", "Download PDF"]),
-    ("boss", "call_detail", "t-002", ["Download evidence pack"]),  # admin: sees personal data
+    ("boss", "agents", None, ["下载 CSV", "下载 XLSX", "下载 PDF"]),  # the default language: Chinese
+    ("zhao", "agents", None, ["下载 CSV", "下载 XLSX", "下载 PDF"]),
+    ("boss", "call_detail", "t-002", ["下载证据包"]),  # admin: sees personal data
     ("wang", "call_detail", "t-002", []),  # supervisor without see_pii: the pack is unmasked
     ("zhao", "call_detail", "t-002", []),
 ])

@@ -42,20 +42,20 @@ def login_page() -> AppTest:
 def test_guessing_is_slowed_then_locked_and_the_page_says_how_long(dashboard_env, clock):
     at = login_page()
     for _ in range(5):
-        assert sign_in(at, "wang", "guess") == ["Wrong username or password."]
-    assert sign_in(at, "wang", "guess") == ["Too many failed sign-ins; try again in 1 s."]
+        assert sign_in(at, "wang", "guess") == ["用户名或密码错误。"]  # the page speaks Chinese by default
+    assert sign_in(at, "wang", "guess") == ["登录失败次数过多，请 1 秒后再试。"]
     for _ in range(5):  # waiting out each delay does not help for long
         clock.now += 60
-        assert sign_in(at, "wang", "guess") == ["Wrong username or password."]
-    assert sign_in(at, "wang", PASSWORDS["wang"]) == ["Too many failed sign-ins; try again in 900 s."]
+        assert sign_in(at, "wang", "guess") == ["用户名或密码错误。"]
+    assert sign_in(at, "wang", PASSWORDS["wang"]) == ["登录失败次数过多，请 900 秒后再试。"]
     assert "user" not in at.session_state
 
     other = login_page()  # another browser: the same server process, the same lock
-    assert sign_in(other, "wang", PASSWORDS["wang"]) == ["Too many failed sign-ins; try again in 900 s."]
+    assert sign_in(other, "wang", PASSWORDS["wang"]) == ["登录失败次数过多，请 900 秒后再试。"]
     assert sign_in(other, "li", PASSWORDS["li"]) == []  # other accounts are not held up
     assert other.session_state["user"].username == "li"
 
     clock.now += 900
     assert sign_in(at, "wang", PASSWORDS["wang"]) == []
     assert at.session_state["user"].username == "wang"
-    assert [t.value for t in at.title] == ["Overview"]
+    assert [t.value for t in at.title] == ["总览"]

@@ -1,4 +1,5 @@
-"""AppTests: every page for every role, scope enforcement (also via URL), masking, review actions."""
+"""AppTests: every page for every role in both languages, scope enforcement (also via URL), masking,
+review actions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from audit import models
 from audit.storage import make_engine
 from tests.dashboards.conftest import APP, PASSWORDS
 
-PAGES = ["overview", "calls", "call_detail", "agents", "rules", "review_queue"]
+PAGES = ["overview", "calls", "call_detail", "timeline", "agents", "rules", "review_queue"]
+LANGS = ["zh_CN", "en"]
 ROLES = ["boss", "wang", "li", "zhao"]  # admin, supervisor, team lead of 一组, agent B203
 VISIBLE = {  # contacts each user may see
     "boss": {"t-001", "t-002", "t-003", "t-004", "t-005", "t-006", "t-007", "t-008"},
@@ -67,20 +69,52 @@ def warm_imports():
     load_pack()
 
 
+TITLES = {  # each page's title in each language: the interface follows the language
+    "zh_CN": {
+        "overview": "总览",
+        "calls": "通话列表",
+        "call_detail": "通话详情",
+        "timeline": "债务人时间线",
+        "agents": "坐席",
+        "rules": "规则",
+        "review_queue": "复核队列",
+    },
+    "en": {
+        "overview": "Overview",
+        "calls": "Calls",
+        "call_detail": "Call detail",
+        "timeline": "Debtor timeline",
+        "agents": "Agents",
+        "rules": "Rules",
+        "review_queue": "Review queue",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("username", ROLES)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_for_every_role(dashboard_env, page, username):
+def test_every_page_renders_for_every_role(dashboard_env, page, username, lang, monkeypatch):
+    monkeypatch.setenv("AUDIT_LANG", lang)
     at = app(dashboard_env, username)
+    if page == "timeline":
+        at.query_params["debtor"] = "D-t-002"  # B203's: seen by the admin, the supervisor and zhao
     at.run()  # first run: engine + migrations check, login state
     elapsed = render(at, page)
     assert elapsed < RENDER_BUDGET_S, f"{page} took {elapsed:.2f} s for {username}"
-    assert at.title, "every page has a title"
+    expected_title = "My scorecard" if (page, username, lang) == ("agents", "zhao", "en") else \
+        "我的评分卡" if (page, username) == ("agents", "zhao") else TITLES[lang][page]
+    assert [t.value for t in at.title] == [expected_title]
     text = all_text(at)
+    assert "None" not in text and "nan" not in text.lower().split(), "no raw None/NaN on any page"
     hidden = VISIBLE["boss"] - VISIBLE[username]
     for call_id in hidden:  # nothing of another team's or agent's contacts leaks onto any page
         assert call_id not in text, f"{call_id} shown to {username} on {page}"
     if page == "calls":
         assert set(at.dataframe[0].value["call"]) == VISIBLE[username]
+    if page == "timeline":  # the scope holds on the timeline: t-002 is B203's
+        shown = set(at.dataframe[0].value["call"]) if at.dataframe else set()
+        assert shown == ({"t-002"} if "t-002" in VISIBLE[username] else set())
 
 
 @pytest.mark.parametrize("username, audited", [("boss", "7"), ("li", "5"), ("zhao", "1"), ("lina", "3")])
@@ -88,7 +122,7 @@ def test_overview_kpis_follow_scope(dashboard_env, username, audited):
     at = app(dashboard_env, username)
     render(at, "overview")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Contacts audited"] == audited
+    assert metrics["受检联系数"] == audited  # Chinese by default
 
 
 @pytest.mark.parametrize("username, call_id, visible", [
@@ -106,11 +140,13 @@ def test_call_detail_by_query_parameter_is_scoped(dashboard_env, username, call_
     render(at, "call_detail")
     errors = [e.value for e in at.error]
     if visible:
-        assert not any("not found or is not visible" in e for e in errors)
+        assert not any("不存在，或您无权查看" in e for e in errors)
         assert call_id in {m.value for m in at.metric} | {s.value for s in at.selectbox}
     else:
-        assert [html.unescape(e) for e in errors] == [f"Contact '{call_id}' was not found or is not visible to you."]
-        assert not at.button  # no findings, no actions
+        assert [html.unescape(e) for e in errors] == [f"联系 '{call_id}' 不存在，或您无权查看。"]
+        assert [b.key for b in at.button] == [
+            "logout"
+        ]  # no findings, no actions (only the sidebar's sign-out)
         text = all_text(at)
         assert "通讯录" not in text and "老赖" not in text
 
@@ -128,6 +164,21 @@ def test_personal_numbers_masked_by_role(dashboard_env, username, shows_clear):
 def test_login_form(dashboard_env):
     at = app(dashboard_env, None)
     at.run()
+    assert [t.value for t in at.title] == ["通话质检 — 登录"]  # Chinese by default
+    at.text_input(key="login_username").input("wang")
+    at.text_input(key="login_password").input("wrong")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["用户名或密码错误。"]
+    at.text_input(key="login_password").input(PASSWORDS["wang"])
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["user"].username == "wang"
+    assert [t.value for t in at.title] == ["总览"]
+
+
+def test_login_form_in_english(dashboard_env, english):
+    at = app(dashboard_env, None)
+    at.run()
     assert [t.value for t in at.title] == ["Call audit — sign in"]
     at.text_input(key="login_username").input("wang")
     at.text_input(key="login_password").input("wrong")
@@ -135,8 +186,6 @@ def test_login_form(dashboard_env):
     assert [e.value for e in at.error] == ["Wrong username or password."]
     at.text_input(key="login_password").input(PASSWORDS["wang"])
     at.button[0].click().run()
-    assert not at.exception
-    assert at.session_state["user"].username == "wang"
     assert [t.value for t in at.title] == ["Overview"]
 
 
@@ -172,7 +221,7 @@ def test_seek_button_moves_the_audio_player(dashboard_env):
     assert "outline:2px solid" in all_text(at)  # the clicked finding's line is marked
 
 
-def test_review_actions_from_the_page(dashboard_env):
+def test_review_actions_from_the_page(dashboard_env, english):
     url = dashboard_env["url"]
     fid = _finding_id(url, "t-002", "ABUSE-INSULT")
     at = app(dashboard_env, "wang", call_id="t-002")
@@ -192,7 +241,7 @@ def test_review_actions_from_the_page(dashboard_env):
     assert "ABUSE-INSULT" not in set(at.dataframe[0].value["rule"])
 
 
-def test_agent_can_only_appeal_own_findings(dashboard_env):
+def test_agent_can_only_appeal_own_findings(dashboard_env, english):
     fid = _finding_id(dashboard_env["url"], "t-002", "ABUSE-INSULT")
     at = app(dashboard_env, "zhao", call_id="t-002")
     at.run()
@@ -204,7 +253,7 @@ def test_agent_can_only_appeal_own_findings(dashboard_env):
     assert any("open → appealed" in s.value for s in at.success)
 
 
-def test_agents_page_for_an_agent_shows_only_their_scorecard(dashboard_env):
+def test_agents_page_for_an_agent_shows_only_their_scorecard(dashboard_env, english):
     at = app(dashboard_env, "zhao")
     render(at, "agents")
     assert [t.value for t in at.title] == ["My scorecard"]
@@ -212,7 +261,7 @@ def test_agents_page_for_an_agent_shows_only_their_scorecard(dashboard_env):
     assert [o for o in at.selectbox(key="agents_pick").options] == ["B203 赵强"]
 
 
-def test_calls_search_and_open(dashboard_env):
+def test_calls_search_and_open(dashboard_env, english):
     at = app(dashboard_env, "wang")
     render(at, "calls")
     at.text_input(key="calls_search").input("通讯录").run()
@@ -224,7 +273,7 @@ def test_calls_search_and_open(dashboard_env):
     assert at.query_params["call_id"] == ["t-002"] or at.query_params["call_id"] == "t-002"
 
 
-def test_masked_roles_search_what_they_see(dashboard_env):
+def test_masked_roles_search_what_they_see(dashboard_env, english):
     """Without see_pii a search matches the masked transcript: a masked number is not found."""
     at = app(dashboard_env, "wang")
     render(at, "calls")
@@ -263,7 +312,8 @@ def _add_model_finding(url: str) -> int:
     return fid
 
 
-def test_detector_badges_filter_and_dismissal_rate(dashboard_env):
+def test_detector_badges_filter_and_dismissal_rate(dashboard_env, monkeypatch):
+    monkeypatch.setenv("AUDIT_LANG", "en")  # the badge and status words as written below
     fid = _add_model_finding(dashboard_env["url"])
     at = app(dashboard_env, "wang")
     at.run()
@@ -286,3 +336,28 @@ def test_detector_badges_filter_and_dismissal_rate(dashboard_env):
     by_detector = at.dataframe[-1].value
     assert list(by_detector.columns[:5]) == ["detector", "hits", "confirmed", "dismissed", "suspected"]
     assert dict(zip(by_detector["detector"], by_detector["suspected"]))["model"] == 1
+
+
+@pytest.mark.parametrize(
+    "username, found", [("wang", ["t-002"]), ("zhao", ["t-002"]), ("lina", []), ("li", [])]
+)
+def test_search_by_sound_keeps_the_scope_and_marks_the_hit(dashboard_env, username, found):
+    """通信路 is how the ASR could write 通讯录: the search finds t-002's line by sound, marks the words
+    as written and offers to play from there; other agents and teams find nothing."""
+    at = app(dashboard_env, username)
+    render(at, "calls")
+    at.text_input(key="calls_search").input("通信路").run()
+    assert not at.exception
+    calls = list(at.dataframe[0].value["call"]) if at.dataframe else []
+    assert calls == found
+    hits = [m.value for m in at.markdown if "<mark>" in m.value]
+    if found:
+        assert [h for h in hits if "<mark>通讯录</mark>" in h]
+        at.button(key="hit_0").click().run()  # ▶: the call, at the line's second
+        assert [t.value for t in at.title] == ["通话详情"]
+        assert at.query_params["t"] in ("14.7", ["14.7"]) and at.query_params["call_id"] in (
+            "t-002",
+            ["t-002"],
+        )
+    else:
+        assert not hits and "t-002" not in all_text(at)

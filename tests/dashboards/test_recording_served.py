@@ -17,6 +17,8 @@ from audit.queries import Scope, contact_recording
 from audit.storage import make_engine
 from tests.dashboards.test_pages import app, render
 
+pytestmark = pytest.mark.usefixtures("english")  # these tests read the English texts
+
 SECRET = b"root:x:0:0:SECRET-PLANTED-BYTES:/root:/bin/bash\n"
 
 

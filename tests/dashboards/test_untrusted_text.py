@@ -17,12 +17,15 @@ from audit.queries import Scope
 from audit.storage import make_engine
 from tests.dashboards.conftest import APP
 
+pytestmark = pytest.mark.usefixtures("english")  # these tests read the English texts
+
 WORD_JOINER = "\u2060"
 
 
 def plain(value: str) -> str:
-    """What a reader sees of a rendered value: character references decoded, word joiners gone."""
-    return html.unescape(value.replace(WORD_JOINER, ""))
+    """What a reader sees of a rendered value: character references decoded, word joiners and the
+    search hits' highlight marks gone."""
+    return html.unescape(value.replace(WORD_JOINER, "").replace("<mark>", "").replace("</mark>", ""))
 
 
 def page(env, username: str, name: str, *, call_id: str | None = None) -> AppTest:

@@ -1,0 +1,51 @@
+"""Links into the dashboard, for exports and evidence packs.
+
+``call_detail?call_id=X&t=14.7`` opens call X with the player at 14.7 s (signed out, the link
+survives the sign-in); ``timeline?debtor=D`` / ``timeline?case=C`` opens a debtor's timeline.
+Exports carry such links only where the dashboard's public address is configured:
+``--dashboard-url`` on the command line, or ``AUDIT_DASHBOARD_URL`` (e.g.
+``https://audit.example.cn``, behind the reverse proxy that terminates TLS).
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlencode, urlsplit
+
+DASHBOARD_URL_ENV = "AUDIT_DASHBOARD_URL"
+
+
+def dashboard_url(value: str | None = None) -> str | None:
+    """The dashboard's address: ``value``, else ``$AUDIT_DASHBOARD_URL``, else None (no links).
+
+    Raises:
+        ValueError: not an http(s) URL.
+    """
+    value = (value or os.environ.get(DASHBOARD_URL_ENV) or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"dashboard URL {value!r} is not an http(s) address like https://audit.example.cn "
+                         f"(--dashboard-url or {DASHBOARD_URL_ENV})")
+    return value.rstrip("/")
+
+
+def call_link(base: str | None, call_id: str, t: float | None = None) -> str | None:
+    """The dashboard link to ``call_id`` (at ``t`` seconds), or None without a dashboard address."""
+    if not base:
+        return None
+    params = {"call_id": call_id}
+    if t is not None:
+        params["t"] = f"{max(0.0, float(t)):.1f}"
+    return f"{base}/call_detail?{urlencode(params)}"
+
+
+def timeline_link(
+    base: str | None, *, debtor_id: str | None = None, case_id: str | None = None
+) -> str | None:
+    """The dashboard link to a debtor's (or a case's) timeline, or None without a dashboard address."""
+    if not base:
+        return None
+    params = {"case": case_id} if case_id else {"debtor": debtor_id or ""}
+    return f"{base}/timeline?{urlencode(params)}"

@@ -1,0 +1,266 @@
+"""Benchmark: the debtor timeline's queries on PostgreSQL with 1,000,000 contacts.
+
+Fills a dedicated database (default ``audit_bench_timeline`` on the server of
+``AUDIT_TEST_PG_URL``/``postgresql://postgres@127.0.0.1:5432/test``) through the Alembic schema
+with synthetic agents, cases, contacts (each with its debtor, case and dialled number) and
+findings using ``COPY``, then times what the Debtor timeline page runs: finding a debtor by
+debtor id, by case id, by phone number in clear and as a masked viewer types it
+(``138****5678``), and the timeline itself (every contact with its findings), for an ordinary
+debtor (a few contacts) and for the complaint case (a debtor called 300 times by 12 agents of
+4 agencies), unscoped and as a team lead. Target: each query under 1 s. Prints a table and the
+worst time; exits 1 if over target.
+
+    python benchmarks/timeline_queries.py                   # 1,000,000 contacts
+    python benchmarks/timeline_queries.py --contacts 100000 --reuse
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from audit import queries
+from audit.queries import Scope
+from audit.storage import init_db, make_engine
+from benchmarks.dashboard_queries import (
+    ADMIN_URL,
+    CATEGORIES,
+    CST,
+    DAYS,
+    FIRST_DAY,
+    WEIGHTS,
+    create_database,
+    database_url,
+    existing_size,
+)
+
+TARGET_S = 1.0
+DEBTORS = 300_000
+COMPLAINT = "D-COMPLAINT"  # the debtor of the complaint: 300 contacts over the period
+COMPLAINT_CASE = "K-COMPLAINT"
+COMPLAINT_PHONE = "13812345678"
+CONTACT_COLS = (
+    "call_id",
+    "kind",
+    "started_at",
+    "talk_seconds",
+    "outcome",
+    "agent_id",
+    "case_id",
+    "debtor_id",
+    "phone",
+    "team",
+    "agency",
+    "creditor",
+    "product",
+    "contact_role",
+    "days_past_due",
+    "status",
+    "score",
+    "passed",
+    "finding_count",
+    "audited_at",
+)
+FINDING_COLS = ("call_id", "rule_id", "category", "severity", "title", "citation", "start", "end", "evidence",
+                "review_status", "created_at")
+
+
+def fill(engine, n_contacts: int, seed: int = 11) -> tuple[int, float]:
+    """Agents, cases, contacts and findings with COPY; returns (findings written, seconds)."""
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    agencies = [f"催收机构{i:02d}" for i in range(8)]
+    teams = [(f"T{t:02d}组", agencies[t % len(agencies)]) for t in range(40)]
+    agents = [(f"A{i:04d}", f"坐席{i:04d}", *teams[i % len(teams)]) for i in range(400)]
+    creditors = [("招商银行", "credit_card"), ("平安银行", "credit_card"), ("速借花网络小贷", "online_loan"),
+                 ("安心分期", "online_loan")]
+    phones = [f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" for _ in range(DEBTORS)]
+    weights = [c[3] for c in CATEGORIES]
+    start0 = datetime.combine(FIRST_DAY, datetime.min.time(), CST)
+    complaint_agents = [agents[i] for i in range(0, 400, 34)][:12]  # 12 agents in teams of 4 agencies
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cur:
+            with cur.copy("COPY agent (agent_id, name, team, agency) FROM STDIN") as copy:
+                for a in agents:
+                    copy.write_row(a)
+            with cur.copy("COPY \"case\" (case_id, debtor_id, creditor, product) FROM STDIN") as copy:
+                for d in range(DEBTORS):
+                    creditor, product = creditors[d % len(creditors)]
+                    copy.write_row((f"K{d:06d}", f"D{d:06d}", creditor, product))
+                copy.write_row((COMPLAINT_CASE, COMPLAINT, "速借花网络小贷", "online_loan"))
+            findings_rows: list[tuple] = []
+            quoted = ", ".join('"' + c + '"' for c in FINDING_COLS)
+            with cur.copy(f"COPY contact ({', '.join(CONTACT_COLS)}) FROM STDIN") as copy:
+                for i in range(n_contacts):
+                    complaint = i % (n_contacts // 300) == 0 and i // (n_contacts // 300) < 300
+                    if complaint:
+                        agent_id, _, team, agency = complaint_agents[rng.randrange(len(complaint_agents))]
+                        debtor, case, phone = COMPLAINT, COMPLAINT_CASE, COMPLAINT_PHONE
+                        day = rng.randrange(20)  # the last weeks: many calls a day
+                        started = start0 + timedelta(
+                            days=DAYS - 21 + day, seconds=rng.randrange(7 * 3600, 23 * 3600)
+                        )
+                    else:
+                        agent_id, _, team, agency = agents[rng.randrange(len(agents))]
+                        d = rng.randrange(DEBTORS)
+                        debtor, case, phone = f"D{d:06d}", f"K{d:06d}", phones[d]
+                        started = start0 + timedelta(seconds=rng.randrange(DAYS * 86400))
+                    creditor, product = creditors[rng.randrange(len(creditors))]
+                    r = rng.random()
+                    status = "audited" if r < 0.78 else ("no_recording" if r < 0.985 else "failed")
+                    call_id = f"t{i:08d}"
+                    found = []
+                    if status != "failed":
+                        k = 0 if rng.random() < 0.6 else rng.choice((1, 1, 1, 2, 2, 3))
+                        for _ in range(k):
+                            cat, rules, sev, _w = CATEGORIES[rng.choices(range(len(CATEGORIES)), weights)[0]]
+                            found.append(
+                                (
+                                    cat,
+                                    rng.choice(rules),
+                                    sev,
+                                    rng.choice(("open", "open", "confirmed", "dismissed")),
+                                )
+                            )
+                    counted = [f for f in found if f[3] != "dismissed"]
+                    score = (
+                        None if status == "failed" else max(0.0, 100.0 - sum(WEIGHTS[f[2]] for f in counted))
+                    )
+                    passed = None if status == "failed" else not any(f[2] == "critical" for f in counted)
+                    copy.write_row(
+                        (
+                            call_id,
+                            "call",
+                            started,
+                            float(rng.randrange(10, 600)),
+                            "no_answer" if status == "no_recording" else "answered",
+                            agent_id,
+                            case,
+                            debtor,
+                            phone,
+                            team,
+                            agency,
+                            creditor,
+                            product,
+                            "debtor",
+                            rng.randrange(1, 180),
+                            status,
+                            score,
+                            passed,
+                            len(counted),
+                            started + timedelta(hours=6),
+                        )
+                    )
+                    for cat, rule_id, sev, review in found:
+                        t = round(rng.uniform(0, 300), 2)
+                        findings_rows.append(
+                            (
+                                call_id,
+                                rule_id,
+                                cat,
+                                sev,
+                                f"{cat} ({rule_id})",
+                                "指引",
+                                t,
+                                t + 3.5,
+                                "……",
+                                review,
+                                started + timedelta(hours=6),
+                            )
+                        )
+            with cur.copy(f"COPY finding ({quoted}) FROM STDIN") as copy:
+                for row in findings_rows:
+                    copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+    return len(findings_rows), time.perf_counter() - t0
+
+
+def timeline_queries(conn):
+    boss, lead = Scope(), Scope(team="T00组")
+    ordinary = conn.execute(
+        sa.text("SELECT debtor_id, case_id, phone FROM contact WHERE debtor_id <> :d LIMIT 1"),
+        {"d": COMPLAINT},
+    ).one()
+    masked = COMPLAINT_PHONE[:3] + "****" + COMPLAINT_PHONE[-4:]
+    return {
+        "find by debtor id": lambda: queries.find_debtors(conn, boss, COMPLAINT, by="debtor"),
+        "find by case id": lambda: queries.find_debtors(conn, boss, COMPLAINT_CASE, by="case"),
+        "find by phone (clear)": lambda: queries.find_debtors(conn, boss, COMPLAINT_PHONE, by="phone"),
+        "find by phone (masked)": lambda: queries.find_debtors(conn, boss, masked, by="phone", masked=True),
+        "find by phone (masked, lead)": lambda: queries.find_debtors(
+            conn, lead, masked, by="phone", masked=True
+        ),
+        "timeline complaint debtor": lambda: queries.debtor_timeline(conn, boss, debtor_id=COMPLAINT),
+        "timeline complaint case": lambda: queries.debtor_timeline(conn, boss, case_id=COMPLAINT_CASE),
+        "timeline complaint (lead)": lambda: queries.debtor_timeline(conn, lead, debtor_id=COMPLAINT),
+        "find ordinary by phone": lambda: queries.find_debtors(conn, boss, ordinary.phone, by="phone"),
+        "timeline ordinary debtor": lambda: queries.debtor_timeline(conn, boss, debtor_id=ordinary.debtor_id),
+        "timeline ordinary case": lambda: queries.debtor_timeline(conn, boss, case_id=ordinary.case_id),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--db-name", default="audit_bench_timeline")
+    parser.add_argument("--reuse", action="store_true", help="keep an already filled database of this size")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per query; the best and the first are shown"
+    )
+    parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    args = parser.parse_args(argv)
+
+    url = database_url(args.db_name)
+    if args.reuse and existing_size(args.db_name) == args.contacts:
+        print(f"reusing {args.db_name} with {args.contacts:,} contacts")
+    else:
+        create_database(args.db_name)
+        engine = make_engine(url)
+        init_db(engine)
+        n_findings, seconds = fill(engine, args.contacts)
+        engine.dispose()
+        print(
+            f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s"
+        )
+
+    engine = queries.tune_engine(make_engine(url))  # as the dashboard configures it
+    init_db(engine)
+    print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    worst = 0.0
+    print(f"\n{'query':<32}{'rows':>6}{'first s':>9}{'best s':>9}")
+    with engine.connect() as conn:
+        for name, run in timeline_queries(conn).items():
+            times, rows = [], 0
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                rows = len(run())
+                times.append(time.perf_counter() - t)
+            worst = max(worst, times[0])
+            flag = "" if times[0] < TARGET_S else "  OVER TARGET"
+            print(f"{name:<32}{rows:>6}{times[0]:>9.3f}{min(times):>9.3f}{flag}")
+    engine.dispose()
+    print(f"\nslowest timeline query (first run): {worst:.3f} s; target < {TARGET_S:.1f} s; "
+          f"load average after timing: {os.getloadavg()[0]:.2f}")
+    if args.drop:
+        admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{args.db_name}"'))
+        admin.dispose()
+    return 0 if worst < TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
