@@ -60,11 +60,11 @@ if detectors:
     st.subheader(_("By detector"))
     st.caption(_("How often reviewers overrule each kind of check: dismissed over reviewed (confirmed + "
                  "dismissed). Suspected findings are the learned model's doubts waiting for a reviewer."))
-    st.dataframe(ui.table([{
-        "detector": d.detector or "(not recorded)", "hits": d.hits, "confirmed": d.confirmed,
+    ui.dataframe(ui.table([{
+        "detector": d.detector or _("(not recorded)"), "hits": d.hits, "confirmed": d.confirmed,
         "dismissed": d.dismissed, "suspected": d.suspected,
         "dismissed % of reviewed": round(100 * d.dismissed_share, 1) if d.dismissed_share is not None else None,
-    } for d in detectors]), hide_index=True, width="stretch", column_config={
+    } for d in detectors]), column_config={
         "dismissed % of reviewed": st.column_config.ProgressColumn(
-            "dismissed % of reviewed", min_value=0, max_value=100, format="%.0f %%"),
+            _("dismissed % of reviewed"), min_value=0, max_value=100, format="%.0f %%"),
     })
