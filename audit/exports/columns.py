@@ -27,13 +27,15 @@ CATEGORY_LABELS: dict[str, str] = {
     "CONTACT_HOURS": "联系时段",
     "CONTACT_FREQUENCY": "联系频次",
     "RECORDING_INTEGRITY": "录音完整性",
+    "CONDUCT": "语气态度",
 }
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
 REVIEW_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已驳回", "appealed": "申诉中",
                  "suspected": "疑似"}
 # what raised a finding (audit.rules.model.detector_label)
 DETECTOR_LABELS = {"lexicon": "词表", "cooccurrence": "共现", "regex": "正则", "frame": "句式", "similar": "相似句",
-                   "model": "模型", "required": "必述", "metadata": "元数据", "log": "拨打记录"}
+                   "model": "模型", "required": "必述", "metadata": "元数据", "log": "拨打记录",
+                   "raised_voice": "音量", "overtalk": "抢话", "dead_air": "静默", "speech_rate": "语速"}
 
 
 def detector_label(detector: str, confidence: float = 1.0) -> str:
