@@ -92,6 +92,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("dismissed", "已驳回", _attr("dismissed"), "0", width=8),
     Column("open", "待复核", _attr("open"), "0", width=8),
     Column("appealed", "申诉中", _attr("appealed"), "0", width=8),
+    # conduct, measured from the recordings (per-contact averages)
+    Column("talk_share", "坐席说话占比(%)", lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
+    Column("interruptions", "每通抢话次数", _attr("interruptions"), "0.00", width=12),
+    Column("longest_silence_s", "最长静默(秒)", _attr("longest_silence_s"), SCORE_FORMAT, width=11),
+    Column("pace_cps", "语速(字/秒)", _attr("pace_cps"), SCORE_FORMAT, width=10),
+    Column("raised_voice_s", "每通高声(秒)", _attr("raised_voice_s"), SCORE_FORMAT, width=11),
 ) + tuple(
     Column(
         f"per100_{cat}",
@@ -113,6 +119,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("较上期", "与紧接在前、天数相同的期间相比。"),
     ("组内排名", "按平均分（高者在前）、合格率、严重违规数（少者在前）；并列同名次。"),
     ("复核", "已驳回的违规不计入坐席的任何指标，只在“已驳回”列计数。"),
+    ("通话表现", "由录音测得，按有录音的通话和外访平均：坐席说话占比、每通抢话次数（对方说话时开口且同时说话≥0.5秒）、"
+              "最长静默、语速（每秒字数）、每通高声秒数（比本人在该通话中的常态音量高5分贝以上）。"),
 )
 
 

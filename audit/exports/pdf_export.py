@@ -270,6 +270,19 @@ def _figures_table(card: AgentScorecard, font: str):
     return table
 
 
+def _conduct_table(card: AgentScorecard, font: str):
+    """The conduct figures measured from the recordings (per-contact averages)."""
+    from reportlab.platypus import Table
+
+    header = ["坐席说话占比", "每通抢话次数", "最长静默", "语速", "每通高声"]
+    values = [fmt_num(None if card.talk_share is None else 100 * card.talk_share, suffix="%"),
+              fmt_num(card.interruptions, 2), fmt_num(card.longest_silence_s, suffix=" 秒"),
+              fmt_num(card.pace_cps, suffix=" 字/秒"), fmt_num(card.raised_voice_s, suffix=" 秒")]
+    table = Table([header, values])
+    table.setStyle(_table_style(font))
+    return table
+
+
 def _category_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
@@ -360,6 +373,8 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
         story.append(_figures_table(card, font))
         if card.failed:
             story.append(Paragraph(f"另有 {card.failed} 次联系审核失败（录音无法解码或缺失），未计入上述指标。", styles["small"]))
+        story.append(Paragraph("通话表现（由录音测得，每通平均）", styles["h2"]))
+        story.append(_conduct_table(card, font))
         story.append(Paragraph("违规类别（每百次受检联系）", styles["h2"]))
         story.append(_category_table(card, font))
         story.append(Paragraph("趋势", styles["h2"]))
