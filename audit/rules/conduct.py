@@ -6,8 +6,9 @@ while the other party was speaking, the silence before it. The rules here judge 
 with the pack's parameters:
 
 * ``raised_voice``: a stretch of one party's consecutive segments (less than :data:`JOIN_S`
-  apart, nobody else speaking between) holding at least ``raised_voice_min_s`` seconds at
-  ``raised_voice_db`` or more over the party's median level, at a pitch (the stretch's
+  apart, nobody else speaking between, each loud for ``raised_voice_min_share`` of its length)
+  holding at least ``raised_voice_min_s`` seconds at ``raised_voice_db`` or more over the
+  party's median level, at a pitch (the stretch's
   duration-weighted median, against the party's) not below ``raised_voice_min_pitch_st``.
   One finding per stretch.
 * ``overtalk``: the in-scope party starts while the other is speaking and both go on for
@@ -98,7 +99,11 @@ def _weighted(values: list[tuple[float, float]]) -> float | None:
 def raised_voice(segments: list[Segment], roles: set[str], p: Parameters) -> list[Stretch]:
     """Stretches where the party's voice is raised (see the module docstring)."""
     found = []
-    for run in _stretches(segments, roles, lambda s: loud_seconds(s, p.raised_voice_db) > 0):
+    def raised(seg: Segment) -> bool:
+        loud = loud_seconds(seg, p.raised_voice_db)
+        return loud > 0 and loud >= p.raised_voice_min_share * (seg.end - seg.start)
+
+    for run in _stretches(segments, roles, raised):
         seconds = sum(loud_seconds(s, p.raised_voice_db) for s in run)
         if seconds < p.raised_voice_min_s:
             continue

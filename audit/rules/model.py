@@ -244,8 +244,9 @@ class ConnectedPerDayDetector(_Strict):
 
 class RaisedVoiceDetector(_Strict):
     """Acoustic: an in-scope speaker at least ``raised_voice_db`` over their party's usual level
-    in the call for ``raised_voice_min_s`` seconds (consecutive segments together), at a pitch
-    not below ``raised_voice_min_pitch_st`` (see :mod:`audit.rules.conduct`)."""
+    in the call for ``raised_voice_min_s`` seconds (consecutive segments, each loud for
+    ``raised_voice_min_share`` of it, together), at a pitch not below
+    ``raised_voice_min_pitch_st`` (see :mod:`audit.rules.conduct`)."""
 
     type: Literal["raised_voice"]
 
@@ -379,6 +380,9 @@ class Parameters(_Strict):
     # and pitch are against the same party in the same call, never an absolute level.
     raised_voice_db: float = Field(default=5.0, gt=0)
     raised_voice_min_s: float = Field(default=1.25, gt=0)
+    # ... and a segment joins a raised stretch only when this share of it is that loud: a few
+    # loud syllables scattered over a long calm stretch are no raised voice
+    raised_voice_min_share: float = Field(default=0.33, gt=0, le=1)
     # None: pitch is not looked at; -2.5: a loud stretch well below the speaker's usual pitch
     # is not a raised voice
     raised_voice_min_pitch_st: float | None = -2.5

@@ -40,6 +40,8 @@ CALM = [seg("agent", 0, 4), seg("debtor", 4.5, 7), seg("agent", 7.5, 11), seg("d
     ("a quieter shout (gain control)", CALM + [seg("agent", 14, 16, loud=5.5)], [("CONDUCT-RAISED-VOICE", 14, 16)]),
     ("loud for 1 s only", CALM + [seg("agent", 14, 17, loud=10, loud_s=1.0)], []),
     ("not loud enough", CALM + [seg("agent", 14, 17, loud=4)], []),
+    ("loud for half of it", CALM + [seg("agent", 14, 17, loud=10, loud_s=1.5)], [("CONDUCT-RAISED-VOICE", 14, 17)]),
+    ("a few loud syllables in a long calm turn", CALM + [seg("agent", 14, 20, loud=10, loud_s=1.5)], []),
     ("one shout cut by a breath", CALM + [seg("agent", 14, 15, loud=10), seg("agent", 15.4, 16.2, loud=10)],
      [("CONDUCT-RAISED-VOICE", 14, 16.2)]),
     ("two short loud bits with the debtor between",
