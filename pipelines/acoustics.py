@@ -184,7 +184,7 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
         duration = max(seg.end - seg.start, 1e-3)
         seg.acoustics = Acoustics(level_db=round(levels[-1], 2), pitch_hz=None if pitch is None else round(pitch, 1),
                                   pitch_range_st=None if spread is None else round(spread, 2),
-                                  rate_cps=round(said(seg.text) / duration, 2))
+                                  rate_cps=round(said(seg.text) / duration, 2), step_s=STEP_S)
     _relative(segments, levels, channels, own, total, options)
     if stereo:
         _overlap_stereo(segments, channels, total, options)
@@ -195,15 +195,15 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
 
 def _relative(segments: list[Segment], levels: list[float], channels, own, total: int,
               options: AcousticOptions) -> None:
-    """Levels and pitch against the speaker's own median, and the loudness curve."""
+    """Levels and pitch against the party's own median in the call, and the loudness curve."""
     # The reference is the party (collectors, the debtor, a relative), not the diarized voice:
     # a shouting voice sounds so different that diarization often makes it a speaker of its
     # own, and a speaker made of shouts compared with itself never shouts.
-    by_speaker: dict[str, list[int]] = {}
+    by_party: dict[str, list[int]] = {}
     for i, seg in enumerate(segments):
-        by_speaker.setdefault(seg.role, []).append(i)
+        by_party.setdefault(seg.role, []).append(i)
     steps = int(STEP_S / HOP_S)
-    for indices in by_speaker.values():
+    for indices in by_party.values():
         long = [i for i in indices if segments[i].end - segments[i].start >= options.min_segment_s] or indices
         base = float(np.median([levels[i] for i in long]))
         pitches = [segments[i].acoustics.pitch_hz for i in long if segments[i].acoustics.pitch_hz]
