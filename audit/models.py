@@ -139,6 +139,9 @@ class Segment(SQLModel, table=True):
     sound: Optional[str] = Field(default=None, sa_column=Column(Text))
     confidence: Optional[float] = None
     channel: Optional[int] = None
+    # how it was said (audit.schema.Acoustics as a dict): level and pitch against the same party,
+    # pace, talk-over, silence before; NULL for rows stored before migration 0007
+    acoustics: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     __table_args__ = (UniqueConstraint("call_id", "idx", name="uq_segment_call_idx"),)
 

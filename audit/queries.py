@@ -241,6 +241,7 @@ class SegmentRow:
     start: float
     end: float
     text: str
+    acoustics: dict[str, Any] | None = None  # audit.schema.Acoustics as stored; None before 0007
 
 
 @dataclass(frozen=True)
@@ -897,12 +898,13 @@ def contact_recording(db: Database, scope: Scope, call_id: str) -> Path | None:
 def contact_segments(db: Database, scope: Scope, call_id: str) -> list[SegmentRow]:
     """The contact's transcript in order (empty when out of scope)."""
     q = (
-        sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text)
+        sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text, S.acoustics)
         .select_from(models.Segment.__table__.join(_CONTACT, S.call_id == C.call_id))
         .where(S.call_id == call_id, *scope.conditions()).order_by(S.idx)
     )
     with _connection(db) as conn:
-        return [SegmentRow(r.idx, r.speaker, r.role, float(r.start), float(r.end), r.text) for r in conn.execute(q)]
+        return [SegmentRow(r.idx, r.speaker, r.role, float(r.start), float(r.end), r.text,
+                           r.acoustics if isinstance(r.acoustics, dict) else None) for r in conn.execute(q)]
 
 
 def _finding_row(r) -> FindingRow:

@@ -29,6 +29,9 @@ class Category(str, enum.Enum):
     CONTACT_HOURS = "CONTACT_HOURS"
     CONTACT_FREQUENCY = "CONTACT_FREQUENCY"
     RECORDING_INTEGRITY = "RECORDING_INTEGRITY"
+    # how the collector sounds, judged from the audio rather than the words: shouting at the
+    # person or repeatedly talking over them (语气粗暴、大声呵斥、频繁打断)
+    CONDUCT = "CONDUCT"
 
 
 class Severity(str, enum.Enum):
@@ -102,6 +105,56 @@ class Contact:
 
 
 @dataclass
+class Acoustics:
+    """How a segment was said, measured from the recording (:mod:`pipelines.acoustics`).
+
+    Levels and pitch are relative to the same speaker in the same call (their median segment),
+    so a quiet line, a far-field recorder or a gain control that moves the whole call up or
+    down changes nothing; only a change within the speaker does.
+
+    Attributes:
+        level_db: RMS level of the segment's speech frames (dBFS; the speaker's channel on a
+            stereo call, the mix otherwise).
+        level_rel_db: ``level_db`` minus the speaker's median segment level.
+        loudness: the level relative to the speaker's median, one value per ``step_s`` from the
+            segment's start (``None`` where there is no speech in the step).
+        pitch_hz: median fundamental frequency of the voiced frames (``None``: too little voicing).
+        pitch_rel_st: ``pitch_hz`` against the speaker's median, in semitones.
+        pitch_range_st: 10th to 90th percentile of the segment's pitch, in semitones.
+        rate_cps: characters said per second of the segment.
+        overlap_s: seconds of the segment during which the other party speaks too.
+        interrupt_s: when the speaker started while the other party was already speaking, how
+            long both went on together; 0 when the segment did not start over anyone.
+        gap_before_s: silence between the previous speech (anyone's) and this segment.
+        step_s: the spacing of ``loudness``.
+    """
+
+    level_db: float
+    level_rel_db: float = 0.0
+    loudness: list[float | None] = field(default_factory=list)
+    pitch_hz: float | None = None
+    pitch_rel_st: float | None = None
+    pitch_range_st: float | None = None
+    rate_cps: float | None = None
+    overlap_s: float = 0.0
+    interrupt_s: float = 0.0
+    gap_before_s: float | None = None
+    step_s: float = 0.25
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Acoustics | None:
+        """The stored form back (``None`` for a segment stored without acoustics); unknown keys
+        of a newer version are ignored."""
+        if not data:
+            return None
+        known = {f: data[f] for f in cls.__dataclass_fields__ if f in data}
+        return cls(**known)
+
+
+@dataclass
 class Segment:
     """A diarized, role-labelled stretch of speech (times in seconds from the start)."""
 
@@ -112,6 +165,7 @@ class Segment:
     text: str
     confidence: float | None = None
     channel: int | None = None
+    acoustics: Acoustics | None = None  # None: not measured (a truth transcript, an old row)
 
 
 @dataclass

@@ -23,6 +23,11 @@ Definitions (the export files and the dashboard show these, so they are spelled 
   day before ``start``.
 * **Rank in team**: by average score (higher first), then pass rate, then fewer critical
   findings; equal keys share a rank ("1, 2, 2, 4"); agents with no judged contact come last.
+* **Conduct figures** (from the recording, see docs/conduct.md) are per-contact averages over
+  the agent's audited calls and visits whose metrics hold the figure: the collector's share of
+  the speech (``talk_share``), talk-overs (``interruptions``), the longest silence, the pace
+  (characters per second) and the seconds of raised voice. Contacts audited before the
+  acoustics were measured have only the talk share.
 * Dates are calendar days in the business time zone (``tz``, default Asia/Shanghai: the
   debtor's local time the manifests use); timestamps are stored in UTC.
 """
@@ -128,6 +133,12 @@ class AgentScorecard:
     prev_findings_per_100: float | None = None
     rank_in_team: int | None = None
     team_size: int = 0
+    # conduct, measured from the recordings: per-contact averages (None: nothing measured)
+    talk_share: float | None = None  # the collector's share of the speech, 0–1
+    interruptions: float | None = None  # talk-overs per contact
+    longest_silence_s: float | None = None
+    pace_cps: float | None = None  # characters per second of the collector's speech
+    raised_voice_s: float | None = None  # seconds of raised voice per contact
 
     @property
     def score_change(self) -> float | None:
@@ -287,6 +298,29 @@ def _judged_figures(
     return out
 
 
+# contact metric -> scorecard attribute (see the module docstring)
+CONDUCT_METRICS = {"agent_talk_share": "talk_share", "interruptions": "interruptions",
+                   "longest_silence_s": "longest_silence_s", "agent_pace_cps": "pace_cps",
+                   "raised_voice_s": "raised_voice_s"}
+
+
+def _conduct_figures(conn: Connection, where, group_cols: Sequence[sa.ColumnElement]) -> dict[tuple, dict[str, float]]:
+    """Per group, the average of each conduct metric over the audited contacts that hold it."""
+    sums: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    q = sa.select(C.metrics, *group_cols).where(where, C.status == ContactStatus.AUDITED.value)
+    for row in conn.execute(q):
+        metrics = row[0]
+        if isinstance(metrics, str):  # a JSON column read raw
+            import json
+
+            metrics = json.loads(metrics)
+        for metric, name in CONDUCT_METRICS.items():
+            value = (metrics or {}).get(metric)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                sums[tuple(row[1:])][name].append(float(value))
+    return {key: {name: sum(v) / len(v) for name, v in values.items()} for key, values in sums.items()}
+
+
 # ----------------------------------------------------------------------------- public API
 
 
@@ -389,6 +423,11 @@ def agent_scorecards(
                 card.findings_per_100_by_category = {
                     cat: 100.0 * n / card.contacts for cat, n in card.findings_by_category.items()
                 }
+
+        for key, figures in _conduct_figures(conn, where, key_cols).items():
+            card = cards[key]
+            for name, value in figures.items():
+                setattr(card, name, value)
 
         prev_where = _contact_filter(period.previous(), tz, team, agency)
         for key, figures in _judged_figures(conn, prev_where, key_cols, score_fn).items():

@@ -142,7 +142,8 @@ def save_audit(session: Session, contact: Contact, transcript: Transcript | None
         for idx, seg in enumerate(transcript.segments):
             session.add(models.Segment(call_id=contact.call_id, idx=idx, speaker=seg.speaker, role=seg.role,
                                        start=seg.start, end=seg.end, text=seg.text,
-                                       confidence=seg.confidence, channel=seg.channel))
+                                       confidence=seg.confidence, channel=seg.channel,
+                                       acoustics=seg.acoustics.to_dict() if seg.acoustics else None))
         row.duration_s = transcript.duration_s
         row.metrics = transcript.metrics
     _replace_findings(session, contact.call_id, findings)

@@ -218,6 +218,7 @@ class Worker:
                               elapsed_s=time.perf_counter() - start)
         try:
             transcript = self.pipeline.process(item.contact, audio)
+            transcript.metrics.update(self.pack.conduct_metrics(transcript.segments))
             findings = self.pack.scan_contact(item.contact, transcript.segments, transcript.metrics)
         except Exception as exc:
             log.exception("auditing %s failed", call_id)

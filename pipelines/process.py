@@ -45,6 +45,8 @@ class PipelineOptions:
     # weight of the words against the voice when a mono recording's speakers and roles are
     # decided together (pipelines.speakers.attribute); None: the voice alone groups speakers
     text_weight: float | None = 0.1
+    # measure how each segment was said (loudness, pitch, pace, overlap; pipelines.acoustics)
+    acoustics: bool = True
 
 
 def hotwords(contact: Contact) -> list[str]:
@@ -98,9 +100,15 @@ class Pipeline:
         else:
             segments, agent_voices = self._mono(contact, audio, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
+        stereo = layout.startswith("stereo") and audio.channels == 2
         metrics = call_metrics(audio, segments)
+        if self.options.acoustics:
+            from pipelines.acoustics import measure
+
+            metrics.update(measure(audio, segments, stereo=stereo))
+            self.hook("acoustics", segments, call_id=contact.call_id)
         metrics["agent_voices"] = agent_voices
-        metrics["layout_used"] = "stereo" if layout.startswith("stereo") and audio.channels == 2 else "mono"
+        metrics["layout_used"] = "stereo" if stereo else "mono"
         if layout.startswith("stereo") and audio.channels != 2:
             metrics["warning"] = "manifest says stereo but the file has one channel; diarized as mono"
         transcript = Transcript(call_id=contact.call_id, duration_s=round(audio.duration, 3),
@@ -283,7 +291,11 @@ def _db(x: np.ndarray) -> float:
 
 
 def call_metrics(audio: Audio, segments: list[Segment]) -> dict[str, Any]:
-    """Per-call cues the vendors report: loudness (shouting), overtalk, silence, talk share."""
+    """Per-call figures from the segments: length, speech, the collector's talk share and levels.
+
+    How the call was conducted (overtalk, silences, pace, raised voice) comes from the
+    measured acoustics (:func:`pipelines.acoustics.measure`) and the rule pack.
+    """
     duration = audio.duration
     agent = [s for s in segments if s.role == Role.AGENT.value]
     other = [s for s in segments if s.role != Role.AGENT.value]
@@ -294,24 +306,12 @@ def call_metrics(audio: Audio, segments: list[Segment]) -> dict[str, Any]:
 
     agent_levels = [level(s) for s in agent]
     other_levels = [level(s) for s in other]
-    overtalk = sum(overlap(a.start, a.end, o.start, o.end) for a in agent for o in other)
-    interruptions = sum(1 for a in agent for o in other if o.start < a.start < o.end - 0.3)
-    edges = sorted((s.start, s.end) for s in segments)
-    silence, cursor = 0.0, 0.0
-    for start, end in edges:
-        silence = max(silence, start - cursor)
-        cursor = max(cursor, end)
-    silence = max(silence, duration - cursor)
-    median_agent = float(np.median(agent_levels)) if agent_levels else None
+    speech = sum(s.end - s.start for s in segments)
     return {
         "duration_s": round(duration, 3),
-        "speech_s": round(sum(s.end - s.start for s in segments), 2),
-        "agent_talk_share": round(sum(s.end - s.start for s in agent) / max(1e-6, sum(s.end - s.start for s in segments)), 3) if segments else None,
+        "speech_s": round(speech, 2),
+        "agent_talk_share": round(sum(s.end - s.start for s in agent) / max(1e-6, speech), 3) if segments else None,
         "agent_level_db_max": max(agent_levels) if agent_levels else None,
-        "agent_level_db_median": median_agent,
+        "agent_level_db_median": float(np.median(agent_levels)) if agent_levels else None,
         "contact_level_db_median": float(np.median(other_levels)) if other_levels else None,
-        "agent_loud_segments": sum(1 for x in agent_levels if median_agent is not None and x - median_agent > 8.0),
-        "overtalk_s": round(overtalk, 2),
-        "interruptions": interruptions,
-        "longest_silence_s": round(silence, 2),
     }

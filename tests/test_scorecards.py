@@ -167,3 +167,35 @@ def test_period_month(text, start, end, previous):
 def test_period_month_rejects(bad):
     with pytest.raises(ValueError, match="YYYY-MM"):
         Period.month(bad)
+
+
+def test_conduct_figures_average_the_measured_contacts(engine):
+    """Per-contact averages over audited calls and visits that hold each metric; a contact
+    audited before acoustics were measured counts for the talk share only."""
+    with session(engine) as s:
+        s.add(models.Agent(agent_id="C1", name="周丽", team="电催一组", agency="招商银行信用卡中心"))
+        s.flush()
+        measured = [
+            {"agent_talk_share": 0.6, "interruptions": 3, "longest_silence_s": 12.0, "agent_pace_cps": 5.0,
+             "raised_voice_s": 4.5},
+            {"agent_talk_share": 0.4, "interruptions": 0, "longest_silence_s": 2.0, "agent_pace_cps": 4.0,
+             "raised_voice_s": 0.0},
+            {"agent_talk_share": 0.5},  # stored before the acoustics
+        ]
+        for n, metrics in enumerate(measured):
+            s.add(models.Contact(call_id=f"m{n}", kind="call", started_at=at(5 + n), agent_id="C1", team="电催一组",
+                                 status="audited", metrics=metrics))
+        s.add(models.Contact(call_id="m9", kind="call", started_at=at(9), agent_id="C1", team="电催一组",
+                             status="no_recording", metrics={}))
+        s.commit()
+    nov = Period.month("2026-11")
+    [card] = agent_scorecards(engine, nov.start, nov.end)
+    assert card.talk_share == pytest.approx(0.5)
+    assert (card.interruptions, card.longest_silence_s, card.pace_cps, card.raised_voice_s) == (
+        pytest.approx(1.5), pytest.approx(7.0), pytest.approx(4.5), pytest.approx(2.25))
+
+
+def test_no_conduct_figures_without_recordings(seeded):
+    nov = Period.month("2026-11")
+    cards = by_agent(agent_scorecards(seeded, nov.start, nov.end))
+    assert cards["A017"].talk_share is None and cards["A017"].raised_voice_s is None

@@ -135,3 +135,40 @@ def test_suspected_findings_are_stored_as_such_and_not_scored(engine):
         row.review_status = "confirmed"
         s.commit()
     assert audit(model_finding(0.55, True)) == ("confirmed", 75.0, 1)  # a review is kept
+
+
+def test_segment_acoustics_round_trip_and_older_rows_read_none(engine):
+    """Acoustics are stored as JSON with the segment; a segment stored before revision 0007 has none."""
+    from alembic import command
+
+    from audit.schema import Acoustics
+    from audit.storage import alembic_config
+
+    contact = Contact(call_id="c4", kind="call", started_at=datetime(2026, 11, 4, 10, 0, tzinfo=CST),
+                      talk_seconds=20, outcome="answered", agent_id="A019")
+    said = Acoustics(level_db=-18.5, level_rel_db=11.2, loudness=[10.5, None, 11.8], pitch_hz=231.0,
+                     pitch_rel_st=2.1, pitch_range_st=6.0, rate_cps=4.4, overlap_s=0.8, interrupt_s=0.8,
+                     gap_before_s=0.4)
+    segs = [Segment("agent", "agent", 0.5, 3.6, "您今天必须还", acoustics=said), Segment("contact", "debtor", 4, 5, "嗯")]
+    with session(engine) as s:
+        save_audit(s, contact, Transcript("c4", 20.0, segs), [], rule_pack_version="v1", audio_path=None,
+                   audio_sha256=None, run_id=None)
+        s.commit()
+    with session(engine) as s:
+        rows = s.exec(select(models.Segment).where(models.Segment.call_id == "c4").order_by(models.Segment.idx)).all()
+        assert Acoustics.from_dict(rows[0].acoustics) == said
+        assert rows[1].acoustics is None and Acoustics.from_dict(rows[1].acoustics) is None
+
+    command.downgrade(alembic_config(engine), "0006" if "0006" in _revisions(engine) else "0005")
+    assert "acoustics" not in {c["name"] for c in sa.inspect(engine).get_columns("segment")}
+    init_db(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT acoustics FROM segment WHERE call_id = 'c4'")).all() == [(None,), (None,)]
+
+
+def _revisions(engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from audit.storage import alembic_config
+
+    return {r.revision for r in ScriptDirectory.from_config(alembic_config(engine)).walk_revisions()}

@@ -30,13 +30,15 @@ CATEGORY_LABELS: dict[str, str] = {
     "CONTACT_HOURS": "联系时段",
     "CONTACT_FREQUENCY": "联系频次",
     "RECORDING_INTEGRITY": "录音完整性",
+    "CONDUCT": "语气态度",
 }
 SEVERITY_LABELS = {"critical": "严重", "high": "高", "medium": "中", "low": "低"}
 REVIEW_LABELS = {"open": "待复核", "confirmed": "已确认", "dismissed": "已驳回", "appealed": "申诉中",
                  "suspected": "疑似"}
 # what raised a finding (audit.rules.model.detector_label)
 DETECTOR_LABELS = {"lexicon": "词表", "cooccurrence": "共现", "regex": "正则", "frame": "句式", "similar": "相似句",
-                   "model": "模型", "required": "必述", "metadata": "元数据", "log": "拨打记录"}
+                   "model": "模型", "required": "必述", "metadata": "元数据", "log": "拨打记录",
+                   "raised_voice": "音量", "overtalk": "抢话", "dead_air": "静默", "speech_rate": "语速"}
 
 
 def detector_label(detector: str, confidence: float = 1.0) -> str:
@@ -105,6 +107,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("dismissed", N_("Dismissed"), _attr("dismissed"), "0", width=8),
     Column("open", N_("Open"), _attr("open"), "0", width=8),
     Column("appealed", N_("Appealed"), _attr("appealed"), "0", width=8),
+    # conduct, measured from the recordings (per-contact averages)
+    Column("talk_share", N_("Collector talk share (%)"), lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
+    Column("interruptions", N_("Talk-overs per call"), _attr("interruptions"), "0.00", width=12),
+    Column("longest_silence_s", N_("Longest silence (s)"), _attr("longest_silence_s"), SCORE_FORMAT, width=11),
+    Column("pace_cps", N_("Pace (characters/s)"), _attr("pace_cps"), SCORE_FORMAT, width=10),
+    Column("raised_voice_s", N_("Raised voice per call (s)"), _attr("raised_voice_s"), SCORE_FORMAT, width=11),
 ) + tuple(
     Column(
         f"per100_{cat}",
@@ -139,6 +147,11 @@ DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
         "a rank.")),
     (N_("Review"),
      N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
+    (N_("Conduct"),
+     N_("Measured from the recordings, averaged over calls and visits with a recording: the collector's "
+        "talk share, talk-overs per call (starting while the other party speaks, both speaking for at "
+        "least 0.5 s), the longest silence, pace (characters a second) and seconds of raised voice per "
+        "call (5 dB or more above the speaker's own level in that call).")),
 )
 
 

@@ -279,6 +279,20 @@ def _figures_table(card: AgentScorecard, font: str):
     return table
 
 
+def _conduct_table(card: AgentScorecard, font: str):
+    """The conduct figures measured from the recordings (per-contact averages)."""
+    from reportlab.platypus import Table
+
+    header = [_("Collector talk share"), _("Talk-overs per call"), _("Longest silence"), _("Pace"),
+              _("Raised voice per call")]
+    values = [fmt_num(None if card.talk_share is None else 100 * card.talk_share, suffix="%"),
+              fmt_num(card.interruptions, 2), fmt_num(card.longest_silence_s, suffix=_(" s")),
+              fmt_num(card.pace_cps, suffix=_(" characters/s")), fmt_num(card.raised_voice_s, suffix=_(" s"))]
+    table = Table([header, values])
+    table.setStyle(_table_style(font))
+    return table
+
+
 def _category_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
@@ -398,6 +412,8 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
             story.append(Paragraph(_("Another {n} contacts could not be audited (recording missing or "
                                      "undecodable) and are not in the figures above.").format(n=card.failed),
                                    styles["small"]))
+        story.append(Paragraph(_("Conduct (measured from the recordings, average per call)"), styles["h2"]))
+        story.append(_conduct_table(card, font))
         story.append(Paragraph(_("Findings by category (per 100 contacts judged)"), styles["h2"]))
         story.append(_category_table(card, font))
         story.append(Paragraph(_("Trend"), styles["h2"]))

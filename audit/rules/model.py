@@ -242,7 +242,39 @@ class ConnectedPerDayDetector(_Strict):
     type: Literal["connected_per_day"]
 
 
+class RaisedVoiceDetector(_Strict):
+    """Acoustic: an in-scope speaker at least ``raised_voice_db`` over their party's usual level
+    in the call for ``raised_voice_min_s`` seconds (consecutive segments, each loud for
+    ``raised_voice_min_share`` of it, together), at a pitch not below
+    ``raised_voice_min_pitch_st`` (see :mod:`audit.rules.conduct`)."""
+
+    type: Literal["raised_voice"]
+
+
+class OvertalkDetector(_Strict):
+    """Acoustic: an in-scope speaker starts while the other party is speaking (and both go on for
+    ``overtalk_min_s``) at least ``overtalk_min_count`` times, or for ``overtalk_min_total_s``
+    seconds in all; one finding per talk-over."""
+
+    type: Literal["overtalk"]
+
+
+class DeadAirDetector(_Strict):
+    """Acoustic: nobody speaks for ``dead_air_min_s`` seconds between two stretches of speech."""
+
+    type: Literal["dead_air"]
+
+
+class SpeechRateDetector(_Strict):
+    """Acoustic: an in-scope speaker says more than ``speech_rate_max_cps`` characters a second
+    over at least ``speech_rate_min_s`` seconds (consecutive segments together)."""
+
+    type: Literal["speech_rate"]
+
+
 LINE_TYPES = ("lexicon", "regex", "cooccurrence", "similar")
+# judged from the measured acoustics of the segments (pipelines.acoustics), not the words
+ACOUSTIC_TYPES = ("raised_voice", "overtalk", "dead_air", "speech_rate")
 CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
 LOG_TYPES = ("attempts_per_day", "connected_per_day")
 MODEL_TYPES = ("model",)
@@ -251,7 +283,8 @@ DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
     cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, ModelDetector, RequiredDetector,
                 ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
-                RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector)
+                RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector, RaisedVoiceDetector,
+                OvertalkDetector, DeadAirDetector, SpeechRateDetector)
 }
 
 def detector_label(detector: BaseModel) -> str:
@@ -260,7 +293,8 @@ def detector_label(detector: BaseModel) -> str:
     The line detectors by type (``lexicon``, ``cooccurrence``, ``regex``), except that a regex
     written with a word class (``{YOU}…{INSULT}``) is a ``frame``; the contact-level
     statements ``required``; the other contact-level checks on log data ``metadata``; the
-    checks across the call log ``log``.
+    checks across the call log ``log``; the acoustic detectors by type (``raised_voice``,
+    ``overtalk``, ``dead_air``, ``speech_rate``).
     """
     kind = detector.type  # type: ignore[attr-defined]
     if kind == "regex" and any(CLASS_REF_RE.search(p) for p in detector.patterns):  # type: ignore[attr-defined]
@@ -273,7 +307,7 @@ def detector_label(detector: BaseModel) -> str:
 
 
 Detector = Annotated[
-    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | ModelDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector,
+    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | ModelDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector | RaisedVoiceDetector | OvertalkDetector | DeadAirDetector | SpeechRateDetector,
     Field(discriminator="type"),
 ]
 
@@ -342,6 +376,22 @@ class Parameters(_Strict):
     hedge_window: int = Field(default=20, ge=0)
     # named word lists that regex patterns use as {NAME}; a client pack adds or replaces classes
     word_classes: dict[str, list[str]] = Field(default_factory=dict)
+    # Conduct, judged from the recording (audit.rules.conduct; limits in docs/conduct.md). Levels
+    # and pitch are against the same party in the same call, never an absolute level.
+    raised_voice_db: float = Field(default=5.0, gt=0)
+    raised_voice_min_s: float = Field(default=1.25, gt=0)
+    # ... and a segment joins a raised stretch only when this share of it is that loud: a few
+    # loud syllables scattered over a long calm stretch are no raised voice
+    raised_voice_min_share: float = Field(default=0.33, gt=0, le=1)
+    # None: pitch is not looked at; -2.5: a loud stretch well below the speaker's usual pitch
+    # is not a raised voice
+    raised_voice_min_pitch_st: float | None = -2.5
+    overtalk_min_s: float = Field(default=0.5, gt=0)  # both speaking at least this long
+    overtalk_min_count: int = Field(default=2, ge=1)
+    overtalk_min_total_s: float = Field(default=6.0, gt=0)
+    dead_air_min_s: float = Field(default=10.0, gt=0)
+    speech_rate_max_cps: float = Field(default=7.0, gt=0)
+    speech_rate_min_s: float = Field(default=3.0, gt=0)
 
     @field_validator("word_classes")
     @classmethod

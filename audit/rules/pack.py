@@ -24,7 +24,9 @@ from audit.rules.engine import (
 )
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.learned import SecondOpinion
+from audit.rules import conduct
 from audit.rules.model import (
+    ACOUSTIC_TYPES,
     CONTACT_TYPES,
     Alerts,
     DETECTOR_CLASSES,
@@ -261,6 +263,7 @@ class RulePack:
         self.cache_size = 50_000
         self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
         self._log = [r for r in self.rules if r.detector.type in LOG_TYPES]
+        self._acoustic = [r for r in self.rules if r.detector.type in ACOUSTIC_TYPES]
 
     def _patterns(self, rule: Rule) -> list[str] | None:
         """The rule's regex patterns with ``{CLASS}`` word classes expanded (None: no patterns)."""
@@ -458,7 +461,8 @@ class RulePack:
 
     def scan_contact(self, contact: Contact, segments: list[Segment],
                      metrics: dict | None = None) -> list[Finding]:
-        """Line rules, required statements and per-contact metadata rules for one contact."""
+        """Line rules, required statements, per-contact metadata rules and the acoustic (conduct)
+        rules for one contact."""
         metrics = metrics or {}
         utts: dict[str, Utterance] = {}
         findings = self._scan_lines(contact.call_id, segments, contact.kind, contact.product,
@@ -482,7 +486,17 @@ class RulePack:
                 finding = self._metadata(rule, contact, metrics)
                 if finding is not None:
                     findings.append(finding)
+        for rule in self._acoustic:
+            if self._in_scope(rule, contact):
+                findings.extend(conduct.conduct_finding(rule, self._citations[rule.id], contact.call_id, stretch)
+                                for stretch in conduct.judge(rule, segments, self.parameters))
         return findings
+
+    def conduct_metrics(self, segments: list[Segment]) -> dict[str, Any]:
+        """The collector's conduct in figures with this pack's thresholds (raised-voice seconds,
+        talk-overs; :func:`audit.rules.conduct.conduct_metrics`): stored with the contact's
+        metrics, averaged in the scorecards."""
+        return conduct.conduct_metrics(segments, self.parameters)
 
     @staticmethod
     def _in_scope(rule: Rule, contact: Contact) -> bool:

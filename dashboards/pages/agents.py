@@ -41,6 +41,10 @@ table = ui.table([{
     "pass rate %": delta(c.pass_rate, scale=100), "findings / 100": delta(c.findings_per_100),
     "critical": c.critical_findings, "confirmed": c.confirmed, "dismissed": c.dismissed,
     "open": c.open + c.appealed,
+    # conduct, measured from the recordings (per-contact averages; audit.scorecards)
+    "talk share %": delta(c.talk_share, scale=100), "talk-overs / call": delta(c.interruptions, 2),
+    "longest silence s": delta(c.longest_silence_s), "pace chars/s": delta(c.pace_cps),
+    "raised voice s / call": delta(c.raised_voice_s),
 } for c in cards])
 st.subheader(_("Scorecards"))
 ui.dataframe(table, column_config={"Δ score": st.column_config.NumberColumn(

@@ -15,7 +15,7 @@ from audit.evidence import pack_filename
 from audit.i18n import _
 from audit.queries import Filters
 from audit.review import ReviewError, allowed_actions
-from dashboards import data, ui
+from dashboards import conduct_chart, data, ui
 from dashboards.badges import detector_badge, pick_detectors
 
 ROLE_COLOR = {"agent": "#1f6feb", "debtor": "#57606a", "relative": "#8250df", "third_party": "#bf8700"}
@@ -91,6 +91,10 @@ if user.see_pii and d.status == "audited":
         key="evidence_pack", icon=":material/download:",
         help=_("audio, clips around each finding, transcript, findings with citations, SHA-256 manifest"),
     )
+
+if d.status == "audited" and view.segments:
+    # how the call sounded (dashboards/conduct_chart.py); a click sets the player's start below
+    conduct_chart.show(view.segments, [f for f in view.findings if f.review_status != "dismissed"], call_id)
 
 seek = st.session_state.get("seek")
 seek = seek if seek and seek.get("call_id") == call_id else None

@@ -49,3 +49,24 @@ def test_csv_empty_period_has_header_only(scorecard_engine):
 
     rows = read_rows(report_bytes(build_report(scorecard_engine, date(2025, 1, 1), date(2025, 1, 31)), "csv"))
     assert rows == []
+
+
+def test_conduct_columns(scorecard_engine):
+    """The conduct figures measured from the recordings reach the file (empty where none was measured)."""
+    from sqlmodel import select
+
+    from audit import models
+    from audit.storage import session
+
+    with session(scorecard_engine) as s:
+        rows = s.exec(select(models.Contact).where(models.Contact.agent_id == "A022",
+                                                   models.Contact.status == "audited")).all()
+        for row in rows:
+            row.metrics = {"agent_talk_share": 0.55, "interruptions": 2, "longest_silence_s": 11.0,
+                           "agent_pace_cps": 4.8, "raised_voice_s": 3.5}
+        s.commit()
+    rows = {r["工号"]: r for r in read_rows(report_bytes(build_report(scorecard_engine, *NOV, details=False), "csv"))}
+    a022 = rows["A022"]
+    assert (a022["坐席说话占比(%)"], a022["每通抢话次数"], a022["最长静默(秒)"], a022["语速(字/秒)"],
+            a022["每通高声(秒)"]) == ("55.00", "2.00", "11.00", "4.80", "3.50")
+    assert rows["B203"]["每通高声(秒)"] == ""

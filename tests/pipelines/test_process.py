@@ -76,6 +76,41 @@ def test_stereo_words_go_to_the_louder_channel():
     assert isinstance(pipeline.options.asr_options, AsrOptions)
 
 
+def test_process_measures_how_each_segment_was_said():
+    """After roles, each segment gets its acoustics and the call its conduct figures (off on request)."""
+    import numpy as np
+
+    from pipelines.audio import Audio
+    from pipelines.process import Pipeline, PipelineOptions
+
+    rng = np.random.default_rng(1)
+    left = np.zeros(16000 * 6, dtype=np.float32)
+    right = np.zeros_like(left)
+    left[:16000 * 2] = rng.normal(0, 0.05, 32000)
+    right[16000 * 2:16000 * 4] = rng.normal(0, 0.05, 32000)
+    left[16000 * 4:] = rng.normal(0, 0.2, 32000)  # the collector again, 12 dB louder
+    audio = Audio(path=None, samples=np.stack([left, right]), source_rate=8000, sha256="0" * 64)
+
+    class FakeAsr:
+        name = "fake"
+
+        def transcribe(self, mono, options):
+            return [AsrSegment(0.0, 6.0, "", words=words("您好我是银行的", 0.1) + words("是我", 2.5)
+                               + words("请您今天还款", 4.2))]
+
+    def run(**options):
+        pipeline = Pipeline(PipelineOptions(**options))
+        pipeline._asr = FakeAsr()
+        return pipeline.process(contact(channel_layout="stereo_agent_left"), audio)
+
+    transcript = run()
+    agent = [s for s in transcript.segments if s.role == "agent"]
+    assert [round(s.acoustics.level_rel_db) for s in agent] == [-6, 6]  # against the collector's median
+    assert agent[0].acoustics.rate_cps == 4.0 and agent[0].acoustics.loudness
+    assert {"longest_silence_s", "agent_pace_cps", "overtalk_s", "contact_overtalk_s"} <= set(transcript.metrics)
+    assert all(s.acoustics is None for s in run(acoustics=False).segments)
+
+
 def seg(speaker, text, start):
     return Segment(speaker=speaker, role="", start=start, end=start + 2, text=text)
 

@@ -1,0 +1,114 @@
+"""Per-segment acoustics on recordings built sample by sample: levels, pitch, talk-over, gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audit.schema import Segment
+from pipelines.acoustics import measure, said
+from pipelines.audio import SAMPLE_RATE, Audio
+
+RNG = np.random.default_rng(7)
+
+
+def voice(seconds: float, f0: float, db: float) -> np.ndarray:
+    """A vowel-like sound: harmonics of ``f0`` with syllable-rate amplitude movement, ``db`` dBFS RMS."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    wave = sum(np.sin(2 * np.pi * k * f0 * t) / k for k in range(1, 12))
+    wave = wave * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t) ** 2)
+    wave = wave / np.sqrt(np.mean(wave ** 2)) * 10 ** (db / 20)
+    return wave.astype(np.float32)
+
+
+def place(track: np.ndarray, start: float, sound: np.ndarray) -> None:
+    a = int(start * SAMPLE_RATE)
+    track[a:a + len(sound)] += sound[: len(track) - a]
+
+
+# (role, start, seconds, pitch Hz, level dBFS): the collector is on the left channel
+TURNS = [("agent", 0.5, 3.0, 150, -26), ("debtor", 4.0, 3.0, 220, -22), ("agent", 7.5, 3.0, 150, -26),
+         ("debtor", 11.0, 4.0, 220, -22), ("agent", 14.0, 3.0, 150, -26),  # starts 1 s before the debtor stops
+         ("debtor", 17.5, 2.0, 220, -22), ("agent", 20.0, 3.0, 190, -14),  # shouted: +12 dB, +4 st
+         ("agent", 31.0, 3.0, 150, -26)]  # after 8 s of silence
+
+
+def recording(stereo: bool) -> tuple[Audio, list[Segment]]:
+    n = 35 * SAMPLE_RATE
+    left, right = (RNG.normal(0, 1e-4, n).astype(np.float32) for _ in range(2))
+    segments = []
+    for role, start, seconds, f0, db in TURNS:
+        place(left if role == "agent" or not stereo else right, start, voice(seconds, f0, db))
+        segments.append(Segment(role, role, start, start + seconds, "您好请问" * int(seconds),
+                                channel=(0 if role == "agent" else 1) if stereo else None))
+    samples = np.stack([left, right]) if stereo else ((left + right) / 2)[None, :]
+    return Audio(Path("synthetic.wav"), samples, SAMPLE_RATE, "0" * 64), segments
+
+
+@pytest.fixture(scope="module")
+def stereo_call():
+    audio, segments = recording(stereo=True)
+    metrics = measure(audio, segments, stereo=True)
+    return segments, metrics
+
+
+def test_levels_and_pitch_are_against_the_same_party(stereo_call):
+    segments, _ = stereo_call
+    shouted = segments[6].acoustics
+    assert shouted.level_rel_db == pytest.approx(12, abs=1)
+    assert shouted.pitch_rel_st == pytest.approx(12 * np.log2(190 / 150), abs=0.5)
+    assert all(v is not None and v > 10 for v in shouted.loudness)
+    assert len(shouted.loudness) == 12  # one value every 0.25 s
+    for calm in (segments[0], segments[2], segments[4], segments[7]):
+        assert abs(calm.acoustics.level_rel_db) < 1 and abs(calm.acoustics.pitch_rel_st) < 0.5
+    # the debtor is 4 dB louder than the collector, and that is no raised voice: each party has its own median
+    assert abs(segments[1].acoustics.level_rel_db) < 1
+
+
+def test_talk_over_from_the_channels(stereo_call):
+    segments, metrics = stereo_call
+    assert segments[4].acoustics.interrupt_s == pytest.approx(1.0, abs=0.15)
+    assert segments[4].acoustics.overlap_s == pytest.approx(1.0, abs=0.15)
+    assert [s.acoustics.interrupt_s for i, s in enumerate(segments) if i != 4] == [0.0] * 7
+    assert metrics["overtalk_s"] == pytest.approx(1.0, abs=0.15) and metrics["contact_overtalk_s"] == 0
+
+
+def test_silences_and_pace(stereo_call):
+    segments, metrics = stereo_call
+    assert segments[0].acoustics.gap_before_s is None
+    assert segments[7].acoustics.gap_before_s == pytest.approx(8.0)
+    assert metrics["longest_silence_s"] == pytest.approx(8.0)
+    assert segments[0].acoustics.rate_cps == pytest.approx(12 / 3.0)
+    assert metrics["agent_pace_cps"] == pytest.approx(4.0)
+
+
+def test_crosstalk_is_not_a_second_voice():
+    """Echo of the collector on the debtor's channel, 30 dB down, is no talk-over."""
+    audio, segments = recording(stereo=True)
+    echo = audio.samples.copy()
+    echo[1] += echo[0] * 10 ** (-30 / 20)
+    measure(Audio(audio.path, echo, SAMPLE_RATE, audio.sha256), segments, stereo=True)
+    assert [s.acoustics.interrupt_s for s in segments if s.role == "agent"] == [0.0, 0.0, pytest.approx(1.0, abs=0.15),
+                                                                                 0.0, 0.0]
+
+
+def test_mono_levels_and_overlapping_turns():
+    audio, segments = recording(stereo=False)
+    segments[3].end = 15.0  # a diarizer that models overlapped speech gives the debtor until 15 s
+    measure(audio, segments, stereo=False)
+    assert segments[6].acoustics.level_rel_db == pytest.approx(12, abs=1.5)
+    assert segments[4].acoustics.interrupt_s == pytest.approx(1.0)
+    assert segments[3].acoustics.interrupt_s == 0
+
+
+def test_said_counts_characters_and_words():
+    assert said("您好，请问是 Li Ming 吗？还款 2000 元") == 5 + 2 + 1 + 2 + 1 + 1  # a word or number is one
+
+
+def test_silent_segment_measures_without_error():
+    audio, segments = recording(stereo=True)
+    segments.append(Segment("agent", "agent", 25.0, 26.0, "", channel=0))  # nothing said there
+    measure(audio, sorted(segments, key=lambda s: s.start), stereo=True)
+    assert segments[-1].acoustics.pitch_hz is None
