@@ -30,6 +30,7 @@ def test_truth_helpers(corpus_dir):
 def test_oracle_eval_is_perfect_on_the_corpus(corpus_dir):
     scores = oracle_eval(corpus_dir)
     present = {c: s for c, s in scores.items() if s["tp"] + s["fn"] + s["fp"]}
-    assert set(present) == {c.value for c in Category}          # every category is exercised
+    # every category is exercised, except CONDUCT: it is judged from the sound, which truth text lacks
+    assert set(present) == {c.value for c in Category} - {Category.CONDUCT.value}
     for category, s in present.items():
         assert (s["precision"], s["recall"]) == (1.0, 1.0), (category, s)
