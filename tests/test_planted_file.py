@@ -11,12 +11,7 @@ not in the database, not in any file written, not in any HTTP response the brows
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,19 +21,12 @@ from audit import models
 from audit.auth import add_user
 from audit.cli import main as audit_main
 from audit.storage import init_db, make_engine
-from dashboards.cli import streamlit_command
 from pipelines.batch import run_batch
+from tests.dashboards.test_browser import CHROMIUM_ARGS, start_server
 from tests.pipelines.test_batch import GOOD, TruthExecutor, corpus_rows, make_batch, write_manifest
 
 MARK = b"PLANTED-SECRET-7f3a9c"
 SECRET = b"root:x:0:0:" + MARK + b":/root:/bin/bash\n"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _files_under(root: Path):
@@ -105,25 +93,11 @@ def _browse(env) -> list[bytes]:
 
     users = env["tmp"] / "users.toml"
     add_user(users, "boss", "boss-pw", role="admin", name="管理员")
-    port = _free_port()
-    # In English (--lang en): this test reads the English labels.
-    proc_env = dict(os.environ, AUDIT_DB_URL=env["url"], AUDIT_USERS_FILE=str(users), AUDIT_LANG="en")
-    log = open(env["tmp"] / "streamlit.log", "w")
-    proc = subprocess.Popen(streamlit_command(["--server.port", str(port), "--server.address", "127.0.0.1"]),
-                            env=proc_env, stdout=log, stderr=subprocess.STDOUT, cwd=env["tmp"])
-    base = f"http://127.0.0.1:{port}"
     bodies: list[bytes] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-            time.sleep(0.3)
+    # In English: this test reads the English labels.
+    server = contextlib.contextmanager(start_server)(
+        {"AUDIT_DB_URL": env["url"], "AUDIT_USERS_FILE": str(users)}, env["tmp"], lang="en")
+    with server as base:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -159,13 +133,6 @@ def _browse(env) -> list[bytes]:
                 assert page.locator('[data-testid="stException"]').count() == 0
             finally:
                 browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
     return bodies
 
 

@@ -41,11 +41,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env_vars: dict, tmp_path):
-    """`streamlit run dashboards/server.py` on a free port; yields its base URL."""
+def start_server(env_vars: dict, tmp_path, lang: str | None = None):
+    """`streamlit run dashboards/server.py` on a free port; yields its base URL.
+
+    ``lang`` None runs it in the default language (Chinese)."""
     port = _free_port()
     env = dict(os.environ, **env_vars)
-    env.pop("AUDIT_LANG", None)  # the default language
+    env.pop("AUDIT_LANG", None)
+    if lang:
+        env["AUDIT_LANG"] = lang
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
         streamlit_command(["--server.port", str(port), "--server.address", "127.0.0.1"]),
