@@ -144,3 +144,17 @@ def test_rule_titles_come_from_the_pack():
         assert i18n.rule_title(rule) == rule.title_zh
     with i18n.language("en"):
         assert i18n.rule_title(rule) == rule.title_en
+
+
+def test_catalogs_pass_babels_checks():
+    """What `make locales` (pybabel compile) checks: placeholders of each translation match its
+    message (a '%' in a message reads as a %-placeholder to Babel, so write '(%)' not '% of')."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "audit" / "locale").glob("*/LC_MESSAGES/*.po"):
+        with open(po, "rb") as fh:
+            catalog = read_po(fh)
+        problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+        assert not problems, (po.name, problems)

@@ -66,5 +66,5 @@ if detectors:
         "dismissed % of reviewed": round(100 * d.dismissed_share, 1) if d.dismissed_share is not None else None,
     } for d in detectors]), column_config={
         "dismissed % of reviewed": st.column_config.ProgressColumn(
-            _("dismissed % of reviewed"), min_value=0, max_value=100, format="%.0f %%"),
+            _("dismissed of reviewed (%)"), min_value=0, max_value=100, format="%.0f %%"),
     })
