@@ -37,9 +37,9 @@ def test_undelivered_alerts_on_the_overview_for_admins_only(dashboard_env, usern
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     labels = [e.label for e in at.expander]
-    assert ("Undelivered alerts (1)" in labels) is shown
+    assert ("未送达的告警（1）" in labels) is shown  # the default language
     if shown:
-        table = at.expander[labels.index("Undelivered alerts (1)")].dataframe[0].value
+        table = at.expander[labels.index("未送达的告警（1）")].dataframe[0].value
         assert table.iloc[0]["call"] == "t-002" and table.iloc[0]["rule"] == "CASH-CARD-HANDOVER"
         assert "sign not match" in table.iloc[0]["error"] and "***" in table.iloc[0]["sink"]
 
@@ -49,7 +49,7 @@ def test_no_section_without_dead_letters(dashboard_env):
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.session_state["user"] = dashboard_env["users"]["boss"]
     at.run()
-    assert not at.exception and not [e for e in at.expander if e.label.startswith("Undelivered")]
+    assert not at.exception and not [e for e in at.expander if e.label.startswith("未送达")]
 
 
 def test_alert_deep_link_opens_the_player_at_the_finding(dashboard_env):
