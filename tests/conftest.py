@@ -80,6 +80,16 @@ def db_url(request) -> str:
 
 
 @pytest.fixture
+def receiver():
+    """A local HTTP server that records the alerts posted to it (webhook and robot sinks)."""
+    from tests.receivers import HttpReceiver
+
+    server = HttpReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
 def engine(db_url):
     eng = make_engine(db_url)
     init_db(eng)

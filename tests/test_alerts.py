@@ -86,7 +86,7 @@ from audit.schema import Contact, Finding, Segment, Transcript  # noqa: E402
 from audit.storage import session as open_session  # noqa: E402
 from audit.store import save_audit  # noqa: E402
 from pipelines.alerts import AlertDispatcher, RetryPolicy, SmtpSender, enqueue_alerts, outbox_counts  # noqa: E402
-from tests.receivers import HttpReceiver, SmtpReceiver  # noqa: E402
+from tests.receivers import SmtpReceiver  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 SECRET = "s3cret-for-tests"
@@ -132,13 +132,6 @@ def enqueue(engine, call_ids, sinks, policy=None) -> int:
 def outbox(engine) -> list[models.AlertOutbox]:
     with open_session(engine) as session:
         return list(session.exec(select(models.AlertOutbox).order_by(models.AlertOutbox.id)).scalars())
-
-
-@pytest.fixture
-def receiver():
-    server = HttpReceiver()
-    yield server
-    server.close()
 
 
 @pytest.fixture

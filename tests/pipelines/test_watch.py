@@ -99,13 +99,6 @@ class TruthExecutorOnce(TruthExecutor):
 
 
 @pytest.fixture
-def receiver():
-    server = HttpReceiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def sqlite_engine(sqlite_url):
     engine = make_engine(sqlite_url)
     init_db(engine)
