@@ -16,6 +16,7 @@ from audit import models, review
 from audit.queries import Scope
 from audit.storage import make_engine
 from tests.dashboards.conftest import APP
+from tests.dashboards.test_pages import _finding_id
 
 pytestmark = pytest.mark.usefixtures("english")  # these tests read the English texts
 
@@ -49,16 +50,6 @@ def shown_text(at: AppTest) -> str:
     parts += [str(m.value) for m in at.metric] + [m.help or "" for m in at.metric]
     parts += [df.value.to_csv() for df in at.dataframe]
     return plain("\n".join(parts))
-
-
-def _finding_id(url: str, call_id: str, rule_id: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.select(models.Finding.id).where(
-                models.Finding.call_id == call_id, models.Finding.rule_id == rule_id)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def _appeal(url: str, reason: str) -> None:
