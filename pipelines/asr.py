@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from pipelines.registry import Registry
 from pipelines.text import MANDARIN_PROMPT, clean_segments
 
 EMBEDDED = "embedded"
@@ -288,15 +289,14 @@ def fill_speech_gaps(decode, audio: np.ndarray, options: AsrOptions, *, min_gap_
     return sorted(segments, key=lambda s: (s.start, s.end))
 
 
-ENGINES: dict[str, type] = {"faster-whisper": FasterWhisperEngine, "openai-whisper": OpenAIWhisperEngine}
+ENGINES: Registry[AsrEngine] = Registry("ASR engine", error=AsrError)
+ENGINES["faster-whisper"] = FasterWhisperEngine
+ENGINES["openai-whisper"] = OpenAIWhisperEngine
 
 
 def get_engine(name: str = "faster-whisper", model: str = EMBEDDED, **kwargs) -> AsrEngine:
     """Build an ASR engine by name; an unknown name lists the valid ones."""
-    try:
-        cls = ENGINES[name]
-    except KeyError:
-        raise AsrError(f"unknown ASR engine {name!r}; choose one of: {', '.join(ENGINES)}") from None
+    factory = ENGINES.get_factory(name)
     if name == "openai-whisper" and model == EMBEDDED:
         model = "base"
-    return cls(model, **kwargs)
+    return factory(model, **kwargs)

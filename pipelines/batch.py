@@ -40,6 +40,7 @@ from audit.schema import Contact, ContactStatus, Finding, Transcript
 from audit.storage import session as open_session
 from audit.store import contact_from_row, replace_log_findings, save_audit, save_failure
 from pipelines.process import PipelineOptions
+from pipelines.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -382,16 +383,14 @@ class RayExecutor:
                 ray.shutdown()
 
 
-EXECUTORS: dict[str, type] = {"local": LocalExecutor, "ray": RayExecutor}
+EXECUTORS: Registry[Executor] = Registry("executor")
+EXECUTORS["local"] = LocalExecutor
+EXECUTORS["ray"] = RayExecutor
 
 
 def get_executor(name: str = "local", **kwargs) -> Executor:
     """Build an executor by name; an unknown name lists the valid ones."""
-    try:
-        cls = EXECUTORS[name]
-    except KeyError:
-        raise ValueError(f"unknown executor {name!r}; choose one of: {', '.join(EXECUTORS)}") from None
-    return cls(**kwargs)
+    return EXECUTORS.create(name, **kwargs)
 
 
 def small_machine(workers: int = 1) -> bool:

@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from pipelines.registry import Registry
+
 SAMPLE_RATE = 16000
 PYANNOTE_EXTRA = "pip install 'callaudit[pyannote]'"
 DEFAULT_PYANNOTE_PIPELINE = "pyannote/speaker-diarization-3.1"
@@ -680,10 +682,9 @@ def annotation_to_turns(output: Any) -> list[Turn]:
 # Registry
 # --------------------------------------------------------------------------------------------
 
-DIARIZERS: dict[str, Callable[..., Diarizer]] = {
-    "embedded": EmbeddedDiarizer,
-    "pyannote": PyannoteDiarizer,
-}
+DIARIZERS: Registry[Diarizer] = Registry("diarizer")
+DIARIZERS["embedded"] = EmbeddedDiarizer
+DIARIZERS["pyannote"] = PyannoteDiarizer
 
 
 def get_diarizer(name: str = "embedded", **options: Any) -> Diarizer:
@@ -692,8 +693,4 @@ def get_diarizer(name: str = "embedded", **options: Any) -> Diarizer:
     Raises:
         ValueError: unknown name; the message lists the valid choices.
     """
-    try:
-        factory = DIARIZERS[name]
-    except KeyError:
-        raise ValueError(f"unknown diarizer {name!r}; choose one of: {', '.join(sorted(DIARIZERS))}") from None
-    return factory(**options)
+    return DIARIZERS.create(name, **options)
