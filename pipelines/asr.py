@@ -19,8 +19,11 @@ from typing import Protocol
 
 import numpy as np
 
+from pipelines.audio import SAMPLE_RATE
+from pipelines.intervals import overlap
 from pipelines.registry import Registry
 from pipelines.text import MANDARIN_PROMPT, clean_segments
+from pipelines.vad import speech_regions
 
 EMBEDDED = "embedded"
 EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
@@ -260,10 +263,6 @@ def fill_speech_gaps(decode, audio: np.ndarray, options: AsrOptions, *, min_gap_
     Args:
         decode: ``decode(audio, options) -> list[AsrSegment]``, one plain pass of an engine.
     """
-    from pipelines.audio import SAMPLE_RATE as rate
-    from pipelines.diarize import speech_regions
-    from pipelines.process import overlap
-
     segments = decode(audio, options)
     gaps: list[list[float]] = []
     for start, end in speech_regions(audio):
@@ -278,8 +277,8 @@ def fill_speech_gaps(decode, audio: np.ndarray, options: AsrOptions, *, min_gap_
         return segments
     for start, end in gaps:
         lo = max(0.0, start - pad_s)
-        hi = min(len(audio) / rate, end + pad_s)
-        for seg in decode(np.ascontiguousarray(audio[int(lo * rate):int(hi * rate)]), options):
+        hi = min(len(audio) / SAMPLE_RATE, end + pad_s)
+        for seg in decode(np.ascontiguousarray(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]), options):
             middle = lo + (seg.start + seg.end) / 2
             if any(s.start <= middle <= s.end for s in segments):
                 continue  # already heard in the first pass

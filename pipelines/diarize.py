@@ -11,7 +11,7 @@ Two engines behind one small Protocol, picked by name with :func:`get_diarizer`:
   extra whose weights come from a token-gated hub or a local pipeline directory.
 
 Stereo calls need none of this: each channel is one party, and :func:`speech_regions` (the
-same VAD) finds the speech on each channel.
+same VAD, :mod:`pipelines.vad`) finds the speech on each channel.
 
 All engines take mono float32 audio at 16 kHz and return :class:`Turn` objects labelled
 ``S0``, ``S1``, ... in order of first appearance.
@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from pipelines.registry import Registry
+from pipelines.vad import speech_regions
 
 SAMPLE_RATE = 16000
 PYANNOTE_EXTRA = "pip install 'callaudit[pyannote]'"
@@ -76,43 +77,6 @@ def expected_speakers(kind: str, visit_staff: int | None) -> int | None:
     if kind == "visit" and visit_staff:
         return int(visit_staff) + 1
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Voice activity detection
-# --------------------------------------------------------------------------------------------
-
-def speech_regions(audio: np.ndarray, *, threshold: float = 0.5, neg_threshold: float | None = None,
-                   min_silence_ms: int = 250, min_speech_ms: int = 200,
-                   pad_ms: int = 80) -> list[tuple[float, float]]:
-    """Find speech in a 16 kHz mono signal with Silero VAD (the ONNX model faster-whisper ships).
-
-    The defaults suit both 8 kHz telephone audio (resampled to 16 kHz, band 300-3400 Hz) and
-    far-field visit recordings: Silero's speech probability stays low (< 0.25) on room noise
-    and reverb tails, so the usual 0.5 threshold holds; a 250 ms pause is the shortest gap
-    between two people's turns in ordinary conversation, so regions end at turn changes.
-
-    Args:
-        audio: mono float32 samples at 16 kHz.
-        threshold: speech probability above which a 32 ms frame starts speech.
-        neg_threshold: probability below which speech ends (default ``threshold - 0.15``).
-        min_silence_ms: a pause at least this long ends a region.
-        min_speech_ms: regions shorter than this are dropped (clicks, coughs).
-        pad_ms: padding added on each side of a region (never across a neighbour).
-
-    Returns:
-        ``(start, end)`` pairs in seconds, sorted and non-overlapping.
-    """
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    audio = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
-    if audio.size < 512:
-        return []
-    options = VadOptions(threshold=threshold, neg_threshold=neg_threshold,
-                         min_silence_duration_ms=min_silence_ms, min_speech_duration_ms=min_speech_ms,
-                         speech_pad_ms=pad_ms)
-    stamps = get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE)
-    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps if s["end"] > s["start"]]
 
 
 # --------------------------------------------------------------------------------------------

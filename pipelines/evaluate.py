@@ -23,7 +23,7 @@ from audit import models
 from audit.evaluation import category_scores, expected_categories, load_truth, oracle_eval
 from audit.manifest import read_manifest
 from audit.storage import init_db, make_engine
-from pipelines.process import overlap
+from pipelines.intervals import overlap
 from pipelines.text import to_simplified
 
 _NON_WORD = re.compile(r"[^\w]|_")

@@ -19,6 +19,7 @@ from audit.schema import Contact, Role, Segment, Transcript
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
+from pipelines.intervals import closest_span
 from pipelines.roles import assign_roles, contact_role_for, expected_agents
 from pipelines.text import to_simplified
 
@@ -213,22 +214,8 @@ def piece_texts(asr: list[AsrSegment], pieces: list[tuple[float, float]]) -> lis
     return texts
 
 
-def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    """Seconds shared by the intervals [a0, a1] and [b0, b1]."""
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
-def _turn_at(word: Word, turns):
-    """The turn (object) a word belongs to: most overlap, else the nearest."""
-    best = max(turns, key=lambda t: overlap(word.start, word.end, t.start, t.end))
-    if overlap(word.start, word.end, best.start, best.end) > 0:
-        return best
-    middle = (word.start + word.end) / 2
-    return min(turns, key=lambda t: min(abs(middle - t.start), abs(middle - t.end)))
-
-
 def _speaker_at(word: Word, turns) -> str:
-    return _turn_at(word, turns).speaker
+    return closest_span(word, turns).speaker
 
 
 def split_at_pauses(asr: list[AsrSegment], max_pause: float, speaker_of: Callable[[Word], str]) -> list[Segment]:
@@ -266,7 +253,7 @@ def words_to_segments(asr: list[AsrSegment], turns, by_turn: bool = False) -> li
         if not turns:
             labelled = [("S0", w) for w in words]
         elif by_turn:
-            labelled = [(_turn_at(w, turns), w) for w in words]
+            labelled = [(closest_span(w, turns), w) for w in words]
         else:
             labelled = [(_speaker_at(w, turns), w) for w in words]
         current: list[tuple[str, Word]] = []

@@ -113,7 +113,8 @@ def test_second_collector_on_a_home_visit_is_a_collector(corpus_dir):
 
     from audit.manifest import read_manifest
     from pipelines.audio import load_audio
-    from pipelines.process import Pipeline, overlap
+    from pipelines.intervals import overlap
+    from pipelines.process import Pipeline
 
     contacts, _ = read_manifest(corpus_dir / "manifest.csv")
     contact = next(c for c in contacts if c.call_id == "dev-009")
