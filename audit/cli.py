@@ -22,7 +22,7 @@ DB_HELP = "database URL (default: $AUDIT_DB_URL, else sqlite:///audit.db in the 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     # the choices come from the registries (light modules: numpy, no model library)
     from pipelines.asr import ENGINES
-    from pipelines.diarize import DIARIZERS
+    from pipelines.diarization import DIARIZERS
 
     parser.add_argument("--asr", default="faster-whisper", choices=ENGINES.names(),
                         help="speech recognition engine (default: faster-whisper)")
@@ -182,7 +182,7 @@ def _pipeline_options(args):
     if args.diarizer == "pyannote":
         import os
 
-        from pipelines.diarize import DEFAULT_PYANNOTE_PIPELINE
+        from pipelines.diarization.pyannote import DEFAULT_PYANNOTE_PIPELINE
 
         options.diarizer_options = {"model": args.pyannote_pipeline or DEFAULT_PYANNOTE_PIPELINE,
                                     "token": args.hf_token or os.environ.get("HF_TOKEN")}

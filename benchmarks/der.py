@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audit.manifest import read_manifest
-from pipelines.diarize import Diarizer, Turn, expected_speakers, get_diarizer
+from pipelines.diarization import Diarizer, Turn, expected_speakers, get_diarizer
 from pipelines.evaluate import read_rttm  # noqa: E402
 
 

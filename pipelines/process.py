@@ -19,6 +19,8 @@ from audit.schema import Contact, Role, Segment, Transcript
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
+from pipelines.diarization import expected_speakers, get_diarizer
+from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
 from pipelines.roles import assign_roles, contact_role_for, expected_agents
 from pipelines.text import to_simplified
@@ -81,8 +83,6 @@ class Pipeline:
     @property
     def diarizer(self):
         if self._diarizer is None:
-            from pipelines.diarize import get_diarizer
-
             self._diarizer = get_diarizer(self.options.diarizer, **self.options.diarizer_options)
         return self._diarizer
 
@@ -146,8 +146,6 @@ class Pipeline:
         mono = audio.mono()
         asr = self.asr.transcribe(mono, self.options.asr_options)
         self.hook("asr", asr, call_id=contact.call_id, channel=None)
-        from pipelines.diarize import expected_speakers
-
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
         speakers = expected_speakers(contact.kind, contact.visit_staff)
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
@@ -164,7 +162,6 @@ class Pipeline:
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Corrector,
                     speakers: int | None) -> tuple[list[Segment], int]:
         """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
-        from pipelines.diarize import anchor_pieces, estimate_count, speaker_names, to_turns
         from pipelines.speakers import attribute, role_text_model
 
         diarizer = self.diarizer

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.diarization.clustering import anchor_pieces, cluster_embeddings
+
 DATA = Path(__file__).parent / "data" / "roles"
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -152,8 +154,6 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
     Returns:
         Speaker index per piece (``0 .. speakers-1``) and the set of collector indices.
     """
-    from pipelines.diarize import anchor_pieces, cluster_embeddings
-
     n = len(embeddings)
     if not 1 <= agents < speakers:
         raise ValueError(f"need 1 <= agents < speakers, got agents={agents}, speakers={speakers}")

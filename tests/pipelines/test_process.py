@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from audit.schema import Contact, Segment
 from pipelines.asr import AsrSegment, Word
-from pipelines.diarize import Turn
+from pipelines.diarization import Turn
 from pipelines.process import hotwords, split_at_pauses, words_to_segments
 from pipelines.roles import assign_roles
 

@@ -17,7 +17,8 @@ import pytest
 import torch
 from pyannote.core import Annotation, Segment
 
-from pipelines.diarize import PYANNOTE_EXTRA, DiarizationError, PyannoteDiarizer, Turn, annotation_to_turns
+from pipelines.diarization import DiarizationError, Turn
+from pipelines.diarization.pyannote import PYANNOTE_EXTRA, PyannoteDiarizer, annotation_to_turns
 
 
 def annotation(*tracks: tuple[float, float, str]) -> Annotation:

@@ -6,7 +6,7 @@ import pytest
 
 from pipelines.asr import ENGINES, AsrError, get_engine
 from pipelines.batch import EXECUTORS, get_executor
-from pipelines.diarize import DIARIZERS, get_diarizer
+from pipelines.diarization import DIARIZERS, get_diarizer
 from pipelines.registry import Registry
 
 

@@ -1,4 +1,4 @@
-"""Embedded diarizer: VAD, registry, clustering, and synthetic and real corpus recordings.
+"""Diarization: registry, embedded diarizer, clustering, and synthetic and real corpus recordings.
 
 The synthetic signals are cut from corpus recordings at the truth turn timings, so the
 answer is known exactly; they run the real Silero VAD and the real GE2E encoder.
@@ -15,16 +15,10 @@ import numpy as np
 import pytest
 
 from pipelines.audio import SAMPLE_RATE, load_audio
-from pipelines.diarize import (
-    DiarizationError,
-    EmbeddedDiarizer,
-    PyannoteDiarizer,
-    Turn,
-    cluster_embeddings,
-    expected_speakers,
-    get_diarizer,
-    speech_regions,
-)
+from pipelines.diarization import DiarizationError, Turn, expected_speakers, get_diarizer
+from pipelines.diarization.clustering import cluster_embeddings
+from pipelines.diarization.embedded import EmbeddedDiarizer
+from pipelines.diarization.pyannote import PyannoteDiarizer
 
 ROOT = Path(__file__).resolve().parents[2]
 GAP = 0.6  # silence between the cut turns of a synthetic conversation
@@ -115,20 +109,7 @@ def test_stereo_input_is_refused(diarizer):
 @pytest.mark.parametrize("signal", [np.zeros(3 * SAMPLE_RATE, np.float32),
                                     np.zeros(100, np.float32)], ids=["silence", "too-short"])
 def test_no_speech_gives_no_turns(diarizer, signal):
-    assert speech_regions(signal) == []
     assert diarizer.diarize(signal) == []
-
-
-@pytest.mark.parametrize("call_id", ["dev-012", "dev-008"], ids=["8kHz-telephone", "far-field-visit"])
-def test_speech_regions_find_every_turn(corpus_dir, call_id):
-    audio, turns = corpus_turns(corpus_dir, call_id)
-    regions = speech_regions(audio)
-    covered = lambda t: sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e in regions)
-    for turn in turns:  # every turn is mostly found (truth turns include pauses between sentences) ...
-        assert covered(turn) >= 0.75 * (turn["end"] - turn["start"]), turn
-    speech = sum(t["end"] - t["start"] for t in turns)
-    detected = sum(e - s for s, e in regions)
-    assert detected <= 1.2 * speech  # ... and room noise / reverb is not called speech
 
 
 @pytest.mark.parametrize("call_id", ["dev-012", "dev-008"], ids=["8kHz-telephone", "far-field-visit"])
