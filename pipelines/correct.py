@@ -43,10 +43,20 @@ class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
     def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None):
-        words = {t for t in [*terms, *(hotwords or [])] if t and len(t) >= 2 and all(_HAN.match(c) for c in t)}
-        # Longest first, so 招商银行信用卡中心 wins over 信用卡.
+        # An ordered set: the call's own words (hotwords) before the generic domain terms, so
+        # that among equally long sound-alikes the call's word wins, and the same in every run
+        # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
+        # from run to run).
+        words = dict.fromkeys(t for t in [*(hotwords or []), *terms]
+                              if t and len(t) >= 2 and all(_HAN.match(c) for c in t))
+        # Longest first, so 招商银行信用卡中心 wins over 信用卡 (a stable sort keeps the order above).
         self._terms = sorted(words, key=len, reverse=True)
         self._keys = {t: _key(t) for t in self._terms}
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The terms in the order they are tried (longest first)."""
+        return tuple(self._terms)
 
     def __call__(self, text: str) -> str:
         if not text:
