@@ -41,12 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from audit.queries import Scope
+from audit.settings import DEFAULT_USERS_FILE, get_settings
 from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
 
 log = logging.getLogger(__name__)
 
 ROLES = ("admin", "supervisor", "team_lead", "agent")
-DEFAULT_USERS_FILE = "users.toml"
 # scrypt cost: ~50 ms per check on one core, enough to make offline guessing expensive.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2**14, 8, 1, 32
 # Checked for usernames that do not exist: the same scrypt work as a real check (same cost
@@ -103,7 +103,7 @@ class User:
 
 def users_file(path: str | os.PathLike | None = None) -> Path:
     """Resolve the users file: explicit path, then ``AUDIT_USERS_FILE``, then ``users.toml``."""
-    return Path(path or os.environ.get("AUDIT_USERS_FILE") or DEFAULT_USERS_FILE)
+    return Path(path or get_settings().users_file)
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
