@@ -106,7 +106,7 @@ def test_the_readme_table_documents_every_variable():
     """One table in the README: each variable the settings read, and nothing they do not."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([A-Z_]+)`", section, flags=re.M))
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", section, flags=re.MULTILINE))
     read = {name for names in ENV_VARS.values() for name in names}
     tests_only = {"AUDIT_CORPUS", "AUDIT_TEST_PG_URL", "AUDIT_TEST_REDIS_URL"}
     assert documented == read | tests_only
