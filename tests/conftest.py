@@ -31,7 +31,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "pg_url" in names or "postgres" in params.values() or "postgres" in item.name:
+        # isinstance first: a parameter may be any object (an Annotation's == raises on a str)
+        on_postgres = any(isinstance(value, str) and value == "postgres" for value in params.values())
+        if "pg_url" in names or on_postgres or "postgres" in item.name:
             item.add_marker(pytest.mark.postgres)
 
 
