@@ -30,7 +30,6 @@ import base64
 import getpass
 import hashlib
 import hmac
-import json
 import logging
 import math
 import os
@@ -40,13 +39,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
 from audit.queries import Scope
+from audit.settings import DEFAULT_USERS_FILE, get_settings
 from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
 
 log = logging.getLogger(__name__)
 
 ROLES = ("admin", "supervisor", "team_lead", "agent")
-DEFAULT_USERS_FILE = "users.toml"
 # scrypt cost: ~50 ms per check on one core, enough to make offline guessing expensive.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2**14, 8, 1, 32
 # Checked for usernames that do not exist: the same scrypt work as a real check (same cost
@@ -103,7 +113,7 @@ class User:
 
 def users_file(path: str | os.PathLike | None = None) -> Path:
     """Resolve the users file: explicit path, then ``AUDIT_USERS_FILE``, then ``users.toml``."""
-    return Path(path or os.environ.get("AUDIT_USERS_FILE") or DEFAULT_USERS_FILE)
+    return Path(path or get_settings().users_file)
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -157,47 +167,106 @@ def _read_raw(path: Path) -> dict[str, Any]:
     return data
 
 
+class UserEntry(BaseModel):
+    """One ``[users.NAME]`` table of the users file, as written (validated before it is used)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str
+    password: str
+    name: str = ""
+    team: str | None = None
+    agent_id: str | None = None
+    see_pii: StrictBool | None = None  # None: the role's default (admin only)
+    lang: str | None = None
+    email: str | None = None
+
+    @field_validator("name", "team", "agent_id", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        # YAML reads `agent_id: 1017` as a number; the dialer log's ids are text
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+        return role
+
+    @field_validator("password")
+    @classmethod
+    def _hashed(cls, password: str, info: ValidationInfo) -> str:
+        if not password.startswith("scrypt$") or password.count("$") != 5:
+            ctx = info.context or {}
+            raise ValueError(f"`password` must be a scrypt hash, not clear text; set it with `audit users add "
+                             f"{ctx.get('username', 'NAME')} --role {info.data.get('role', 'ROLE')} --users "
+                             f"{ctx.get('path', 'FILE')}`")
+        return password
+
+    @field_validator("lang")
+    @classmethod
+    def _language(cls, lang: str | None) -> str | None:
+        from audit.i18n import normalize_lang
+
+        if lang is None:
+            return None
+        try:
+            return normalize_lang(lang)
+        except ValueError as exc:
+            raise ValueError(f"`lang`: {exc}") from None
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, email: str | None) -> str | None:
+        if email is not None and "@" not in email:
+            raise ValueError("`email` must be the identity provider's e-mail address, like a@corp.cn")
+        return email.strip().lower() if email else None
+
+    @model_validator(mode="after")
+    def _scope_is_complete(self) -> UserEntry:
+        if self.role == "team_lead" and not self.team:
+            raise ValueError("a team_lead needs `team = \"...\"` (the team they lead)")
+        if self.role == "agent" and not self.agent_id:
+            raise ValueError("an agent needs `agent_id = \"...\"` (their agent id in the dialer log)")
+        return self
+
+    def user(self, username: str) -> User:
+        """The dashboard user this entry describes."""
+        see_pii = self.role == "admin" if self.see_pii is None else self.see_pii
+        return User(username=username, role=self.role, name=self.name, team=self.team or None,
+                    agent_id=self.agent_id or None, see_pii=see_pii, password_hash=self.password,
+                    lang=self.lang, email=self.email)
+
+
+# what a pydantic error type means in a users file, where its own message would be vague
+_MESSAGES = {"bool_type": "must be true or false", "bool_parsing": "must be true or false",
+             "string_type": "must be text in quotes", "missing": "is missing; add it"}
+
+
+def _entry_errors(exc: ValidationError) -> str:
+    """The problems of one entry, one clause each, the way the file names its keys."""
+    unknown = sorted(str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden")
+    parts = [f"unknown key(s) {', '.join(unknown)}"] if unknown else []
+    for err in exc.errors():
+        if err["type"] == "extra_forbidden":
+            continue
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "value_error":  # our validators' messages say which key they are about
+            parts.append(msg)
+        else:
+            parts.append(f"`{'.'.join(map(str, err['loc']))}` {_MESSAGES.get(err['type'], msg)}")
+    return "; ".join(parts)
+
+
 def _parse_user(path: Path, username: str, entry: Any) -> User:
     where = f"users file {path}, user {username!r}"
     if not isinstance(entry, dict):
         raise AuthConfigError(f"{where}: expected a table with role and password")
-    unknown = set(entry) - {"name", "role", "team", "agent_id", "see_pii", "password", "lang", "email"}
-    if unknown:
-        raise AuthConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    role = entry.get("role")
-    if role not in ROLES:
-        raise AuthConfigError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
-    password = entry.get("password")
-    if not isinstance(password, str) or not password.startswith("scrypt$") or password.count("$") != 5:
-        raise AuthConfigError(
-            f"{where}: `password` must be a scrypt hash, not clear text; set it with "
-            f"`audit users add {username} --role {role} --users {path}`"
-        )
-    team = entry.get("team")
-    agent_id = entry.get("agent_id")
-    if role == "team_lead" and not team:
-        raise AuthConfigError(f"{where}: a team_lead needs `team = \"...\"` (the team they lead)")
-    if role == "agent" and not agent_id:
-        raise AuthConfigError(f"{where}: an agent needs `agent_id = \"...\"` (their agent id in the dialer log)")
-    see_pii = entry.get("see_pii", role == "admin")
-    if not isinstance(see_pii, bool):
-        raise AuthConfigError(f"{where}: `see_pii` must be true or false")
-    lang = entry.get("lang")
-    if lang is not None:
-        from audit.i18n import normalize_lang
-
-        try:
-            lang = normalize_lang(lang)
-        except ValueError as exc:
-            raise AuthConfigError(f"{where}: `lang`: {exc}") from None
-    email = entry.get("email")
-    if email is not None and (not isinstance(email, str) or "@" not in email):
-        raise AuthConfigError(
-            f"{where}: `email` must be the identity provider's e-mail address, like a@corp.cn"
-        )
-    return User(username=username, role=role, name=str(entry.get("name", "")), team=team or None,
-                agent_id=agent_id or None, see_pii=see_pii, password_hash=password, lang=lang,
-                email=email.strip().lower() if email else None)
+    try:
+        return UserEntry.model_validate(entry, context={"username": username, "path": path}).user(username)
+    except ValidationError as exc:
+        raise AuthConfigError(f"{where}: {_entry_errors(exc)}") from None
 
 
 def user_for_email(users: dict[str, User], email: str | None) -> User | None:
@@ -275,20 +344,11 @@ def authenticate(users: dict[str, User], username: str, password: str, *, addres
     return None
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    # JSON string escapes are valid TOML basic-string escapes.
-    return json.dumps(str(value), ensure_ascii=False)
-
-
 def _dump_toml(data: dict[str, Any]) -> str:
-    lines = ["# Dashboard users; manage with `audit users add`. Passwords are scrypt hashes.", ""]
-    for name, entry in data.get("users", {}).items():
-        lines.append(f"[users.{json.dumps(str(name), ensure_ascii=False)}]")
-        lines += [f"{key} = {_toml_value(val)}" for key, val in entry.items() if val is not None]
-        lines.append("")
-    return "\n".join(lines)
+    users = {str(name): {k: v for k, v in entry.items() if v is not None}
+             for name, entry in data.get("users", {}).items()}
+    return ("# Dashboard users; manage with `audit users add`. Passwords are scrypt hashes.\n\n"
+            + tomli_w.dumps({"users": users}))
 
 
 def add_user(path: str | os.PathLike | None, username: str, password: str, *, role: str,

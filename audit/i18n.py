@@ -20,16 +20,16 @@ from __future__ import annotations
 import contextlib
 import gettext
 import io
-import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from audit.settings import DEFAULT_LANG, get_settings  # noqa: F401 (DEFAULT_LANG: also this module's)
+
 DOMAIN = "callaudit"
 LOCALE_DIR = Path(__file__).with_name("locale")
-DEFAULT_LANG = "zh_CN"
 LANGS = ("zh_CN", "en")
 LANG_ENV = "AUDIT_LANG"  # `audit dashboard --lang` sets it for the server
 LANG_NAMES = {"zh_CN": "简体中文", "en": "English"}
@@ -53,9 +53,12 @@ def normalize_lang(value: str) -> str:
 
 
 def default_language() -> str:
-    """``$AUDIT_LANG`` when set (``audit dashboard --lang``), else Chinese."""
-    value = os.environ.get(LANG_ENV)
-    return normalize_lang(value) if value else DEFAULT_LANG
+    """``$AUDIT_LANG`` when set (``audit dashboard --lang``), else Chinese.
+
+    Raises:
+        audit.settings.SettingsError: ``$AUDIT_LANG`` names a language there is no catalog for.
+    """
+    return get_settings().lang
 
 
 def current() -> str:

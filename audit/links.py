@@ -9,8 +9,9 @@ Exports carry such links only where the dashboard's public address is configured
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode, urlsplit
+
+from audit.settings import get_settings
 
 DASHBOARD_URL_ENV = "AUDIT_DASHBOARD_URL"
 
@@ -19,11 +20,20 @@ def dashboard_url(value: str | None = None) -> str | None:
     """The dashboard's address: ``value``, else ``$AUDIT_DASHBOARD_URL``, else None (no links).
 
     Raises:
+        ValueError: not an http(s) URL (:class:`audit.settings.SettingsError` for the variable).
+    """
+    if value:  # an option given, even blank, is the answer: the variable is not consulted
+        return check_dashboard_url(value) if value.strip() else None
+    return get_settings().dashboard_url  # checked when the settings were read
+
+
+def check_dashboard_url(value: str) -> str:
+    """``value`` without surrounding blanks and trailing slashes, if it is an http(s) address.
+
+    Raises:
         ValueError: not an http(s) URL.
     """
-    value = (value or os.environ.get(DASHBOARD_URL_ENV) or "").strip()
-    if not value:
-        return None
+    value = value.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"dashboard URL {value!r} is not an http(s) address like https://audit.example.cn "

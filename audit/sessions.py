@@ -37,12 +37,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from audit import models
+from audit.settings import MIN_SECRET_CHARS, SettingsError, get_settings
 
 COOKIE_NAME = "callaudit_session"
 SESSION_TTL_S = 12 * 3600  # a working day: a stolen laptop's session does not outlive the night
 TICKET_TTL_S = 60
 SECRET_ENV = "AUDIT_SECRET_KEY"
-MIN_SECRET_CHARS = 32
 EVENTS = ("sign_in", "failed", "refused", "locked", "sign_out", "expired")
 _MAC_PREFIX = b"callaudit-session/1."
 
@@ -91,12 +91,14 @@ def load_secret(users_path: str | os.PathLike) -> bytes:
         SessionError: the variable or the file holds fewer than 32 characters, or the file
             cannot be written or read.
     """
-    value = os.environ.get(SECRET_ENV)
-    if value is not None:
-        if len(value.strip()) < MIN_SECRET_CHARS:
-            raise SessionError(f"{SECRET_ENV} must hold at least {MIN_SECRET_CHARS} characters "
-                               "(for example the output of `openssl rand -hex 32`)")
-        return value.strip().encode()
+    try:
+        key = get_settings().secret_key  # its length is checked there
+    except SettingsError as exc:
+        if SECRET_ENV in exc.variables:  # the dashboard reports a SessionError as "sessions cannot work"
+            raise SessionError(str(exc)) from None
+        raise
+    if key is not None:
+        return key.get_secret_value().encode()
     path = secret_file(users_path)
     try:
         # O_EXCL: two dashboard processes starting at once agree on one secret.

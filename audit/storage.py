@@ -13,7 +13,6 @@ the command lines print that line instead of a traceback.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
-DEFAULT_DB_URL = "sqlite:///audit.db"
+from audit.settings import DEFAULT_DB_URL, get_settings  # noqa: F401 (DEFAULT_DB_URL: also this module's)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BACKENDS = ("sqlite", "postgresql")  # what the migrations and the upserts are written for
 URL_FORMS = "sqlite:///PATH/audit.db or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
@@ -63,8 +63,9 @@ def database_url(url: str | None = None) -> str:
 
     Raises:
         DatabaseUnavailable: The URL does not parse.
+        audit.settings.SettingsError: An environment variable holds an unusable value.
     """
-    url = url or os.environ.get("AUDIT_DB_URL") or DEFAULT_DB_URL
+    url = url or get_settings().db_url
     parsed = _parse(url)
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

@@ -11,7 +11,6 @@ file from ``AUDIT_USERS_FILE`` (``--users FILE``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ import streamlit as st
 
 from audit import auth, queries, review, sessions
 from audit.queries import Filters, Scope
+from audit.settings import get_settings
 from audit.storage import database_url, init_db, make_engine
 
 TTL_SECONDS = 60
@@ -61,7 +61,8 @@ def session_secret() -> bytes:
     Raises:
         audit.sessions.SessionError: it cannot be read or created.
     """
-    return _secret(str(auth.users_file().resolve()), os.environ.get(sessions.SECRET_ENV))
+    key = get_settings().secret_key
+    return _secret(str(auth.users_file().resolve()), key.get_secret_value() if key else None)
 
 
 @st.cache_resource(show_spinner=False)

@@ -87,8 +87,10 @@ class AsrEngine(Protocol):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "callaudit"
+    """``callaudit`` under ``$AUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME``, else ``~/.cache``."""
+    from audit.settings import get_settings
+
+    return get_settings().cache_dir
 
 
 def _sha256(path: Path) -> str:

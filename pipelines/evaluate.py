@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
 from sqlmodel import Session, select
 
 from audit import models
@@ -36,30 +37,40 @@ def normalize(text: str) -> str:
 
 
 def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    """The fewest character insertions, deletions and substitutions that turn ``a`` into ``b``
+    (Levenshtein, unit costs: the numerator of the character error rate)."""
+    return Levenshtein.distance(a, b)
 
 
 def read_rttm(path: Path):
-    """One recording's RTTM as a ``pyannote.core.Annotation``."""
-    from pyannote.core import Annotation, Segment
+    """One recording's RTTM as a ``pyannote.core.Annotation`` (pyannote.database's reader, the
+    one pyannote's own tools use; it comes with pyannote.metrics, which scores the DER).
 
-    annotation = Annotation(uri=path.stem)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        fields = line.split()
-        if not fields or fields[0] != "SPEAKER":
-            continue
-        try:
-            start, duration, speaker = float(fields[3]), float(fields[4]), fields[7]
-        except (IndexError, ValueError):
-            raise ValueError(f"{path}:{number}: not an RTTM SPEAKER line: {line!r}") from None
-        annotation[Segment(start, start + duration), number] = speaker
+    Raises:
+        ValueError: The file is not RTTM, or holds the turns of more than one recording.
+    """
+    from pandas.errors import EmptyDataError, ParserError
+    from pyannote.core import Annotation
+    from pyannote.database.util import load_rttm
+
+    try:
+        annotations = load_rttm(path)
+    except EmptyDataError:  # no turns at all: nobody speaks
+        return Annotation(uri=path.stem)
+    except (ParserError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: not an RTTM file of SPEAKER lines ({exc})") from None
+    if len(annotations) > 1:
+        raise ValueError(f"{path}: expected the turns of one recording, found {', '.join(sorted(annotations))}")
+    annotation = next(iter(annotations.values()), None) or Annotation(uri=path.stem)
+    # the reader fills missing fields with NaN (and drops a NaN-long turn): a short line is an error
+    if any(not isinstance(label, str) for label in annotation.labels()) or _short_lines(path):
+        raise ValueError(f"{path}: a SPEAKER line lacks its start, duration or speaker (10 fields each)")
     return annotation
+
+
+def _short_lines(path: Path) -> bool:
+    return any(len(fields) < 8 for fields in map(str.split, path.read_text(encoding="utf-8").splitlines())
+               if fields and fields[0] == "SPEAKER")
 
 
 def spans_to_annotation(spans, uri: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -21,11 +22,18 @@ PG_ADMIN_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.
 
 def pytest_collection_modifyitems(config, items):
     """Tests that need the PostgreSQL server carry the ``postgres`` marker, so
-    ``pytest -m "not postgres"`` runs everything else on a machine without one."""
+    ``pytest -m "not postgres"`` runs everything else on a machine without one.
+
+    A test needs it when ``pg_url`` is among its fixtures, or when one of its fixtures is
+    parametrized ``"postgres"`` (``db_url``, ``dashboard_env`` indirectly): those fixtures ask
+    for ``pg_url`` at run time, where the fixture closure does not show it.
+    """
     for item in items:
         names = getattr(item, "fixturenames", ())
-        param = getattr(getattr(item, "callspec", None), "params", {})
-        if "pg_url" in names or param.get("db_url") == "postgres" or "postgres" in item.name:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        # isinstance first: a parameter may be any object (an Annotation's == raises on a str)
+        on_postgres = any(isinstance(value, str) and value == "postgres" for value in params.values())
+        if "pg_url" in names or on_postgres or "postgres" in item.name:
             item.add_marker(pytest.mark.postgres)
 
 
@@ -37,6 +45,20 @@ def _fresh_login_throttle():
     LOGIN_THROTTLE.reset()
     yield
     LOGIN_THROTTLE.reset()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium for the real-browser tests (Playwright's own download is never used).
+
+    Missing, the test fails with the install command: a skipped browser test would let a
+    machine without a browser report the dashboard as tested. Session-scoped, so it fails
+    before the expensive fixtures (an audited corpus, a running server) are built.
+    """
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Debian chromium is missing: apt-get install -y chromium (make test installs it)")
+    return path
 
 
 @pytest.fixture(scope="session")

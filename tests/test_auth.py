@@ -52,6 +52,12 @@ def test_add_and_load_users(tmp_path, suffix):
     ('[users.x]\nrole = "admin"\npassword = "scrypt$1$2$3$4$5"\nteem = "a"\n', "unknown key"),
     ('[users.x]\nrole = "admin"\npassword = "scrypt$1$2$3$4$5"\nsee_pii = "yes"\n', "must be true or false"),
     ('users = 3\n', "must be a table"),
+    ('[users]\nx = "admin"\n', "expected a table with role and password"),
+    ('[users.x]\npassword = "scrypt$1$2$3$4$5"\n', "`role` is missing"),
+    ('[users.x]\nrole = "admin"\npassword = "scrypt$1$2$3$4$5"\nteem = "a"\nmail = "b"\n', "unknown key(s) mail, teem"),
+    ('[users.x]\nrole = "admin"\npassword = "scrypt$1$2$3$4$5"\nlang = "fr"\n', "`lang`: language 'fr'"),
+    ('[users.x]\nrole = "admin"\npassword = "scrypt$1$2$3$4$5"\nemail = "li.na"\n', "`email` must be"),
+    ('[users.x]\nrole = "agent"\nagent_id = ["A017"]\npassword = "scrypt$1$2$3$4$5"\n', "`agent_id` must be text"),
 ])
 def test_bad_config_names_the_file(tmp_path, content, message):
     path = tmp_path / "users.toml"
@@ -95,3 +101,28 @@ def test_cli_users_add(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("pw\n"))
     assert bad.func(bad) == 2
     assert "an agent needs" in capsys.readouterr().err
+
+
+def test_every_problem_of_an_entry_at_once(tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text('[users.x]\nrole = "admin"\npassword = "hunter2"\nsee_pii = "yes"\n', encoding="utf-8")
+    with pytest.raises(AuthConfigError) as err:
+        load_users(path)
+    assert str(err.value).startswith(f"users file {path}, user 'x': ")
+    assert "not clear text" in str(err.value) and "`see_pii` must be true or false" in str(err.value)
+
+
+def test_numbers_in_yaml_are_ids_as_text(tmp_path):
+    path = tmp_path / "users.yaml"
+    path.write_text(f"users:\n  a1:\n    role: agent\n    agent_id: 1017\n    password: '{hash_password('pw')}'\n",
+                    encoding="utf-8")
+    assert load_users(path)["a1"].agent_id == "1017"
+
+
+def test_toml_written_with_quotes_and_chinese_reads_back(tmp_path):
+    """The TOML writer (tomli-w) escapes what a name may hold; the file reads back as written."""
+    path = tmp_path / "users.toml"
+    add_user(path, 'wang "w"', "pw", role="team_lead", team="一组 \\ 二组", name="王\n主管", see_pii=True)
+    user = load_users(path)['wang "w"']
+    assert (user.team, user.name, user.see_pii) == ("一组 \\ 二组", "王\n主管", True)
+    assert path.read_text(encoding="utf-8").startswith("# Dashboard users; manage with `audit users add`.")

@@ -11,7 +11,6 @@ not in the database, not in any file written, not in any HTTP response the brows
 from __future__ import annotations
 
 import contextlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -85,10 +84,7 @@ def _run_exports(env) -> None:
             assert code not in (0, None), "evidence export of a changed stored path must refuse"
 
 
-def _browse(env) -> list[bytes]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian chromium is missing: apt-get install -y chromium (make test installs it)")
+def _browse(env, chromium: str) -> list[bytes]:
     from playwright.sync_api import expect, sync_playwright
 
     users = env["tmp"] / "users.toml"
@@ -136,9 +132,9 @@ def _browse(env) -> list[bytes]:
     return bodies
 
 
-def test_a_planted_file_appears_nowhere(planted):
+def test_a_planted_file_appears_nowhere(chromium, planted):
     _run_exports(planted)
-    bodies = _browse(planted)
+    bodies = _browse(planted, chromium)
     assert bodies, "the browser received nothing"
     assert any(len(b) > 10_000 for b in bodies), "dev-014's recording should have been served"
     leaks = [str(p) for p in _files_under(planted["out"]) if MARK in p.read_bytes()]

@@ -28,7 +28,6 @@ row copied out of it into a spreadsheet should read the same as the Excel export
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +40,7 @@ from audit.exports.columns import detector_label
 from audit.i18n import _, pgettext
 from audit.links import call_link
 from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
+from audit.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def register_font() -> str:
     """
     from reportlab.pdfbase import pdfmetrics
 
-    override = os.environ.get(FONT_ENV) or None
+    override = get_settings().pdf_font
     if override in _resolved:
         return _resolved[override]
     if override:

@@ -15,7 +15,6 @@ chromium``); Playwright's own browser download is never used.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -99,10 +98,7 @@ def _expect():
     return expect
 
 
-def test_login_open_call_seek_and_confirm(server, dashboard_env):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian chromium is missing: apt-get install -y chromium (make test installs it)")
+def test_login_open_call_seek_and_confirm(chromium, server, dashboard_env):
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -155,10 +151,7 @@ def corpus_server(audited_corpus, tmp_path):
                              "AUDIT_USERS_FILE": str(audited_corpus["users_file"])}, tmp_path)
 
 
-def test_sessions_deep_links_timeline_and_case_pack(corpus_server, audited_corpus, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+def test_sessions_deep_links_timeline_and_case_pack(chromium, corpus_server, audited_corpus, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     from audit.evidence import verify_pack
