@@ -61,9 +61,9 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
         One ``(n_windows, 256)`` array per span, rows L2-normalised.
     """
     import torch
-    from resemblyzer.audio import wav_to_mel_spectrogram
 
-    encoder = voice_encoder()
+    encoder = voice_encoder()  # first: it imports resemblyzer with webrtcvad's pkg_resources warning silenced
+    from resemblyzer.audio import wav_to_mel_spectrogram
     frames_per_window = round(window_s * 100)  # 10 ms mel hop
     frame_step = max(1, round(step_s * 100))
     batch: list[np.ndarray] = []

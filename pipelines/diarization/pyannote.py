@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,12 @@ class PyannoteDiarizer:
     def __init__(self, model: str = DEFAULT_PYANNOTE_PIPELINE, *, token: str | None = None,
                  device: str | None = None, pipeline: Any = None, hook: Hook | None = None) -> None:
         self.model = str(model)
-        self.token = token or os.environ.get("HF_TOKEN") or os.environ.get("PYANNOTE_TOKEN")
+        if not token:
+            from audit.settings import get_settings
+
+            secret = get_settings().hf_token  # $HF_TOKEN, else $PYANNOTE_TOKEN
+            token = secret.get_secret_value() if secret else None
+        self.token = token
         self.device = device
         self.hook = hook
         self._pipeline = pipeline
