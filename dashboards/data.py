@@ -15,16 +15,14 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import streamlit as st
 
 from audit import auth, queries, review, sessions
 from audit.queries import Filters, Scope
 from audit.storage import database_url, init_db, make_engine
-
-if TYPE_CHECKING:
-    from audit.evidence import Decoder
+from dashboards import wiring
 
 TTL_SECONDS = 60
 
@@ -261,23 +259,8 @@ def worst_findings(url: str, scope: Scope, agent_id: str, start: date, end: date
 # ----------------------------------------------------------------------------- downloads
 # The download buttons call the same code as `audit scorecards` and `audit evidence export`, so a
 # downloaded file and a CLI export are the same file. Not cached: they run when a button is
-# clicked (deferred download), and a file must reflect the reviews made a second ago.
-
-# Clips and beeps in an evidence pack need the recording decoded, which the dashboard (like
-# audit/) never does itself: the server that runs it (dashboards/server.py) passes the pipelines'
-# decoder in here, as `audit evidence export` passes it to the export (see audit/evidence).
-_decoder: Decoder | None = None
-
-
-def use_decoder(decoder: Decoder | None) -> None:
-    """Decode recordings with ``decoder`` (:func:`pipelines.audio.load_audio`) for evidence packs.
-
-    Called once by the process that serves the dashboard; without it, a pack whose contact has a
-    timed finding (or a redacted one) fails with a message saying a decoder is needed.
-    """
-    global _decoder
-    _decoder = decoder
-
+# clicked (deferred download), and a file must reflect the reviews made a second ago. Packs cut
+# their clips with the decoder the server hands in (dashboards/wiring.py).
 
 EXPORT_MIME = {
     "csv": "text/csv",
@@ -324,7 +307,7 @@ def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         # A fixed name: a call_id such as "../../x" must not pick where the zip is written.
         path = Path(tmp) / "pack.zip"
-        export_pack(engine(url), call_id, path, decoder=_decoder, dashboard_url=dashboard_url())
+        export_pack(engine(url), call_id, path, decoder=wiring.decoder(), dashboard_url=dashboard_url())
         return path.read_bytes()
 
 
@@ -342,8 +325,8 @@ def case_pack(url: str, scope: Scope, *, debtor_id: str | None = None, case_id: 
 
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         path = Path(tmp) / "pack.zip"
-        export_case_pack(engine(url), path, debtor_id=debtor_id, case_id=case_id, scope=scope, decoder=_decoder,
-                         redact=redact, dashboard_url=dashboard_url())
+        export_case_pack(engine(url), path, debtor_id=debtor_id, case_id=case_id, scope=scope,
+                         decoder=wiring.decoder(), redact=redact, dashboard_url=dashboard_url())
         return path.read_bytes()
 
 

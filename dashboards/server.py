@@ -18,19 +18,19 @@ except ModuleNotFoundError:  # `streamlit run` from a checkout that is not pip-i
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from dashboards.routes import routes
 
-from dashboards import data
+from dashboards import wiring
 from pipelines.audio import load_audio
 
 
 def _wire_decoder() -> None:
-    """Hand the pipelines' decoder to the evidence-pack downloads (:func:`dashboards.data.use_decoder`).
+    """Hand the pipelines' decoder to the evidence-pack downloads (:mod:`dashboards.wiring`).
 
     Clips and beeps need the recording decoded (PyAV), which neither ``audit`` nor the pages may
     do: this file is the process's composition root, like the CLI modules for ``audit``, and the
     only dashboards module the import contract (pyproject.toml) lets import ``pipelines.audio``.
     PyAV itself loads only when a pack is built (:func:`pipelines.audio.load_audio` imports it).
     """
-    data.use_decoder(load_audio)
+    wiring.use_decoder(load_audio)
 
 
 def _no_pages_directory() -> None:

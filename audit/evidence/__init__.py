@@ -40,10 +40,12 @@ audio, so :func:`export_pack` and :func:`export_case_pack` take a ``decoder``
 passes :func:`pipelines.audio.load_audio`: ``audit evidence export`` (:mod:`audit.exports.cli`)
 and, for the dashboard's download buttons, the dashboard server (``dashboards/server.py``, the
 one dashboards module the import contract lets import ``pipelines.audio``), which hands it to
-:func:`dashboards.data.use_decoder`. A pack that needs no samples (no timed finding, not
+:func:`dashboards.wiring.use_decoder`. A pack that needs no samples (no timed finding, not
 redacted) is written without one; a pack that does fails with :class:`EvidenceError` naming the
-fix. A pure-WAV reader in ``audit`` was rejected: dialer recordings are mostly mp3/m4a at 8 kHz,
-and a second resampler would make the dashboard's clips differ from the CLI's.
+fix (so does a dashboard started with ``streamlit run dashboards/app.py``, without the server).
+Neither ``audit`` nor a dashboard page loads PyAV; the dashboard process loads it when a pack is
+built. A pure-WAV reader in ``audit`` was rejected: dialer recordings are mostly mp3/m4a at
+8 kHz, and a second resampler would make the dashboard's clips differ from the CLI's.
 
 Modules: :mod:`~audit.evidence.pack` (member names, manifest, zip writing),
 :mod:`~audit.evidence.records` (the contact's rows and its recording),

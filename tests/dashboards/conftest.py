@@ -58,10 +58,10 @@ def _navigation_only(monkeypatch):
 @pytest.fixture(autouse=True)
 def _decoder(monkeypatch):
     """The evidence downloads decode with the pipelines' decoder, as dashboards/server.py wires them."""
-    from dashboards import data
+    from dashboards import wiring
     from pipelines.audio import load_audio
 
-    monkeypatch.setattr(data, "_decoder", load_audio)
+    monkeypatch.setattr(wiring, "_decoder", load_audio)
 
 
 @pytest.fixture
