@@ -21,8 +21,10 @@ demo: install
 	$(AUDIT) batch samples/
 	$(AUDIT) findings --format text
 
-## Run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
+## Check the layers (import contracts in pyproject.toml), then run the whole test suite
+## (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
 test: install browser fonts pdftools locales
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest -q
 
 ## Re-extract the texts marked for translation (audit/i18n.py) and merge them into the catalogs.

@@ -90,6 +90,10 @@ _ZHE_RE = re.compile(r"(?<![显卓土昭编原专巨名论])著(?![名作称述�
 def to_simplified(text: str, *, phrases: bool = False) -> str:
     """Convert Traditional characters to Simplified (a no-op for Simplified text).
 
+    The one Traditional→Simplified conversion of the code base (OpenCC ``t2s`` plus the fixes
+    below): the rule scan calls it on every utterance, the pipeline once per transcript with
+    ``phrases=True``.
+
     Also 妳 → 你: OpenCC keeps 妳 (the Taiwanese feminine "you"), which Whisper writes for
     你 and which Mainland Simplified does not use.
 

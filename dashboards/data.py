@@ -22,6 +22,7 @@ from audit import auth, queries, review, sessions
 from audit.queries import Filters, Scope
 from audit.settings import get_settings
 from audit.storage import database_url, init_db, make_engine
+from dashboards import wiring
 
 TTL_SECONDS = 60
 
@@ -259,7 +260,8 @@ def worst_findings(url: str, scope: Scope, agent_id: str, start: date, end: date
 # ----------------------------------------------------------------------------- downloads
 # The download buttons call the same code as `audit scorecards` and `audit evidence export`, so a
 # downloaded file and a CLI export are the same file. Not cached: they run when a button is
-# clicked (deferred download), and a file must reflect the reviews made a second ago.
+# clicked (deferred download), and a file must reflect the reviews made a second ago. Packs cut
+# their clips with the decoder the server hands in (dashboards/wiring.py).
 
 EXPORT_MIME = {
     "csv": "text/csv",
@@ -306,7 +308,7 @@ def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         # A fixed name: a call_id such as "../../x" must not pick where the zip is written.
         path = Path(tmp) / "pack.zip"
-        export_pack(engine(url), call_id, path, dashboard_url=dashboard_url())
+        export_pack(engine(url), call_id, path, decoder=wiring.decoder(), dashboard_url=dashboard_url())
         return path.read_bytes()
 
 
@@ -324,8 +326,8 @@ def case_pack(url: str, scope: Scope, *, debtor_id: str | None = None, case_id: 
 
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         path = Path(tmp) / "pack.zip"
-        export_case_pack(engine(url), path, debtor_id=debtor_id, case_id=case_id, scope=scope, redact=redact,
-                         dashboard_url=dashboard_url())
+        export_case_pack(engine(url), path, debtor_id=debtor_id, case_id=case_id, scope=scope,
+                         decoder=wiring.decoder(), redact=redact, dashboard_url=dashboard_url())
         return path.read_bytes()
 
 

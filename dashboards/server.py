@@ -3,7 +3,8 @@ the session cookie (:mod:`dashboards.routes`).
 
 Streamlit's ``st.App`` (its Starlette server, which ``streamlit run`` uses when the script defines
 one) serves the extra routes next to its own; ``audit dashboard`` runs this file. See
-docs/auth.md for sign-in, sessions and a company identity provider.
+docs/auth.md for sign-in, sessions and a company identity provider. It also passes the audio
+decoder that evidence packs cut their clips with (see :mod:`audit.evidence`).
 """
 
 import sys
@@ -16,6 +17,20 @@ try:
 except ModuleNotFoundError:  # `streamlit run` from a checkout that is not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from dashboards.routes import routes
+
+from dashboards import wiring
+from pipelines.audio import load_audio
+
+
+def _wire_decoder() -> None:
+    """Hand the pipelines' decoder to the evidence-pack downloads (:mod:`dashboards.wiring`).
+
+    Clips and beeps need the recording decoded (PyAV), which neither ``audit`` nor the pages may
+    do: this file is the process's composition root, like the CLI modules for ``audit``, and the
+    only dashboards module the import contract (pyproject.toml) lets import ``pipelines.audio``.
+    PyAV itself loads only when a pack is built (:func:`pipelines.audio.load_audio` imports it).
+    """
+    wiring.use_decoder(load_audio)
 
 
 def _no_pages_directory() -> None:
@@ -33,4 +48,5 @@ def _no_pages_directory() -> None:
 
 
 _no_pages_directory()
+_wire_decoder()
 app = st.App(Path(__file__).with_name("app.py"), routes=routes())

@@ -32,6 +32,11 @@ class Audio:
     sha256: str
 
     @property
+    def rate(self) -> int:
+        """Samples a second of :attr:`samples` (:data:`SAMPLE_RATE`; ``source_rate`` is the file's)."""
+        return SAMPLE_RATE
+
+    @property
     def channels(self) -> int:
         return int(self.samples.shape[0])
 

@@ -35,7 +35,8 @@ from sqlmodel import Session
 from audit import models
 from audit.manifest import read_manifest
 from audit.paths import UnsafePath, file_sha256, resolve_inside
-from audit.rules.pack import LOG_TYPES, RulePack
+from audit.rules.detectors import LOG_TYPES
+from audit.rules.pack import RulePack
 from audit.schema import Contact, ContactStatus, Finding, Transcript
 from audit.storage import session as open_session
 from audit.store import contact_from_row, replace_log_findings, save_audit, save_failure

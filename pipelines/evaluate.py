@@ -24,15 +24,15 @@ from audit import models
 from audit.evaluation import category_scores, expected_categories, load_truth, oracle_eval
 from audit.manifest import read_manifest
 from audit.storage import init_db, make_engine
+from audit.text import to_simplified
 from pipelines.intervals import overlap
-from pipelines.text import to_simplified
 
 _NON_WORD = re.compile(r"[^\w]|_")
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九"))
 
 
 def normalize(text: str) -> str:
-    text = _NON_WORD.sub("", to_simplified(text)).lower()
+    text = _NON_WORD.sub("", to_simplified(text, phrases=True)).lower()
     return "".join(_DIGITS.get(c, c) for c in text)
 
 
@@ -133,7 +133,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | No
         e, n = edit_distance(normalize(hyp), normalize(ref)), len(normalize(ref))
         errors, chars = errors + e, chars + n
         row: dict[str, Any] = {"cer": round(e / max(1, n), 4), "layout": contact.channel_layout}
-        if any(to_simplified(s.text) != s.text for s in segs):
+        if any(to_simplified(s.text, phrases=True) != s.text for s in segs):
             traditional.append(contact.call_id)
         layout = "stereo" if (contact.channel_layout or "").startswith("stereo") else "mono"
         for turn in t["turns"]:

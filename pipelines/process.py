@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from audit.schema import Contact, Role, Segment, Transcript
+from audit.text import to_simplified
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
@@ -23,7 +24,6 @@ from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
 from pipelines.roles import assign_roles, contact_role_for, expected_agents
-from pipelines.text import to_simplified
 
 Hook = Callable[..., None]
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -139,7 +139,7 @@ class Pipeline:
             is_agent = seg.speaker == "agent"
             seg.role = Role.AGENT.value if is_agent else role
             seg.channel = agent_channel if is_agent else 1 - agent_channel
-            seg.text = corrector(to_simplified(seg.text))
+            seg.text = corrector(to_simplified(seg.text, phrases=True))
         return segments
 
     def _mono(self, contact: Contact, audio: Audio, corrector: Corrector) -> tuple[list[Segment], int]:
@@ -155,7 +155,7 @@ class Pipeline:
         segments = words_to_segments(asr, turns)
         for seg in segments:
             # words were converted one by one; phrases (答覆→答复) only convert whole
-            seg.text = corrector(to_simplified(seg.text))
+            seg.text = corrector(to_simplified(seg.text, phrases=True))
         roles = assign_roles(segments, contact)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 
@@ -171,7 +171,7 @@ class Pipeline:
             anchors = embeddings[anchor_pieces(durations, diarizer.options.cluster_min_s)]
             speakers = estimate_count(anchors, min_speakers=2, max_speakers=5,
                                       single_distance=diarizer.options.single_distance)
-        texts = [corrector(to_simplified(t)) for t in piece_texts(asr, pieces)]
+        texts = [corrector(to_simplified(t, phrases=True)) for t in piece_texts(asr, pieces)]
         if not pieces or not speakers or speakers < 2:
             labels, agents = np.zeros(len(pieces), dtype=int), frozenset({0})
         else:
@@ -190,7 +190,7 @@ class Pipeline:
                                                                                           contact.contact_role)
                  for label in names}
         for seg in segments:
-            seg.text = corrector(to_simplified(seg.text))
+            seg.text = corrector(to_simplified(seg.text, phrases=True))
             # a recording with no speech pieces (all words outside VAD) is one speaker: the collector
             seg.role = roles.get(seg.speaker, Role.AGENT.value)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value) or 1

@@ -72,9 +72,9 @@ class RoleTextModel:
 
     @staticmethod
     def normalize(text: str) -> str:
-        from pipelines.text import to_simplified
+        from audit.text import to_simplified
 
-        return _NOISE.sub("", to_simplified(text or ""))
+        return _NOISE.sub("", to_simplified(text or "", phrases=True))
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Collector log-odds per text; empty texts (no words heard) score 0."""

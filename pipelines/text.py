@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from audit.text import to_simplified as _to_simplified
+from audit.text import to_simplified
 
 if TYPE_CHECKING:
     from pipelines.asr import AsrSegment
@@ -29,11 +29,6 @@ _HALLUCINATION = re.compile(
     re.IGNORECASE,
 )
 _PUNCT = re.compile(r"[\s，。！？、,.!?…~～“”\"'：:；;（）()《》\-—]+")
-
-
-def to_simplified(text: str) -> str:
-    """Convert Traditional Chinese characters to Simplified (the rule engine's conversion)."""
-    return _to_simplified(text, phrases=True) if text else text
 
 
 def _squash_loops(text: str) -> str:
@@ -67,7 +62,7 @@ def clean_segments(segments: list[AsrSegment]) -> list[AsrSegment]:
     """Simplify script, drop hallucinated credits and repeated lines, squash loops."""
     cleaned: list[AsrSegment] = []
     for seg in segments:
-        raw = to_simplified(seg.text.strip())
+        raw = to_simplified(seg.text.strip(), phrases=True)
         text = _squash_loops(raw)
         if not _bare(text) or _HALLUCINATION.search(text):
             continue
@@ -84,6 +79,6 @@ def clean_segments(segments: list[AsrSegment]) -> list[AsrSegment]:
             continue
         seg.text = text
         for word in seg.words:
-            word.text = to_simplified(word.text)
+            word.text = to_simplified(word.text, phrases=True)
         cleaned.append(seg)
     return cleaned

@@ -21,6 +21,7 @@ from audit.evidence import BEEP_HZ, EvidenceError, export_case_pack, export_pack
 from audit.exports.cli import add_parser
 from audit.queries import Scope
 from audit.storage import session
+from pipelines.audio import load_audio
 from tests.pipelines.test_batch import TruthExecutor, corpus_rows, make_batch, write_manifest
 from tests.test_evidence import add_contact
 
@@ -59,7 +60,8 @@ def read(pack: Path) -> dict[str, bytes]:
 
 def test_case_pack_of_a_debtor_holds_every_contact_and_verifies(audited, tmp_path):
     out = tmp_path / "case.zip"
-    info = export_case_pack(audited, out, debtor_id=DEBTOR, dashboard_url="https://audit.example.cn")
+    info = export_case_pack(audited, out, debtor_id=DEBTOR, dashboard_url="https://audit.example.cn",
+                            decoder=load_audio)
     assert verify_pack(out) == []
     files = read(out)
     case = json.loads(files["case.json"])
@@ -81,17 +83,18 @@ def test_case_pack_of_a_debtor_holds_every_contact_and_verifies(audited, tmp_pat
 
 def test_case_pack_by_case_id_and_scope(audited, tmp_path):
     out = tmp_path / "case.zip"
-    export_case_pack(audited, out, case_id="L-22010")
+    export_case_pack(audited, out, case_id="L-22010", decoder=load_audio)
     assert [c["call_id"] for c in json.loads(read(out)["case.json"])["contacts"]] == D7950
     with pytest.raises(EvidenceError, match="no contact"):  # another agent's debtor: nothing visible
-        export_case_pack(audited, tmp_path / "x.zip", debtor_id=DEBTOR, scope=Scope(agent_id="A017"))
+        export_case_pack(audited, tmp_path / "x.zip", debtor_id=DEBTOR, scope=Scope(agent_id="A017"),
+                         decoder=load_audio)
     with pytest.raises(EvidenceError, match="not both"):
-        export_case_pack(audited, tmp_path / "x.zip", debtor_id=DEBTOR, case_id="L-22010")
+        export_case_pack(audited, tmp_path / "x.zip", debtor_id=DEBTOR, case_id="L-22010", decoder=load_audio)
 
 
 def test_a_changed_byte_in_a_case_pack_is_named(audited, tmp_path):
     out = tmp_path / "case.zip"
-    export_case_pack(audited, out, debtor_id=DEBTOR)
+    export_case_pack(audited, out, debtor_id=DEBTOR, decoder=load_audio)
     files = read(out)
     with zipfile.ZipFile(out) as zf:
         comment = zf.comment
@@ -157,7 +160,7 @@ def dominant_hz(x: np.ndarray, rate: int) -> float:
 def test_redacted_pack_masks_numbers_and_beeps_their_segment(engine, tmp_path):
     contact_with_a_number(engine, tmp_path)
     out = tmp_path / "redacted.zip"
-    export_pack(engine, "e-001", out, redact=True)
+    export_pack(engine, "e-001", out, redact=True, decoder=load_audio)
     assert verify_pack(out) == []
     files = read(out)
     everything = b"".join(data for name, data in files.items() if not name.endswith(".wav"))
@@ -184,7 +187,7 @@ def test_redacted_pack_masks_numbers_and_beeps_their_segment(engine, tmp_path):
 def test_unredacted_pack_keeps_the_recording_byte_for_byte(engine, tmp_path):
     contact_with_a_number(engine, tmp_path)
     out = tmp_path / "full.zip"
-    export_pack(engine, "e-001", out)
+    export_pack(engine, "e-001", out, decoder=load_audio)
     files = read(out)
     assert files["audio/e-001.wav"] == (tmp_path / "audio" / "e-001.wav").read_bytes()
     assert PHONE_LINE.encode() in files["transcript.txt"] and "REDACTION.txt" not in files

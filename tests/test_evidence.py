@@ -18,6 +18,7 @@ from audit import models
 from audit.evidence import (MANIFEST_JSON, MANIFEST_SUMS, EvidenceError, export_pack, pack_filename, safe_name,
                             unsafe_member, verify_pack)
 from audit.storage import session
+from pipelines.audio import load_audio
 
 CST = timezone(timedelta(hours=8))
 
@@ -79,7 +80,7 @@ def add_contact(engine, root: Path, call_id="e-001", *, audio=True, seconds=10.0
 @pytest.fixture
 def pack(engine, tmp_path):
     raw = add_contact(engine, tmp_path)
-    info = export_pack(engine, "e-001", tmp_path / "out" / "pack.zip", audio_root=tmp_path)
+    info = export_pack(engine, "e-001", tmp_path / "out" / "pack.zip", audio_root=tmp_path, decoder=load_audio)
     return info, raw
 
 
@@ -205,7 +206,7 @@ def test_not_a_zip(tmp_path):
 
 def test_dial_attempt_without_recording(engine, tmp_path):
     add_contact(engine, tmp_path, "e-002", audio=False)
-    info = export_pack(engine, "e-002", tmp_path / "p.zip")
+    info = export_pack(engine, "e-002", tmp_path / "p.zip", decoder=load_audio)
     with zipfile.ZipFile(info.path) as zf:
         assert not any(n.startswith(("audio/", "clips/")) for n in zf.namelist())
         assert "no recording" in json.loads(zf.read(MANIFEST_JSON))["warnings"][0]
@@ -214,13 +215,33 @@ def test_dial_attempt_without_recording(engine, tmp_path):
 
 def test_export_errors_name_the_problem(engine, tmp_path):
     with pytest.raises(EvidenceError, match="'nope' is not in the database"):
-        export_pack(engine, "nope", tmp_path / "p.zip")
+        export_pack(engine, "nope", tmp_path / "p.zip", decoder=load_audio)
     add_contact(engine, tmp_path, "e-003")
     with pytest.raises(EvidenceError, match="--audio-root"):
-        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path / "elsewhere")
+        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path / "elsewhere", decoder=load_audio)
     (tmp_path / "audio" / "e-003.wav").write_bytes(b"RIFF changed after the audit")
     with pytest.raises(EvidenceError, match="not the file that was audited"):
-        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path)
+        export_pack(engine, "e-003", tmp_path / "p.zip", audio_root=tmp_path, decoder=load_audio)
+
+
+def test_decoder_is_passed_in_and_needed_only_for_clips_and_beeps(engine, tmp_path):
+    """audit decodes no audio: a pack that needs samples names the missing decoder; one that does
+    not (no timed finding, not redacted) is written without one, recording byte for byte."""
+    raw = add_contact(engine, tmp_path, "e-004")
+    for redact in (False, True):
+        with pytest.raises(EvidenceError, match=r"e-004: .*needs an audio decoder.*pipelines\.audio\.load_audio"):
+            export_pack(engine, "e-004", tmp_path / "p.zip", audio_root=tmp_path, redact=redact)
+    with session(engine) as s:
+        for finding in s.exec(models.Finding.__table__.select().where(models.Finding.call_id == "e-004")).all():
+            row = s.get(models.Finding, finding.id)
+            row.start = row.end = None
+            s.add(row)
+        s.commit()
+    info = export_pack(engine, "e-004", tmp_path / "p.zip", audio_root=tmp_path)
+    with zipfile.ZipFile(info.path) as zf:
+        assert zf.read("audio/e-004.wav") == raw
+        assert not any(n.startswith("clips/") for n in zf.namelist())
+    assert verify_pack(info.path) == []
 
 
 SECRET = b"root:x:0:0:root:/root:/bin/bash\nplanted-secret-7f3a\n"
@@ -270,7 +291,7 @@ def _never_packs_outside(engine, tmp_path, how):
     refused = r"e-010: refusing to pack the recording: " + ("embedded null byte" if how == "nul" else
                                                            ".*outside the audit run's input folder")
     with pytest.raises(EvidenceError, match=refused):
-        export_pack(engine, "e-010", out / "e-010.zip", audio_root=audio_root)
+        export_pack(engine, "e-010", out / "e-010.zip", audio_root=audio_root, decoder=load_audio)
     written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert not any(b"planted-secret-7f3a" in p.read_bytes() for p in written)
 
@@ -286,8 +307,8 @@ def test_audio_root_finds_a_moved_input_folder(engine, tmp_path):
         s.commit()
     point_at(engine, "e-011", str(tmp_path / "moved" / "audio" / "e-011.wav"), hashlib.sha256(raw).hexdigest())
     with pytest.raises(EvidenceError, match="outside the audit run's input folder"):
-        export_pack(engine, "e-011", tmp_path / "p.zip")
-    info = export_pack(engine, "e-011", tmp_path / "p.zip", audio_root=tmp_path / "moved")
+        export_pack(engine, "e-011", tmp_path / "p.zip", decoder=load_audio)
+    info = export_pack(engine, "e-011", tmp_path / "p.zip", audio_root=tmp_path / "moved", decoder=load_audio)
     with zipfile.ZipFile(info.path) as zf:
         assert zf.read("audio/e-011.wav") == raw
     assert verify_pack(info.path) == []
@@ -319,7 +340,7 @@ def test_audio_member_name_cannot_leave_the_unpack_folder(engine, tmp_path):
     evil = tmp_path / "audio" / "..\\..\\evil.wav"
     evil.write_bytes(raw)
     point_at(engine, "e-012", str(evil), hashlib.sha256(raw).hexdigest())
-    info = export_pack(engine, "e-012", tmp_path / "p.zip", audio_root=tmp_path)
+    info = export_pack(engine, "e-012", tmp_path / "p.zip", audio_root=tmp_path, decoder=load_audio)
     with zipfile.ZipFile(info.path) as zf:
         audio = [n for n in zf.namelist() if n.startswith("audio/")]
         assert audio == ["audio/_._evil.wav"] and zf.read(audio[0]) == raw
@@ -340,7 +361,7 @@ def test_corpus_recording(engine, corpus_dir, tmp_path):
         s.add(models.Finding(call_id="dev-001", rule_id="ABUSE-01", category="ABUSE", severity="high",
                              start=5.0, end=7.0, evidence="…"))
         s.commit()
-    info = export_pack(engine, "dev-001", tmp_path / "dev-001.zip", audio_root=corpus_dir)
+    info = export_pack(engine, "dev-001", tmp_path / "dev-001.zip", audio_root=corpus_dir, decoder=load_audio)
     with zipfile.ZipFile(info.path) as zf:
         assert zf.read("audio/dev-001.wav") == audio.read_bytes()
         clip_name = next(n for n in zf.namelist() if n.startswith("clips/"))
@@ -364,7 +385,7 @@ def small_pack(tmp_path_factory) -> Path:
     engine = make_engine(f"sqlite:///{root / 'audit.db'}")
     init_db(engine)
     add_contact(engine, root, seconds=4.0)
-    info = export_pack(engine, "e-001", root / "pack.zip", audio_root=root)
+    info = export_pack(engine, "e-001", root / "pack.zip", audio_root=root, decoder=load_audio)
     engine.dispose()
     assert verify_pack(info.path) == []
     return info.path
@@ -478,7 +499,7 @@ def test_zip_bomb_is_streamed_in_little_memory(small_pack, tmp_path):
 def test_zip_bomb_members_are_refused_unread(small_pack, tmp_path, monkeypatch):
     """A text member at ~1000:1 is refused by its declared ratio; a pack declaring more than the
     total limit is refused before anything is inflated."""
-    import audit.evidence as evidence
+    from audit.evidence import verify
 
     bomb = tmp_path / "bomb.zip"
     bomb.write_bytes(small_pack.read_bytes())
@@ -490,8 +511,8 @@ def test_zip_bomb_members_are_refused_unread(small_pack, tmp_path, monkeypatch):
     def no_reading(*args, **kwargs):
         raise AssertionError("a member was inflated")
 
-    monkeypatch.setattr(evidence, "MAX_TOTAL_BYTES", 100_000)
-    monkeypatch.setattr(evidence, "_hash_member", no_reading)
+    monkeypatch.setattr(verify, "MAX_TOTAL_BYTES", 100_000)
+    monkeypatch.setattr(verify, "_hash_member", no_reading)
     problems = verify_pack(small_pack)
     assert [(p.path, p.kind) for p in problems] == [(str(small_pack), "oversized")]
     assert "more than the 100000 a pack may hold" in problems[0].detail
@@ -520,7 +541,7 @@ def test_member_whose_header_lies_about_its_size(small_pack, tmp_path):
 
 def test_reading_stops_where_the_header_says_the_member_ends():
     """Whatever the decompressor hands out, no more than the declared size (plus one chunk) is read."""
-    from audit.evidence import _hash_member
+    from audit.evidence.verify import _hash_member
 
     class Gusher:
         """A zip whose one member inflates forever."""

@@ -136,6 +136,7 @@ def _evidence_export(args) -> int:
     from audit.evidence import EvidenceError, export_case_pack, export_pack
     from audit.links import dashboard_url
     from audit.storage import make_engine
+    from pipelines.audio import load_audio  # the decoder for clips and beeps: audit decodes no audio
 
     chosen = [x for x in (args.call_id, args.case_id, args.debtor_id) if x]
     if len(chosen) != 1:
@@ -144,11 +145,12 @@ def _evidence_export(args) -> int:
     engine = make_engine(args.db)
     try:
         if args.call_id:
-            info = export_pack(engine, args.call_id, args.out, audio_root=args.audio_root, redact=args.redact,
-                               dashboard_url=link)
+            info = export_pack(engine, args.call_id, args.out, audio_root=args.audio_root, decoder=load_audio,
+                               redact=args.redact, dashboard_url=link)
         else:
             info = export_case_pack(engine, args.out, debtor_id=args.debtor_id, case_id=args.case_id,
-                                    audio_root=args.audio_root, redact=args.redact, dashboard_url=link)
+                                    audio_root=args.audio_root, decoder=load_audio, redact=args.redact,
+                                    dashboard_url=link)
     except EvidenceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

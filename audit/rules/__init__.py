@@ -1,5 +1,9 @@
 """Compliance rules: YAML rule packs, detectors and the default Chinese pack.
 
+:mod:`~audit.rules.model` is the pack file format, :mod:`~audit.rules.detectors` the detectors
+(one module per kind, registered by their YAML ``type``), :mod:`~audit.rules.loader` reads and
+validates a pack, :mod:`~audit.rules.pack` is the compiled pack that scans.
+
 Example:
     >>> from audit.rules import load_pack
     >>> pack = load_pack()  # the default pack
@@ -7,7 +11,8 @@ Example:
     ['ABUSE', 'THREAT_THIRD_PARTY']
 """
 
-from audit.rules.model import Rule
-from audit.rules.pack import DEFAULT_PACK, PackError, RulePack, load_pack
+from audit.rules.loader import DEFAULT_PACK, load_pack
+from audit.rules.model import PackError, Rule
+from audit.rules.pack import RulePack
 
 __all__ = ["DEFAULT_PACK", "PackError", "Rule", "RulePack", "load_pack"]

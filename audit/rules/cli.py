@@ -18,8 +18,8 @@ import argparse
 import json
 import sys
 
+from audit.rules import PackError, RulePack, load_pack
 from audit.rules.labelled import LabelledFileError, read_labelled
-from audit.rules.pack import PackError, RulePack, load_pack
 from audit.schema import CONTACT_ROLES, Role
 
 

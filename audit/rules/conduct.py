@@ -26,10 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit.rules.model import Parameters, Rule, detector_label
 from audit.schema import Finding, Role, Segment
+
+if TYPE_CHECKING:
+    # the acoustic detectors (audit.rules.detectors.acoustic) call in here; the rule model
+    # imports them, so this module needs the model for annotations only
+    from audit.rules.model import Parameters, Rule
 
 JOIN_S = 1.0  # one party's segments closer than this are one stretch (a shout cut by a breath)
 EVIDENCE_CHARS = 200
@@ -170,18 +174,14 @@ def fast_speech(segments: list[Segment], roles: set[str], p: Parameters) -> list
 
 
 def judge(rule: Rule, segments: list[Segment], p: Parameters) -> list[Stretch]:
-    """What an acoustic rule finds in a contact's segments."""
-    kind = rule.detector.type
-    roles = {r.value for r in rule.scope.speaker_roles}
-    if kind == "raised_voice":
-        return raised_voice(segments, roles, p)
-    if kind == "overtalk":
-        return overtalk(segments, roles, p)
-    if kind == "dead_air":
-        return dead_air(segments, p)
-    if kind == "speech_rate":
-        return fast_speech(segments, roles, p)
-    raise ValueError(f"rule {rule.id}: {kind!r} is not an acoustic detector")
+    """What an acoustic rule finds in a contact's segments (its detector picks the check).
+
+    Raises:
+        ValueError: the rule's detector is not an acoustic one.
+    """
+    if rule.detector.stage != "acoustic":
+        raise ValueError(f"rule {rule.id}: {rule.detector.type!r} is not an acoustic detector")
+    return rule.detector.stretches(segments, {r.value for r in rule.scope.speaker_roles}, p)
 
 
 def conduct_finding(rule: Rule, citation: str, call_id: str, stretch: Stretch) -> Finding:
@@ -194,7 +194,7 @@ def conduct_finding(rule: Rule, citation: str, call_id: str, stretch: Stretch) -
                    title=rule.title_zh, citation=citation, speaker=first.speaker if first else None,
                    role=first.role if first else None, start=round(stretch.start, 3), end=round(stretch.end, 3),
                    evidence=evidence, details={"title_en": rule.title_en, **stretch.details},
-                   detector=detector_label(rule.detector))
+                   detector=rule.detector.label())
 
 
 def conduct_metrics(segments: list[Segment], p: Parameters) -> dict[str, Any]:

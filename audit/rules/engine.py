@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit import text as textmod
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
-from audit.rules.model import (
-    CooccurrenceDetector,
-    LexiconDetector,
-    Parameters,
-    RegexDetector,
-    RequiredDetector,
-    Rule,
-    SimilarDetector,
-    detector_label,
-)
-from audit.rules.prefilter import mandatory_sets
-from audit.rules.similar import SimilarRule
+from audit.rules.model import Parameters, Rule, detector_label
 from audit.schema import Contact, Finding, Segment
+
+if TYPE_CHECKING:
+    from audit.rules.detectors import LineDetector, RequiredDetector
 
 _TELLING = ("跟", "和", "给", "对", "同")  # "(我)跟你说" = "let me tell you"; "有人跟你说" is a report
 
@@ -167,7 +157,14 @@ class ScopedRule:
 
 
 class LineRule(ScopedRule):
-    """A compiled line rule: scope checks plus a detector over one utterance."""
+    """A compiled line rule: scope checks plus a detector over one utterance.
+
+    The detector (:class:`audit.rules.detectors.LineDetector`) says which terms it indexes, which
+    owner's hits it needs and how it finds its hits; the filters every line rule shares
+    (exclusions, negation, reported speech, hedges) are applied here.
+    """
+
+    det: LineDetector
 
     def __init__(self, rule: Rule, index: LexiconIndex, patterns: list[str] | None = None) -> None:
         """Compile ``rule``, adding its terms to ``index``.
@@ -184,67 +181,23 @@ class LineRule(ScopedRule):
         self.owner_exclude = f"{rid}/exclude"
         self.owner_regex = f"{rid}/regex"
         self.owner_similar = f"{rid}/similar"
-        opts = {"pinyin": d.pinyin, "fuzzy": d.fuzzy}
-        if isinstance(d, LexiconDetector):
-            for term in d.terms:
-                index.add(term, self.owner_terms, **opts)
-            for term in d.whole_words:
-                index.add(term, self.owner_terms, whole_word=True, **opts)
-        elif isinstance(d, CooccurrenceDetector):
-            for term in d.first:
-                index.add(term, self.owner_first, **opts)
-            for term in d.second:
-                index.add(term, self.owner_second, **opts)
+        d.index_terms(self, index)
         for term in d.exclude:
             index.add(term, self.owner_exclude, pinyin=True, fuzzy=False)
         # the owner whose hits any firing needs (the terms, the first co-occurrence group, or
         # the regex patterns that passed the prefilter)
-        self.needs = (self.owner_first if isinstance(d, CooccurrenceDetector)
-                      else self.owner_regex if isinstance(d, RegexDetector)
-                      else self.owner_similar if isinstance(d, SimilarDetector) else self.owner_terms)
+        self.needs = d.needs(self)
         # the examples of a similar rule; the pack's SimilarIndex says which of them an
         # utterance may match (under owner_similar), as the prefilter does for regex patterns
-        self.similar = SimilarRule(d, self.owner_similar) if isinstance(d, SimilarDetector) else None
-        if isinstance(d, RegexDetector):
-            # one compiled pattern each, with the character sets a match needs (prefilter.py);
-            # the pack runs a pattern only when the utterance holds all of them
-            self.patterns = [(re.compile(p), mandatory_sets(p, None)) for p in (patterns or d.patterns)]
-            self.regex = True
-        else:
-            self.patterns = []
-            self.regex = None
+        self.similar = d.similar_rule(self)
+        # a regex rule's compiled patterns, each with the character sets a match needs
+        self.patterns = d.compile_patterns(patterns or [])
 
     def candidates(self, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
-        d = self.det
-        if isinstance(d, LexiconDetector):
-            return lex.get(self.owner_terms, [])
-        if self.similar is not None:
-            return self.similar.hits(utt, lex.get(self.owner_similar, []))
-        if isinstance(d, RegexDetector):
-            norm = utt.norm
-            return [Hit(m.start(), m.end(), m.group(), "text")
-                    for i in lex.get(self.owner_regex, ()) for m in self.patterns[i][0].finditer(norm)
-                    if m.end() > m.start()]
-        first = lex.get(self.owner_first)
-        second = lex.get(self.owner_second)
-        if not first or not second:
-            return []
-        hits = []
-        for a in first:
-            for b in second:
-                if a.start < b.end and b.start < a.end:
-                    continue  # the same words cannot be both halves
-                if d.ordered and b.start < a.end:
-                    continue
-                gap = max(a.start, b.start) - min(a.end, b.end)
-                if gap <= d.window:
-                    via = a.via if a.via != "text" else b.via
-                    hits.append(Hit(min(a.start, b.start), max(a.end, b.end),
-                                    f"{a.term}…{b.term}", via))
-        return hits
+        return self.det.candidates(self, utt, lex)
 
     def hits(self, utt: Utterance, lex: dict[str, list[Hit]], filters: LineFilters) -> list[Hit]:
-        found = self.candidates(utt, lex)
+        found = self.det.candidates(self, utt, lex)
         if not found:
             return []
         excluded = lex.get(self.owner_exclude, ())
@@ -254,12 +207,8 @@ class LineRule(ScopedRule):
                 continue
             if self.det.negatable and filters.negated(utt, hit.start):
                 continue
-            if (self.det.negatable and isinstance(self.det, CooccurrenceDetector)
-                    and filters.negated_inside(utt, hit.start, hit.end)):
-                continue  # "您的家人不会收到…": the negation sits between the two halves
-            if (self.det.negatable and self.similar is not None
-                    and filters.negated_within(utt, hit.start, hit.end, textmod.normalize(hit.term))):
-                continue  # "我们不会去你家" is close to the example "我们会去你家", but denies it
+            if self.det.negatable and self.det.negated_in_hit(self, utt, hit, filters):
+                continue  # a negation inside the match ("家人不会收到", "我们不会去你家")
             if self.det.skip_reported and filters.reported_speech(utt, hit.start, hit.end):
                 continue
             if self.det.hedgeable and filters.hedged(utt, hit.start):
@@ -382,25 +331,6 @@ def _elliptical_intro(utt: Utterance, hit: Hit) -> bool:
     # the clause ends right after the name, or one character later
     return any(end == len(norm) or (end < len(norm) and utt.clause_start(end) == end)
                for end in (hit.end, hit.end + 1))
-
-
-def _parse_clock(value: str) -> time:
-    hour, minute = value.split(":")
-    return time(int(hour) % 24, int(minute))
-
-
-def in_quiet_hours(start: datetime, seconds: float, quiet_start: str, quiet_end: str) -> bool:
-    """Whether any part of ``start``..``start+seconds`` (local time) falls in the quiet window."""
-    qs, qe = _parse_clock(quiet_start), _parse_clock(quiet_end)
-    end = start + timedelta(seconds=max(seconds, 0.0))
-    day = start.date() - timedelta(days=1)
-    while day <= end.date():
-        lo = datetime.combine(day, qs, tzinfo=start.tzinfo)
-        hi = datetime.combine(day + timedelta(days=1) if qe <= qs else day, qe, tzinfo=start.tzinfo)
-        if start < hi and (end > lo or start >= lo):
-            return True
-        day += timedelta(days=1)
-    return False
 
 
 def contact_finding(rule: Rule, citation: str, contact: Contact, evidence: str,

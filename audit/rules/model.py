@@ -10,22 +10,28 @@ A pack is a YAML file::
     rules: [...]                # new rules, or rules that replace inherited ones by id
 
 Every rule names a category from :class:`audit.schema.Category`, a severity, its scope, the
-regulation it enforces and one detector. Detector types are a registry keyed by ``type``; an
+regulation it enforces and one detector. Detector types are a registry keyed by ``type``
+(:mod:`audit.rules.detectors`, one module per kind, each checking its own settings); an
 unknown type or an unknown field is an error that lists the valid choices.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from audit.rules.detectors import Detector
+from audit.rules.detectors.base import CLASS_NAME_RE, CLASS_REF_RE, check_terms
+from audit.rules.detectors.base import Strict as _Strict
 from audit.schema import Category, Role, Severity
 
 RULE_ID_RE = r"^[A-Z0-9][A-Z0-9_-]*$"
-CLASS_NAME_RE = r"[A-Z][A-Z0-9_]*"
-CLASS_REF_RE = re.compile(r"\{(" + CLASS_NAME_RE + r")\}")
+
+
+class PackError(ValueError):
+    """A rule pack cannot be used; the message names the file, the rule and the field."""
 
 
 def expand_classes(pattern: str, classes: dict[str, list[str]]) -> str:
@@ -43,250 +49,6 @@ def expand_classes(pattern: str, classes: dict[str, list[str]]) -> str:
     return CLASS_REF_RE.sub(sub, pattern)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-def _check_patterns(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} is not a valid regular expression ({exc})") from None
-    return patterns
-
-
-def _check_terms(terms: list[str]) -> list[str]:
-    for term in terms:
-        if not term.strip():
-            raise ValueError("empty term; remove it or write the word")
-    return terms
-
-
-class LineOptions(_Strict):
-    """Settings shared by detectors that judge single utterances."""
-
-    exclude: list[str] = Field(default_factory=list,
-                               description="terms whose match suppresses an overlapping hit")
-    negatable: bool = True  # a negation cue just before the hit ("不会", "不收") silences it
-    skip_reported: bool = True  # reported speech ("您说…", "如果有人…") silences it
-    pinyin: bool = True  # match terms by toneless pinyin too (ASR spelling errors)
-    fuzzy: bool = True  # match terms by confusable sound (needs one identical character)
-    # a hedge of due process before the hit in the same sentence ("可能", "依法", "判决后")
-    # silences it: a truthful "may be enforced after a judgment" is allowed, an invented
-    # "will be frozen tomorrow" is not
-    hedgeable: bool = False
-    # a broad frame rule reports only when no other rule of its category fired on the utterance,
-    # so one insult is one finding (and one score deduction), with the most specific rule id
-    fallback: bool = False
-
-    @field_validator("exclude")
-    @classmethod
-    def _exclude_ok(cls, v: list[str]) -> list[str]:
-        return _check_terms(v)
-
-
-class LexiconDetector(LineOptions):
-    """Fires when any term occurs; ``whole_words`` must also be whole jieba tokens."""
-
-    type: Literal["lexicon"]
-    terms: list[str] = Field(default_factory=list)
-    whole_words: list[str] = Field(default_factory=list)
-
-    @field_validator("terms", "whole_words")
-    @classmethod
-    def _terms_ok(cls, v: list[str]) -> list[str]:
-        return _check_terms(v)
-
-
-class RegexDetector(LineOptions):
-    """Fires when a regular expression matches the normalised utterance (no punctuation).
-
-    A pattern may name a word class of the pack parameters as ``{NAME}`` (upper case), e.g.
-    ``"{YOU}{FAMILY}.{0,8}{WHERE}.{0,10}{KNOW}"``: the class expands to an alternation of its
-    words, so one frame covers every family member, place question and knowing verb.
-    """
-
-    type: Literal["regex"]
-    patterns: list[str] = Field(min_length=1)
-
-    @field_validator("patterns")
-    @classmethod
-    def _patterns_ok(cls, v: list[str]) -> list[str]:
-        return _check_patterns(v)
-
-
-class CooccurrenceDetector(LineOptions):
-    """Fires when a term of ``first`` and a term of ``second`` occur within ``window`` characters."""
-
-    type: Literal["cooccurrence"]
-    first: list[str] = Field(min_length=1)
-    second: list[str] = Field(min_length=1)
-    window: int = Field(default=10, ge=0, le=200)
-    ordered: bool = False  # True: the ``first`` term must come before the ``second`` one
-
-    @field_validator("first", "second")
-    @classmethod
-    def _terms_ok(cls, v: list[str]) -> list[str]:
-        return _check_terms(v)
-
-
-MIN_EXAMPLE_CHARS = 4
-
-
-def _check_examples(examples: list[str]) -> list[str]:
-    from audit.text import normalize
-
-    for example in examples:
-        size = len(normalize(example))
-        if size < MIN_EXAMPLE_CHARS:
-            raise ValueError(f"example {example!r} is too short ({size} characters without punctuation); an "
-                             f"example is a sentence of at least {MIN_EXAMPLE_CHARS} characters: put single "
-                             f"words in a lexicon rule")
-    return examples
-
-
-class SimilarDetector(LineOptions):
-    """Fires when the utterance says (nearly) what one of the ``examples`` says.
-
-    The example is looked for inside the utterance: the best-matching stretch of the
-    utterance is compared with it, character by character and, with ``pinyin`` on, syllable by
-    syllable (so "把银行咔密马给我" still matches "把银行卡密码给我"); with ``fuzzy`` on too,
-    syllables compare by confusable sound (zh/z, n/l, an/ang). A similarity of ``threshold``
-    (0–1, 1 = identical) or more is a match, unless the utterance is at least as close to one
-    of the ``counter_examples``. A supervisor extends the rule by adding a sentence; the
-    negation, reported-speech, hedge and exclusion filters apply as to every line rule.
-    """
-
-    type: Literal["similar"]
-    examples: list[str] = Field(min_length=1)
-    counter_examples: list[str] = Field(default_factory=list)
-    threshold: float = Field(default=0.85, gt=0, le=1)
-
-    @field_validator("examples", "counter_examples")
-    @classmethod
-    def _examples_ok(cls, v: list[str]) -> list[str]:
-        return _check_examples(v)
-
-    @model_validator(mode="after")
-    def _no_example_is_a_counter_example(self) -> SimilarDetector:
-        from audit.text import normalize
-
-        both = {normalize(e) for e in self.examples} & {normalize(e) for e in self.counter_examples}
-        if both:
-            raise ValueError(f"{sorted(both)[0]!r} is both an example and a counter-example; keep it in one list")
-        return self
-
-
-class ModelDetector(_Strict):
-    """Line-level: the pack's learned second opinion (its ``model:`` section) reports this
-    rule's category on an in-scope utterance where no rule raised that category already."""
-
-    type: Literal["model"]
-
-
-class RequiredDetector(_Strict):
-    """Contact-level: fires when none of the statements is made by an in-scope speaker."""
-
-    type: Literal["required"]
-    terms: list[str] = Field(default_factory=list)
-    patterns: list[str] = Field(default_factory=list)
-    contact_names: bool = False  # the manifest's creditor/agency, said in a first-person intro
-    description: str = ""
-
-    @field_validator("patterns")
-    @classmethod
-    def _patterns_ok(cls, v: list[str]) -> list[str]:
-        return _check_patterns(v)
-
-    @field_validator("terms")
-    @classmethod
-    def _terms_ok(cls, v: list[str]) -> list[str]:
-        return _check_terms(v)
-
-
-class ContactHoursDetector(_Strict):
-    """Contact-level: any part of started_at..+talk_seconds inside the quiet window."""
-
-    type: Literal["contact_hours"]
-
-
-class VisitEligibilityDetector(_Strict):
-    """Contact-level: a visit while days_past_due ≤ ``visit_min_days_past_due``."""
-
-    type: Literal["visit_eligibility"]
-
-
-class VisitStaffingDetector(_Strict):
-    """Contact-level: fewer visitors than ``visit_min_staff`` (manifest, or agent voices heard)."""
-
-    type: Literal["visit_staffing"]
-    source: Literal["manifest", "voices"] = "manifest"
-
-
-class RecordingIntegrityDetector(_Strict):
-    """Contact-level: recording much shorter than the dialer's talk time, or missing."""
-
-    type: Literal["recording_integrity"]
-
-
-class AttemptsPerDayDetector(_Strict):
-    """Across the log: more than ``max_attempts_per_day`` dial attempts to a debtor on a day."""
-
-    type: Literal["attempts_per_day"]
-
-
-class ConnectedPerDayDetector(_Strict):
-    """Across the log: more than ``max_connected_per_day`` connected calls to a debtor on a day."""
-
-    type: Literal["connected_per_day"]
-
-
-class RaisedVoiceDetector(_Strict):
-    """Acoustic: an in-scope speaker at least ``raised_voice_db`` over their party's usual level
-    in the call for ``raised_voice_min_s`` seconds (consecutive segments, each loud for
-    ``raised_voice_min_share`` of it, together), at a pitch not below
-    ``raised_voice_min_pitch_st`` (see :mod:`audit.rules.conduct`)."""
-
-    type: Literal["raised_voice"]
-
-
-class OvertalkDetector(_Strict):
-    """Acoustic: an in-scope speaker starts while the other party is speaking (and both go on for
-    ``overtalk_min_s``) at least ``overtalk_min_count`` times, or for ``overtalk_min_total_s``
-    seconds in all; one finding per talk-over."""
-
-    type: Literal["overtalk"]
-
-
-class DeadAirDetector(_Strict):
-    """Acoustic: nobody speaks for ``dead_air_min_s`` seconds between two stretches of speech."""
-
-    type: Literal["dead_air"]
-
-
-class SpeechRateDetector(_Strict):
-    """Acoustic: an in-scope speaker says more than ``speech_rate_max_cps`` characters a second
-    over at least ``speech_rate_min_s`` seconds (consecutive segments together)."""
-
-    type: Literal["speech_rate"]
-
-
-LINE_TYPES = ("lexicon", "regex", "cooccurrence", "similar")
-# judged from the measured acoustics of the segments (pipelines.acoustics), not the words
-ACOUSTIC_TYPES = ("raised_voice", "overtalk", "dead_air", "speech_rate")
-CONTACT_TYPES = ("required", "contact_hours", "visit_eligibility", "visit_staffing", "recording_integrity")
-LOG_TYPES = ("attempts_per_day", "connected_per_day")
-MODEL_TYPES = ("model",)
-
-DETECTOR_CLASSES: dict[str, type[BaseModel]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (LexiconDetector, RegexDetector, CooccurrenceDetector, SimilarDetector, ModelDetector, RequiredDetector,
-                ContactHoursDetector, VisitEligibilityDetector, VisitStaffingDetector,
-                RecordingIntegrityDetector, AttemptsPerDayDetector, ConnectedPerDayDetector, RaisedVoiceDetector,
-                OvertalkDetector, DeadAirDetector, SpeechRateDetector)
-}
-
 def detector_label(detector: BaseModel) -> str:
     """The kind of check a detector is, as findings, exports and the dashboard name it.
 
@@ -294,22 +56,10 @@ def detector_label(detector: BaseModel) -> str:
     written with a word class (``{YOU}…{INSULT}``) is a ``frame``; the contact-level
     statements ``required``; the other contact-level checks on log data ``metadata``; the
     checks across the call log ``log``; the acoustic detectors by type (``raised_voice``,
-    ``overtalk``, ``dead_air``, ``speech_rate``).
+    ``overtalk``, ``dead_air``, ``speech_rate``). Each detector class says its own
+    (:meth:`audit.rules.detectors.base.DetectorBase.label`).
     """
-    kind = detector.type  # type: ignore[attr-defined]
-    if kind == "regex" and any(CLASS_REF_RE.search(p) for p in detector.patterns):  # type: ignore[attr-defined]
-        return "frame"
-    if kind in CONTACT_TYPES and kind != "required":
-        return "metadata"
-    if kind in LOG_TYPES:
-        return "log"
-    return kind
-
-
-Detector = Annotated[
-    LexiconDetector | RegexDetector | CooccurrenceDetector | SimilarDetector | ModelDetector | RequiredDetector | ContactHoursDetector | VisitEligibilityDetector | VisitStaffingDetector | RecordingIntegrityDetector | AttemptsPerDayDetector | ConnectedPerDayDetector | RaisedVoiceDetector | OvertalkDetector | DeadAirDetector | SpeechRateDetector,
-    Field(discriminator="type"),
-]
+    return detector.label()  # type: ignore[attr-defined]
 
 
 class Scope(_Strict):
@@ -401,7 +151,7 @@ class Parameters(_Strict):
                 raise ValueError(f"word class name {name!r} must be upper case letters, digits or _")
             if not words:
                 raise ValueError(f"word class {name} is empty; list its words")
-            _check_terms(words)
+            check_terms(words)
         return v
 
 

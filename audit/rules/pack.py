@@ -1,4 +1,11 @@
-"""Loading, validating and running a rule pack."""
+"""A compiled rule pack: scan utterances, contacts and whole call logs.
+
+Rules are sorted by their detector's family (:mod:`audit.rules.detectors`): line rules run on
+each utterance, required statements over a contact's utterances, the learned second opinion
+after the line rules, metadata and acoustic detectors per contact, log detectors across the
+call log. Each detector judges by its own methods; nothing here branches on a detector type.
+:func:`audit.rules.loader.load_pack` reads and validates a pack file into a :class:`RulePack`.
+"""
 
 from __future__ import annotations
 
@@ -11,44 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
-from audit.rules.engine import (
-    LineFilters,
-    LineRule,
-    RequiredRule,
-    contact_finding,
-    in_quiet_hours,
-    line_finding,
-)
-from audit.rules.matcher import Hit, LexiconIndex, Utterance
-from audit.rules.learned import SecondOpinion
 from audit.rules import conduct
-from audit.rules.model import (
-    ACOUSTIC_TYPES,
-    CONTACT_TYPES,
-    Alerts,
-    DETECTOR_CLASSES,
-    LINE_TYPES,
-    LOG_TYPES,
-    MODEL_TYPES,
-    ModelSettings,
-    PackFile,
-    Parameters,
-    Rule,
-    expand_classes,
-)
+from audit.rules.detectors import SimilarDetector
+from audit.rules.engine import LineFilters, LineRule, RequiredRule, contact_finding, line_finding
+from audit.rules.learned import SecondOpinion
+from audit.rules.matcher import Hit, LexiconIndex, Utterance
+from audit.rules.model import Alerts, ModelSettings, PackError, Parameters, Rule, expand_classes
 from audit.rules.prefilter import PatternFilter
 from audit.rules.similar import SimilarIndex
 from audit.schema import Contact, Finding, Segment
-
-PACKS_DIR = Path(__file__).with_name("packs")
-DEFAULT_PACK = PACKS_DIR / "default.yaml"
-
-
-class PackError(ValueError):
-    """A rule pack cannot be used; the message names the file, the rule and the field."""
 
 
 @dataclass(frozen=True)
@@ -73,120 +51,6 @@ class LineVerdict:
         """The categories the learned model only suspects (and nothing reported)."""
         reported = set(self.categories)
         return sorted({f.category for f in self.findings if f.suspected} - reported)
-
-
-def _format_errors(path: Path, raw: dict, exc: ValidationError) -> str:
-    lines = []
-    rules = raw.get("rules") if isinstance(raw.get("rules"), list) else []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = f"{path}"
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            entry = rules[loc[1]] if loc[1] < len(rules) else {}
-            rid = entry.get("id") if isinstance(entry, dict) else None
-            where += f": rule {rid or '#' + str(loc[1] + 1)}"
-            loc = loc[2:]
-            # the discriminated union puts the detector type into the path: drop it
-            if len(loc) >= 2 and loc[0] == "detector" and isinstance(entry, dict) \
-                    and isinstance(entry.get("detector"), dict) and loc[1] == entry["detector"].get("type"):
-                loc = [loc[0], *loc[2:]]
-        field = ".".join(str(x) for x in loc) or "(rule)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field; remove it or fix the spelling"
-            if loc and loc[0] == "detector" and isinstance(entry := (rules[int(err["loc"][1])]
-                                                                       if err["loc"][0] == "rules" else {}), dict):
-                cls = DETECTOR_CLASSES.get(str((entry.get("detector") or {}).get("type")))
-                if cls is not None:
-                    msg += f" (valid fields: {', '.join(f for f in cls.model_fields if f != 'type')})"
-        elif err["type"] == "missing":
-            msg = "required field is missing; add it"
-        elif err["type"] == "union_tag_invalid":
-            msg = f"{msg}; use one of the listed detector types"
-        lines.append(f"{where}: field {field}: {msg}")
-    return "\n".join(lines)
-
-
-def _read(path: Path) -> tuple[PackFile, dict]:
-    if not path.is_file():
-        raise PackError(f"{path}: no such rule pack file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PackError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise PackError(f"{path}: a rule pack is a mapping with 'name' and 'rules'")
-    try:
-        pack = PackFile.model_validate(raw)
-    except ValidationError as exc:
-        raise PackError(_format_errors(path, raw, exc)) from None
-    seen: set[str] = set()
-    for rule in pack.rules:
-        if rule.id in seen:
-            raise PackError(f"{path}: rule {rule.id}: field id: duplicate rule id; give each rule its own id")
-        seen.add(rule.id)
-    return pack, raw
-
-
-_Model = tuple[ModelSettings, Path] | None  # a pack's model: section and the file that declares it
-
-
-def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Rule], list[str], _Model,
-                                                                Alerts | None]:
-    """Parameters (as set), rules, the chain of files, the model section (the nearest file that
-    declares ``model:`` gives it whole) and the alert policy (the nearest file's that sets one) of
-    a pack after ``extends``."""
-    path = path.resolve()
-    if path in chain:
-        raise PackError(f"{path}: field extends: circular 'extends' ({' -> '.join(map(str, chain))})")
-    pack, _ = _read(path)
-    params: dict[str, Any] = {}
-    rules: list[Rule] = []
-    files = [str(path)]
-    model: _Model = None
-    alerts = None
-    if pack.extends:
-        parent = DEFAULT_PACK if pack.extends == "default" else (path.parent / pack.extends)
-        params, rules, parent_files, model, alerts = _resolve(Path(parent), (*chain, path))
-        files = parent_files + files
-        known = {r.id for r in rules}
-        for rid in pack.disable:
-            if rid not in known:
-                raise PackError(f"{path}: rule {rid}: field disable: no such inherited rule")
-    own = {r.id for r in pack.rules}
-    rules = [r for r in rules if r.id not in own and r.id not in pack.disable] + list(pack.rules)
-    for name in pack.parameters.model_fields_set:
-        value = getattr(pack.parameters, name)
-        if name in ("severity_weights", "word_classes") and name in params:
-            value = {**params[name], **value}
-        params[name] = value
-    if pack.model is not None:
-        model = (pack.model, path)
-    return params, rules, files, model, pack.alerts or alerts
-
-
-def load_pack(path: str | Path | None = None) -> RulePack:
-    """Load, validate and compile a rule pack.
-
-    Args:
-        path: a pack YAML file; ``None`` loads the default Chinese pack.
-
-    Raises:
-        PackError: the file is missing, not YAML, or a rule is invalid; the message names the
-            file, the rule id and the field.
-    """
-    path = Path(path) if path is not None else DEFAULT_PACK
-    params, rules, _, model, alerts = _resolve(path)
-    settings, training_file = None, None
-    if model is not None:
-        settings, declared_in = model
-        if settings.training_file is not None:
-            training_file = declared_in.parent / settings.training_file
-            if not training_file.is_file():
-                raise PackError(f"{declared_in}: field model.training_file: no such file {training_file}; "
-                                f"the path is relative to the pack file (remove the field to switch the model off)")
-    return RulePack(rules, Parameters(**params), source=str(path), model=settings, training_file=training_file,
-                    alerts=alerts)
 
 
 class _RuleSet:
@@ -227,24 +91,25 @@ class RulePack:
         self.alerts = alerts or Alerts()
         self.model = model
         self._second: SecondOpinion | None = None
-        model_rules = [r for r in self.rules if r.detector.type in MODEL_TYPES]
-        if model is not None and training_file is not None and model_rules:
+        stage: dict[str, list[Rule]] = defaultdict(list)  # the rules by detector family, in pack order
+        for r in self.rules:
+            stage[r.detector.stage].append(r)
+        if model is not None and training_file is not None and stage["model"]:
             try:
-                self._second = SecondOpinion(model, training_file, model_rules,
-                                             [r for r in self.rules if r.detector.type == "similar"])
+                # the similar rules' examples and counter-examples train the model too
+                self._second = SecondOpinion(model, training_file, stage["model"],
+                                             [r for r in stage["line"] if isinstance(r.detector, SimilarDetector)])
             except ValueError as exc:  # LabelledFileError names the file and the line
                 raise PackError(f"{source}: field model.training_file: {exc}") from None
         self.version = self._version(rules, self.parameters, model, self._second)
         self._citations = {r.id: str(r.citation) for r in self.rules}
         self._filters = LineFilters(self.parameters)
         self._index = LexiconIndex()
-        line = [LineRule(r, self._index, self._patterns(r)) for r in self.rules
-                if r.detector.type in LINE_TYPES]
+        line = [LineRule(r, self._index, self._patterns(r)) for r in stage["line"]]
         # fallback (frame) rules run after the specific ones: see LineOptions.fallback
         self._line = [lr for lr in line if not lr.det.fallback] + [lr for lr in line if lr.det.fallback]
         # required statements share the index: one scan of an utterance serves every rule
-        self._required = [RequiredRule(r, self._patterns(r), self._index) for r in self.rules
-                          if r.detector.type == "required"]
+        self._required = [RequiredRule(r, self._patterns(r), self._index) for r in stage["required"]]
         self._required_owners = frozenset(req.owner for req in self._required)
         self._index.compile()
         # the examples of the similar rules, prefiltered together (see similar.py)
@@ -261,9 +126,9 @@ class RulePack:
         self._rule_sets: dict[tuple[int, ...], _RuleSet] = {}
         self._utts: dict[str, Utterance] = {}
         self.cache_size = 50_000
-        self._meta = [r for r in self.rules if r.detector.type in CONTACT_TYPES and r.detector.type != "required"]
-        self._log = [r for r in self.rules if r.detector.type in LOG_TYPES]
-        self._acoustic = [r for r in self.rules if r.detector.type in ACOUSTIC_TYPES]
+        self._meta = stage["metadata"]
+        self._log = stage["log"]
+        self._acoustic = stage["acoustic"]
 
     def _patterns(self, rule: Rule) -> list[str] | None:
         """The rule's regex patterns with ``{CLASS}`` word classes expanded (None: no patterns)."""
@@ -510,57 +375,11 @@ class RulePack:
         return True
 
     def _metadata(self, rule: Rule, contact: Contact, metrics: dict) -> Finding | None:
-        p = self.parameters
-        kind = rule.detector.type
-        cite = self._citations[rule.id]
-        if kind == "contact_hours":
-            if in_quiet_hours(contact.started_at, contact.talk_seconds, p.quiet_start, p.quiet_end):
-                local = contact.started_at.strftime("%Y-%m-%d %H:%M %z")
-                return contact_finding(rule, cite, contact, f"started {local}, {contact.talk_seconds:.0f} s",
-                                       {"started_at": contact.started_at.isoformat(),
-                                        "quiet": f"{p.quiet_start}-{p.quiet_end}"})
-        elif kind == "visit_eligibility":
-            dpd = contact.days_past_due
-            if contact.kind == "visit" and dpd is not None and dpd <= p.visit_min_days_past_due:
-                return contact_finding(rule, cite, contact, f"days_past_due {dpd}",
-                                       {"days_past_due": dpd, "minimum": p.visit_min_days_past_due + 1})
-        elif kind == "visit_staffing":
-            if contact.kind != "visit":
-                return None
-            voices = metrics.get("agent_voices")
-            staff = contact.visit_staff
-            if rule.detector.source == "manifest":  # type: ignore[union-attr]
-                count = staff if staff is not None else voices
-                if count is not None and count < p.visit_min_staff:
-                    return contact_finding(rule, cite, contact, f"visit_staff {staff}",
-                                           {"visit_staff": staff, "agent_voices": voices})
-            elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
-                  and staff is not None and staff >= p.visit_min_staff):
-                # the manifest claims enough visitors but diarization heard fewer collectors
-                return contact_finding(rule, cite, contact,
-                                       f"{voices} collector voice(s) heard, manifest says {staff}",
-                                       {"visit_staff": staff, "agent_voices": voices})
-        elif kind == "recording_integrity":
-            talk = contact.talk_seconds or 0.0
-            if not contact.has_recording:
-                if talk > p.recording_min_missing_s:
-                    return contact_finding(rule, cite, contact, f"no recording for {talk:.0f} s of talk",
-                                           {"talk_seconds": talk, "duration_s": None})
-                return None
-            duration = metrics.get("duration_s")
-            speech = metrics.get("speech_s")
-            if duration is not None and speech is not None and duration > p.recording_min_missing_s \
-                    and speech < p.recording_min_speech_ratio * duration:
-                return contact_finding(rule, cite, contact,
-                                       f"recording {duration:.0f} s holds only {speech:.0f} s of speech",
-                                       {"talk_seconds": talk, "duration_s": duration, "speech_s": speech})
-            if duration is None or talk <= 0:
-                return None
-            if duration < p.recording_min_ratio * talk and talk - duration > p.recording_min_missing_s:
-                return contact_finding(rule, cite, contact,
-                                       f"recording {duration:.0f} s, dialer talk time {talk:.0f} s",
-                                       {"talk_seconds": talk, "duration_s": duration})
-        return None
+        verdict = rule.detector.judge(contact, metrics, self.parameters)  # type: ignore[union-attr]
+        if verdict is None:
+            return None
+        evidence, details = verdict
+        return contact_finding(rule, self._citations[rule.id], contact, evidence, details)
 
     # -- whole call log ---------------------------------------------------------------------
 
@@ -569,7 +388,8 @@ class RulePack:
         p = self.parameters
         findings: list[Finding] = []
         for rule in self._log:
-            kind = rule.detector.type
+            det = rule.detector
+            limit = det.limit(p)  # type: ignore[union-attr]
             groups: dict[tuple[str, Any], list[Contact]] = defaultdict(list)
             for c in contacts:
                 if not self._in_scope(rule, c):
@@ -577,14 +397,8 @@ class RulePack:
                 who = c.debtor_id or c.case_id
                 if not who:
                     continue
-                if kind == "attempts_per_day":
-                    if c.contact_role not in {r.value for r in p.attempt_contact_roles}:
-                        continue
-                    limit = p.max_attempts_per_day
-                else:
-                    if c.outcome not in p.connected_outcomes:
-                        continue
-                    limit = p.max_connected_per_day
+                if not det.counts(c, p):  # type: ignore[union-attr]
+                    continue
                 groups[(who, c.started_at.date())].append(c)
             for (who, day), group in groups.items():
                 group.sort(key=lambda c: c.started_at)

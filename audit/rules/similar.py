@@ -1,4 +1,4 @@
-"""Example-based matching: the ``similar`` detector.
+"""Example-based matching for the ``similar`` detector (:mod:`audit.rules.detectors.similar`).
 
 A ``similar`` rule lists example sentences; an utterance matches when a stretch of it is close
 enough to an example (rapidfuzz's ``partial_ratio``: the example against its best-aligned
@@ -21,13 +21,15 @@ reach the threshold in any window, so only the few examples left are aligned.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
 from audit import text as textmod
 from audit.rules.matcher import Hit, Utterance
-from audit.rules.model import SimilarDetector
+
+if TYPE_CHECKING:
+    from audit.rules.detectors.similar import SimilarDetector
 
 VIEWS = ("text", "pinyin", "fuzzy")
 

@@ -55,6 +55,15 @@ def _navigation_only(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def _decoder(monkeypatch):
+    """The evidence downloads decode with the pipelines' decoder, as dashboards/server.py wires them."""
+    from dashboards import wiring
+    from pipelines.audio import load_audio
+
+    monkeypatch.setattr(wiring, "_decoder", load_audio)
+
+
 @pytest.fixture
 def english(monkeypatch):
     """The dashboard in English (`audit dashboard --lang en`), for tests that read its English texts."""

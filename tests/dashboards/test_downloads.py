@@ -83,6 +83,28 @@ def test_evidence_download_is_a_verifiable_pack(dashboard_env, tmp_path):
         data.evidence_pack(url, Scope(agent_id="A017"), "t-002")  # another agent's call
 
 
+def test_evidence_download_decodes_with_the_decoder_the_server_hands_in(dashboard_env, monkeypatch):
+    """dashboards/server.py, the process's composition root, wires pipelines.audio.load_audio into the
+    downloads; without it, a pack with clips to cut says a decoder is needed (audit decodes nothing)."""
+    import importlib.util
+
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from dashboards import wiring
+    from pipelines.audio import load_audio
+
+    url = dashboard_env["url"]
+    record_audit(url, "t-002")
+    monkeypatch.setattr(wiring, "_decoder", None)
+    with pytest.raises(EvidenceError, match="needs an audio decoder"):
+        data.evidence_pack(url, Scope(), "t-002")
+    # the server as uvicorn loads it (by file), leaving Streamlit's page convention as it was
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
+    spec = importlib.util.spec_from_file_location("server", Path(data.__file__).with_name("server.py"))
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    assert wiring.decoder() is load_audio
+
+
 def test_evidence_download_of_a_traversal_call_id_stays_in_its_temp_folder(dashboard_env, tmp_path, monkeypatch):
     """A stored call_id like "../../x" is data, not a path: the pack is built inside the download's
     own temp folder, nothing is left anywhere else, and the pack is still that contact's."""

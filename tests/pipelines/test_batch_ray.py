@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from audit.rules.pack import DEFAULT_PACK
+from audit.rules import DEFAULT_PACK
 from audit.storage import init_db, make_engine
 from pipelines import asr
 from pipelines.batch import LocalExecutor, RayExecutor, run_batch

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from audit.text import to_simplified
 from pipelines.asr import AsrSegment, Word
 from pipelines.correct import Corrector
-from pipelines.text import clean_segments, to_simplified
+from pipelines.text import clean_segments
 
 
 def seg(text, start=0.0, end=3.0, **kw):
@@ -16,8 +17,8 @@ def seg(text, start=0.0, end=3.0, **kw):
 def test_traditional_becomes_simplified():
     (s,) = clean_segments([seg("你這種老賴，通訊錄裡的人都會知道")])
     assert s.text == "你这种老赖，通讯录里的人都会知道"
-    assert to_simplified("還款") == "还款"
-    assert to_simplified("妳這是惡意透支，等著吧") == "你这是恶意透支，等着吧"  # 妳 and 著 too
+    assert to_simplified("還款", phrases=True) == "还款"
+    assert to_simplified("妳這是惡意透支，等著吧", phrases=True) == "你这是恶意透支，等着吧"  # 妳 and 著 too
 
 
 @pytest.mark.parametrize("text", ["字幕由Amara.org社区提供", "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",

@@ -13,7 +13,7 @@ import pytest
 
 from audit.rules import load_pack
 from audit.rules.labelled import read_labelled
-from audit.rules.pack import PACKS_DIR
+from audit.rules.loader import PACKS_DIR
 
 REAL = Path(__file__).with_name("data") / "real"
 

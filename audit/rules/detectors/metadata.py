@@ -1,0 +1,112 @@
+"""Contact-level checks on log data (labelled ``metadata`` in findings): quiet hours, visit
+eligibility and staffing, recording integrity. Each judges one contact with the pack's
+parameters and the metrics measured from its recording."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from audit.rules.detectors.base import MetadataDetector, register
+
+if TYPE_CHECKING:
+    from audit.rules.model import Parameters
+    from audit.schema import Contact
+
+Verdict = tuple[str, dict[str, Any]] | None  # (evidence, details) of a finding, or None
+
+
+def _parse_clock(value: str) -> time:
+    hour, minute = value.split(":")
+    return time(int(hour) % 24, int(minute))
+
+
+def in_quiet_hours(start: datetime, seconds: float, quiet_start: str, quiet_end: str) -> bool:
+    """Whether any part of ``start``..``start+seconds`` (local time) falls in the quiet window."""
+    qs, qe = _parse_clock(quiet_start), _parse_clock(quiet_end)
+    end = start + timedelta(seconds=max(seconds, 0.0))
+    day = start.date() - timedelta(days=1)
+    while day <= end.date():
+        lo = datetime.combine(day, qs, tzinfo=start.tzinfo)
+        hi = datetime.combine(day + timedelta(days=1) if qe <= qs else day, qe, tzinfo=start.tzinfo)
+        if start < hi and (end > lo or start >= lo):
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+@register
+class ContactHoursDetector(MetadataDetector):
+    """Contact-level: any part of started_at..+talk_seconds inside the quiet window."""
+
+    type: Literal["contact_hours"]
+
+    def judge(self, contact: Contact, metrics: dict, p: Parameters) -> Verdict:
+        if in_quiet_hours(contact.started_at, contact.talk_seconds, p.quiet_start, p.quiet_end):
+            local = contact.started_at.strftime("%Y-%m-%d %H:%M %z")
+            return (f"started {local}, {contact.talk_seconds:.0f} s",
+                    {"started_at": contact.started_at.isoformat(), "quiet": f"{p.quiet_start}-{p.quiet_end}"})
+        return None
+
+
+@register
+class VisitEligibilityDetector(MetadataDetector):
+    """Contact-level: a visit while days_past_due ≤ ``visit_min_days_past_due``."""
+
+    type: Literal["visit_eligibility"]
+
+    def judge(self, contact: Contact, metrics: dict, p: Parameters) -> Verdict:
+        dpd = contact.days_past_due
+        if contact.kind == "visit" and dpd is not None and dpd <= p.visit_min_days_past_due:
+            return f"days_past_due {dpd}", {"days_past_due": dpd, "minimum": p.visit_min_days_past_due + 1}
+        return None
+
+
+@register
+class VisitStaffingDetector(MetadataDetector):
+    """Contact-level: fewer visitors than ``visit_min_staff`` (manifest, or agent voices heard)."""
+
+    type: Literal["visit_staffing"]
+    source: Literal["manifest", "voices"] = "manifest"
+
+    def judge(self, contact: Contact, metrics: dict, p: Parameters) -> Verdict:
+        if contact.kind != "visit":
+            return None
+        voices = metrics.get("agent_voices")
+        staff = contact.visit_staff
+        if self.source == "manifest":
+            count = staff if staff is not None else voices
+            if count is not None and count < p.visit_min_staff:
+                return f"visit_staff {staff}", {"visit_staff": staff, "agent_voices": voices}
+        elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
+              and staff is not None and staff >= p.visit_min_staff):
+            # the manifest claims enough visitors but diarization heard fewer collectors
+            return (f"{voices} collector voice(s) heard, manifest says {staff}",
+                    {"visit_staff": staff, "agent_voices": voices})
+        return None
+
+
+@register
+class RecordingIntegrityDetector(MetadataDetector):
+    """Contact-level: recording much shorter than the dialer's talk time, or missing."""
+
+    type: Literal["recording_integrity"]
+
+    def judge(self, contact: Contact, metrics: dict, p: Parameters) -> Verdict:
+        talk = contact.talk_seconds or 0.0
+        if not contact.has_recording:
+            if talk > p.recording_min_missing_s:
+                return f"no recording for {talk:.0f} s of talk", {"talk_seconds": talk, "duration_s": None}
+            return None
+        duration = metrics.get("duration_s")
+        speech = metrics.get("speech_s")
+        if duration is not None and speech is not None and duration > p.recording_min_missing_s \
+                and speech < p.recording_min_speech_ratio * duration:
+            return (f"recording {duration:.0f} s holds only {speech:.0f} s of speech",
+                    {"talk_seconds": talk, "duration_s": duration, "speech_s": speech})
+        if duration is None or talk <= 0:
+            return None
+        if duration < p.recording_min_ratio * talk and talk - duration > p.recording_min_missing_s:
+            return (f"recording {duration:.0f} s, dialer talk time {talk:.0f} s",
+                    {"talk_seconds": talk, "duration_s": duration})
+        return None
