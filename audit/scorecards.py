@@ -13,9 +13,10 @@ Definitions (the export files and the dashboard show these, so they are spelled 
 * **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` (or
   ``suspected``: the learned model's doubt, not yet confirmed by a reviewer) never counts
   against the agent: it is left out of the finding counts, and each contact's score and pass
-  are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact`, rather
-  than read from ``contact.score``. Recomputing keeps the scorecard right even when a review
-  was written straight to the database, and keeps the scoring policy in one place. Dismissed
+  are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact` and the
+  severity weights recorded on the contact (its pack's), rather than read from
+  ``contact.score``. Recomputing keeps the scorecard right even when a review was written
+  straight to the database, and keeps the scoring policy in one place. Dismissed
   (and confirmed) findings are still reported as review counts.
 * **Average score** and **pass rate** are over judged contacts; **findings per 100 contacts**
   divides non-dismissed findings by judged contacts.
@@ -221,17 +222,6 @@ def _connection(source: Engine | Session | Connection) -> Iterator[Connection]:
             yield conn
 
 
-def _default_score_fn() -> ScoreFn:
-    """:func:`audit.scoring.score_contact` with its ``(score, failed)`` turned into ``(score, passed)``."""
-    from audit.scoring import score_contact  # the scoring policy lives in one place
-
-    def score(items: Sequence[Any]) -> tuple[float, bool]:
-        value, failed = score_contact(items)
-        return float(value), not failed
-
-    return score
-
-
 C = models.Contact.__table__.c
 F = models.Finding.__table__.c
 A = models.Agent.__table__.c
@@ -253,10 +243,17 @@ def _n(cond) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
 
-def _contact_scores(conn: Connection, where, score_fn: ScoreFn) -> dict[str, tuple[float, bool]]:
-    """Score every judged contact matching ``where`` from its non-dismissed findings."""
-    ids = conn.execute(sa.select(C.call_id).where(where, C.status.in_(JUDGED))).scalars().all()
-    items: dict[str, list[_Item]] = {cid: [] for cid in ids}
+def _contact_scores(conn: Connection, where, score_fn: ScoreFn | None) -> dict[str, tuple[float, bool]]:
+    """``(score, passed)`` of every judged contact matching ``where`` from its counted findings.
+
+    Scored by :func:`audit.scoring.score_contact` with the weights recorded on each contact
+    (its pack's; the defaults before migration 0008), as the store and every review score it,
+    so a scorecard agrees with the contact's own score; ``score_fn`` replaces that policy.
+    """
+    from audit.scoring import score_contact  # the scoring policy lives in one place
+
+    weights = dict(conn.execute(sa.select(C.call_id, C.score_weights).where(where, C.status.in_(JUDGED))).all())
+    items: dict[str, list[_Item]] = {cid: [] for cid in weights}
     q = (
         sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
         .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
@@ -264,11 +261,17 @@ def _contact_scores(conn: Connection, where, score_fn: ScoreFn) -> dict[str, tup
     )
     for call_id, rule_id, category, severity, review in conn.execute(q):
         items[call_id].append(_Item(rule_id, category, severity, review))
-    return {cid: score_fn(found) for cid, found in items.items()}
+    if score_fn is not None:
+        return {cid: score_fn(found) for cid, found in items.items()}
+    scores = {}
+    for cid, found in items.items():
+        value, failed = score_contact(found, weights[cid])
+        scores[cid] = (float(value), not failed)
+    return scores
 
 
 def _judged_figures(
-    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn
+    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
 ) -> dict[tuple, dict[str, Any]]:
     """Average score, pass rate and non-dismissed finding count per group of judged contacts."""
     scores = _contact_scores(conn, where, score_fn)
@@ -343,15 +346,15 @@ def agent_scorecards(
         team: only contacts made in this team.
         agency: only contacts made for this agency.
         tz: the business time zone the days are counted in.
-        score_fn: ``items -> (score, passed)`` for one contact's non-dismissed findings;
-            default :func:`audit.scoring.score_contact` with the default severity weights.
+        score_fn: ``items -> (score, passed)`` for one contact's non-dismissed findings, in
+            place of the default: :func:`audit.scoring.score_contact` with the severity
+            weights recorded on the contact.
 
     Returns:
         One scorecard per (agent, team) with any contact in the period, sorted by team, then
         rank, then agent id.
     """
     period = Period(start, end)
-    score_fn = score_fn or _default_score_fn()
     where = _contact_filter(period, tz, team, agency)
     key_cols = (C.agent_id, C.team)
     with _connection(source) as conn:
@@ -482,7 +485,6 @@ def agent_trend(
     if freq not in ("day", "week"):
         raise ValueError(f"freq {freq!r} is not one of: day, week")
     period = Period(start, end)
-    score_fn = score_fn or _default_score_fn()
     zone = ZoneInfo(tz)
 
     def bucket(d: date) -> date:
