@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audit.queries import Scope
+from audit.read.scope import Scope
 from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
 
 log = logging.getLogger(__name__)

@@ -547,7 +547,7 @@ def export_case_pack(
     Args:
         debtor_id: every contact to this debtor; or
         case_id: every contact on this case.
-        scope: an :class:`audit.queries.Scope`: only the contacts it may see (the dashboard).
+        scope: an :class:`audit.read.scope.Scope`: only the contacts it may see (the dashboard).
 
     Raises:
         EvidenceError: neither or both ids given, no contact found, or a recording is missing or
@@ -556,7 +556,8 @@ def export_case_pack(
     from collections import Counter
 
     from audit.links import timeline_link
-    from audit.queries import Scope, debtor_timeline
+    from audit.read.scope import Scope
+    from audit.read.timeline import debtor_timeline
 
     if (debtor_id is None) == (case_id is None):
         raise EvidenceError("give a debtor id (--debtor) or a case id (--case), not both")

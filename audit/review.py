@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from audit import models
-from audit.queries import Scope
+from audit.read.scope import Scope
 
 OPEN, CONFIRMED, DISMISSED, APPEALED, SUSPECTED = (s.value for s in (
     models.ReviewStatus.OPEN, models.ReviewStatus.CONFIRMED, models.ReviewStatus.DISMISSED,
@@ -79,7 +79,8 @@ def allowed_actions(role: str, status: str) -> list[str]:
             if a in permitted and status in TRANSITIONS[a][0]]
 
 
-def rescore_contact(session: Session, call_id: str, *, weights: Mapping[Any, float] | None = None) -> models.Contact:
+def rescore_contact(session: Session, call_id: str, *,
+                    weights: Mapping[Any, float] | None = None) -> models.Contact:
     """Recompute a contact's ``score``, ``passed`` and ``finding_count`` from its findings (caller commits).
 
     Dismissed findings are passed along with their status: :func:`audit.scoring.score_contact`

@@ -19,10 +19,14 @@ import sqlalchemy as sa
 from audit import models
 from audit.exports import build_report, report_bytes
 from audit.exports.columns import KEYS
-from audit.queries import Filters, Scope, breakdown, contact_detail, debtor_timeline, list_contacts, overview_kpis
+from audit.read.agents import agent_trend
+from audit.read.contacts import contact_detail, list_contacts
+from audit.read.overview import breakdown, overview_kpis
+from audit.read.scope import Filters, Scope
+from audit.read.timeline import debtor_timeline
 from audit.review import apply_review
 from audit.rules import load_pack
-from audit.scorecards import agent_scorecards, agent_trend
+from audit.scorecards import agent_scorecards
 from audit.scoring import DEFAULT_WEIGHTS, score_contact
 from audit.storage import session
 from pipelines.batch import LocalExecutor, run_batch
