@@ -21,7 +21,8 @@ DEFAULT_TZ = "Asia/Shanghai"  # the debtor's local time the manifests use
 
 @dataclass(frozen=True)
 class Scope:
-    """The slice of the data a user may see.
+    """The slice of the data a user may see (not :class:`audit.rules.model.RuleScope`, where a rule
+    applies).
 
     ``Scope()`` is everything (admin, supervisor); ``Scope(team=...)`` one team (team lead);
     ``Scope(agent_id=...)`` one agent's own contacts. Both set means both must hold.

@@ -312,8 +312,11 @@ Detector = Annotated[
 ]
 
 
-class Scope(_Strict):
-    """Where a rule applies; an empty list means "any"."""
+class RuleScope(_Strict):
+    """Where a rule applies (a rule's ``scope:``); an empty list means "any".
+
+    Not :class:`audit.read.scope.Scope`, which is what a dashboard user may see.
+    """
 
     kinds: list[Literal["call", "visit"]] = Field(default_factory=lambda: ["call", "visit"])
     products: list[str] = Field(default_factory=list)
@@ -339,7 +342,7 @@ class Rule(_Strict):
     title_en: str = Field(min_length=1)
     category: Category
     severity: Severity
-    scope: Scope = Field(default_factory=Scope)
+    scope: RuleScope = Field(default_factory=RuleScope)
     citation: Citation
     detector: Detector
     enabled: bool = True
