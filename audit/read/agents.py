@@ -81,6 +81,20 @@ def agent_trend(
     Every bucket in the period is returned (empty ones with ``contacts == 0`` and ``None``
     rates), so a chart's x axis is continuous. Weeks start on Monday; the first week is cut at
     ``start``.
+
+    Args:
+        source: An engine, a session or a connection.
+        agent_id: The agent.
+        start: First day of the period (in ``tz``).
+        end: Last day of the period (in ``tz``).
+        freq: ``day`` or ``week``.
+        team: Only contacts made in this team.
+        agency: Only contacts made for this agency.
+        tz: The business time zone the days are counted in.
+        score_fn: Another scoring policy (see :func:`audit.read.sql.contact_scores`).
+
+    Raises:
+        ValueError: An unknown ``freq``, or ``end`` before ``start``.
     """
     if freq not in ("day", "week"):
         raise ValueError(f"freq {freq!r} is not one of: day, week")
@@ -142,6 +156,16 @@ def worst_findings(
     """The agent's most severe non-dismissed findings in the period, most severe first.
 
     Ties are broken by the contact time (earliest first), then the time in the recording.
+
+    Args:
+        source: An engine, a session or a connection.
+        agent_id: The agent.
+        start: First day of the period (in ``tz``).
+        end: Last day of the period (in ``tz``).
+        limit: How many findings at most.
+        team: Only contacts made in this team.
+        agency: Only contacts made for this agency.
+        tz: The business time zone the days are counted in.
     """
     period = Period(start, end)
     where = contacts_where(Scope(), period.filters(tz, team=team, agency=agency, agent_id=agent_id))
