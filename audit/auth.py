@@ -50,7 +50,7 @@ from pydantic import (
     model_validator,
 )
 
-from audit.queries import Scope
+from audit.read.scope import Scope
 from audit.settings import DEFAULT_USERS_FILE, get_settings
 from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
 

@@ -92,6 +92,9 @@ class Contact(SQLModel, table=True):
     score: Optional[float] = None
     passed: Optional[bool] = None
     finding_count: int = 0
+    # the severity weights the score was computed with (the auditing pack's, audit.scoring), so a
+    # review re-scores with them too; NULL for contacts stored before migration 0008 (defaults)
+    score_weights: Optional[dict[str, float]] = Field(default=None, sa_column=Column(JSON, nullable=True))
     rule_pack_version: Optional[str] = Field(default=None, max_length=64)
     run_id: Optional[int] = Field(default=None, foreign_key="audit_run.id")
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

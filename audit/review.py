@@ -2,8 +2,9 @@
 
 Each action changes one finding's ``review_status``, writes a :class:`audit.models.ReviewLog`
 row (who, when, which action, status before and after, the reason) and re-scores the contact
-with :func:`audit.scoring.score_contact`, all in one transaction, so the dashboard, the audit
-log and the scorecards agree after a restart.
+with :func:`audit.scoring.score_contact` and the severity weights recorded on the contact when it
+was audited (its pack's), all in one transaction, so the dashboard, the audit log and the
+scorecards agree after a restart.
 
 Allowed transitions::
 
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from audit import models
-from audit.queries import Scope
+from audit.read.scope import Scope
 
 OPEN, CONFIRMED, DISMISSED, APPEALED, SUSPECTED = (s.value for s in (
     models.ReviewStatus.OPEN, models.ReviewStatus.CONFIRMED, models.ReviewStatus.DISMISSED,
@@ -78,21 +79,35 @@ def allowed_actions(role: str, status: str) -> list[str]:
             if a in permitted and status in TRANSITIONS[a][0]]
 
 
-def rescore_contact(session: Session, call_id: str, *, weights: Mapping[str, float] | None = None) -> models.Contact:
+def rescore_contact(session: Session, call_id: str, *,
+                    weights: Mapping[Any, float] | None = None) -> models.Contact:
     """Recompute a contact's ``score``, ``passed`` and ``finding_count`` from its findings (caller commits).
 
     Dismissed findings are passed along with their status: :func:`audit.scoring.score_contact`
     decides how a review status counts, so the policy lives in one place. ``finding_count``
     (non-dismissed findings) is what the dashboard's trend sums, so a review must keep it right.
+
+    Args:
+        session: The open session.
+        call_id: The contact.
+        weights: The severity weights of the pack that has just audited the contact (the
+            store passes them): recorded on the contact (``score_weights``) and used from
+            then on. ``None`` (a review) scores with the weights recorded at the audit, or
+            the default weights for a contact stored before migration 0008.
+
+    Raises:
+        ReviewError: No such contact.
     """
-    from audit.scoring import UNCOUNTED, score_contact
+    from audit.scoring import UNCOUNTED, score_contact, weights_to_store
 
     contact = session.get(models.Contact, call_id)
     if contact is None:
         raise ReviewError(f"contact {call_id!r} not found")
+    if weights is not None:
+        contact.score_weights = weights_to_store(weights)
     findings = session.exec(select(models.Finding).where(models.Finding.call_id == call_id)).all()
     # score_contact returns (score, failed): a counted critical finding fails the contact.
-    score, failed = score_contact(findings, weights)
+    score, failed = score_contact(findings, contact.score_weights)
     contact.score, contact.passed = float(score), not failed
     contact.finding_count = sum(1 for f in findings if f.review_status not in UNCOUNTED)
     session.add(contact)
@@ -109,7 +124,6 @@ def apply_review(
     scope: Scope | None = None,
     reason: str | None = None,
     expected_status: str | None = None,
-    weights: Mapping[str, float] | None = None,
     now: datetime | None = None,
 ) -> ReviewResult:
     """Apply one review action and record it.
@@ -125,7 +139,6 @@ def apply_review(
         reason: Why (required for dismiss and appeal).
         expected_status: The status the user saw; if the finding changed since, the action is
             refused instead of overwriting someone else's review.
-        weights: Severity weights passed to the scoring function.
         now: The time recorded (default: now, UTC).
 
     Raises:
@@ -140,13 +153,13 @@ def apply_review(
     if action in REASON_REQUIRED and not reason:
         raise ReviewError(f"{action} needs a reason: say why, it goes into the audit log")
     if isinstance(db, Session):
-        return _apply(db, finding_id, action, user, scope, reason, expected_status, weights, now)
+        return _apply(db, finding_id, action, user, scope, reason, expected_status, now)
     with Session(db, expire_on_commit=False) as session:
-        return _apply(session, finding_id, action, user, scope, reason, expected_status, weights, now)
+        return _apply(session, finding_id, action, user, scope, reason, expected_status, now)
 
 
 def _apply(session: Session, finding_id: int, action: str, user: str, scope: Scope | None, reason: str | None,
-           expected_status: str | None, weights: Any, now: datetime | None) -> ReviewResult:
+           expected_status: str | None, now: datetime | None) -> ReviewResult:
     q = select(models.Finding).where(models.Finding.id == finding_id)
     if scope is not None and scope.conditions():
         q = q.join(models.Contact, models.Contact.call_id == models.Finding.call_id).where(*scope.conditions())
@@ -176,7 +189,8 @@ def _apply(session: Session, finding_id: int, action: str, user: str, scope: Sco
                            before=before, after=after, reason=reason)
     session.add(log)
     session.flush()
-    contact = rescore_contact(session, finding.call_id, weights=weights)
+    # with the weights the contact was audited with: a review must not switch to the defaults
+    contact = rescore_contact(session, finding.call_id)
     session.commit()
     return ReviewResult(finding.id, finding.call_id, action, before, after, contact.score, contact.passed, log.id)
 

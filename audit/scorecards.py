@@ -1,5 +1,9 @@
 """Per-agent scorecards: what managers coach from.
 
+One agent's drill-down (trend, worst findings) is :mod:`audit.read.agents`; the SQL plumbing,
+the :class:`~audit.read.scope.Period` and the per-contact scores are shared with the dashboard
+(:mod:`audit.read.sql`, :mod:`audit.read.scope`).
+
 Figures come from the stored contacts and findings, aggregated with SQL that runs unchanged on
 SQLite and PostgreSQL. One row per (agent, team): a contact records the team that held at the
 time of the contact, so an agent who moved team mid-month is ranked in each team for the
@@ -13,9 +17,10 @@ Definitions (the export files and the dashboard show these, so they are spelled 
 * **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` (or
   ``suspected``: the learned model's doubt, not yet confirmed by a reviewer) never counts
   against the agent: it is left out of the finding counts, and each contact's score and pass
-  are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact`, rather
-  than read from ``contact.score``. Recomputing keeps the scorecard right even when a review
-  was written straight to the database, and keeps the scoring policy in one place. Dismissed
+  are *recomputed* from its remaining findings with :func:`audit.scoring.score_contact` and the
+  severity weights recorded on the contact (its pack's), rather than read from
+  ``contact.score``. Recomputing keeps the scorecard right even when a review was written
+  straight to the database, and keeps the scoring policy in one place. Dismissed
   (and confirmed) findings are still reported as review counts.
 * **Average score** and **pass rate** are over judged contacts; **findings per 100 contacts**
   divides non-dismissed findings by judged contacts.
@@ -34,71 +39,35 @@ Definitions (the export files and the dashboard show these, so they are spelled 
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any, Callable, Iterator, Sequence
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from audit import models
+from audit.read.scope import DEFAULT_TZ, Period, Scope
+from audit.read.sql import (
+    CONTACT,
+    FINDING,
+    JUDGED,
+    A,
+    C,
+    F,
+    ScoreFn,
+    connection,
+    contact_scores,
+    contacts_where,
+    count_where,
+)
 from audit.schema import Category, ContactStatus, Severity
-from audit.scoring import UNCOUNTED
+from audit.scoring import DISMISSED, SUSPECTED, UNCOUNTED
 
-DEFAULT_TZ = "Asia/Shanghai"
-JUDGED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
-DISMISSED = models.ReviewStatus.DISMISSED.value
-SUSPECTED = models.ReviewStatus.SUSPECTED.value
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
-SEVERITY_ORDER = {s.value: i for i, s in enumerate(reversed(list(Severity)))}  # critical=0
-
-ScoreFn = Callable[[Sequence[Any]], "tuple[float, bool]"]
-
-
-@dataclass(frozen=True)
-class Period:
-    """Calendar days ``start`` to ``end``, both included."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"period end {self.end} is before its start {self.start}; swap --from and --to")
-
-    @classmethod
-    def month(cls, value: str) -> "Period":
-        """Parse ``YYYY-MM`` into that calendar month."""
-        try:
-            first = datetime.strptime(value.strip(), "%Y-%m").date()
-        except ValueError:
-            raise ValueError(f"period {value!r} is not YYYY-MM (for example 2026-11)") from None
-        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return cls(first, following - timedelta(days=1))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> "Period":
-        """The period of equal length that ends the day before this one starts."""
-        end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end)
-
-    def bounds(self, tz: str = DEFAULT_TZ) -> tuple[datetime, datetime]:
-        """Aware ``[from, to)`` instants covering the days in ``tz``."""
-        zone = ZoneInfo(tz)
-        return (
-            datetime.combine(self.start, time.min, zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, zone),
-        )
-
-    def __str__(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
 
 
 @dataclass
@@ -166,112 +135,17 @@ class AgentScorecard:
         return d
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """One bucket (day or ISO week, starting ``start``) of an agent's trend."""
 
-    start: date
-    contacts: int
-    avg_score: float | None
-    pass_rate: float | None
-    findings: int
-
-
-@dataclass(frozen=True)
-class WorstFinding:
-    """A non-dismissed finding for the scorecard's "worst findings" list."""
-
-    finding_id: int
-    call_id: str
-    contact_started_at: datetime  # aware, in the business time zone
-    rule_id: str
-    category: str
-    severity: str
-    title: str
-    citation: str
-    start: float | None
-    end: float | None
-    evidence: str
-    review_status: str
-    detector: str = ""  # what raised it (lexicon, regex, similar, model …); "" before migration 0004
-    confidence: float = 1.0
-
-
-@dataclass(frozen=True)
-class _Item:
-    """What :func:`audit.scoring.score_contact` reads from a finding."""
-
-    rule_id: str
-    category: str
-    severity: str
-    review_status: str
-
-
-# ----------------------------------------------------------------------------- plumbing
-
-
-@contextlib.contextmanager
-def _connection(source: Engine | Session | Connection) -> Iterator[Connection]:
-    if isinstance(source, Connection):
-        yield source
-    elif isinstance(source, Session):
-        yield source.connection()
-    else:
-        with source.connect() as conn:
-            yield conn
-
-
-def _default_score_fn() -> ScoreFn:
-    """:func:`audit.scoring.score_contact` with its ``(score, failed)`` turned into ``(score, passed)``."""
-    from audit.scoring import score_contact  # the scoring policy lives in one place
-
-    def score(items: Sequence[Any]) -> tuple[float, bool]:
-        value, failed = score_contact(items)
-        return float(value), not failed
-
-    return score
-
-
-C = models.Contact.__table__.c
-F = models.Finding.__table__.c
-A = models.Agent.__table__.c
-
-
-def _contact_filter(period: Period, tz: str, team: str | None, agency: str | None, agent_id: str | None = None):
-    lo, hi = period.bounds(tz)
-    cond = [C.started_at >= lo, C.started_at < hi]
-    if team is not None:
-        cond.append(C.team == team)
-    if agency is not None:
-        cond.append(C.agency == agency)
-    if agent_id is not None:
-        cond.append(C.agent_id == agent_id)
-    return sa.and_(*cond)
-
-
-def _n(cond) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
-
-
-def _contact_scores(conn: Connection, where, score_fn: ScoreFn) -> dict[str, tuple[float, bool]]:
-    """Score every judged contact matching ``where`` from its non-dismissed findings."""
-    ids = conn.execute(sa.select(C.call_id).where(where, C.status.in_(JUDGED))).scalars().all()
-    items: dict[str, list[_Item]] = {cid: [] for cid in ids}
-    q = (
-        sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
-        .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
-    )
-    for call_id, rule_id, category, severity, review in conn.execute(q):
-        items[call_id].append(_Item(rule_id, category, severity, review))
-    return {cid: score_fn(found) for cid, found in items.items()}
+def _selection(period: Period, tz: str, team: str | None, agency: str | None) -> sa.ColumnElement:
+    """The contacts of ``period`` (days in ``tz``), of one team and agency where given."""
+    return contacts_where(Scope(), period.filters(tz, team=team, agency=agency))
 
 
 def _judged_figures(
-    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn
+    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
 ) -> dict[tuple, dict[str, Any]]:
     """Average score, pass rate and non-dismissed finding count per group of judged contacts."""
-    scores = _contact_scores(conn, where, score_fn)
+    scores = contact_scores(conn, where, score_fn)
     sel = sa.select(C.call_id, *group_cols).where(where, C.status.in_(JUDGED))
     acc: dict[tuple, list[tuple[float, bool]]] = defaultdict(list)
     for row in conn.execute(sel):
@@ -280,7 +154,7 @@ def _judged_figures(
         (tuple(r[:-1]), int(r[-1]))
         for r in conn.execute(
             sa.select(*group_cols, sa.func.count(F.id))
-            .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+            .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
             .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
             .group_by(*group_cols)
         )
@@ -343,30 +217,30 @@ def agent_scorecards(
         team: only contacts made in this team.
         agency: only contacts made for this agency.
         tz: the business time zone the days are counted in.
-        score_fn: ``items -> (score, passed)`` for one contact's non-dismissed findings;
-            default :func:`audit.scoring.score_contact` with the default severity weights.
+        score_fn: ``items -> (score, passed)`` for one contact's non-dismissed findings, in
+            place of the default: :func:`audit.scoring.score_contact` with the severity
+            weights recorded on the contact.
 
     Returns:
         One scorecard per (agent, team) with any contact in the period, sorted by team, then
         rank, then agent id.
     """
     period = Period(start, end)
-    score_fn = score_fn or _default_score_fn()
-    where = _contact_filter(period, tz, team, agency)
+    where = _selection(period, tz, team, agency)
     key_cols = (C.agent_id, C.team)
-    with _connection(source) as conn:
+    with connection(source) as conn:
         counts = conn.execute(
             sa.select(
                 C.agent_id,
                 C.team,
                 sa.func.max(C.agency),
                 sa.func.max(A.name),
-                _n(sa.and_(C.kind == "call", C.status == ContactStatus.AUDITED.value)),
-                _n(sa.and_(C.kind == "visit", C.status == ContactStatus.AUDITED.value)),
-                _n(C.status == ContactStatus.NO_RECORDING.value),
-                _n(C.status == ContactStatus.FAILED.value),
+                count_where(sa.and_(C.kind == "call", C.status == ContactStatus.AUDITED.value)),
+                count_where(sa.and_(C.kind == "visit", C.status == ContactStatus.AUDITED.value)),
+                count_where(C.status == ContactStatus.NO_RECORDING.value),
+                count_where(C.status == ContactStatus.FAILED.value),
             )
-            .select_from(models.Contact.__table__.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+            .select_from(CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
             .where(where)
             .group_by(C.agent_id, C.team)
         ).all()
@@ -388,7 +262,7 @@ def agent_scorecards(
         # Findings on judged contacts, by category/severity/review, in one grouped query.
         rows = conn.execute(
             sa.select(C.agent_id, C.team, F.category, F.severity, F.review_status, sa.func.count(F.id))
-            .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
+            .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
             .where(where, C.status.in_(JUDGED))
             .group_by(C.agent_id, C.team, F.category, F.severity, F.review_status)
         ).all()
@@ -429,7 +303,7 @@ def agent_scorecards(
             for name, value in figures.items():
                 setattr(card, name, value)
 
-        prev_where = _contact_filter(period.previous(), tz, team, agency)
+        prev_where = _selection(period.previous(), tz, team, agency)
         for key, figures in _judged_figures(conn, prev_where, key_cols, score_fn).items():
             if key in cards:
                 card = cards[key]
@@ -459,122 +333,3 @@ def _rank(cards) -> None:
             k = key(c)
             c.rank_in_team = previous_rank if k == previous_key else i
             previous_key, previous_rank = k, c.rank_in_team
-
-
-def agent_trend(
-    source: Engine | Session | Connection,
-    agent_id: str,
-    start: date,
-    end: date,
-    *,
-    freq: str = "day",
-    team: str | None = None,
-    agency: str | None = None,
-    tz: str = DEFAULT_TZ,
-    score_fn: ScoreFn | None = None,
-) -> list[TrendPoint]:
-    """An agent's average score, pass rate and findings per day or per ISO week.
-
-    Every bucket in the period is returned (empty ones with ``contacts == 0`` and ``None``
-    rates), so a chart's x axis is continuous. Weeks start on Monday; the first week is cut at
-    ``start``.
-    """
-    if freq not in ("day", "week"):
-        raise ValueError(f"freq {freq!r} is not one of: day, week")
-    period = Period(start, end)
-    score_fn = score_fn or _default_score_fn()
-    zone = ZoneInfo(tz)
-
-    def bucket(d: date) -> date:
-        return d if freq == "day" else max(period.start, d - timedelta(days=d.weekday()))
-
-    where = _contact_filter(period, tz, team, agency, agent_id)
-    with _connection(source) as conn:
-        scores = _contact_scores(conn, where, score_fn)
-        starts = dict(conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(JUDGED))).all())
-        found = dict(
-            conn.execute(
-                sa.select(F.call_id, sa.func.count(F.id))
-                .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-                .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
-                .group_by(F.call_id)
-            ).all()
-        )
-    acc: dict[date, list[tuple[float, bool, int]]] = defaultdict(list)
-    for call_id, (score, passed) in scores.items():
-        day = _aware(starts[call_id]).astimezone(zone).date()
-        acc[bucket(day)].append((float(score), bool(passed), int(found.get(call_id, 0))))
-    points = []
-    day = period.start
-    seen: set[date] = set()
-    while day <= period.end:
-        b = bucket(day)
-        if b not in seen:
-            seen.add(b)
-            vals = acc.get(b, [])
-            n = len(vals)
-            points.append(
-                TrendPoint(
-                    start=b,
-                    contacts=n,
-                    avg_score=sum(v[0] for v in vals) / n if n else None,
-                    pass_rate=sum(1 for v in vals if v[1]) / n if n else None,
-                    findings=sum(v[2] for v in vals),
-                )
-            )
-        day += timedelta(days=1)
-    return points
-
-
-def worst_findings(
-    source: Engine | Session | Connection,
-    agent_id: str,
-    start: date,
-    end: date,
-    *,
-    limit: int = 5,
-    team: str | None = None,
-    agency: str | None = None,
-    tz: str = DEFAULT_TZ,
-) -> list[WorstFinding]:
-    """The agent's most severe non-dismissed findings in the period, most severe first.
-
-    Ties are broken by the contact time (earliest first), then the time in the recording.
-    """
-    where = _contact_filter(Period(start, end), tz, team, agency, agent_id)
-    severity_rank = sa.case(
-        *((F.severity == s, rank) for s, rank in SEVERITY_ORDER.items()), else_=len(SEVERITY_ORDER)
-    )
-    q = (
-        sa.select(
-            F.id, F.call_id, C.started_at, F.rule_id, F.category, F.severity, F.title, F.citation,
-            F.start, F.end, F.evidence, F.review_status, F.detector, F.confidence,
-        )
-        .select_from(models.Finding.__table__.join(models.Contact.__table__, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
-        .order_by(severity_rank, C.started_at, F.start, F.id)
-        .limit(limit)
-    )
-    zone = ZoneInfo(tz)
-    with _connection(source) as conn:
-        rows = conn.execute(q).all()
-    return [
-        WorstFinding(
-            finding_id=r[0], call_id=r[1], contact_started_at=_aware(r[2]).astimezone(zone), rule_id=r[3],
-            category=r[4], severity=r[5], title=r[6] or "", citation=r[7] or "", start=r[8], end=r[9],
-            evidence=r[10] or "", review_status=r[11], detector=r[12] or "",
-            confidence=1.0 if r[13] is None else float(r[13]),
-        )
-        for r in rows
-    ]
-
-
-def _aware(value: datetime) -> datetime:
-    # Core selects bypass nothing: UTCDateTime returns aware UTC, but be safe with raw strings.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        from datetime import timezone
-
-        value = value.replace(tzinfo=timezone.utc)
-    return value

@@ -5,6 +5,12 @@ A contact starts at 100 and loses the pack's weight for each counted finding's s
 reviewer dismissed do not count, nor do *suspected* ones (the learned second opinion below its
 report threshold, waiting for a reviewer: confirming one makes it count); confirmed and
 unreviewed ones do.
+
+A contact is scored with the weights of the pack it was audited with: the store records them on
+the contact (``contact.score_weights``, :func:`weights_to_store`) and every later re-score (a
+review, the scorecards, the exports) passes them back to :func:`score_contact`, so one review
+cannot change a score by switching to other weights. Contacts stored before migration 0008 have
+none recorded and are scored with :data:`DEFAULT_WEIGHTS`.
 """
 
 from __future__ import annotations
@@ -28,14 +34,28 @@ def _pair(item: Any) -> tuple[str, str | None]:
     return str(getattr(severity, "value", severity)), getattr(item, "review_status", None)
 
 
-def score_contact(findings: Iterable[Any], weights: Mapping[str, float] | None = None) -> tuple[float, bool]:
+def weights_to_store(weights: Mapping[Any, float] | None) -> dict[str, float]:
+    """Severity weights as a contact records them (``contact.score_weights``, a JSON column).
+
+    Args:
+        weights: points lost per severity, keys severity names or ``Severity`` members (a
+            pack's ``parameters.severity_weights``); ``None`` means :data:`DEFAULT_WEIGHTS`.
+
+    Returns:
+        ``{severity name: points}``, what :func:`score_contact` reads back.
+    """
+    return {str(getattr(k, "value", k)): float(v) for k, v in (weights or DEFAULT_WEIGHTS).items()}
+
+
+def score_contact(findings: Iterable[Any], weights: Mapping[Any, float] | None = None) -> tuple[float, bool]:
     """Score one contact.
 
     Args:
         findings: ``(severity, review_status)`` pairs, or objects with ``severity`` and
             (optionally) ``review_status`` attributes, such as ``models.Finding`` rows.
-        weights: points lost per severity; defaults to :data:`DEFAULT_WEIGHTS` (a pack's
-            ``parameters.severity_weights`` can be passed, keys may be ``Severity`` members).
+        weights: points lost per severity: the contact's recorded ``score_weights`` (or a
+            pack's ``parameters.severity_weights``; keys may be ``Severity`` members);
+            ``None`` (a contact stored before migration 0008) means :data:`DEFAULT_WEIGHTS`.
 
     Returns:
         ``(score, failed)``: the score in 0–100 and whether a critical finding fails the contact.
@@ -43,7 +63,7 @@ def score_contact(findings: Iterable[Any], weights: Mapping[str, float] | None =
     Raises:
         ValueError: a severity has no weight.
     """
-    table = {str(getattr(k, "value", k)): float(v) for k, v in (weights or DEFAULT_WEIGHTS).items()}
+    table = weights_to_store(weights)
     score = 100.0
     failed = False
     for item in findings:

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 
 from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
-from audit.scoring import UNCOUNTED
+from audit.scoring import weights_to_store
 
 _UNREVIEWED = (models.ReviewStatus.OPEN.value, models.ReviewStatus.SUSPECTED.value)
 
@@ -124,18 +124,19 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
 
 
 def _rescore(session: Session, row: models.Contact, weights) -> None:
-    from audit.review import rescore_contact
+    from audit.review import rescore_contact  # score, passed and finding_count in one place
 
     rescore_contact(session, row.call_id, weights=weights)
-    row.finding_count = len(session.exec(select(models.Finding.id).where(
-        models.Finding.call_id == row.call_id,
-        models.Finding.review_status.not_in(UNCOUNTED))).all())
 
 
 def save_audit(session: Session, contact: Contact, transcript: Transcript | None, findings: list[Finding],
                *, weights=None, rule_pack_version: str, audio_path: str | None, audio_sha256: str | None,
                run_id: int | None) -> models.Contact:
-    """Store one audited contact: log entry, transcript, findings, score. Caller commits."""
+    """Store one audited contact: log entry, transcript, findings, score. Caller commits.
+
+    ``weights`` are the pack's ``parameters.severity_weights`` (default: the default weights);
+    they are recorded on the contact, so reviews and scorecards score it with them too.
+    """
     row = upsert_contact(session, contact, audio_path=audio_path, run_id=run_id)
     session.exec(delete(models.Segment).where(models.Segment.call_id == contact.call_id))
     if transcript is not None:
@@ -153,7 +154,7 @@ def save_audit(session: Session, contact: Contact, transcript: Transcript | None
     row.rule_pack_version = rule_pack_version
     row.run_id = run_id
     row.audited_at = datetime.now(timezone.utc)
-    _rescore(session, row, weights)
+    _rescore(session, row, weights_to_store(weights))
     return row
 
 
@@ -169,7 +170,11 @@ def save_failure(session: Session, contact: Contact, reason: str, *, audio_path:
 
 def replace_log_findings(session: Session, findings_by_call: dict[str, list[Finding]], rule_ids: set[str],
                          *, weights=None) -> None:
-    """Store the findings of rules evaluated across contacts (e.g. attempts per day)."""
+    """Store the findings of rules evaluated across contacts (e.g. attempts per day).
+
+    ``weights``: the pack's severity weights, recorded on each contact re-scored (as by
+    :func:`save_audit`); ``None`` keeps the weights each contact was audited with.
+    """
     for call_id, findings in findings_by_call.items():
         row = session.get(models.Contact, call_id)
         if row is None:

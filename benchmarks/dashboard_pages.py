@@ -55,12 +55,12 @@ def pick_users(url: str) -> dict[str, dict]:
 
 def busiest_call(url: str, scope) -> str | None:
     """The visible contact with the most findings (the heaviest call-detail page)."""
-    from audit import queries
-    from audit.queries import Filters
+    from audit.read.contacts import list_contacts
+    from audit.read.scope import Filters
     from audit.storage import make_engine
 
     engine = make_engine(url)
-    page = queries.list_contacts(engine, scope, Filters(), sort="findings", descending=True, limit=1)
+    page = list_contacts(engine, scope, Filters(), sort="findings", descending=True, limit=1)
     engine.dispose()
     return page.rows[0].call_id if page.rows else None
 

@@ -30,8 +30,9 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audit import queries
-from audit.queries import Filters, Scope
+from audit.read.overview import breakdown, filter_options, findings_by_category, overview_kpis, trend_by_day
+from audit.read.scope import Filters, Scope
+from audit.read.sql import tune_engine
 from audit.storage import init_db, make_engine
 
 ADMIN_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -163,13 +164,13 @@ def fill(engine, n_contacts: int, seed: int = 7) -> tuple[int, float]:
 
 def overview_queries(conn, scope: Scope, filters: Filters):
     return {
-        "overview_kpis": lambda: queries.overview_kpis(conn, scope, filters),
-        "findings_by_category": lambda: queries.findings_by_category(conn, scope, filters),
-        "trend_by_day": lambda: queries.trend_by_day(conn, scope, filters),
-        "breakdown team": lambda: queries.breakdown(conn, scope, filters, "team"),
-        "breakdown agency": lambda: queries.breakdown(conn, scope, filters, "agency"),
-        "breakdown creditor": lambda: queries.breakdown(conn, scope, filters, "creditor"),
-        "filter_options": lambda: queries.filter_options(conn, scope),
+        "overview_kpis": lambda: overview_kpis(conn, scope, filters),
+        "findings_by_category": lambda: findings_by_category(conn, scope, filters),
+        "trend_by_day": lambda: trend_by_day(conn, scope, filters),
+        "breakdown team": lambda: breakdown(conn, scope, filters, "team"),
+        "breakdown agency": lambda: breakdown(conn, scope, filters, "agency"),
+        "breakdown creditor": lambda: breakdown(conn, scope, filters, "creditor"),
+        "filter_options": lambda: filter_options(conn, scope),
     }
 
 
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         print(f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s")
 
-    engine = queries.tune_engine(make_engine(url))  # as the dashboard configures it
+    engine = tune_engine(make_engine(url))  # as the dashboard configures it
     init_db(engine)  # as the dashboard does at start-up: a reused database gets new migrations (0002 statistics)
     print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     last = FIRST_DAY + timedelta(days=DAYS - 1)

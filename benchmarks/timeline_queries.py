@@ -27,8 +27,9 @@ import sqlalchemy as sa
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from audit import queries
-from audit.queries import Scope
+from audit.read.scope import Scope
+from audit.read.sql import tune_engine
+from audit.read.timeline import debtor_timeline, find_debtors
 from audit.storage import init_db, make_engine
 from benchmarks.dashboard_queries import (
     ADMIN_URL,
@@ -196,19 +197,19 @@ def timeline_queries(conn):
     ).one()
     masked = COMPLAINT_PHONE[:3] + "****" + COMPLAINT_PHONE[-4:]
     return {
-        "find by debtor id": lambda: queries.find_debtors(conn, boss, COMPLAINT, by="debtor"),
-        "find by case id": lambda: queries.find_debtors(conn, boss, COMPLAINT_CASE, by="case"),
-        "find by phone (clear)": lambda: queries.find_debtors(conn, boss, COMPLAINT_PHONE, by="phone"),
-        "find by phone (masked)": lambda: queries.find_debtors(conn, boss, masked, by="phone", masked=True),
-        "find by phone (masked, lead)": lambda: queries.find_debtors(
+        "find by debtor id": lambda: find_debtors(conn, boss, COMPLAINT, by="debtor"),
+        "find by case id": lambda: find_debtors(conn, boss, COMPLAINT_CASE, by="case"),
+        "find by phone (clear)": lambda: find_debtors(conn, boss, COMPLAINT_PHONE, by="phone"),
+        "find by phone (masked)": lambda: find_debtors(conn, boss, masked, by="phone", masked=True),
+        "find by phone (masked, lead)": lambda: find_debtors(
             conn, lead, masked, by="phone", masked=True
         ),
-        "timeline complaint debtor": lambda: queries.debtor_timeline(conn, boss, debtor_id=COMPLAINT),
-        "timeline complaint case": lambda: queries.debtor_timeline(conn, boss, case_id=COMPLAINT_CASE),
-        "timeline complaint (lead)": lambda: queries.debtor_timeline(conn, lead, debtor_id=COMPLAINT),
-        "find ordinary by phone": lambda: queries.find_debtors(conn, boss, ordinary.phone, by="phone"),
-        "timeline ordinary debtor": lambda: queries.debtor_timeline(conn, boss, debtor_id=ordinary.debtor_id),
-        "timeline ordinary case": lambda: queries.debtor_timeline(conn, boss, case_id=ordinary.case_id),
+        "timeline complaint debtor": lambda: debtor_timeline(conn, boss, debtor_id=COMPLAINT),
+        "timeline complaint case": lambda: debtor_timeline(conn, boss, case_id=COMPLAINT_CASE),
+        "timeline complaint (lead)": lambda: debtor_timeline(conn, lead, debtor_id=COMPLAINT),
+        "find ordinary by phone": lambda: find_debtors(conn, boss, ordinary.phone, by="phone"),
+        "timeline ordinary debtor": lambda: debtor_timeline(conn, boss, debtor_id=ordinary.debtor_id),
+        "timeline ordinary case": lambda: debtor_timeline(conn, boss, case_id=ordinary.case_id),
     }
 
 
@@ -236,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s"
         )
 
-    engine = queries.tune_engine(make_engine(url))  # as the dashboard configures it
+    engine = tune_engine(make_engine(url))  # as the dashboard configures it
     init_db(engine)
     print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     worst = 0.0

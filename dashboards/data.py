@@ -1,8 +1,8 @@
 """Data access for the dashboard: the one module that touches the database.
 
 The engine and the users file are ``st.cache_resource`` (one per process); query results are
-``st.cache_data`` with a short TTL, keyed by database URL, :class:`~audit.queries.Scope` and
-:class:`~audit.queries.Filters`, so two users with different scopes never share an entry.
+``st.cache_data`` with a short TTL, keyed by database URL, :class:`~audit.read.scope.Scope` and
+:class:`~audit.read.scope.Filters`, so two users with different scopes never share an entry.
 Review actions go straight to :mod:`audit.review` and then clear the cached results.
 
 The database URL comes from ``AUDIT_DB_URL`` (``audit dashboard --db URL`` sets it); the users
@@ -18,8 +18,13 @@ from typing import Any
 
 import streamlit as st
 
-from audit import auth, queries, review, sessions
-from audit.queries import Filters, Scope
+from audit import auth, review, sessions
+from audit.read import contacts as read_contacts
+from audit.read import overview as read_overview
+from audit.read import review as read_review
+from audit.read import timeline as read_timeline
+from audit.read.scope import Filters, Scope
+from audit.read.sql import tune_engine
 from audit.settings import get_settings
 from audit.storage import database_url, init_db, make_engine
 from dashboards import wiring
@@ -35,7 +40,7 @@ def db_url() -> str:
 @st.cache_resource(show_spinner=False)
 def engine(url: str):
     """One engine per database; the schema is brought up to date on first use."""
-    eng = queries.tune_engine(make_engine(url))
+    eng = tune_engine(make_engine(url))
     init_db(eng)  # a fresh database shows empty pages instead of "no such table"
     return eng
 
@@ -104,100 +109,100 @@ def rule_pack():
 
 @dataclass(frozen=True)
 class Overview:
-    kpis: queries.OverviewKPIs
-    categories: list[queries.CategoryCount]
-    trend: list[queries.DayPoint]
-    by_team: list[queries.GroupRow]
-    by_agency: list[queries.GroupRow]
-    by_creditor: list[queries.GroupRow]
+    kpis: read_overview.OverviewKPIs
+    categories: list[read_overview.CategoryCount]
+    trend: list[read_overview.DayPoint]
+    by_team: list[read_overview.GroupRow]
+    by_agency: list[read_overview.GroupRow]
+    by_creditor: list[read_overview.GroupRow]
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def filter_options(url: str, scope: Scope) -> queries.FilterOptions:
-    return queries.filter_options(engine(url), scope)
+def filter_options(url: str, scope: Scope) -> read_overview.FilterOptions:
+    return read_overview.filter_options(engine(url), scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def overview(url: str, scope: Scope, filters: Filters) -> Overview:
     with engine(url).connect() as conn:
         return Overview(
-            kpis=queries.overview_kpis(conn, scope, filters),
-            categories=queries.findings_by_category(conn, scope, filters),
-            trend=queries.trend_by_day(conn, scope, filters),
-            by_team=queries.breakdown(conn, scope, filters, "team"),
-            by_agency=queries.breakdown(conn, scope, filters, "agency"),
-            by_creditor=queries.breakdown(conn, scope, filters, "creditor"),
+            kpis=read_overview.overview_kpis(conn, scope, filters),
+            categories=read_overview.findings_by_category(conn, scope, filters),
+            trend=read_overview.trend_by_day(conn, scope, filters),
+            by_team=read_overview.breakdown(conn, scope, filters, "team"),
+            by_agency=read_overview.breakdown(conn, scope, filters, "agency"),
+            by_creditor=read_overview.breakdown(conn, scope, filters, "creditor"),
         )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def contacts(url: str, scope: Scope, filters: Filters, **kwargs: Any) -> queries.ContactPage:
-    return queries.list_contacts(engine(url), scope, filters, **kwargs)
+def contacts(url: str, scope: Scope, filters: Filters, **kwargs: Any) -> read_contacts.ContactPage:
+    return read_contacts.list_contacts(engine(url), scope, filters, **kwargs)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def search(url: str, scope: Scope, filters: Filters, text: str, *, masked: bool) -> list[queries.SearchHit]:
+def search(url: str, scope: Scope, filters: Filters, text: str, *, masked: bool) -> list[read_contacts.SearchHit]:
     """Matching transcript lines; ``masked``: match the masked text only (a user without see_pii)."""
-    return queries.search_transcripts(engine(url), scope, filters, text, masked=masked)
+    return read_contacts.search_transcripts(engine(url), scope, filters, text, masked=masked)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def call_ids(url: str, scope: Scope, filters: Filters) -> list[str]:
-    return queries.visible_call_ids(engine(url), scope, filters)
+    return read_contacts.visible_call_ids(engine(url), scope, filters)
 
 
 @dataclass(frozen=True)
 class CallView:
-    detail: queries.ContactDetail
-    segments: list[queries.SegmentRow]
-    findings: list[queries.FindingRow]
-    history: list[queries.LogRow]
+    detail: read_contacts.ContactDetail
+    segments: list[read_contacts.SegmentRow]
+    findings: list[read_contacts.FindingRow]
+    history: list[read_review.LogRow]
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def call(url: str, scope: Scope, call_id: str) -> CallView | None:
     """Everything the Call detail page shows, or None when not found or out of scope."""
     with engine(url).connect() as conn:
-        detail = queries.contact_detail(conn, scope, call_id)
+        detail = read_contacts.contact_detail(conn, scope, call_id)
         if detail is None:
             return None
-        return CallView(detail, queries.contact_segments(conn, scope, call_id),
-                        queries.contact_findings(conn, scope, call_id),
-                        queries.review_history(conn, scope, call_id=call_id))
+        return CallView(detail, read_contacts.contact_segments(conn, scope, call_id),
+                        read_contacts.contact_findings(conn, scope, call_id),
+                        read_review.review_history(conn, scope, call_id=call_id))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def rule_hits(url: str, scope: Scope, filters: Filters) -> list[queries.RuleHits]:
-    return queries.rule_hits(engine(url), scope, filters)
+def rule_hits(url: str, scope: Scope, filters: Filters) -> list[read_review.RuleHits]:
+    return read_review.rule_hits(engine(url), scope, filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def detector_hits(url: str, scope: Scope, filters: Filters) -> list[queries.DetectorHits]:
-    return queries.detector_hits(engine(url), scope, filters)
+def detector_hits(url: str, scope: Scope, filters: Filters) -> list[read_review.DetectorHits]:
+    return read_review.detector_hits(engine(url), scope, filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def review_queue(url: str, scope: Scope, filters: Filters) -> list[queries.QueueItem]:
-    return queries.review_queue(engine(url), scope, filters)
+def review_queue(url: str, scope: Scope, filters: Filters) -> list[read_review.QueueItem]:
+    return read_review.review_queue(engine(url), scope, filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def review_history(url: str, scope: Scope) -> list[queries.LogRow]:
-    return queries.review_history(engine(url), scope, limit=100)
+def review_history(url: str, scope: Scope) -> list[read_review.LogRow]:
+    return read_review.review_history(engine(url), scope, limit=100)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def find_debtors(url: str, scope: Scope, query: str, by: str, *, masked: bool) -> list[queries.DebtorMatch]:
-    """Debtors by id, case id or phone number (:func:`audit.queries.find_debtors`)."""
-    return queries.find_debtors(engine(url), scope, query, by=by, masked=masked)
+def find_debtors(url: str, scope: Scope, query: str, by: str, *, masked: bool) -> list[read_timeline.DebtorMatch]:
+    """Debtors by id, case id or phone number (:func:`audit.read.timeline.find_debtors`)."""
+    return read_timeline.find_debtors(engine(url), scope, query, by=by, masked=masked)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def timeline(url: str, scope: Scope, *, debtor_id: str | None = None,
-             case_id: str | None = None) -> list[queries.TimelineContact]:
+             case_id: str | None = None) -> list[read_timeline.TimelineContact]:
     """Every contact to one debtor or on one case that ``scope`` may see
-    (:func:`audit.queries.debtor_timeline`)."""
-    return queries.debtor_timeline(engine(url), scope, debtor_id=debtor_id, case_id=case_id)
+    (:func:`audit.read.timeline.debtor_timeline`)."""
+    return read_timeline.debtor_timeline(engine(url), scope, debtor_id=debtor_id, case_id=case_id)
 
 
 def pack_parameters():
@@ -224,8 +229,8 @@ def in_quiet_hours(moment, params) -> bool:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def team_breakdown(url: str, scope: Scope, filters: Filters) -> list[queries.GroupRow]:
-    return queries.breakdown(engine(url), scope, filters, "team")
+def team_breakdown(url: str, scope: Scope, filters: Filters) -> list[read_overview.GroupRow]:
+    return read_overview.breakdown(engine(url), scope, filters, "team")
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -241,7 +246,7 @@ def scorecards(url: str, scope: Scope, start: date, end: date) -> list:
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def agent_trend(url: str, scope: Scope, agent_id: str, start: date, end: date) -> list:
-    from audit.scorecards import agent_trend as trend
+    from audit.read.agents import agent_trend as trend
 
     if scope.agent_id is not None and agent_id != scope.agent_id:
         return []
@@ -250,7 +255,7 @@ def agent_trend(url: str, scope: Scope, agent_id: str, start: date, end: date) -
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def worst_findings(url: str, scope: Scope, agent_id: str, start: date, end: date) -> list:
-    from audit.scorecards import worst_findings as worst
+    from audit.read.agents import worst_findings as worst
 
     if scope.agent_id is not None and agent_id != scope.agent_id:
         return []
@@ -303,7 +308,7 @@ def evidence_pack(url: str, scope: Scope, call_id: str) -> bytes:
 
     from audit.evidence import EvidenceError, export_pack
 
-    if queries.contact_detail(engine(url), scope, call_id) is None:
+    if read_contacts.contact_detail(engine(url), scope, call_id) is None:
         raise EvidenceError(f"call_id {call_id!r} is not in the database or not visible to you")
     with tempfile.TemporaryDirectory(prefix="evidence-") as tmp:
         # A fixed name: a call_id such as "../../x" must not pick where the zip is written.
@@ -349,12 +354,12 @@ def recording(url: str, scope: Scope, call_id: str) -> tuple[bytes, str] | str |
 
     Bytes, not a path: Streamlit serves a path it is given to anyone holding the media URL, so
     only the checked file of a contact in the signed-in user's scope is ever read
-    (:func:`audit.queries.contact_recording`).
+    (:func:`audit.read.contacts.contact_recording`).
     """
     from audit.paths import UnsafePath
 
     try:
-        path = queries.contact_recording(engine(url), scope, call_id)
+        path = read_contacts.contact_recording(engine(url), scope, call_id)
     except (UnsafePath, FileNotFoundError) as exc:
         return str(exc)
     if path is None:

@@ -22,7 +22,8 @@ from audit import auth, i18n, sessions
 from audit.exports.cells import safe_cell
 from audit.i18n import N_, _
 from audit.masking import mask_pii
-from audit.queries import FilterOptions, Filters
+from audit.read.overview import FilterOptions
+from audit.read.scope import Filters
 from dashboards import data
 
 log = logging.getLogger(__name__)

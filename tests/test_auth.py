@@ -9,7 +9,7 @@ import pytest
 
 from audit import auth
 from audit.auth import AuthConfigError, add_user, authenticate, hash_password, load_users, verify_password
-from audit.queries import Scope
+from audit.read.scope import Scope
 
 
 def test_hash_roundtrip_and_salt():

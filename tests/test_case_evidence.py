@@ -19,7 +19,7 @@ import pytest
 from audit import models
 from audit.evidence import BEEP_HZ, EvidenceError, export_case_pack, export_pack, verify_pack
 from audit.exports.cli import add_parser
-from audit.queries import Scope
+from audit.read.scope import Scope
 from audit.storage import session
 from pipelines.audio import load_audio
 from tests.pipelines.test_batch import TruthExecutor, corpus_rows, make_batch, write_manifest
@@ -44,7 +44,7 @@ def audited(engine, tmp_path, corpus_dir):
 
 
 def test_the_dialled_number_is_stored_and_finds_the_debtor(audited):
-    from audit.queries import find_debtors
+    from audit.read.timeline import find_debtors
 
     [match] = find_debtors(audited, Scope(), "13900007950", by="phone")
     assert match.debtor_id == DEBTOR and match.contacts == 7

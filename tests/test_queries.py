@@ -6,8 +6,18 @@ from datetime import date
 
 import pytest
 
-from audit import queries as q
-from audit.queries import Filters, Scope
+from audit.read.contacts import (
+    contact_detail,
+    contact_findings,
+    contact_segments,
+    finding_in_scope,
+    list_contacts,
+    search_transcripts,
+)
+from audit.read.overview import breakdown, filter_options, findings_by_category, overview_kpis, trend_by_day
+from audit.read.review import review_queue, rule_hits
+from audit.read.scope import Filters, Scope
+from audit.read.sql import aware, tune_engine
 from tests.factories import EXPECTED, seed
 
 ALL = Filters()
@@ -20,7 +30,7 @@ def db(engine):
 
 
 def test_overview_kpis_unscoped(db):
-    k = q.overview_kpis(db, Scope(), ALL)
+    k = overview_kpis(db, Scope(), ALL)
     assert (k.contacts, k.audited, k.compliant, k.non_compliant, k.errors) == (
         EXPECTED.contacts, EXPECTED.audited, EXPECTED.compliant, EXPECTED.non_compliant, EXPECTED.errors)
     assert (k.findings, k.critical_findings, k.open_findings) == (
@@ -38,7 +48,7 @@ def test_overview_kpis_unscoped(db):
     (Scope(team="no such team"), 0, 0, 0),
 ])
 def test_overview_respects_scope(db, scope, contacts, compliant, findings):
-    k = q.overview_kpis(db, scope, ALL)
+    k = overview_kpis(db, scope, ALL)
     assert (k.contacts, k.compliant, k.findings) == (contacts, compliant, findings)
 
 
@@ -53,13 +63,13 @@ def test_overview_respects_scope(db, scope, contacts, compliant, findings):
     (Filters(agent_ids=("A021",)), {"t-003", "t-008"}),
 ])
 def test_filters_select_contacts(db, filters, call_ids):
-    page = q.list_contacts(db, Scope(), filters)
+    page = list_contacts(db, Scope(), filters)
     assert {r.call_id for r in page.rows} == call_ids
-    assert page.total == len(call_ids) == q.overview_kpis(db, Scope(), filters).contacts
+    assert page.total == len(call_ids) == overview_kpis(db, Scope(), filters).contacts
 
 
 def test_findings_by_category_excludes_dismissed(db):
-    rows = {r.category: r for r in q.findings_by_category(db, Scope(), ALL)}
+    rows = {r.category: r for r in findings_by_category(db, Scope(), ALL)}
     assert set(rows) == {"ABUSE", "THREAT_THIRD_PARTY", "CONTACT_HOURS", "CASH_OR_CARD_REQUEST",
                          "VISIT_STAFFING", "VISIT_PROCEDURE", "MISSING_IDENTIFICATION"}
     assert "FALSE_AUTHORITY" not in rows
@@ -68,7 +78,7 @@ def test_findings_by_category_excludes_dismissed(db):
 
 
 def test_trend_by_day_uses_business_time_zone(db):
-    points = q.trend_by_day(db, Scope(), ALL)
+    points = trend_by_day(db, Scope(), ALL)
     got = [(p.day, p.contacts, p.compliant, p.non_compliant, p.findings) for p in points]
     assert got == [
         (date(2026, 11, 2), 2, 1, 1, 2),
@@ -84,18 +94,18 @@ def test_trend_by_day_uses_business_time_zone(db):
     ("kind", {"call": (7, 4, 5), "visit": (1, 1, 2)}),
 ])
 def test_breakdown(db, by, expected):
-    rows = q.breakdown(db, Scope(), ALL, by)
+    rows = breakdown(db, Scope(), ALL, by)
     assert {r.key: (r.contacts, r.compliant, r.findings) for r in rows} == expected
     assert rows[0].contacts == max(v[0] for v in expected.values())
 
 
 def test_breakdown_rejects_unknown_column(db):
     with pytest.raises(ValueError, match="cannot break down by 'debtor_id'"):
-        q.breakdown(db, Scope(), ALL, "debtor_id")
+        breakdown(db, Scope(), ALL, "debtor_id")
 
 
 def test_list_contacts_sort_and_top_finding(db):
-    page = q.list_contacts(db, Scope(), ALL, sort="score", descending=False)
+    page = list_contacts(db, Scope(), ALL, sort="score", descending=False)
     assert [r.call_id for r in page.rows] == ["t-002", "t-003", "t-005", "t-008", "t-001", "t-004", "t-006", "t-007"]
     rows = {r.call_id: r for r in page.rows}
     assert rows["t-002"].top_finding.rule_id == "THREAT-CONTACTS"  # critical beats the earlier high
@@ -107,19 +117,19 @@ def test_list_contacts_sort_and_top_finding(db):
 
 
 def test_list_contacts_paging_and_other_filters(db):
-    first = q.list_contacts(db, Scope(), ALL, limit=3)
-    second = q.list_contacts(db, Scope(), ALL, limit=3, offset=3)
+    first = list_contacts(db, Scope(), ALL, limit=3)
+    second = list_contacts(db, Scope(), ALL, limit=3, offset=3)
     assert first.total == second.total == 8
     assert [r.call_id for r in first.rows] == ["t-007", "t-005", "t-008"]  # newest first
     assert not {r.call_id for r in first.rows} & {r.call_id for r in second.rows}
-    assert {r.call_id for r in q.list_contacts(db, Scope(), ALL, passed=False).rows} == {"t-002", "t-003"}
-    assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, status="failed").rows] == ["t-007"]
-    assert [r.call_id for r in q.list_contacts(db, Scope(), ALL, category="ABUSE").rows] == ["t-002"]
-    assert q.list_contacts(db, Scope(), ALL, category="FALSE_AUTHORITY").total == 0  # dismissed
-    by_findings = q.list_contacts(db, Scope(), ALL, sort="findings")
+    assert {r.call_id for r in list_contacts(db, Scope(), ALL, passed=False).rows} == {"t-002", "t-003"}
+    assert [r.call_id for r in list_contacts(db, Scope(), ALL, status="failed").rows] == ["t-007"]
+    assert [r.call_id for r in list_contacts(db, Scope(), ALL, category="ABUSE").rows] == ["t-002"]
+    assert list_contacts(db, Scope(), ALL, category="FALSE_AUTHORITY").total == 0  # dismissed
+    by_findings = list_contacts(db, Scope(), ALL, sort="findings")
     assert [r.findings for r in by_findings.rows][:2] == [2, 2]
     with pytest.raises(ValueError, match="cannot sort contacts by 'debtor_id'"):
-        q.list_contacts(db, Scope(), ALL, sort="debtor_id")
+        list_contacts(db, Scope(), ALL, sort="debtor_id")
 
 
 @pytest.mark.parametrize("text, scope, call_ids", [
@@ -130,13 +140,13 @@ def test_list_contacts_paging_and_other_filters(db):
     ("_", Scope(), set()),
 ])
 def test_transcript_search(db, text, scope, call_ids):
-    assert {r.call_id for r in q.list_contacts(db, scope, ALL, search=text).rows} == call_ids
-    assert {h.call_id for h in q.search_transcripts(db, scope, ALL, text)} == call_ids
+    assert {r.call_id for r in list_contacts(db, scope, ALL, search=text).rows} == call_ids
+    assert {h.call_id for h in search_transcripts(db, scope, ALL, text)} == call_ids
 
 
 def _found(db, text: str, *, masked: bool) -> tuple[set[str], set[str]]:
-    contacts = {r.call_id for r in q.list_contacts(db, Scope(), ALL, search=text, masked=masked).rows}
-    lines = {h.call_id for h in q.search_transcripts(db, Scope(), ALL, text, masked=masked)}
+    contacts = {r.call_id for r in list_contacts(db, Scope(), ALL, search=text, masked=masked).rows}
+    lines = {h.call_id for h in search_transcripts(db, Scope(), ALL, text, masked=masked)}
     return contacts, lines
 
 
@@ -162,23 +172,23 @@ def test_masked_search_treats_chinese_digits_alike(db):
 
 
 def test_contact_detail_is_scoped(db):
-    assert q.contact_detail(db, Scope(), "t-002").agent_name == "赵强"
-    assert q.contact_detail(db, Scope(agent_id="A017"), "t-002") is None
-    assert q.contact_detail(db, Scope(team="一组"), "t-002") is None
-    assert q.contact_detail(db, Scope(), "missing") is None
-    assert q.contact_segments(db, Scope(agent_id="A017"), "t-002") == []
-    assert q.contact_findings(db, Scope(agent_id="A017"), "t-002") == []
-    segments = q.contact_segments(db, Scope(agent_id="B203"), "t-002")
+    assert contact_detail(db, Scope(), "t-002").agent_name == "赵强"
+    assert contact_detail(db, Scope(agent_id="A017"), "t-002") is None
+    assert contact_detail(db, Scope(team="一组"), "t-002") is None
+    assert contact_detail(db, Scope(), "missing") is None
+    assert contact_segments(db, Scope(agent_id="A017"), "t-002") == []
+    assert contact_findings(db, Scope(agent_id="A017"), "t-002") == []
+    segments = contact_segments(db, Scope(agent_id="B203"), "t-002")
     assert [s.idx for s in segments] == [0, 1, 2, 3, 4] and segments[2].role == "agent"
-    findings = q.contact_findings(db, Scope(), "t-003")
+    findings = contact_findings(db, Scope(), "t-003")
     assert [f.rule_id for f in findings] == ["PAY-PERSONAL", "TIME-QUIET"]  # timed first, contact-level last
     fid = findings[0].id
-    assert q.finding_in_scope(db, Scope(team="一组"), fid).rule_id == "PAY-PERSONAL"
-    assert q.finding_in_scope(db, Scope(team="外访组"), fid) is None
+    assert finding_in_scope(db, Scope(team="一组"), fid).rule_id == "PAY-PERSONAL"
+    assert finding_in_scope(db, Scope(team="外访组"), fid) is None
 
 
 def test_rule_hits_report_dismissed_share(db):
-    hits = {r.rule_id: r for r in q.rule_hits(db, Scope(), ALL)}
+    hits = {r.rule_id: r for r in rule_hits(db, Scope(), ALL)}
     assert len(hits) == 8
     assert hits["LEGAL-FALSE"].dismissed == 1 and hits["LEGAL-FALSE"].dismissed_share == 1.0
     assert hits["PAY-PERSONAL"].confirmed == 1 and hits["PAY-PERSONAL"].dismissed_share == 0.0
@@ -187,20 +197,20 @@ def test_rule_hits_report_dismissed_share(db):
 
 
 def test_review_queue_order_and_scope(db):
-    queue = q.review_queue(db, Scope(), ALL)
+    queue = review_queue(db, Scope(), ALL)
     assert [i.rule_id for i in queue] == ["THREAT-CONTACTS", "ABUSE-INSULT", "VISIT-STAFF", "TIME-QUIET", "ID-MISSING"]
     assert queue[-1].review_status == "appealed"
     assert all(i.age_days >= 0 for i in queue)
-    assert [i.rule_id for i in q.review_queue(db, Scope(team="一组"), ALL)] == ["TIME-QUIET", "ID-MISSING"]
-    assert q.review_queue(db, Scope(agent_id="A017"), ALL) == []
+    assert [i.rule_id for i in review_queue(db, Scope(team="一组"), ALL)] == ["TIME-QUIET", "ID-MISSING"]
+    assert review_queue(db, Scope(agent_id="A017"), ALL) == []
 
 
 def test_filter_options(db):
-    opts = q.filter_options(db, Scope(team="一组"))
+    opts = filter_options(db, Scope(team="一组"))
     assert opts.teams == ["一组"]
     assert opts.agents == [("A017", "李娜"), ("A021", "王芳")]
     assert (opts.first_day, opts.last_day) == (date(2026, 11, 2), date(2026, 11, 4))
-    assert q.filter_options(db, Scope()).kinds == ["call", "visit"]
+    assert filter_options(db, Scope()).kinds == ["call", "visit"]
 
 
 STATS = "contact_local_day_stats"
@@ -243,13 +253,13 @@ def test_dashboard_start_needs_no_ddl(pg_url):
         conn.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
         conn.execute(sa.text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
         conn.commit()
-    reader = q.tune_engine(make_engine(sa.engine.make_url(pg_url).set(username=role)))
+    reader = tune_engine(make_engine(sa.engine.make_url(pg_url).set(username=role)))
     try:
         init_db(reader)  # what dashboards.data.engine() does: at head, it only reads alembic_version
         with reader.connect() as conn, pytest.raises(sa.exc.ProgrammingError):  # the role really is read-only
             conn.execute(sa.text("CREATE TABLE not_allowed (x int)"))
-        assert q.overview_kpis(reader, Scope(), ALL).contacts == EXPECTED.contacts
-        assert sum(p.contacts for p in q.trend_by_day(reader, Scope(), ALL)) == EXPECTED.contacts
+        assert overview_kpis(reader, Scope(), ALL).contacts == EXPECTED.contacts
+        assert sum(p.contacts for p in trend_by_day(reader, Scope(), ALL)) == EXPECTED.contacts
     finally:
         reader.dispose()
         with owner.connect() as conn:
@@ -272,20 +282,20 @@ def test_trend_findings_follow_reviews(db):
     from audit.review import apply_review
 
     def per_day() -> dict:
-        return {p.day: p.findings for p in q.trend_by_day(db, Scope(), ALL)}
+        return {p.day: p.findings for p in trend_by_day(db, Scope(), ALL)}
 
     def per_team() -> dict:
-        return {r.key: (r.findings, r.critical_findings) for r in q.breakdown(db, Scope(), ALL, "team")}
+        return {r.key: (r.findings, r.critical_findings) for r in breakdown(db, Scope(), ALL, "team")}
 
     before, teams_before = per_day(), per_team()
-    assert sum(before.values()) == q.overview_kpis(db, Scope(), ALL).findings
+    assert sum(before.values()) == overview_kpis(db, Scope(), ALL).findings
     with db.connect() as conn:
         finding_id = conn.execute(sa.select(models.Finding.id).where(
             models.Finding.call_id == "t-002", models.Finding.rule_id == "ABUSE-INSULT")).scalar_one()
     apply_review(db, finding_id, "dismiss", user="qa", reason="not abuse in context")
     after = per_day()
     assert after[date(2026, 11, 2)] == before[date(2026, 11, 2)] - 1
-    assert sum(after.values()) == q.overview_kpis(db, Scope(), ALL).findings
+    assert sum(after.values()) == overview_kpis(db, Scope(), ALL).findings
     assert per_team()["网贷二组"] == (teams_before["网贷二组"][0] - 1, teams_before["网贷二组"][1])  # a high one
     apply_review(db, finding_id, "reopen", user="qa")
     assert per_day() == before and per_team() == teams_before
@@ -311,8 +321,9 @@ SELECTIONS = [
 
 def _reference(db, scope: Scope, filters: Filters):
     """(selected contacts, their findings) from the raw tables, selected in Python."""
-    import sqlalchemy as sa
     from zoneinfo import ZoneInfo
+
+    import sqlalchemy as sa
 
     from audit import models
 
@@ -322,7 +333,7 @@ def _reference(db, scope: Scope, filters: Filters):
         findings = [r._asdict() for r in conn.execute(sa.select(models.Finding.__table__))]
 
     def selected(c) -> bool:
-        day = q._aware(c["started_at"], zone).date()
+        day = aware(c["started_at"], zone).date()
         return ((scope.team is None or c["team"] == scope.team)
                 and (scope.agent_id is None or c["agent_id"] == scope.agent_id)
                 and (filters.start is None or day >= filters.start) and (filters.end is None or day <= filters.end)
@@ -338,16 +349,16 @@ def _reference(db, scope: Scope, filters: Filters):
 def test_overview_figures_match_a_reference(db, scope, filters):
     contacts, findings = _reference(db, scope, filters)
     critical = [f for f in findings if f["severity"] == "critical"]
-    k = q.overview_kpis(db, scope, filters)
+    k = overview_kpis(db, scope, filters)
     assert (k.contacts, k.findings, k.critical_findings, k.open_findings) == (
         len(contacts), len(findings), len(critical),
         sum(f["review_status"] in ("open", "appealed") for f in findings))
-    by_category = {r.category: (r.findings, r.critical) for r in q.findings_by_category(db, scope, filters)}
+    by_category = {r.category: (r.findings, r.critical) for r in findings_by_category(db, scope, filters)}
     assert by_category == {cat: (sum(f["category"] == cat for f in findings),
                                  sum(f["category"] == cat for f in critical)) for cat in {f["category"] for f in findings}}
     for by in ("team", "agency", "creditor", "kind"):
         got = {r.key: (r.contacts, r.compliant, r.non_compliant, r.findings, r.critical_findings)
-               for r in q.breakdown(db, scope, filters, by)}
+               for r in breakdown(db, scope, filters, by)}
         keys = {c[by] for c in contacts.values()}
         assert got == {key: (
             sum(c[by] == key for c in contacts.values()),
@@ -362,7 +373,7 @@ def test_overview_figures_match_a_reference(db, scope, filters):
                                    Scope(team="no such team")])
 def test_filter_options_match_a_reference(db, scope):
     contacts, _ = _reference(db, scope, ALL)
-    opts = q.filter_options(db, scope)
+    opts = filter_options(db, scope)
 
     def distinct(col: str) -> list[str]:
         return sorted({c[col] for c in contacts.values() if c[col]})
@@ -381,8 +392,8 @@ def test_critical_counts_follow_a_dismissed_critical_finding(db):
     from audit.review import apply_review
 
     def figures():
-        k = q.overview_kpis(db, Scope(), ALL)
-        teams = {r.key: (r.compliant, r.critical_findings) for r in q.breakdown(db, Scope(), ALL, "team")}
+        k = overview_kpis(db, Scope(), ALL)
+        teams = {r.key: (r.compliant, r.critical_findings) for r in breakdown(db, Scope(), ALL, "team")}
         return k.critical_findings, k.compliant, teams
 
     critical, compliant, teams = figures()

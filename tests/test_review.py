@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from audit import models, queries
-from audit.queries import Filters, Scope
+from audit import models
+from audit.read.contacts import finding_in_scope
+from audit.read.overview import overview_kpis
+from audit.read.review import detector_hits, review_history, review_queue, rule_hits
+from audit.read.scope import Filters, Scope
 from audit.review import ReviewError, allowed_actions, apply_review, review_log_count
 from audit.storage import make_engine, session
 from tests.factories import seed
@@ -37,7 +40,7 @@ def test_confirm_writes_log_and_rescores(db):
     assert (result.score, result.passed) == (25.0, False)
     c = contact(db, "t-002")
     assert (c.score, c.passed) == (25.0, False)
-    log = queries.review_history(db, Scope(), call_id="t-002")
+    log = review_history(db, Scope(), call_id="t-002")
     assert [(r.user, r.action, r.before, r.after, r.finding_id) for r in log] == [
         ("wang", "confirm", "open", "confirmed", fid)]
 
@@ -48,8 +51,8 @@ def test_dismissing_the_critical_finding_passes_the_contact(db):
         apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="  ")
     result = apply_review(db, fid, "dismiss", user="wang", role="supervisor", reason="说的是依法通知，不是威胁")
     assert (result.score, result.passed) == (75.0, True)
-    assert queries.overview_kpis(db, Scope(), Filters()).findings == 6
-    rows = {r.rule_id: r for r in queries.rule_hits(db, Scope(), Filters())}
+    assert overview_kpis(db, Scope(), Filters()).findings == 6
+    rows = {r.rule_id: r for r in rule_hits(db, Scope(), Filters())}
     assert rows["THREAT-CONTACTS"].dismissed_share == 1.0
     # reopening counts it again
     back = apply_review(db, fid, "reopen", user="li", role="team_lead")
@@ -86,7 +89,7 @@ def test_refused_actions_change_nothing(db, kwargs, message):
     with pytest.raises(ReviewError, match=message):
         apply_review(db, fid, action, **kwargs)
     assert review_log_count(db, fid) == 0
-    assert queries.finding_in_scope(db, Scope(), fid).review_status == "open"  # untouched
+    assert finding_in_scope(db, Scope(), fid).review_status == "open"  # untouched
 
 
 def test_agent_appeal_of_own_contact(db):
@@ -94,7 +97,7 @@ def test_agent_appeal_of_own_contact(db):
     result = apply_review(db, fid, "appeal", user="B203", role="agent", scope=Scope(agent_id="B203"),
                           reason="客户先辱骂我")
     assert result.after == "appealed"
-    queue = queries.review_queue(db, Scope(), Filters())
+    queue = review_queue(db, Scope(), Filters())
     assert fid in [i.finding_id for i in queue]
 
 
@@ -108,8 +111,8 @@ def test_review_survives_restart_and_reaches_scorecards(db, db_url):
     db.dispose()
     fresh = make_engine(db_url)  # a new process would do the same
     try:
-        assert queries.finding_in_scope(fresh, Scope(), fid).review_status == "dismissed"
-        assert [r.action for r in queries.review_history(fresh, Scope())] == ["dismiss"]
+        assert finding_in_scope(fresh, Scope(), fid).review_status == "dismissed"
+        assert [r.action for r in review_history(fresh, Scope())] == ["dismiss"]
         card = next(c for c in agent_scorecards(fresh, date(2026, 11, 1), date(2026, 11, 30)) if c.agent_id == "B203")
         assert card.dismissed == 1 and card.critical_findings == 0
     finally:
@@ -137,9 +140,9 @@ def test_suspected_findings_wait_for_review_and_do_not_count(db):
     fid = _add_suspected(db)
     after = contact(db, "t-002")
     assert (after.score, after.passed, after.finding_count) == (before.score, before.passed, before.finding_count)
-    queue = {i.finding_id: i for i in queries.review_queue(db, Scope(), Filters())}
+    queue = {i.finding_id: i for i in review_queue(db, Scope(), Filters())}
     assert (queue[fid].review_status, queue[fid].detector, queue[fid].confidence) == ("suspected", "model", 0.55)
-    detectors = {d.detector: d for d in queries.detector_hits(db, Scope(), Filters())}
+    detectors = {d.detector: d for d in detector_hits(db, Scope(), Filters())}
     assert (detectors["model"].hits, detectors["model"].suspected) == (1, 1)
     assert allowed_actions("supervisor", "suspected") == ["confirm", "dismiss"]
     assert allowed_actions("agent", "suspected") == []  # nothing to appeal: it does not count

@@ -8,7 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from audit import models
-from audit.scorecards import Period, agent_scorecards, agent_trend, worst_findings
+from audit.read.agents import agent_trend, worst_findings
+from audit.read.scope import Period
+from audit.scorecards import agent_scorecards
 from audit.storage import session
 
 CST = timezone(timedelta(hours=8))

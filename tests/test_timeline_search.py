@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from audit import models
-from audit import queries as q
-from audit.queries import Filters, Scope
+from audit.read.contacts import list_contacts, search_transcripts
+from audit.read.scope import Filters, Scope
+from audit.read.timeline import debtor_timeline, find_debtors
 from audit.search import find, query_key, sound_key
 from audit.storage import session
 from tests.factories import seed
@@ -48,7 +49,7 @@ def ids(rows) -> list[str]:
 
 
 def test_timeline_of_a_debtor_across_agents_oldest_first(db):
-    rows = q.debtor_timeline(db, Scope(), debtor_id="D-1")
+    rows = debtor_timeline(db, Scope(), debtor_id="D-1")
     assert ids(rows) == [
         "t-001",
         "t-004",
@@ -65,7 +66,7 @@ def test_timeline_of_a_debtor_across_agents_oldest_first(db):
 
 
 def test_timeline_is_ordered_by_time_not_by_id(db):
-    rows = q.debtor_timeline(db, Scope(), debtor_id="D-1")
+    rows = debtor_timeline(db, Scope(), debtor_id="D-1")
     assert [r.started_at for r in rows] == sorted(r.started_at for r in rows)
 
 
@@ -77,14 +78,14 @@ def test_timeline_is_ordered_by_time_not_by_id(db):
     (Scope(team="网贷二组"), []),
 ])
 def test_timeline_by_case_follows_scope(db, scope, expected):
-    assert ids(q.debtor_timeline(db, scope, case_id="C-1")) == expected
+    assert ids(debtor_timeline(db, scope, case_id="C-1")) == expected
 
 
 def test_timeline_needs_one_key(db):
     with pytest.raises(ValueError):
-        q.debtor_timeline(db, Scope())
+        debtor_timeline(db, Scope())
     with pytest.raises(ValueError):
-        q.debtor_timeline(db, Scope(), debtor_id="D-1", case_id="C-1")
+        debtor_timeline(db, Scope(), debtor_id="D-1", case_id="C-1")
 
 
 @pytest.mark.parametrize("query, by, masked, scope, debtors", [
@@ -100,7 +101,7 @@ def test_timeline_needs_one_key(db):
     ("D-9", "debtor", False, Scope(), []),
 ])
 def test_find_debtors(db, query, by, masked, scope, debtors):
-    found = q.find_debtors(db, scope, query, by=by, masked=masked)
+    found = find_debtors(db, scope, query, by=by, masked=masked)
     assert [d.debtor_id for d in found] == debtors
     if found and scope == Scope():
         assert found[0].case_ids == ("C-1", "C-2") and found[0].contacts == 4
@@ -114,9 +115,9 @@ def test_find_debtors_by_phone_cannot_tell_masked_digits_apart(db):
         conn.execute(
             sa.update(models.Contact.__table__).where(C.call_id == "t-002").values(phone="13800005678")
         )
-    found = q.find_debtors(db, Scope(), "13899995678", by="phone", masked=True)
+    found = find_debtors(db, Scope(), "13899995678", by="phone", masked=True)
     assert sorted(d.debtor_id for d in found) == ["D-1", "D-t-002"]
-    assert q.find_debtors(db, Scope(), "13899995678", by="phone", masked=False) == []
+    assert find_debtors(db, Scope(), "13899995678", by="phone", masked=False) == []
 
 
 # ----------------------------------------------------------------------------- search by sound
@@ -143,10 +144,10 @@ def test_transcript_search_finds_what_the_asr_misheard(db):
         conn.execute(sa.update(models.Segment.__table__).where(S.call_id == "t-002", S.idx == 3)
                      .values(text="今天不还，我就把你欠钱的事发给你通信路里所有人。",
                              sound=sound_key("今天不还，我就把你欠钱的事发给你通信路里所有人。")))
-    hits = q.search_transcripts(db, Scope(), Filters(), "通讯录")
+    hits = search_transcripts(db, Scope(), Filters(), "通讯录")
     assert [(h.call_id, h.idx) for h in hits] == [("t-002", 3)]
-    assert ids(q.list_contacts(db, Scope(), Filters(), search="通讯录").rows) == ["t-002"]
-    assert q.search_transcripts(db, Scope(agent_id="A017"), Filters(), "通讯录") == []  # scope holds
+    assert ids(list_contacts(db, Scope(), Filters(), search="通讯录").rows) == ["t-002"]
+    assert search_transcripts(db, Scope(agent_id="A017"), Filters(), "通讯录") == []  # scope holds
 
 
 def test_lines_get_their_sound_key_on_insert(db):
@@ -159,7 +160,7 @@ def test_lines_get_their_sound_key_on_insert(db):
 def test_masked_viewers_cannot_reach_masked_digits_by_sound(db):
     """t-005's 幺三九零零零零一二三四 is masked for a viewer without see_pii; a query that only
     sounds like its digits (伞久玲 ~ 三九零) finds it for a see_pii viewer, never for a masked one."""
-    assert ids(q.list_contacts(db, Scope(), Filters(), search="伞久玲", masked=False).rows) == ["t-005"]
-    assert ids(q.list_contacts(db, Scope(), Filters(), search="伞久玲", masked=True).rows) == []
-    assert q.search_transcripts(db, Scope(), Filters(), "伞久玲", masked=True) == []
-    assert ids(q.list_contacts(db, Scope(), Filters(), search="尽快连喜", masked=True).rows) == ["t-005"]  # 尽快联系
+    assert ids(list_contacts(db, Scope(), Filters(), search="伞久玲", masked=False).rows) == ["t-005"]
+    assert ids(list_contacts(db, Scope(), Filters(), search="伞久玲", masked=True).rows) == []
+    assert search_transcripts(db, Scope(), Filters(), "伞久玲", masked=True) == []
+    assert ids(list_contacts(db, Scope(), Filters(), search="尽快连喜", masked=True).rows) == ["t-005"]  # 尽快联系

@@ -38,7 +38,7 @@ def export_case_pack(
     Args:
         debtor_id: every contact to this debtor; or
         case_id: every contact on this case.
-        scope: an :class:`audit.queries.Scope`: only the contacts it may see (the dashboard).
+        scope: an :class:`audit.read.scope.Scope`: only the contacts it may see (the dashboard).
         audio_root, decoder, clip_padding_s, redact, dashboard_url: as for
             :func:`audit.evidence.export_pack`, for every contact.
 
@@ -48,7 +48,8 @@ def export_case_pack(
             was passed.
     """
     from audit.links import timeline_link
-    from audit.queries import Scope, debtor_timeline
+    from audit.read.scope import Scope
+    from audit.read.timeline import debtor_timeline
 
     if (debtor_id is None) == (case_id is None):
         raise EvidenceError("give a debtor id (--debtor) or a case id (--case), not both")

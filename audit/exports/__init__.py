@@ -23,16 +23,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from audit import i18n
-from audit.scorecards import (
-    DEFAULT_TZ,
-    AgentScorecard,
-    Period,
-    TrendPoint,
-    WorstFinding,
-    agent_scorecards,
-    agent_trend,
-    worst_findings,
-)
+from audit.read.agents import TrendPoint, WorstFinding, agent_trend, worst_findings
+from audit.read.scope import DEFAULT_TZ, Period
+from audit.scorecards import AgentScorecard, agent_scorecards
 
 FORMATS = ("csv", "xlsx", "pdf")
 WORST_FINDINGS_PER_AGENT = 5

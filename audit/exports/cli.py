@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 def _scorecards(args) -> int:
     from audit.exports import build_report, write_report
     from audit.links import dashboard_url
-    from audit.scorecards import Period
+    from audit.read.scope import Period
     from audit.storage import make_engine
 
     if args.period:

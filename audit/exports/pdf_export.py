@@ -39,7 +39,8 @@ from audit import i18n
 from audit.exports.columns import detector_label
 from audit.i18n import _, pgettext
 from audit.links import call_link
-from audit.scorecards import AgentScorecard, TrendPoint, WorstFinding
+from audit.read.agents import TrendPoint, WorstFinding
+from audit.scorecards import AgentScorecard
 from audit.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -134,7 +134,7 @@ def _a_not_a(norm: str, pos: int, cue: str) -> bool:
 
 
 class ScopedRule:
-    """A rule's scope, compiled: which contacts and speakers it judges."""
+    """A rule with its ``RuleScope`` compiled: which contacts and speakers it judges."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule

@@ -62,8 +62,11 @@ def detector_label(detector: BaseModel) -> str:
     return detector.label()  # type: ignore[attr-defined]
 
 
-class Scope(_Strict):
-    """Where a rule applies; an empty list means "any"."""
+class RuleScope(_Strict):
+    """Where a rule applies (a rule's ``scope:``); an empty list means "any".
+
+    Not :class:`audit.read.scope.Scope`, which is what a dashboard user may see.
+    """
 
     kinds: list[Literal["call", "visit"]] = Field(default_factory=lambda: ["call", "visit"])
     products: list[str] = Field(default_factory=list)
@@ -89,7 +92,7 @@ class Rule(_Strict):
     title_en: str = Field(min_length=1)
     category: Category
     severity: Severity
-    scope: Scope = Field(default_factory=Scope)
+    scope: RuleScope = Field(default_factory=RuleScope)
     citation: Citation
     detector: Detector
     enabled: bool = True

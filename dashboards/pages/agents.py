@@ -6,7 +6,7 @@ import streamlit as st
 
 from audit import i18n
 from audit.i18n import _
-from audit.queries import Filters
+from audit.read.scope import Filters
 from dashboards import data, ui
 
 user = ui.require_user()

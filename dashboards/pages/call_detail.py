@@ -13,7 +13,7 @@ import streamlit as st
 from audit import i18n
 from audit.evidence import pack_filename
 from audit.i18n import _
-from audit.queries import Filters
+from audit.read.scope import Filters
 from audit.review import ReviewError, allowed_actions
 from dashboards import conduct_chart, data, ui
 from dashboards.badges import detector_badge, pick_detectors

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from audit.evidence import EvidenceError, verify_pack
 from audit.exports.cli import add_parser
-from audit.queries import Scope
+from audit.read.scope import Scope
 from dashboards import data
 from tests.dashboards.conftest import APP
 

@@ -3,7 +3,7 @@
 Security issue, critical item: a stored ``audio_path`` pointing outside the audit run's input
 folder (from a hostile manifest or an edited database) made the player serve any file the
 server could read, to anyone holding the media URL. The page now reads the bytes itself through
-:func:`audit.queries.contact_recording`, which refuses such paths and changed files.
+:func:`audit.read.contacts.contact_recording`, which refuses such paths and changed files.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from audit import models
 from audit.paths import UnsafePath
-from audit.queries import Scope, contact_recording
+from audit.read.contacts import contact_recording
+from audit.read.scope import Scope
 from audit.storage import make_engine
 from tests.dashboards.test_pages import app, render
 

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from audit import models, review
-from audit.queries import Scope
+from audit.read.scope import Scope
 from audit.storage import make_engine
 from tests.dashboards.conftest import APP
 from tests.dashboards.test_pages import _finding_id
