@@ -53,7 +53,7 @@ class LocalExecutor:
         if resident is None or (resident.options, resident.pack_path, resident.low_memory) != (
                 options, worker.pack_path, worker.low_memory):
             resident = self._resident = worker.with_options(options)
-        resident._pack = worker._pack  # the caller's pack: the version it stores is the one that scanned
+        resident.use_pack_of(worker)  # the caller's pack: the version it stores is the one that scanned
         return resident
 
     def map(self, worker: Worker, items: list[WorkItem]) -> Iterator[WorkResult]:
@@ -68,6 +68,10 @@ class LocalExecutor:
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")  # no fork of a loaded model or open DB handles
+        # The pool's worker processes are the children started from here on. The executor has no
+        # public handle on them before Python 3.14 (terminate_workers()); this set tells them apart
+        # from children this process already had.
+        earlier_children = set(multiprocessing.active_children())
         pool = cf.ProcessPoolExecutor(min(self.workers, len(items)), mp_context=context,
                                       initializer=_init_worker, initargs=(spec,))
         finished = False
@@ -86,8 +90,9 @@ class LocalExecutor:
             if not finished:
                 # Interrupted: results of recordings in flight would not be stored anyway, so
                 # stop the workers now instead of waiting for them to finish.
-                for process in list((getattr(pool, "_processes", None) or {}).values()):
-                    process.terminate()
+                for process in multiprocessing.active_children():
+                    if process not in earlier_children:
+                        process.terminate()
             pool.shutdown(wait=finished, cancel_futures=True)
 
 

@@ -186,8 +186,8 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 _record_progress(session, run_id, summary)
                 session.commit()
 
-        worker = Worker(options, pack_path, low_memory=low_memory)
-        worker._pack = pack  # loaded once: a worker in this process need not compile it again
+        # the pack loaded once: a worker in this process need not compile it again
+        worker = Worker(options, pack_path, low_memory=low_memory, pack=pack)
         by_id = {item.contact.call_id: item for item in work.todo}
         for result in executor.map(worker, work.todo):
             item = by_id[result.call_id]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.rules.pack import RulePack
 from audit.schema import Contact, Finding, Transcript
 from pipelines.process import PipelineOptions
 
@@ -88,22 +89,39 @@ class Worker:
     stage and recording.
     """
 
-    def __init__(self, options: PipelineOptions, pack_path: str | None, low_memory: bool = False):
+    def __init__(self, options: PipelineOptions, pack_path: str | None, low_memory: bool = False, *,
+                 pack: RulePack | None = None):
+        """Build a worker; nothing is loaded yet.
+
+        Args:
+            options: engine choices.
+            pack_path: rule pack file (``None``: the built-in pack).
+            low_memory: free each model as soon as its stage is done.
+            pack: the rule pack of ``pack_path``, already loaded by the caller (a run loads it
+                once); ``None`` loads it on the first recording.
+        """
         self.options = options
         self.pack_path = pack_path
         self.low_memory = low_memory
         self._pipeline = None
-        self._pack = None
+        self._pack = pack
 
     def spec(self) -> dict[str, Any]:
-        """Constructor arguments: what a new process needs to build the same worker."""
+        """Constructor arguments: what a new process needs to build the same worker.
+
+        A loaded ``pack`` is left out: it never crosses a process boundary, the new process
+        loads ``pack_path`` itself.
+        """
         return {"options": self.options, "pack_path": self.pack_path, "low_memory": self.low_memory}
 
     def with_options(self, options: PipelineOptions) -> Worker:
         """The same worker with other options, sharing the rule pack already loaded here."""
-        clone = Worker(options, self.pack_path, self.low_memory)
-        clone._pack = self._pack
-        return clone
+        return Worker(options, self.pack_path, self.low_memory, pack=self._pack)
+
+    def use_pack_of(self, other: Worker) -> None:
+        """Scan with the rule pack ``other`` scans with: its loaded pack, or none yet (then
+        this worker loads its own ``pack_path`` on first use)."""
+        self._pack = other._pack
 
     def __getstate__(self) -> dict[str, Any]:
         return self.spec()  # loaded models never cross a process boundary
