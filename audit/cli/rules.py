@@ -105,15 +105,3 @@ def _eval(pack: RulePack, lines: list, args: argparse.Namespace) -> int:
     else:
         print(format_text(report, args.file))
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m audit.rules.cli``) until ``audit`` wires it in."""
-    parser = argparse.ArgumentParser(prog="audit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
