@@ -23,7 +23,7 @@ from audit.rules.pack import PackError, RulePack, load_pack
 from audit.schema import CONTACT_ROLES, Role
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``rules`` with its sub-commands on an ``audit`` sub-parser collection."""
     parser = subparsers.add_parser("rules", help="list, validate and try compliance rule packs")
     sub = parser.add_subparsers(dest="rules_command", required=True)
