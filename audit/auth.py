@@ -18,23 +18,21 @@ The file is TOML (``users.toml``) or YAML (``users.yaml``), one entry per user::
     lang = "en"                  # optional; the dashboard's language for this user (default Chinese)
     email = "li.na@corp.example" # optional; the company sign-in (OIDC) account that is this user
 
-Passwords are never stored in clear: ``audit users add NAME --role ROLE`` asks for the password
-and writes its salted ``hashlib.scrypt`` hash into the file. ``AUDIT_USERS_FILE`` names the file
-when ``--users`` is not given; the default is ``users.toml`` in the working directory.
+Passwords are never stored in clear: ``audit users add NAME --role ROLE`` (:mod:`audit.cli.users`)
+asks for the password and writes its salted ``hashlib.scrypt`` hash into the file.
+``AUDIT_USERS_FILE`` names the file when ``--users`` is not given; the default is ``users.toml``
+in the working directory.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
-import getpass
 import hashlib
 import hmac
 import logging
 import math
 import os
 import secrets
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,46 +380,3 @@ def add_user(path: str | os.PathLike | None, username: str, password: str, *, ro
     os.chmod(tmp, 0o600)  # hashes are still worth protecting
     tmp.replace(path)
     return user
-
-
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``audit users add`` on the CLI's subparsers."""
-    parser = subparsers.add_parser("users", help="manage dashboard users (hashed passwords, roles)")
-    sub = parser.add_subparsers(dest="users_command", required=True)
-    add = sub.add_parser("add", help="add or replace a user; asks for the password")
-    add.add_argument("username")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--team", help="team a team_lead leads")
-    add.add_argument("--agent-id", help="agent id of an agent user")
-    add.add_argument("--name", default="", help="display name")
-    add.add_argument("--see-pii", action=argparse.BooleanOptionalAction, default=None,
-                     help="show phone/ID/bank-card numbers unmasked (default: admin only)")
-    add.add_argument("--lang", help="the user's dashboard language: zh-CN (default) or en")
-    add.add_argument("--email", help="the company sign-in (OIDC) account of this user (docs/auth.md)")
-    add.add_argument("--users", help=f"users file (.toml or .yaml; default $AUDIT_USERS_FILE or {DEFAULT_USERS_FILE})")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    parser.set_defaults(func=run)
-    return parser
-
-
-def run(args: argparse.Namespace) -> int:
-    """Execute ``audit users ...``; returns the exit status."""
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"password for {args.username}: ")
-        if password != getpass.getpass("again: "):
-            print("passwords differ; nothing written", file=sys.stderr)
-            return 1
-    if not password:
-        print("empty password; nothing written", file=sys.stderr)
-        return 1
-    try:
-        user = add_user(args.users, args.username, password, role=args.role, team=args.team,
-                        agent_id=args.agent_id, name=args.name, see_pii=args.see_pii, lang=args.lang,
-                        email=args.email)
-    except AuthConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"user {user.username} ({user.role}) written to {users_file(args.users)}")
-    return 0

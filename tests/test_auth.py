@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from audit import auth
 from audit.auth import AuthConfigError, add_user, authenticate, hash_password, load_users, verify_password
+from audit.cli import users as users_cli
 from audit.read.scope import Scope
 
 
@@ -88,7 +88,7 @@ def test_invalid_entry_is_not_written(tmp_path):
 
 def test_cli_users_add(tmp_path, monkeypatch, capsys):
     parser = argparse.ArgumentParser(prog="audit")
-    auth.add_parser(parser.add_subparsers(dest="command"))
+    users_cli.add_parser(parser.add_subparsers(dest="command"))
     path = tmp_path / "users.toml"
     args = parser.parse_args(["users", "add", "li", "--role", "team_lead", "--team", "一组", "--users", str(path),
                               "--password-stdin"])

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from audit import models
+from audit.cli.exports import add_parser
 from audit.evidence import BEEP_HZ, EvidenceError, export_case_pack, export_pack, verify_pack
-from audit.exports.cli import add_parser
 from audit.read.scope import Scope
 from audit.storage import session
 from pipelines.audio import load_audio

@@ -71,7 +71,7 @@ def test_save_audit_replaces_and_keeps_reviews_and_local_time(engine):
 
 
 def test_findings_keep_detector_and_confidence(engine):
-    from audit.cli import finding_dict
+    from audit.cli.results import finding_dict
 
     contact = Contact(call_id="c2", kind="call", started_at=datetime(2026, 11, 4, 10, 0, tzinfo=CST),
                       talk_seconds=20, outcome="answered", agent_id="A018")

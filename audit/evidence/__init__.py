@@ -37,7 +37,7 @@ export) in the case file, or sign it, to stop someone regenerating every hash.
 mp3, m4a or wav, which only FFmpeg (PyAV) decodes. ``audit`` is the pure core and decodes no
 audio, so :func:`export_pack` and :func:`export_case_pack` take a ``decoder``
 (:class:`~audit.evidence.clips.Decoder`: path → samples at a rate), and each composition root
-passes :func:`pipelines.audio.load_audio`: ``audit evidence export`` (:mod:`audit.exports.cli`)
+passes :func:`pipelines.audio.load_audio`: ``audit evidence export`` (:mod:`audit.cli.exports`)
 and, for the dashboard's download buttons, the dashboard server (``dashboards/server.py``, the
 one dashboards module the import contract lets import ``pipelines.audio``), which hands it to
 :func:`dashboards.wiring.use_decoder`. A pack that needs no samples (no timed finding, not

@@ -25,8 +25,8 @@ import pytest
 import sqlalchemy as sa
 
 from audit import models
+from audit.cli.dashboard import streamlit_command
 from audit.storage import make_engine
-from dashboards.cli import streamlit_command
 from tests.dashboards.conftest import PASSWORDS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from dashboards import cli
+from audit.cli import dashboard as cli
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from audit.cli.exports import add_parser
 from audit.evidence import EvidenceError, verify_pack
-from audit.exports.cli import add_parser
+from audit.cli.exports import add_parser
 from audit.read.scope import Scope
 from dashboards import data
 from tests.dashboards.conftest import APP

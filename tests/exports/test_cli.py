@@ -11,7 +11,7 @@ from tests.exports.conftest import expected_figures
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from audit.exports.cli import add_parser
+from audit.cli.exports import add_parser
 
 
 def cli(*argv: str) -> int:

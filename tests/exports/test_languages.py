@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from audit.cli.exports import add_parser
 from audit.exports import build_report, report_bytes
-from audit.exports.cli import add_parser
 from audit.exports.columns import HEADERS, KEYS
 from tests.exports.conftest import NOV
 

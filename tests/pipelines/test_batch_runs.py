@@ -82,7 +82,7 @@ def test_a_run_that_raises_ends_failed_with_the_error(engine, tmp_path, corpus_d
     def broken_store(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("pipelines.batch.save_audit", broken_store)
+    monkeypatch.setattr("pipelines.batch.run.save_audit", broken_store)
     batch = make_batch(tmp_path / "in", corpus_dir, ["dial-7950-1"])
     with pytest.raises(RuntimeError, match="disk full"):
         run_batch(engine, batch, executor=TruthExecutor(corpus_dir))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.rules import cli
+from audit.cli import rules as cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "packs"
 

@@ -1,6 +1,6 @@
 """``audit scorecards`` and ``audit evidence``: the command-line side of the exports.
 
-``audit/cli.py`` registers these with :func:`add_parser`; each parsed command calls
+:mod:`audit.cli` registers these with :func:`add_parser`; each parsed command calls
 :func:`run`, which returns the exit status (0 ok, 1 an evidence pack failed verification,
 2 the request could not be done: bad arguments, unknown call id, missing recording).
 """

@@ -20,10 +20,13 @@ import sys
 import types
 from pathlib import Path
 
+import dashboards
 from audit.auth import DEFAULT_USERS_FILE, AuthConfigError, load_users, users_file
 
-APP = Path(__file__).with_name("app.py")
-SERVER = Path(__file__).with_name("server.py")  # APP behind the session-cookie routes
+# The files `streamlit run` is given; only located here, never imported (no streamlit in `audit`).
+DASHBOARDS = Path(dashboards.__file__).parent
+APP = DASHBOARDS / "app.py"
+SERVER = DASHBOARDS / "server.py"  # APP behind the session-cookie routes
 
 
 def streamlit_command(streamlit_args: list[str]) -> list[str]:
@@ -110,15 +113,3 @@ def run(args: argparse.Namespace) -> int:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 130
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m dashboards.cli ...`` (same as ``audit dashboard ...``)."""
-    parser = argparse.ArgumentParser(prog="audit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["dashboard", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -23,7 +23,7 @@ from audit.rules.labelled import LabelledFileError, read_labelled
 from audit.schema import CONTACT_ROLES, Role
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``rules`` with its sub-commands on an ``audit`` sub-parser collection."""
     parser = subparsers.add_parser("rules", help="list, validate and try compliance rule packs")
     sub = parser.add_subparsers(dest="rules_command", required=True)
@@ -105,15 +105,3 @@ def _eval(pack: RulePack, lines: list, args: argparse.Namespace) -> int:
     else:
         print(format_text(report, args.file))
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m audit.rules.cli``) until ``audit`` wires it in."""
-    parser = argparse.ArgumentParser(prog="audit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,51 +1,17 @@
-"""``audit watch``: audit recordings as they arrive and alert supervisors within minutes.
-
-Two ways in, both audited exactly as ``audit batch`` audits a folder (:func:`pipelines.batch.
-run_batch`: the same skip-if-done, rule pack, fault isolation and rules across contacts):
-
-* **Inbox folder.** A dialer drops recordings into INBOX and then a manifest fragment, a
-  ``*.csv`` with the columns of ``manifest.csv`` and audio paths relative to INBOX. Writers
-  write ``name.csv.tmp`` (or any other name) and rename it to ``name.csv`` when complete: only
-  names ending in ``.csv`` are taken. A fragment is audited as the manifest of INBOX, then moved
-  to ``INBOX/done/``, or to ``INBOX/failed/`` with ``<name>.csv.reason.txt`` saying why (a bad
-  row, an undecodable recording; the fragment's other contacts are stored all the same). The
-  fragment itself is the lock: a watcher holds an exclusive ``flock`` on it while auditing it,
-  so several watchers share an inbox, and the kernel drops the lock of a watcher that dies.
-* **Redis Stream.** Each entry is one manifest row, field ``row`` = a JSON object with the
-  manifest's columns (``audio_file`` relative to ``--audio-root``, default INBOX). Entries are
-  read in a consumer group and acknowledged only once the contact is committed; an entry
-  whose watcher died is reclaimed by another (``XAUTOCLAIM`` after ``--reclaim-after`` seconds
-  idle) or by the same consumer when it restarts. While a watcher works on an entry it keeps
-  it fresh, so a long recording is not taken away from a live watcher. An entry that cannot be
-  audited is acknowledged and copied to ``<stream>:failed`` with the reason.
-
-Alerts: each stored finding that the rule pack's ``alerts`` policy selects gets an outbox row in
-the contact's own transaction (:func:`pipelines.alerts.enqueue_alerts`), and a dispatcher thread
-delivers them (:class:`pipelines.alerts.AlertDispatcher`).
-
-Stopping: SIGTERM or Ctrl-C while a recording is audited interrupts it (``run_batch`` turns
-SIGTERM into an orderly interruption): nothing of it is stored, the fragment stays in INBOX and
-the stream entry is released for the next watcher; contacts already committed stay. Alerts
-already due are given a few seconds to go out.
-"""
+"""The watcher: audit each fragment and stream entry as ``audit batch`` would, send the alerts,
+log a health line, stop cleanly on SIGTERM (see :mod:`pipelines.watch`)."""
 
 from __future__ import annotations
 
 import csv
-import errno
-import fcntl
 import json
 import logging
 import os
 import signal
-import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +23,12 @@ from audit.manifest import ManifestError
 from pipelines.alerts import AlertDispatcher, RetryPolicy, Sender, enqueue_alerts, outbox_counts
 from pipelines.batch import BatchSummary, Executor, LocalExecutor, run_batch
 from pipelines.process import PipelineOptions
+from pipelines.watch.inbox import DONE, FAILED, STATE, claim, fragments, free_name
+from pipelines.watch.stream import Entry, StreamSource, row_from_entry
 
-log = logging.getLogger(__name__)
+# One logger for the package: its log lines keep the name they had before it was split.
+log = logging.getLogger(__package__)
 
-DONE, FAILED, STATE = "done", "failed", ".watch"
-FAILED_STREAM_SUFFIX = ":failed"
 MAX_DELIVERIES = 5  # an entry handed out this often without being finished is set aside
 
 
@@ -86,211 +53,6 @@ class Outcome:
         if self.error:
             return [self.error]
         return [str(f) for f in self.summary.failures] if self.summary else []
-
-
-# -- the inbox folder ---------------------------------------------------------------------------------
-
-
-def fragments(inbox: Path) -> list[Path]:
-    """Complete fragments waiting in ``inbox`` (``*.csv`` plain files), oldest first."""
-    found = []
-    with os.scandir(inbox) as entries:
-        for entry in entries:
-            name = entry.name
-            if name.endswith(".csv") and not name.startswith(".") and entry.is_file(follow_symlinks=False):
-                try:
-                    found.append((entry.stat(follow_symlinks=False).st_mtime, entry.name))
-                except FileNotFoundError:  # taken by another watcher meanwhile
-                    continue
-    return [inbox / name for _, name in sorted(found)]
-
-
-@contextmanager
-def claim(path: Path) -> Iterator[bool]:
-    """Hold an exclusive, non-blocking lock on the fragment ``path``; yields whether this
-    process got it *and* the fragment is still there (another watcher may have finished it)."""
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    try:
-        try:
-            # read-write: on NFS an exclusive flock is a write lock, which needs a writable descriptor
-            fd = os.open(path, os.O_RDWR | nofollow)
-        except PermissionError:  # a read-only fragment: fine on a local disk
-            fd = os.open(path, os.O_RDONLY | nofollow)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ELOOP):
-            yield False
-            return
-        raise
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            still_here = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            still_here = False
-        yield still_here
-    finally:
-        os.close(fd)  # closing drops the lock
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    """``folder/name``, or a name with the time added when a fragment of that name is there."""
-    target = folder / name
-    if not target.exists() and not (folder / f"{name}.reason.txt").exists():
-        return target
-    stem, _, ext = name.rpartition(".")
-    return folder / f"{stem}.{datetime.now():%Y%m%dT%H%M%S%f}.{ext}"
-
-
-# -- the Redis stream ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Entry:
-    """One stream entry: its id and fields (``row`` is the manifest row as JSON)."""
-
-    id: str
-    fields: dict[str, str]
-    deliveries: int = 1
-
-
-class StreamSource:
-    """Manifest rows from a Redis Stream, read in a consumer group.
-
-    Args:
-        url: ``redis://host:port/db``.
-        stream: the stream key.
-        group: the consumer group (created at the start of the stream when missing).
-        consumer: this watcher's name in the group; a restarted watcher with the same name
-            finds its unfinished entries at once. Several watchers need different names.
-        reclaim_after_s: an entry idle this long in another consumer's hands is taken over.
-    """
-
-    def __init__(self, url: str, stream: str, *, group: str = "callaudit", consumer: str | None = None,
-                 reclaim_after_s: float = 300.0):
-        import redis
-
-        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=None,
-                                           health_check_interval=30)
-        self.url, self.stream, self.group = url, stream, group
-        self.consumer = consumer or socket.gethostname()
-        self.reclaim_after_ms = int(reclaim_after_s * 1000)
-        self._autoclaim_cursor = "0-0"
-
-    def setup(self) -> None:
-        import redis
-
-        try:
-            self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
-
-    def _deliveries(self, entry_id: str) -> int:
-        pending = self.client.xpending_range(self.stream, self.group, min=entry_id, max=entry_id, count=1)
-        return int(pending[0]["times_delivered"]) if pending else 1
-
-    def next(self, block_s: float = 0.0) -> Entry | None:
-        """The next entry for this consumer: its own unfinished one first (after a restart),
-        then one another consumer left idle too long, then a new one (waiting up to ``block_s``)."""
-        mine = self.client.xreadgroup(self.group, self.consumer, {self.stream: "0"}, count=1)
-        for _stream, entries in mine or []:
-            for entry_id, fields in entries:
-                if fields is None:  # deleted from the stream while pending: nothing to audit
-                    self.client.xack(self.stream, self.group, entry_id)
-                    continue
-                return Entry(entry_id, fields, self._deliveries(entry_id))
-        cursor, claimed, _deleted = self.client.xautoclaim(self.stream, self.group, self.consumer,
-                                                           self.reclaim_after_ms, self._autoclaim_cursor, count=1)[:3]
-        self._autoclaim_cursor = cursor or "0-0"
-        for entry_id, fields in claimed:
-            if fields is None:
-                self.client.xack(self.stream, self.group, entry_id)
-                continue
-            log.warning("stream %s: took over entry %s left idle by another watcher", self.stream, entry_id)
-            return Entry(entry_id, fields, self._deliveries(entry_id))
-        new = self.client.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=1,
-                                     block=int(block_s * 1000) if block_s > 0 else None)
-        for _stream, entries in new or []:
-            for entry_id, fields in entries:
-                return Entry(entry_id, fields or {}, 1)
-        return None
-
-    def ack(self, entry: Entry) -> None:
-        self.client.xack(self.stream, self.group, entry.id)
-
-    def fail(self, entry: Entry, reason: str) -> None:
-        """Copy the entry with its reason to ``<stream>:failed``, then acknowledge it."""
-        self.client.xadd(self.stream + FAILED_STREAM_SUFFIX,
-                         {"id": entry.id, "row": entry.fields.get("row", ""), "reason": reason[:4000],
-                          "consumer": self.consumer})
-        self.ack(entry)
-
-    def touch(self, entry: Entry) -> None:
-        """Reset the entry's idle time: this watcher is alive and working on it."""
-        self.client.xclaim(self.stream, self.group, self.consumer, 0, [entry.id], idle=0, justid=True)
-
-    def release(self, entry: Entry) -> None:
-        """Hand an unfinished entry back: any watcher may take it over at once."""
-        self.client.xclaim(self.stream, self.group, self.consumer, 0, [entry.id],
-                           idle=self.reclaim_after_ms + 1000, justid=True)
-
-    @contextmanager
-    def holding(self, entry: Entry) -> Iterator[None]:
-        """Keep ``entry`` fresh (see :meth:`touch`) while the block runs."""
-        stop = threading.Event()
-        every = max(0.5, self.reclaim_after_ms / 3000)
-
-        def beat() -> None:
-            while not stop.wait(every):
-                try:
-                    self.touch(entry)
-                except Exception as exc:  # noqa: BLE001 - Redis away for a moment: the next beat retries
-                    log.warning("stream %s: cannot refresh entry %s: %s", self.stream, entry.id, exc)
-
-        thread = threading.Thread(target=beat, name="stream-keepalive", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
-
-    def counts(self) -> dict[str, Any]:
-        """Pending entries of the group and entries not yet delivered (for the health line)."""
-        try:
-            groups = {g["name"]: g for g in self.client.xinfo_groups(self.stream)}
-            group = groups.get(self.group, {})
-            return {"pending": group.get("pending"), "lag": group.get("lag")}
-        except Exception as exc:  # noqa: BLE001 - health is best effort
-            return {"error": str(exc)}
-
-
-def row_from_entry(entry: Entry) -> dict[str, str]:
-    """The manifest row an entry carries; ``ValueError`` with the reason when it carries none."""
-    raw = entry.fields.get("row")
-    if raw is None:
-        raise ValueError(f"stream entry {entry.id} has no field 'row' (fields: {', '.join(entry.fields) or 'none'}); "
-                         "put the manifest row as a JSON object in field 'row'")
-    try:
-        row = json.loads(raw)
-    except ValueError as exc:
-        raise ValueError(f"stream entry {entry.id}: field 'row' is not JSON ({exc})") from None
-    if not isinstance(row, dict) or not row:
-        raise ValueError(f"stream entry {entry.id}: field 'row' must be a JSON object of manifest columns")
-    out = {}
-    for key, value in row.items():
-        if isinstance(value, (dict, list)):
-            raise ValueError(f"stream entry {entry.id}: column {key!r} holds a {type(value).__name__}; "
-                             "write plain values")
-        out[str(key)] = "" if value is None else str(value)
-    return out
-
-
-# -- the watcher --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -401,9 +163,9 @@ class Watcher:
 
     def _file_away(self, path: Path, outcome: Outcome) -> None:
         if outcome.ok:
-            target = _free_name(self.inbox / DONE, path.name)
+            target = free_name(self.inbox / DONE, path.name)
         else:
-            target = _free_name(self.inbox / FAILED, path.name)
+            target = free_name(self.inbox / FAILED, path.name)
             # the reason first: a fragment in failed/ always has its reason beside it
             reason = target.with_name(target.name + ".reason.txt")
             reason.write_text("\n".join(outcome.reasons()) + "\n", encoding="utf-8")
