@@ -48,12 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except Exception as exc:
-        # A wrong --db / AUDIT_DB_URL is the user's to fix, not a bug: one line, exit 2. Every
-        # subcommand opens its database through audit.storage, which raises this one type.
+        # A wrong --db / AUDIT_DB_URL, or an environment variable that cannot be used, is the
+        # user's to fix, not a bug: one line, exit 2. Every subcommand opens its database through
+        # audit.storage and reads the environment through audit.settings, which raise these types.
         # (Imported here: `audit --help` stays free of SQLAlchemy.)
+        from audit.settings import SettingsError
         from audit.storage import DatabaseUnavailable
 
-        if not isinstance(exc, DatabaseUnavailable):
+        if not isinstance(exc, DatabaseUnavailable | SettingsError):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -46,10 +46,9 @@ def pipeline_options(args: argparse.Namespace):
 
     options = PipelineOptions(asr=args.asr, asr_model=args.asr_model, diarizer=args.diarizer, device=args.device)
     if args.diarizer == "pyannote":
-        import os
-
         from pipelines.diarization.pyannote import DEFAULT_PYANNOTE_PIPELINE
 
+        # no --hf-token: the adapter reads $HF_TOKEN / $PYANNOTE_TOKEN from the settings
         options.diarizer_options = {"model": args.pyannote_pipeline or DEFAULT_PYANNOTE_PIPELINE,
-                                    "token": args.hf_token or os.environ.get("HF_TOKEN")}
+                                    "token": args.hf_token}
     return options

@@ -59,13 +59,19 @@ def add_parser(sub) -> None:
     p.set_defaults(func=cmd_watch)
 
 
+def _secret(value) -> str | None:
+    """The text of a ``SecretStr`` setting, or None."""
+    return value.get_secret_value() if value is not None else None
+
+
 def cmd_watch(args) -> int:
     """Run ``audit watch`` until stopped; returns 2 on bad options, else the watcher's status
     (with ``--once``, 1 when a fragment or entry failed)."""
-    import os
     import socket
 
     from audit.alerts import SinkError, email_sink, parse_webhook
+    from audit.links import dashboard_url as dashboard_link_base
+    from audit.settings import get_settings
 
     if not args.inbox.is_dir():
         print(f"error: {args.inbox} is not a folder; create it and let the dialer drop recordings there",
@@ -74,12 +80,13 @@ def cmd_watch(args) -> int:
     if bool(args.queue) != bool(args.stream):
         print("error: --queue and --stream go together (redis://host:6379/0 and the stream's name)", file=sys.stderr)
         return 2
-    secrets = {"webhook": args.webhook_secret or os.environ.get("AUDIT_WEBHOOK_SECRET"),
-               "dingtalk": args.dingtalk_secret or os.environ.get("AUDIT_DINGTALK_SECRET"),
-               "feishu": args.feishu_secret or os.environ.get("AUDIT_FEISHU_SECRET")}
+    settings = get_settings()
+    secrets = {"webhook": args.webhook_secret or _secret(settings.webhook_secret),
+               "dingtalk": args.dingtalk_secret or _secret(settings.dingtalk_secret),
+               "feishu": args.feishu_secret or _secret(settings.feishu_secret)}
     try:
         # robot URLs carry their key: $AUDIT_ALERT_WEBHOOKS keeps them off the command line (ps)
-        urls = args.alert_webhook + os.environ.get("AUDIT_ALERT_WEBHOOKS", "").split()
+        urls = args.alert_webhook + list(settings.alert_webhooks)
         sinks = [parse_webhook(url, secrets) for url in urls]
         if args.alert_email:
             sinks.append(email_sink(args.alert_email))
@@ -95,7 +102,11 @@ def cmd_watch(args) -> int:
     for sink in sinks:
         if sink.kind == "webhook" and not sink.secret:
             log.warning("webhook %s is unsigned: set --webhook-secret or $AUDIT_WEBHOOK_SECRET", sink.shown)
-    dashboard_url = args.dashboard_url or os.environ.get("AUDIT_DASHBOARD_URL")
+    try:
+        dashboard_url = dashboard_link_base(args.dashboard_url)  # an http(s) address, or None
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if sinks and not dashboard_url:
         log.warning("no --dashboard-url: alert links point at http://localhost:8501")
 
@@ -107,8 +118,7 @@ def cmd_watch(args) -> int:
     if args.smtp:
         try:
             smtp = SmtpSender.parse(args.smtp, sender=args.smtp_from or f"callaudit@{socket.gethostname()}",
-                                    user=os.environ.get("AUDIT_SMTP_USER"),
-                                    password=os.environ.get("AUDIT_SMTP_PASSWORD"))
+                                    user=settings.smtp_user, password=_secret(settings.smtp_password))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
