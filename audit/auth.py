@@ -49,7 +49,7 @@ from pydantic import (
 )
 
 from audit.read.scope import Scope
-from audit.settings import DEFAULT_USERS_FILE, get_settings
+from audit.settings import get_settings
 from audit.throttle import LOGIN_THROTTLE, LoginThrottle, Throttled  # the login page catches auth.Throttled
 
 log = logging.getLogger(__name__)

@@ -26,30 +26,14 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from audit.settings import DEFAULT_LANG, get_settings  # noqa: F401 (DEFAULT_LANG: also this module's)
+from audit.languages import DEFAULT_LANG, LANG_NAMES, LANGS, normalize_lang  # noqa: F401 (this module's API too)
+from audit.settings import get_settings
 
 DOMAIN = "callaudit"
 LOCALE_DIR = Path(__file__).with_name("locale")
-LANGS = ("zh_CN", "en")
 LANG_ENV = "AUDIT_LANG"  # `audit dashboard --lang` sets it for the server
-LANG_NAMES = {"zh_CN": "简体中文", "en": "English"}
-_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN", "cn": "zh_CN",
-            "en": "en", "en_us": "en", "en_gb": "en"}
 
 _current: ContextVar[str | None] = ContextVar("callaudit_language", default=None)
-
-
-def normalize_lang(value: str) -> str:
-    """``zh-CN``, ``zh_CN``, ``zh``, ``en``, ``en-US`` ... as one of :data:`LANGS`.
-
-    Raises:
-        ValueError: a language there is no catalog for; the message lists the choices.
-    """
-    key = str(value).strip().replace("-", "_").lower()
-    if key in _ALIASES:
-        return _ALIASES[key]
-    raise ValueError(f"language {value!r} is not available; choose one of {', '.join(LANGS)} "
-                     "(zh-CN and en-US are accepted too)")
 
 
 def default_language() -> str:

@@ -9,9 +9,9 @@ Exports carry such links only where the dashboard's public address is configured
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from audit.settings import get_settings
+from audit.settings import check_dashboard_url, get_settings  # noqa: F401 (check_dashboard_url: this module's API too)
 
 DASHBOARD_URL_ENV = "AUDIT_DASHBOARD_URL"
 
@@ -25,20 +25,6 @@ def dashboard_url(value: str | None = None) -> str | None:
     if value:  # an option given, even blank, is the answer: the variable is not consulted
         return check_dashboard_url(value) if value.strip() else None
     return get_settings().dashboard_url  # checked when the settings were read
-
-
-def check_dashboard_url(value: str) -> str:
-    """``value`` without surrounding blanks and trailing slashes, if it is an http(s) address.
-
-    Raises:
-        ValueError: not an http(s) URL.
-    """
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"dashboard URL {value!r} is not an http(s) address like https://audit.example.cn "
-                         f"(--dashboard-url or {DASHBOARD_URL_ENV})")
-    return value.rstrip("/")
 
 
 def call_link(base: str | None, call_id: str, t: float | None = None) -> str | None:

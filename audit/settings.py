@@ -19,13 +19,15 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from audit.languages import DEFAULT_LANG, normalize_lang
+
 DEFAULT_DB_URL = "sqlite:///audit.db"
 DEFAULT_USERS_FILE = "users.toml"
-DEFAULT_LANG = "zh_CN"
 MIN_SECRET_CHARS = 32  # HMAC-SHA256 keys of fewer characters are guessable offline
 
 
@@ -39,6 +41,20 @@ class SettingsError(ValueError):
     def __init__(self, message: str, variables: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.variables = variables
+
+
+def check_dashboard_url(value: str) -> str:
+    """``value`` without surrounding blanks and trailing slashes, if it is an http(s) address.
+
+    Raises:
+        ValueError: not an http(s) URL.
+    """
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"dashboard URL {value!r} is not an http(s) address like https://audit.example.cn "
+                         f"(--dashboard-url or AUDIT_DASHBOARD_URL)")
+    return value.rstrip("/")
 
 
 def _env(*names: str) -> AliasChoices | str:
@@ -94,15 +110,11 @@ class Settings(BaseSettings):
     @field_validator("lang")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        from audit.i18n import normalize_lang  # i18n asks this module for the default: import late
-
         return normalize_lang(value)
 
     @field_validator("dashboard_url")
     @classmethod
     def _http_address(cls, value: str | None) -> str | None:
-        from audit.links import check_dashboard_url  # links asks this module too: import late
-
         return check_dashboard_url(value) if value and value.strip() else None
 
     @field_validator("alert_webhooks", mode="before")

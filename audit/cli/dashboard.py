@@ -21,7 +21,8 @@ import types
 from pathlib import Path
 
 import dashboards
-from audit.auth import DEFAULT_USERS_FILE, AuthConfigError, load_users, users_file
+from audit.auth import AuthConfigError, load_users, users_file
+from audit.settings import DEFAULT_USERS_FILE
 
 # The files `streamlit run` is given; only located here, never imported (no streamlit in `audit`).
 DASHBOARDS = Path(dashboards.__file__).parent

@@ -10,7 +10,8 @@ import argparse
 import getpass
 import sys
 
-from audit.auth import DEFAULT_USERS_FILE, ROLES, AuthConfigError, add_user, users_file
+from audit.auth import ROLES, AuthConfigError, add_user, users_file
+from audit.settings import DEFAULT_USERS_FILE
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

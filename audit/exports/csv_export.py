@@ -11,9 +11,9 @@ import io
 from datetime import date
 from typing import Any, BinaryIO
 
-from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
 from audit.exports.columns import headers, row_values
+from audit.exports.report import ScorecardReport
 
 BOM = "\ufeff"
 

@@ -33,10 +33,10 @@ import subprocess
 from pathlib import Path
 from typing import BinaryIO
 
-from audit.exports import ScorecardReport
-from audit.exports.cells import safe_cell
 from audit import i18n
+from audit.exports.cells import safe_cell
 from audit.exports.columns import detector_label
+from audit.exports.report import ScorecardReport
 from audit.i18n import _, pgettext
 from audit.links import call_link
 from audit.read.agents import TrendPoint, WorstFinding

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from typing import BinaryIO
 
-from audit.exports import ScorecardReport
 from audit.exports.cells import safe_cell
 from audit.exports.columns import COLUMNS, definitions, row_values
+from audit.exports.report import ScorecardReport
 from audit.i18n import N_, _
 
 SUMMARY_SHEET = "汇总"  # the Chinese names (the default language)

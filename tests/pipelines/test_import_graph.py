@@ -11,16 +11,13 @@ and sees every import, whichever branch runs it. An import of a submodule is an 
 submodule only, not to the packages above it: Python runs a package's ``__init__`` first, but
 that is an ordering, not a module waiting on a half-built one.
 
-``pipelines/`` and ``dashboards/`` must be free of cycles. ``audit/`` is untangled on its own
-branch in this round (issue 15): its cycles are reported as a warning until that branch is
-merged, then ``audit`` joins :data:`STRICT`.
+``audit/``, ``pipelines/`` and ``dashboards/`` must be free of cycles.
 """
 
 from __future__ import annotations
 
 import ast
 import itertools
-import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("audit", "pipelines", "dashboards")
-STRICT = ("pipelines", "dashboards")  # add "audit" once its cycles are broken (issue 15)
+STRICT = ("audit", "pipelines", "dashboards")
 
 
 @dataclass
@@ -185,21 +182,11 @@ def _touches(cycle: list[str], packages: tuple[str, ...]) -> bool:
     return any(module.split(".")[0] in packages for module in cycle)
 
 
-def test_pipelines_and_dashboards_have_no_import_cycle():
+def test_no_import_cycle():
     graph = build_graph()
     cycles = [c for c in graph.cycles() if _touches(c, STRICT)]
     assert not cycles, "import cycles (break them: move the shared part to a module both can import):\n" + \
         "\n".join(graph.describe(c) for c in cycles)
-
-
-def test_audit_import_cycles_are_reported():
-    """Cycles inside audit/ alone show in the warnings summary (never a failure) until audit/
-    joins STRICT; a cycle that reaches pipelines/ or dashboards/ fails the test above."""
-    graph = build_graph()
-    for cycle in graph.cycles():
-        if not _touches(cycle, STRICT):
-            warnings.warn(f"import cycle in audit/ (not yet checked strictly): {graph.describe(cycle)}",
-                          stacklevel=1)
 
 
 # The checker itself, on small packages written for the purpose.
