@@ -31,7 +31,7 @@ import hmac
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -102,7 +102,7 @@ def alert_for(finding, contact, dashboard_url: str) -> Alert:
     started = contact.started_at
     if started is not None:
         if started.tzinfo is None:  # a database that keeps naive UTC
-            started = started.replace(tzinfo=timezone.utc)
+            started = started.replace(tzinfo=UTC)
         started = started.astimezone(timezone(timedelta(seconds=meta.get("utc_offset_s", 0))))
     evidence = mask_pii(finding.evidence or "")
     if len(evidence) > EVIDENCE_CHARS:
@@ -324,13 +324,13 @@ def verify_signature(secret: str, body: bytes, signature: str | None, *, now: fl
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk 加签: Base64(HMAC-SHA256(key=secret, msg="timestamp\\nsecret")), not yet URL-quoted."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
     """Feishu 签名校验: Base64(HMAC-SHA256 keyed by "timestamp\\nsecret" over an empty message)."""
-    digest = hmac.new(f"{timestamp_s}\n{secret}".encode("utf-8"), b"", hashlib.sha256).digest()
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 

@@ -12,15 +12,15 @@ Schema changes go through Alembic
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # Contact columns the dashboard overview aggregates, carried in ix_contact_started_status on
@@ -72,34 +72,34 @@ class Contact(SQLModel, table=True):
     talk_seconds: float = 0.0
     outcome: str = Field(default="answered", max_length=32)
     agent_id: str = Field(foreign_key="agent.agent_id", index=True, max_length=64)
-    case_id: Optional[str] = Field(default=None, foreign_key="case.case_id", max_length=64)
+    case_id: str | None = Field(default=None, foreign_key="case.case_id", max_length=64)
     debtor_id: str = Field(default="", max_length=64, index=True)
     # the number dialled, digits only (the manifest's optional `phone` column; migration 0006)
-    phone: Optional[str] = Field(default=None, max_length=32, index=True)
+    phone: str | None = Field(default=None, max_length=32, index=True)
     team: str = Field(default="", max_length=128, index=True)
     agency: str = Field(default="", max_length=256)
     creditor: str = Field(default="", max_length=256)
     product: str = Field(default="", max_length=64)
     contact_role: str = Field(default="debtor", max_length=32)
-    days_past_due: Optional[int] = None
-    visit_staff: Optional[int] = None
-    channel_layout: Optional[str] = Field(default=None, max_length=32)
-    audio_path: Optional[str] = Field(default=None, sa_column=Column(Text))
-    audio_sha256: Optional[str] = Field(default=None, max_length=64, index=True)
-    duration_s: Optional[float] = None
+    days_past_due: int | None = None
+    visit_staff: int | None = None
+    channel_layout: str | None = Field(default=None, max_length=32)
+    audio_path: str | None = Field(default=None, sa_column=Column(Text))
+    audio_sha256: str | None = Field(default=None, max_length=64, index=True)
+    duration_s: float | None = None
     status: str = Field(default="pending", max_length=16, index=True)
-    failure_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
-    score: Optional[float] = None
-    passed: Optional[bool] = None
+    failure_reason: str | None = Field(default=None, sa_column=Column(Text))
+    score: float | None = None
+    passed: bool | None = None
     finding_count: int = 0
     # the severity weights the score was computed with (the auditing pack's, audit.scoring), so a
     # review re-scores with them too; NULL for contacts stored before migration 0008 (defaults)
-    score_weights: Optional[dict[str, float]] = Field(default=None, sa_column=Column(JSON, nullable=True))
-    rule_pack_version: Optional[str] = Field(default=None, max_length=64)
-    run_id: Optional[int] = Field(default=None, foreign_key="audit_run.id")
+    score_weights: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    rule_pack_version: str | None = Field(default=None, max_length=64)
+    run_id: int | None = Field(default=None, foreign_key="audit_run.id")
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    audited_at: Optional[datetime] = None
+    audited_at: datetime | None = None
 
     # The dashboard overview's aggregates run as index-only scans of this index on PostgreSQL
     # (the INCLUDE payload; migration 0003).
@@ -129,7 +129,7 @@ class Contact(SQLModel, table=True):
 class Segment(SQLModel, table=True):
     """One diarized, role-labelled stretch of a contact's transcript."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     call_id: str = Field(foreign_key="contact.call_id", index=True, max_length=128)
     idx: int = 0
     speaker: str = Field(max_length=64)
@@ -139,12 +139,12 @@ class Segment(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     # the text's fuzzy sound key (audit.text.fuzzy_of), which transcript search matches so an ASR
     # homophone is still found; filled on insert (audit.search), migration 0006
-    sound: Optional[str] = Field(default=None, sa_column=Column(Text))
-    confidence: Optional[float] = None
-    channel: Optional[int] = None
+    sound: str | None = Field(default=None, sa_column=Column(Text))
+    confidence: float | None = None
+    channel: int | None = None
     # how it was said (audit.schema.Acoustics as a dict): level and pitch against the same party,
     # pace, talk-over, silence before; NULL for rows stored before migration 0007
-    acoustics: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    acoustics: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     __table_args__ = (UniqueConstraint("call_id", "idx", name="uq_segment_call_idx"),)
 
@@ -161,17 +161,17 @@ def _fill_sound_key(_mapper, _connection, segment: Segment) -> None:
 class Finding(SQLModel, table=True):
     """A rule violation with its evidence and its review state."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     call_id: str = Field(foreign_key="contact.call_id", index=True, max_length=128)
     rule_id: str = Field(max_length=64, index=True)
     category: str = Field(max_length=32, index=True)
     severity: str = Field(max_length=16)
     title: str = Field(default="", sa_column=Column(Text))
     citation: str = Field(default="", sa_column=Column(Text))
-    speaker: Optional[str] = Field(default=None, max_length=64)
-    role: Optional[str] = Field(default=None, max_length=32)
-    start: Optional[float] = None
-    end: Optional[float] = None
+    speaker: str | None = Field(default=None, max_length=64)
+    role: str | None = Field(default=None, max_length=32)
+    start: float | None = None
+    end: float | None = None
     evidence: str = Field(default="", sa_column=Column(Text))
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     # what raised it (lexicon, regex, frame, similar, model, required, metadata, log …) and how
@@ -179,9 +179,9 @@ class Finding(SQLModel, table=True):
     detector: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
     confidence: float = Field(default=1.0, sa_column_kwargs={"server_default": "1"})
     review_status: str = Field(default=ReviewStatus.OPEN.value, max_length=16, index=True)
-    review_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
-    reviewed_by: Optional[str] = Field(default=None, max_length=64)
-    reviewed_at: Optional[datetime] = None
+    review_reason: str | None = Field(default=None, sa_column=Column(Text))
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    reviewed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
     # Covers the dashboard's finding aggregates; critical findings are one range of it (migration 0003).
@@ -193,7 +193,7 @@ class ReviewLog(SQLModel, table=True):
 
     __tablename__ = "review_log"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     finding_id: int = Field(foreign_key="finding.id", index=True)
     call_id: str = Field(max_length=128, index=True)
     user: str = Field(max_length=64)
@@ -201,7 +201,7 @@ class ReviewLog(SQLModel, table=True):
     action: str = Field(max_length=16)  # confirm | dismiss | appeal | reopen
     before: str = Field(max_length=16)
     after: str = Field(max_length=16)
-    reason: Optional[str] = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class AuditRun(SQLModel, table=True):
@@ -209,10 +209,10 @@ class AuditRun(SQLModel, table=True):
 
     __tablename__ = "audit_run"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     input_dir: str = Field(sa_column=Column(Text, nullable=False))
     started_at: datetime = Field(default_factory=utcnow)
-    ended_at: Optional[datetime] = None
+    ended_at: datetime | None = None
     status: str = Field(default="running", max_length=16)  # running | ok | failed | interrupted
     rule_pack_version: str = Field(default="", max_length=64)
     total: int = 0
@@ -243,7 +243,7 @@ class AlertOutbox(SQLModel, table=True):
 
     __tablename__ = "alert_outbox"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     finding_id: int
     sink: str = Field(max_length=64)
     call_id: str = Field(max_length=128, index=True)
@@ -251,12 +251,12 @@ class AlertOutbox(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
-    claimed_by: Optional[str] = Field(default=None, max_length=64)
-    claimed_until: Optional[datetime] = None
-    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
     summarised: bool = False  # sent within a burst summary rather than on its own
     created_at: datetime = Field(default_factory=utcnow)
-    sent_at: Optional[datetime] = None
+    sent_at: datetime | None = None
 
     __table_args__ = (UniqueConstraint("finding_id", "sink", name="uq_alert_outbox_finding_sink"),
                       # the sender's question: which alerts of my sinks are due?
@@ -268,7 +268,7 @@ class AlertDeadLetter(SQLModel, table=True):
 
     __tablename__ = "alert_dead_letter"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     outbox_id: int = Field(foreign_key="alert_outbox.id", index=True)
     finding_id: int
     call_id: str = Field(max_length=128, index=True)
@@ -288,10 +288,10 @@ class AuthLog(SQLModel, table=True):
 
     __tablename__ = "auth_log"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     event: str = Field(max_length=16)  # sign_in | failed | refused | locked | sign_out | expired
     username: str = Field(max_length=64, index=True)
-    address: Optional[str] = Field(default=None, max_length=64)
-    session_id: Optional[str] = Field(default=None, max_length=32, index=True)
+    address: str | None = Field(default=None, max_length=64)
+    session_id: str | None = Field(default=None, max_length=32, index=True)
     detail: str = Field(default="", sa_column=Column(Text))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -179,7 +179,7 @@ def _apply(session: Session, finding_id: int, action: str, user: str, scope: Sco
     if before not in allowed_from:
         raise ReviewError(f"cannot {action} finding {finding_id}: it is {before!r}; "
                           f"{action} applies to {', '.join(sorted(allowed_from))} findings")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     finding.review_status = after
     finding.review_reason = reason if after != OPEN else None
     finding.reviewed_by = user

@@ -30,7 +30,7 @@ def _pair(item: Any) -> tuple[str, str | None]:
     if isinstance(item, tuple):
         severity, status = (item + (None,))[:2] if len(item) < 2 else item[:2]
         return str(severity), status
-    severity = getattr(item, "severity")
+    severity = item.severity
     return str(getattr(severity, "value", severity)), getattr(item, "review_status", None)
 
 

@@ -31,7 +31,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -67,7 +67,7 @@ class Claims:
                 "exp": int(self.expires_at), "pw": self.password_tag, "p": self.purpose}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Claims":
+    def from_json(cls, data: dict) -> Claims:
         return cls(username=str(data["u"]), session_id=str(data["sid"]), issued_at=float(data["iat"]),
                    expires_at=float(data["exp"]), password_tag=str(data["pw"]), purpose=str(data["p"]))
 
@@ -253,7 +253,7 @@ def record(db, event: str, username: str, *, address: str | None = None, session
     if event not in EVENTS:
         raise ValueError(f"unknown sign-in event {event!r}; one of {', '.join(EVENTS)}")
     with db.begin() as conn:
-        conn.execute(LOG.insert().values(at=datetime.now(timezone.utc), event=event, username=username[:64],
+        conn.execute(LOG.insert().values(at=datetime.now(UTC), event=event, username=username[:64],
                                          address=(address or None) and address[:64], session_id=session_id,
                                          detail=detail))
 
@@ -284,6 +284,6 @@ def recent(db, *, limit: int = 200, username: str | None = None) -> list[AuthEve
         rows = conn.execute(q.order_by(LOG.c.at.desc(), LOG.c.id.desc()).limit(limit)).all()
     out = []
     for r in rows:
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=timezone.utc)
+        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
         out.append(AuthEvent(at, r.event, r.username, r.address, r.session_id, r.detail or ""))
     return out

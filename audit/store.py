@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -153,7 +154,7 @@ def save_audit(session: Session, contact: Contact, transcript: Transcript | None
     row.audio_sha256 = audio_sha256
     row.rule_pack_version = rule_pack_version
     row.run_id = run_id
-    row.audited_at = datetime.now(timezone.utc)
+    row.audited_at = datetime.now(UTC)
     _rescore(session, row, weights_to_store(weights))
     return row
 
@@ -188,7 +189,7 @@ def contact_from_row(row: models.Contact) -> Contact:
     meta = row.meta or {}
     started = row.started_at
     if started.tzinfo is None:
-        started = started.replace(tzinfo=timezone.utc)
+        started = started.replace(tzinfo=UTC)
     started = started.astimezone(timezone(timedelta(seconds=meta.get("utc_offset_s", 0))))
     return Contact(call_id=row.call_id, kind=row.kind, started_at=started, talk_seconds=row.talk_seconds,
                    outcome=row.outcome, agent_id=row.agent_id, agent_name=meta.get("agent_name", ""),
@@ -209,7 +210,7 @@ def run_owner() -> dict[str, Any]:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops the offset
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the offset
 
 
 def _process_gone(pid: int, started_at: datetime) -> bool:
@@ -229,7 +230,7 @@ def _process_gone(pid: int, started_at: datetime) -> bool:
             boot = next(int(line.split()[1]) for line in stat_file if line.startswith("btime "))
     except (OSError, ValueError, IndexError, StopIteration):
         return False
-    process_start = datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), timezone.utc)
+    process_start = datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), UTC)
     return process_start > _aware(started_at) + timedelta(seconds=5)  # clock granularity
 
 
@@ -250,7 +251,7 @@ def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str 
     Returns:
         The ids of the runs marked.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     host = host or socket.gethostname()
     marked = []
     running = session.exec(select(models.AuditRun).where(models.AuditRun.status == "running")).scalars().all()

@@ -30,7 +30,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
@@ -49,7 +49,7 @@ _IN_CHUNK = 500
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class DeliveryError(Exception):
@@ -94,7 +94,7 @@ class HttpSender:
                 status, body = response.status, response.read(65536)
         except urllib.error.HTTPError as exc:
             status, body = exc.code, exc.read(65536) if exc.fp else b""
-        except (urllib.error.URLError, OSError, socket.timeout) as exc:
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise DeliveryError(f"{sink.shown}: {type(reason).__name__}: {reason}") from None
         error = delivery_error(sink.kind, status, body)
@@ -304,7 +304,7 @@ class AlertDispatcher:
         if last_summary is not None:
             # In a burst: one summary per sink and minute; the rest waits for the next one.
             if last_summary.tzinfo is None:
-                last_summary = last_summary.replace(tzinfo=timezone.utc)
+                last_summary = last_summary.replace(tzinfo=UTC)
             self._postpone(rows, last_summary + BURST_WINDOW)
             return 0
         log.info("%d alerts for %s within a minute: sending one summary", recent + len(rows), sink.shown)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -170,6 +170,6 @@ def seed(engine: Engine, *, audio: dict[str, Path] | None = None) -> None:
                 citation=GUIDE if cat != "CASH_OR_CARD_REQUEST" else SIREN, speaker=speaker, role=role,
                 start=start, end=end, evidence=evidence, review_status=review, review_reason=reason,
                 reviewed_by="seed" if review != "open" else None,
-                reviewed_at=datetime(2026, 11, 5, tzinfo=timezone.utc) if review != "open" else None,
+                reviewed_at=datetime(2026, 11, 5, tzinfo=UTC) if review != "open" else None,
             ))
         s.commit()

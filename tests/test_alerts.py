@@ -63,7 +63,7 @@ import hashlib  # noqa: E402
 import hmac  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timedelta, timezone  # noqa: E402
+from datetime import UTC, datetime, timedelta, timezone  # noqa: E402
 from urllib.parse import parse_qs, urlsplit  # noqa: E402
 
 from sqlalchemy import select  # noqa: E402
@@ -371,7 +371,7 @@ def test_a_burst_is_summarised_in_one_message_per_sink(engine, receiver):
     store_call(engine, "c2", findings[:3])
     enqueue(engine, ["c2"], [sink])
     assert dispatcher.run_once() == 0 and len(receiver.received) == 1
-    assert all(r.next_attempt_at > datetime.now(timezone.utc) + timedelta(seconds=30)
+    assert all(r.next_attempt_at > datetime.now(UTC) + timedelta(seconds=30)
                for r in outbox(engine) if r.call_id == "c2")
 
 

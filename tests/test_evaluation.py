@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from audit.evaluation import category_scores, expected_categories, load_truth, oracle_eval, truth_segments
 from audit.schema import Category
 

@@ -15,8 +15,16 @@ import numpy as np
 import pytest
 
 from audit import models
-from audit.evidence import (MANIFEST_JSON, MANIFEST_SUMS, EvidenceError, export_pack, pack_filename, safe_name,
-                            unsafe_member, verify_pack)
+from audit.evidence import (
+    MANIFEST_JSON,
+    MANIFEST_SUMS,
+    EvidenceError,
+    export_pack,
+    pack_filename,
+    safe_name,
+    unsafe_member,
+    verify_pack,
+)
 from audit.storage import session
 from pipelines.audio import load_audio
 

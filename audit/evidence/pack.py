@@ -14,7 +14,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +132,7 @@ def write_pack(out_zip: str | Path, files: dict[str, bytes], header: dict[str, A
     Raises:
         EvidenceError: a member name could unpack outside its folder (``who`` names the pack).
     """
-    created = datetime.now(timezone.utc)
+    created = datetime.now(UTC)
     sums = {path: sha256_bytes(data) for path, data in sorted(files.items())}
     files[MANIFEST_JSON] = to_json({
         "format": PACK_FORMAT,

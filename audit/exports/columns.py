@@ -9,8 +9,9 @@ The ``*_LABELS`` tables are the Chinese vocabulary (the catalog gives the same w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from audit import i18n
 from audit.i18n import N_, _

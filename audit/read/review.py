@@ -9,7 +9,7 @@ Every function takes a database and a :class:`~audit.read.scope.Scope` (definiti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -155,7 +155,7 @@ def review_queue(db: Database, scope: Scope, filters: Filters, *, limit: int = 2
         .order_by(severity_rank().desc(), C.started_at, F.start.is_(None), F.start, F.id).limit(limit)
     )
     zone = ZoneInfo(filters.tz)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with connection(db) as conn:
         rows = conn.execute(q).all()
     out = []

@@ -3,9 +3,9 @@ and the same per detector (lexicon, regex, similar, model …)."""
 
 import streamlit as st
 
-from audit.rules.model import detector_label
 from audit import i18n
 from audit.i18n import _
+from audit.rules.model import detector_label
 from dashboards import data, ui
 
 user = ui.require_user()

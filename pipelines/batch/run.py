@@ -10,7 +10,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -240,7 +240,7 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
             with open_session(engine) as session:
                 run = session.get(models.AuditRun, run_id)
                 _record_progress(session, run_id, summary)
-                run.ended_at = datetime.now(timezone.utc)
+                run.ended_at = datetime.now(UTC)
                 run.status = ("failed" if error else "interrupted" if summary.interrupted
                               else "ok" if summary.ok else "failed")
                 if error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from audit.cli.exports import add_parser
 from audit.evidence import EvidenceError, verify_pack
-from audit.cli.exports import add_parser
 from audit.read.scope import Scope
 from dashboards import data
 from tests.dashboards.conftest import APP
@@ -112,7 +111,7 @@ def test_evidence_download_of_a_traversal_call_id_stays_in_its_temp_folder(dashb
     import json
     import tempfile
     import zipfile
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from audit import models
     from audit.storage import make_engine, session
@@ -120,7 +119,7 @@ def test_evidence_download_of_a_traversal_call_id_stays_in_its_temp_folder(dashb
     url = dashboard_env["url"]
     engine = make_engine(url)
     with session(engine) as s:
-        s.add(models.Contact(call_id="../../x", kind="call", started_at=datetime(2026, 11, 2, tzinfo=timezone.utc),
+        s.add(models.Contact(call_id="../../x", kind="call", started_at=datetime(2026, 11, 2, tzinfo=UTC),
                              agent_id="A017", team="一组", status="no_recording"))
         s.commit()
     engine.dispose()

@@ -7,11 +7,11 @@ import csv
 import zipfile
 
 import pytest
-from tests.exports.conftest import expected_figures
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audit.cli.exports import add_parser
+from tests.exports.conftest import expected_figures
 
 
 def cli(*argv: str) -> int:

@@ -20,7 +20,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -106,8 +106,8 @@ def corpus_engine(corpus_dir, tmp_path_factory):
 
 def sql_figures(engine, start: date, end: date) -> dict[tuple[str, str], dict]:
     """Per (agent, team) figures straight from SQL (the oracle)."""
-    lo = datetime(start.year, start.month, start.day, tzinfo=CST).astimezone(timezone.utc)
-    hi = (datetime(end.year, end.month, end.day, tzinfo=CST) + timedelta(days=1)).astimezone(timezone.utc)
+    lo = datetime(start.year, start.month, start.day, tzinfo=CST).astimezone(UTC)
+    hi = (datetime(end.year, end.month, end.day, tzinfo=CST) + timedelta(days=1)).astimezone(UTC)
     weight = " ".join(f"WHEN '{sev}' THEN {w}" for sev, w in DEFAULT_WEIGHTS.items())
     window = "c.started_at >= :lo AND c.started_at < :hi"
     params = [sa.bindparam("lo", lo, type_=sa.DateTime(timezone=True)),

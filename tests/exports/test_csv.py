@@ -6,10 +6,10 @@ import csv
 import io
 
 import pytest
-from tests.exports.conftest import NOV, expected_figures
 
 from audit.exports import build_report, report_bytes
 from audit.exports.columns import HEADERS
+from tests.exports.conftest import NOV, expected_figures
 
 
 def read_rows(data: bytes) -> list[dict[str, str]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from tests.exports.conftest import NOV, expected_figures
 from openpyxl import load_workbook
 
 from audit.exports import build_report, report_bytes
 from audit.exports.columns import HEADERS, KEYS
 from audit.exports.xlsx_export import FROZEN, NOTES_SHEET, SUMMARY_SHEET, sheet_title
+from tests.exports.conftest import NOV, expected_figures
 
 
 def table(ws) -> list[dict]:

@@ -8,7 +8,7 @@ import os
 import socket
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -32,7 +32,7 @@ def dead_pid() -> int:
 
 def add_run(engine, *, ago: timedelta = timedelta(0), **options) -> int:
     with open_session(engine) as session:
-        run = models.AuditRun(input_dir="/in", started_at=datetime.now(timezone.utc) - ago, options=options)
+        run = models.AuditRun(input_dir="/in", started_at=datetime.now(UTC) - ago, options=options)
         session.add(run)
         session.commit()
         return run.id
@@ -70,9 +70,9 @@ def test_a_run_elsewhere_that_still_stores_contacts_is_not_stale(engine):
     run_id = add_run(engine, ago=timedelta(hours=10), pid=4242, host="other-box")
     with open_session(engine) as session:
         save_failure(session, contact("p-1"), "cannot decode", audio_path=None, run_id=run_id)
-        session.get(models.Contact, "p-1").audited_at = datetime.now(timezone.utc) - timedelta(hours=1)
+        session.get(models.Contact, "p-1").audited_at = datetime.now(UTC) - timedelta(hours=1)
         session.commit()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         assert mark_stale_runs(session, now=now) == []
         assert mark_stale_runs(session, now=now + timedelta(hours=6)) == [run_id]  # then it went quiet
     assert runs(engine)[run_id].status == "interrupted"
