@@ -25,7 +25,6 @@ VISIBLE = {  # contacts each user may see
     "zhao": {"t-002", "t-007"},
     "lina": {"t-001", "t-004", "t-006"},
 }
-RENDER_BUDGET_S = 2.0
 
 
 def app(env, username: str | None, *, call_id: str | None = None) -> AppTest:
@@ -100,8 +99,7 @@ def test_every_page_renders_for_every_role(dashboard_env, page, username, lang, 
     if page == "timeline":
         at.query_params["debtor"] = "D-t-002"  # B203's: seen by the admin, the supervisor and zhao
     at.run()  # first run: engine + migrations check, login state
-    elapsed = render(at, page)
-    assert elapsed < RENDER_BUDGET_S, f"{page} took {elapsed:.2f} s for {username}"
+    render(at, page)  # the 2 s a page is measured by benchmarks/dashboard_pages.py, not here
     expected_title = "My scorecard" if (page, username, lang) == ("agents", "zhao", "en") else \
         "我的评分卡" if (page, username) == ("agents", "zhao") else TITLES[lang][page]
     assert [t.value for t in at.title] == [expected_title]
@@ -288,8 +286,7 @@ def test_masked_roles_search_what_they_see(dashboard_env, english):
 def test_pages_on_postgres(dashboard_env, page):
     at = app(dashboard_env, "wang", call_id="t-002")
     at.run()
-    elapsed = render(at, page)
-    assert elapsed < RENDER_BUDGET_S
+    render(at, page)
 
 
 def _add_model_finding(url: str) -> int:
