@@ -386,7 +386,8 @@ def _feishu_lines(alerts: list[Alert], summary: bool) -> list[list[dict[str, str
                          {"tag": "a", "text": _span(a), "href": a.link}])
         else:
             rows += [[{"tag": "text", "text": f"级别：{severity}　类别：{category}（{a.category}）"}],
-                     [{"tag": "text", "text": f"通话：{a.call_id}　坐席：{_agent(a)}" + (f"　组：{a.team}" if a.team else "")}],
+                     [{"tag": "text",
+                       "text": f"通话：{a.call_id}　坐席：{_agent(a)}" + (f"　组：{a.team}" if a.team else "")}],
                      [{"tag": "text", "text": f"规则：{a.rule_id} {a.title}".rstrip()}],
                      [{"tag": "text", "text": f"位置：{_span(a)}"}],
                      [{"tag": "text", "text": f"原话：{a.evidence or '（无）'}"}],

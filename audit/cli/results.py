@@ -73,5 +73,6 @@ def cmd_findings(args) -> int:
     else:
         for r in rows:
             when = f"{r['start']:.1f}-{r['end']:.1f}s" if r["start"] is not None else "contact"
-            print(f"{r['call_id']} {r['severity']:8s} {r['category']:24s} {r['rule_id']:16s} {when:14s} {r['evidence']}")
+            print(f"{r['call_id']} {r['severity']:8s} {r['category']:24s} {r['rule_id']:16s} {when:14s} "
+                  f"{r['evidence']}")
     return 0

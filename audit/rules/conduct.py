@@ -155,15 +155,19 @@ def dead_air(segments: list[Segment], p: Parameters) -> list[Stretch]:
     """Silences of ``dead_air_min_s`` or more (only for a measured recording)."""
     if not measured(segments):
         return []
-    return [Stretch((), round(b - a, 2), {"gap_start": round(a, 3), "gap_end": round(b, 3), "silence_s": round(b - a, 2)})
+    return [Stretch((), round(b - a, 2),
+                    {"gap_start": round(a, 3), "gap_end": round(b, 3), "silence_s": round(b - a, 2)})
             for a, b in silences(segments) if b - a >= p.dead_air_min_s]
 
 
 def fast_speech(segments: list[Segment], roles: set[str], p: Parameters) -> list[Stretch]:
     """Stretches of the party's speech faster than ``speech_rate_max_cps``."""
     found = []
-    fast = (lambda s: s.acoustics is not None and s.acoustics.rate_cps is not None
-            and s.acoustics.rate_cps > p.speech_rate_max_cps)
+
+    def fast(s: Segment) -> bool:
+        return (s.acoustics is not None and s.acoustics.rate_cps is not None
+                and s.acoustics.rate_cps > p.speech_rate_max_cps)
+
     for run in _stretches(segments, roles, fast):
         seconds = sum(s.end - s.start for s in run)
         if seconds < p.speech_rate_min_s:
