@@ -199,6 +199,6 @@ def review_log_count(db: Engine, finding_id: int) -> int:
     """How many review actions a finding has had (for tests and reports)."""
     with db.connect() as conn:
         return conn.execute(
-            sa.select(sa.func.count()).select_from(models.ReviewLog.__table__)
-            .where(models.ReviewLog.__table__.c.finding_id == finding_id)
+            sa.select(sa.func.count()).select_from(models.table_of(models.ReviewLog))
+            .where(models.table_of(models.ReviewLog).c.finding_id == finding_id)
         ).scalar_one()

@@ -36,13 +36,13 @@ NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.val
                 models.ReviewStatus.SUSPECTED.value)
 SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity, start=1)}  # low=1 … critical=4
 
-C = models.Contact.__table__.c
-F = models.Finding.__table__.c
-S = models.Segment.__table__.c
-A = models.Agent.__table__.c
-L = models.ReviewLog.__table__.c
-CONTACT = models.Contact.__table__
-FINDING = models.Finding.__table__
+C = models.table_of(models.Contact).c
+F = models.table_of(models.Finding).c
+S = models.table_of(models.Segment).c
+A = models.table_of(models.Agent).c
+L = models.table_of(models.ReviewLog).c
+CONTACT = models.table_of(models.Contact)
+FINDING = models.table_of(models.Finding)
 
 Database = Engine | Connection | Session
 # ``items -> (score, passed)`` for one contact's counted findings (see :func:`contact_scores`)
