@@ -99,7 +99,11 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "lang", None):
             env[LANG_ENV] = normalize_lang(args.lang)
         if getattr(args, "dashboard_url", None):
-            env[DASHBOARD_URL_ENV] = dashboard_url(args.dashboard_url)
+            link_base = dashboard_url(args.dashboard_url)
+            if link_base is None:  # a blank option: no links (not the inherited variable's either)
+                env.pop(DASHBOARD_URL_ENV, None)
+            else:
+                env[DASHBOARD_URL_ENV] = link_base
         engine = make_engine(url)
         try:
             init_db(engine)  # the sign-in log must exist before the first sign-in
