@@ -85,7 +85,8 @@ class Alert:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Alert:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+        fields: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}
+        return cls(**fields)
 
 
 def deep_link(dashboard_url: str, call_id: str, start: float | None) -> str:
@@ -343,6 +344,7 @@ def http_request(sink: Sink, alerts: list[Alert], *, summary: bool, now: float |
     now = time.time() if now is None else now
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "callaudit-alerts"}
     url = sink.target
+    body: dict[str, Any]
     if sink.kind == "webhook":
         delivery = message_id(alerts, summary)
         if summary:
@@ -367,7 +369,7 @@ def http_request(sink: Sink, alerts: list[Alert], *, summary: bool, now: float |
             url += ("&" if urlsplit(url).query else "?") + f"timestamp={ms}&sign={sign}"
         return HttpRequest(url, _json(body), headers)
     if sink.kind == "feishu":
-        body: dict[str, Any] = {"msg_type": "post", "content": {"post": {"zh_cn": {
+        body = {"msg_type": "post", "content": {"post": {"zh_cn": {
             "title": subject(alerts, summary), "content": _feishu_lines(alerts, summary)}}}}
         if sink.secret:
             seconds = int(now)
@@ -436,9 +438,11 @@ def email_message(alerts: list[Alert], *, summary: bool, sender: str, recipients
 def recent_dead_letters(session, limit: int = 50) -> list:
     """The newest undelivered alerts (``alert_dead_letter`` rows), newest first."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from audit import models
 
     return list(session.exec(select(models.AlertDeadLetter)
-                             .order_by(models.AlertDeadLetter.created_at.desc(), models.AlertDeadLetter.id.desc())
+                             .order_by(col(models.AlertDeadLetter.created_at).desc(),
+                                       col(models.AlertDeadLetter.id).desc())
                              .limit(limit)).scalars())

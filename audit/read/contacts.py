@@ -254,7 +254,8 @@ def list_contacts(
         .correlate(CONTACT).scalar_subquery()
     )
     key = n_findings if sort == "findings" else SORTS[sort]
-    order = [key.desc() if descending else key.asc()]
+    assert key is not None  # only "findings" maps to None: its key is the count
+    order: list[sa.ColumnElement[Any]] = [key.desc() if descending else key.asc()]
     if sort == "score":  # unscored contacts last either way
         order.insert(0, C.score.is_(None))
     order.append(C.call_id)
