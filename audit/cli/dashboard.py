@@ -57,6 +57,7 @@ def _keep_unknown(parser: argparse.ArgumentParser) -> None:
         ns.streamlit_args = list(getattr(ns, "streamlit_args", None) or []) + list(extra)
         return ns, []
 
+    # deliberately replaces the method on this one parser instance, which mypy flags as a method assignment
     parser.parse_known_args = types.MethodType(parse_known_args, parser)  # type: ignore[method-assign]
 
 

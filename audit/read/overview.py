@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -215,8 +215,8 @@ BreakdownKey = Literal["team", "agency", "creditor", "product", "kind", "agent_i
 
 def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) -> list[GroupRow]:
     """Contacts, compliance and findings grouped by a contact column, largest group first."""
-    if by not in BreakdownKey.__args__:  # type: ignore[attr-defined]
-        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BreakdownKey.__args__)}")  # type: ignore[attr-defined]
+    if by not in get_args(BreakdownKey):
+        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(get_args(BreakdownKey))}")
     column = C[by]
     where = contacts_where(scope, filters)
     # Findings are the contacts' finding_count (non-dismissed, kept by the store and by reviews),
