@@ -21,10 +21,12 @@ demo: install
 	$(AUDIT) batch samples/
 	$(AUDIT) findings --format text
 
-## Check the layers (import contracts in pyproject.toml), then run the whole test suite
-## (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
+## Check the layers (import contracts in pyproject.toml), lint (ruff) and type-check the core (mypy, audit/),
+## then run the whole test suite (SQLite + the PostgreSQL at 127.0.0.1:5432, real model, real browser).
 test: install browser fonts pdftools locales
 	$(VENV)/bin/lint-imports --no-cache --no-logo
+	$(VENV)/bin/ruff check audit pipelines dashboards tests benchmarks
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 ## Re-extract the texts marked for translation (audit/i18n.py) and merge them into the catalogs.

@@ -85,7 +85,8 @@ class Alert:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Alert:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+        fields: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}
+        return cls(**fields)
 
 
 def deep_link(dashboard_url: str, call_id: str, start: float | None) -> str:
@@ -343,6 +344,7 @@ def http_request(sink: Sink, alerts: list[Alert], *, summary: bool, now: float |
     now = time.time() if now is None else now
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "callaudit-alerts"}
     url = sink.target
+    body: dict[str, Any]
     if sink.kind == "webhook":
         delivery = message_id(alerts, summary)
         if summary:
@@ -367,7 +369,7 @@ def http_request(sink: Sink, alerts: list[Alert], *, summary: bool, now: float |
             url += ("&" if urlsplit(url).query else "?") + f"timestamp={ms}&sign={sign}"
         return HttpRequest(url, _json(body), headers)
     if sink.kind == "feishu":
-        body: dict[str, Any] = {"msg_type": "post", "content": {"post": {"zh_cn": {
+        body = {"msg_type": "post", "content": {"post": {"zh_cn": {
             "title": subject(alerts, summary), "content": _feishu_lines(alerts, summary)}}}}
         if sink.secret:
             seconds = int(now)
@@ -386,7 +388,8 @@ def _feishu_lines(alerts: list[Alert], summary: bool) -> list[list[dict[str, str
                          {"tag": "a", "text": _span(a), "href": a.link}])
         else:
             rows += [[{"tag": "text", "text": f"级别：{severity}　类别：{category}（{a.category}）"}],
-                     [{"tag": "text", "text": f"通话：{a.call_id}　坐席：{_agent(a)}" + (f"　组：{a.team}" if a.team else "")}],
+                     [{"tag": "text",
+                       "text": f"通话：{a.call_id}　坐席：{_agent(a)}" + (f"　组：{a.team}" if a.team else "")}],
                      [{"tag": "text", "text": f"规则：{a.rule_id} {a.title}".rstrip()}],
                      [{"tag": "text", "text": f"位置：{_span(a)}"}],
                      [{"tag": "text", "text": f"原话：{a.evidence or '（无）'}"}],
@@ -435,9 +438,11 @@ def email_message(alerts: list[Alert], *, summary: bool, sender: str, recipients
 def recent_dead_letters(session, limit: int = 50) -> list:
     """The newest undelivered alerts (``alert_dead_letter`` rows), newest first."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from audit import models
 
     return list(session.exec(select(models.AlertDeadLetter)
-                             .order_by(models.AlertDeadLetter.created_at.desc(), models.AlertDeadLetter.id.desc())
+                             .order_by(col(models.AlertDeadLetter.created_at).desc(),
+                                       col(models.AlertDeadLetter.id).desc())
                              .limit(limit)).scalars())

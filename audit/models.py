@@ -15,12 +15,19 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
+from sqlalchemy import JSON, Column, Index, Table, Text, UniqueConstraint, event, inspect, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table (its ``__table__``, which SQLModel's type hints do not declare)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 # Contact columns the dashboard overview aggregates, carried in ix_contact_started_status on

@@ -30,7 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from audit import models
 from audit.read.scope import Scope
@@ -160,13 +160,15 @@ def apply_review(
 
 def _apply(session: Session, finding_id: int, action: str, user: str, scope: Scope | None, reason: str | None,
            expected_status: str | None, now: datetime | None) -> ReviewResult:
-    q = select(models.Finding).where(models.Finding.id == finding_id)
+    q = select(models.Finding).where(col(models.Finding.id) == finding_id)
     if scope is not None and scope.conditions():
-        q = q.join(models.Contact, models.Contact.call_id == models.Finding.call_id).where(*scope.conditions())
+        q = (q.join(models.Contact, col(models.Contact.call_id) == col(models.Finding.call_id))
+             .where(*scope.conditions()))
     # Row lock on PostgreSQL: two reviewers clicking at once serialise instead of both winning.
     finding = session.exec(q.with_for_update(of=models.Finding)).first()
     if finding is None:
         raise ReviewError(f"finding {finding_id} not found")
+    assert finding.id is not None  # a stored row
     before = finding.review_status
     if expected_status is not None and before != expected_status:
         raise ReviewError(
@@ -189,6 +191,7 @@ def _apply(session: Session, finding_id: int, action: str, user: str, scope: Sco
                            before=before, after=after, reason=reason)
     session.add(log)
     session.flush()
+    assert log.id is not None  # flushed
     # with the weights the contact was audited with: a review must not switch to the defaults
     contact = rescore_contact(session, finding.call_id)
     session.commit()
@@ -199,6 +202,6 @@ def review_log_count(db: Engine, finding_id: int) -> int:
     """How many review actions a finding has had (for tests and reports)."""
     with db.connect() as conn:
         return conn.execute(
-            sa.select(sa.func.count()).select_from(models.ReviewLog.__table__)
-            .where(models.ReviewLog.__table__.c.finding_id == finding_id)
+            sa.select(sa.func.count()).select_from(models.table_of(models.ReviewLog))
+            .where(models.table_of(models.ReviewLog).c.finding_id == finding_id)
         ).scalar_one()

@@ -240,7 +240,7 @@ def agent_scorecards(
                 count_where(C.status == ContactStatus.NO_RECORDING.value),
                 count_where(C.status == ContactStatus.FAILED.value),
             )
-            .select_from(CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+            .select_from(CONTACT.outerjoin(models.table_of(models.Agent), A.agent_id == C.agent_id))
             .where(where)
             .group_by(C.agent_id, C.team)
         ).all()

@@ -244,7 +244,7 @@ def user_for(token: str | None, users: dict, secret: bytes, *, now: float | None
 
 # ----------------------------------------------------------------------------- sign-in log
 
-LOG = models.AuthLog.__table__
+LOG = models.table_of(models.AuthLog)
 
 
 def record(db, event: str, username: str, *, address: str | None = None, session_id: str | None = None,

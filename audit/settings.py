@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -131,7 +131,8 @@ class Settings(BaseSettings):
 
 def _variables(field: str) -> tuple[str, ...]:
     alias = Settings.model_fields[field].validation_alias
-    return tuple(alias.choices) if isinstance(alias, AliasChoices) else (alias,)  # type: ignore[arg-type]
+    # every field's alias is an environment variable name, or a choice of them: all strings
+    return cast("tuple[str, ...]", tuple(alias.choices) if isinstance(alias, AliasChoices) else (alias,))
 
 
 ENV_VARS: dict[str, tuple[str, ...]] = {name: _variables(name) for name in Settings.model_fields}

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from audit import models
 from audit.schema import Contact, ContactStatus, Finding, Transcript
@@ -27,7 +27,9 @@ _UNREVIEWED = (models.ReviewStatus.OPEN.value, models.ReviewStatus.SUSPECTED.val
 
 log = logging.getLogger(__name__)
 
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# the dialects' own inserts: both have on_conflict_do_nothing
+_INSERT: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {"postgresql": postgresql.insert,
+                                                                            "sqlite": sqlite.insert}
 # A run on another machine whose record has not moved for this long is taken for dead: its
 # process cannot be asked, and no contact takes hours.
 STALE_RUN_AFTER = timedelta(hours=6)
@@ -43,7 +45,7 @@ def _insert_missing(session: Session, row: SQLModel):
     does nothing; SQLite writers take turns anyway. Either way the row is then read back.
     """
     model = type(row)
-    table = model.__table__
+    table = models.table_of(model)
     values = {column.name: getattr(row, column.name) for column in table.columns
               if getattr(row, column.name) is not None}
     keys = [column.name for column in table.primary_key.columns]
@@ -72,7 +74,9 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
     """Create or update the contact row from its log entry (audit results untouched)."""
     _upsert_refs(session, contact)
     row = session.get(models.Contact, contact.call_id)
-    fields = dict(
+    offset = contact.started_at.utcoffset()
+    assert offset is not None, f"{contact.call_id}: started_at without a UTC offset"  # the manifest requires one
+    fields: dict[str, Any] = dict(
         kind=contact.kind, started_at=contact.started_at, talk_seconds=contact.talk_seconds,
         outcome=contact.outcome, agent_id=contact.agent_id, case_id=contact.case_id or None,
         debtor_id=contact.debtor_id, team=contact.team, agency=contact.agency, creditor=contact.creditor,
@@ -81,7 +85,7 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
         meta={"agent_name": contact.agent_name, "audio_file": contact.audio_file, "line": contact.line,
               "debtor_name": contact.debtor_name,
               # databases keep instants, not offsets: the debtor's local time needs the offset
-              "utc_offset_s": int(contact.started_at.utcoffset().total_seconds())},
+              "utc_offset_s": int(offset.total_seconds())},
     )
     if audio_path is not None:
         fields["audio_path"] = audio_path
@@ -100,14 +104,15 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
 
     A new finding starts ``open``, or ``suspected`` when the learned model only suspects it; an
     unreviewed one found again takes the status its new confidence gives it."""
-    query = select(models.Finding).where(models.Finding.call_id == call_id)
+    query = select(models.Finding).where(col(models.Finding.call_id) == call_id)
     if rule_ids is not None:
-        query = query.where(models.Finding.rule_id.in_(rule_ids))
-    old = {(f.rule_id, f.start, f.end): f for f in session.exec(query).scalars()}
+        query = query.where(col(models.Finding.rule_id).in_(rule_ids))
+    old = {(f.rule_id, f.start, f.end): f for f in session.exec(query)}
     rows = []
     for finding in findings:
         previous = old.pop((finding.rule_id, finding.start, finding.end), None)
-        row = previous or models.Finding(call_id=call_id, rule_id=finding.rule_id)
+        row = previous or models.Finding(call_id=call_id, rule_id=finding.rule_id, category=finding.category,
+                                         severity=finding.severity)
         row.category, row.severity = finding.category, finding.severity
         row.title, row.citation = finding.title, finding.citation
         row.speaker, row.role, row.start, row.end = finding.speaker, finding.role, finding.start, finding.end
@@ -118,7 +123,7 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
         session.add(row)
         rows.append(row)
     for stale in old.values():
-        session.exec(delete(models.ReviewLog).where(models.ReviewLog.finding_id == stale.id))
+        session.exec(delete(models.ReviewLog).where(col(models.ReviewLog.finding_id) == stale.id))
         session.delete(stale)
     session.flush()
     return rows
@@ -139,7 +144,7 @@ def save_audit(session: Session, contact: Contact, transcript: Transcript | None
     they are recorded on the contact, so reviews and scorecards score it with them too.
     """
     row = upsert_contact(session, contact, audio_path=audio_path, run_id=run_id)
-    session.exec(delete(models.Segment).where(models.Segment.call_id == contact.call_id))
+    session.exec(delete(models.Segment).where(col(models.Segment.call_id) == contact.call_id))
     if transcript is not None:
         for idx, seg in enumerate(transcript.segments):
             session.add(models.Segment(call_id=contact.call_id, idx=idx, speaker=seg.speaker, role=seg.role,
@@ -254,7 +259,7 @@ def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str 
     now = now or datetime.now(UTC)
     host = host or socket.gethostname()
     marked = []
-    running = session.exec(select(models.AuditRun).where(models.AuditRun.status == "running")).scalars().all()
+    running = session.exec(select(models.AuditRun).where(col(models.AuditRun.status) == "running")).all()
     for run in running:
         options = dict(run.options or {})
         pid, run_host = options.get("pid"), options.get("host")
@@ -263,8 +268,8 @@ def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str 
                 continue
             reason = f"process {pid} on {host} ended without finishing the run (killed?)"
         else:
-            last_contact = session.exec(select(func.max(models.Contact.audited_at))
-                                        .where(models.Contact.run_id == run.id)).scalar()
+            last_contact = session.exec(select(func.max(col(models.Contact.audited_at)))
+                                        .where(col(models.Contact.run_id) == run.id)).first()
             last = _aware(run.started_at)
             if last_contact is not None:
                 last = max(last, _aware(last_contact))
@@ -277,6 +282,7 @@ def mark_stale_runs(session: Session, *, now: datetime | None = None, host: str 
         run.ended_at = now
         run.options = {**options, "reason": reason}  # a new dict: JSON columns do not track changes in place
         log.warning("audit run %s marked interrupted: %s", run.id, reason)
+        assert run.id is not None  # a stored row
         marked.append(run.id)
     if marked:
         session.commit()

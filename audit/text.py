@@ -342,7 +342,8 @@ def term_pinyins(term: str) -> set[str]:
     from pypinyin import Style, lazy_pinyin
 
     term = normalize(term)
-    phrase = lazy_pinyin(term, style=Style.NORMAL, errors=lambda s: list(s))
+    # pypinyin's hints say errors= returns a str; it takes a list of readings (one per character) too
+    phrase = lazy_pinyin(term, style=Style.NORMAL, errors=lambda s: list(s))  # type: ignore[arg-type,return-value]
     readings = {pinyin_of(term)}
     if len(phrase) == len(term):
         readings.add("".join(p + " " for p in phrase))

@@ -125,7 +125,8 @@ def evaluate(corpus: Path, pack_path: str | None = None) -> dict[str, Any]:
         engine.dispose()
 
     total: dict[str, dict[str, int]] = {k: {"tp": 0, "fp": 0, "fn": 0} for k in KINDS}
-    by_layout: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: {k: {"tp": 0, "fp": 0, "fn": 0} for k in KINDS})
+    by_layout: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {k: {"tp": 0, "fp": 0, "fn": 0} for k in KINDS})
     per_call = {}
     labelled = False
     for contact in contacts:
@@ -175,7 +176,8 @@ def print_report(report: dict[str, Any]) -> None:
           f"(load {report['load']})")
     if report["labelled"]:
         for kind, r in report["per_kind"].items():
-            print(f"  {kind:13s} P {_fmt(r['precision'])}  R {_fmt(r['recall'])}   (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+            print(f"  {kind:13s} P {_fmt(r['precision'])}  R {_fmt(r['recall'])}   "
+                  f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
         for layout, kinds in report["per_layout"].items():
             print(f"    {layout:12s} " + "   ".join(
                 f"{k}: P {_fmt(r['precision'])} R {_fmt(r['recall'])}" for k, r in kinds.items()))

@@ -43,7 +43,8 @@ from audit.store import save_audit
 
 PG_URL = os.environ.get("AUDIT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CST = timezone(timedelta(hours=8))
-RULES = [("ABUSE-INSULT", "ABUSE", "high", "你这个老赖"), ("THREAT-CONTACTS", "THREAT_THIRD_PARTY", "high", "爆你通讯录"),
+RULES = [("ABUSE-INSULT", "ABUSE", "high", "你这个老赖"),
+         ("THREAT-CONTACTS", "THREAT_THIRD_PARTY", "high", "爆你通讯录"),
          ("CASH-CARD", "CASH_OR_CARD_REQUEST", "critical", "把银行卡和密码给我"),
          ("FALSE-POLICE", "FALSE_AUTHORITY", "critical", "警察明天去你家"),
          ("DISCLOSE-DEBT", "THIRD_PARTY_DISCLOSURE", "medium", "你儿子欠了我们钱"),
@@ -67,8 +68,8 @@ def synthetic(n_contacts: int, per_contact: int, seed: int, prefix: str):
             rule_id, category, severity, evidence = rng.choice(RULES)
             start = None if not evidence else round(6.0 + 3.0 * k, 2)
             findings.append(Finding(call_id=contact.call_id, rule_id=rule_id, category=category, severity=severity,
-                                    title=rule_id, citation="《催收工作指引》第十条", speaker="agent" if start else None,
-                                    role="agent" if start else None, start=start,
+                                    title=rule_id, citation="《催收工作指引》第十条",
+                                    speaker="agent" if start else None, role="agent" if start else None, start=start,
                                     end=None if start is None else start + 2.5, evidence=evidence))
         yield contact, Transcript(call_id=contact.call_id, duration_s=60.0, segments=segments), findings
 

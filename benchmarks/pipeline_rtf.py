@@ -197,7 +197,7 @@ def profile(corpus: Path, contacts, model) -> dict[str, float]:
         transcript = pipeline.process(contact, audio)
         previous = t2
         stereo = any(info.get("channel") is not None for step, _t, info in marks if step == "asr")
-        for step, when, info in marks:
+        for step, when, _info in marks:
             if step == "asr":
                 name = f"ASR ({'stereo, per channel' if stereo else 'mono mix'})"
             elif step == "diarization":
@@ -261,7 +261,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="rtf-") as tmp:
             pipe_w, _out = pipeline_cli(subset_dir(args.corpus_dir, contacts, Path(tmp)), Path(tmp), workers)
         print(f"{workers} processes each: bare {bare_w:.1f} s RTF {bare_w / audio_s:.3f}; audit batch --workers "
-              f"{workers} {pipe_w:.1f} s RTF {pipe_w / audio_s:.3f}; ratio {pipe_w / bare_w:.2f}  load avg {load_avg()}")
+              f"{workers} {pipe_w:.1f} s RTF {pipe_w / audio_s:.3f}; ratio {pipe_w / bare_w:.2f}  "
+              f"load avg {load_avg()}")
         figures[f"workers_{workers}"] = {"bare_s": round(bare_w, 2), "pipeline_s": round(pipe_w, 2),
                                          "pipeline_rtf": round(pipe_w / audio_s, 4), "ratio": round(pipe_w / bare_w, 3)}
 

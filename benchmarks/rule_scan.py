@@ -213,10 +213,12 @@ def every_detector_pack(folder: Path, seed: int) -> Path:
     with open(training, "w", encoding="utf-8") as out:
         for template, category in zip(BAD, BAD_CATEGORIES):
             for _ in range(30):
-                out.write(json.dumps({"text": comp.utterance(template), "category": category}, ensure_ascii=False) + "\n")
+                out.write(json.dumps({"text": comp.utterance(template), "category": category},
+                                     ensure_ascii=False) + "\n")
         for template in AGENT:
             for _ in range(20):
-                out.write(json.dumps({"text": comp.utterance(template), "category": "COMPLIANT"}, ensure_ascii=False) + "\n")
+                out.write(json.dumps({"text": comp.utterance(template), "category": "COMPLIANT"},
+                                     ensure_ascii=False) + "\n")
     default = Path(__file__).resolve().parents[1] / "audit" / "rules" / "packs" / "default.yaml"
     pack = {"name": "every-detector", "extends": str(default),
             "model": {"training_file": training.name, "report_threshold": 0.9, "suspect_threshold": 0.6},

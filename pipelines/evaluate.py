@@ -186,7 +186,8 @@ def print_report(report: dict[str, Any]) -> None:
         for call_id, row in report["per_call"].items():
             der = f"{row['der'] * 100:5.1f}%" if "der" in row else "     "
             print(f"{call_id:12s} {row['layout'] or '':18s} {row['cer'] * 100:5.1f}% {der}")
-    print(f"\n{'category':24s} {'audio P':>8s} {'audio R':>8s} {'audio F1':>8s}   {'oracle P':>8s} {'oracle R':>8s} {'oracle F1':>9s}")
+    print(f"\n{'category':24s} {'audio P':>8s} {'audio R':>8s} {'audio F1':>8s}   "
+          f"{'oracle P':>8s} {'oracle R':>8s} {'oracle F1':>9s}")
     for category, oracle in report["oracle"].items():
         audio = report.get("audio", {}).get(category, {})
         print(f"{category:24s} {_fmt(audio.get('precision')):>8s} {_fmt(audio.get('recall')):>8s} "

@@ -77,8 +77,8 @@ class Pipeline:
     @property
     def asr(self) -> AsrEngine:
         if self._asr is None:
-            self._asr = get_engine(self.options.asr, self.options.asr_model, device=self.options.device,
-                                   **({"cpu_threads": self.options.cpu_threads} if self.options.asr == "faster-whisper" else {}))
+            threads = {"cpu_threads": self.options.cpu_threads} if self.options.asr == "faster-whisper" else {}
+            self._asr = get_engine(self.options.asr, self.options.asr_model, device=self.options.device, **threads)
         return self._asr
 
     @property
@@ -261,8 +261,9 @@ def words_to_segments(asr: list[AsrSegment], turns, by_turn: bool = False) -> li
                 if text:
                     probs = [w.probability for _, w in current]
                     label = current[0][0]
-                    segments.append(Segment(speaker=label.speaker if isinstance(label, _Span) else label, role="", start=round(current[0][1].start, 3),
-                                            end=round(current[-1][1].end, 3), text=text,
+                    segments.append(Segment(speaker=label.speaker if isinstance(label, _Span) else label, role="",
+                                            start=round(current[0][1].start, 3), end=round(current[-1][1].end, 3),
+                                            text=text,
                                             confidence=round(float(np.mean(probs)), 3)))
                 current = []
             if speaker is not None:

@@ -20,7 +20,8 @@ def test_hash_roundtrip_and_salt():
     assert not verify_password("S3cret", h1)
 
 
-@pytest.mark.parametrize("stored", ["", "plain", "scrypt$x$8$1$AA==$AA==", "pbkdf2$1$2$3$4$5", "scrypt$16384$8$1$!!$!!"])
+@pytest.mark.parametrize("stored", ["", "plain", "scrypt$x$8$1$AA==$AA==", "pbkdf2$1$2$3$4$5",
+                                    "scrypt$16384$8$1$!!$!!"])
 def test_malformed_hash_never_matches(stored):
     assert not verify_password("anything", stored)
 

@@ -20,7 +20,8 @@ def audit(*args, check=True):
     proc = subprocess.run([sys.executable, "-m", "audit.cli", *map(str, args)], capture_output=True, text=True,
                           timeout=600)
     if check and proc.returncode != 0:
-        raise AssertionError(f"audit {' '.join(map(str, args))} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"audit {' '.join(map(str, args))} exited {proc.returncode}:\n"
+                             f"{proc.stdout}\n{proc.stderr}")
     return proc
 
 

@@ -108,12 +108,14 @@ def test_pack_contents(pack):
         with wave.open(io.BytesIO(zf.read("clips/02_ABUSE-01_0005.50-0010.00.wav"))) as clip:
             assert clip.getnframes() / 16000 == pytest.approx(4.5, abs=0.01)  # clamped at the end
         transcript = json.loads(zf.read("transcript.json"))
-        assert [s["text"] for s in transcript["segments"]] == ["您好，我是招商银行信用卡中心的工号1024。", "你们再骚扰我家人我就报警。"]
+        assert [s["text"] for s in transcript["segments"]] == ["您好，我是招商银行信用卡中心的工号1024。",
+                                                               "你们再骚扰我家人我就报警。"]
         txt = zf.read("transcript.txt").decode("utf-8")
         assert "[00:04.0–00:06.0] 债务人（S2）：你们再骚扰我家人我就报警。" in txt
         findings = json.loads(zf.read("findings.json"))
         assert [(f["rule_id"], f["citation"], f["clip"]) for f in findings] == [
-            ("FALSE-AUTH-01", "《银行保险机构消费者权益保护管理办法》第41条", "clips/01_FALSE-AUTH-01_0000.00-0007.00.wav"),
+            ("FALSE-AUTH-01", "《银行保险机构消费者权益保护管理办法》第41条",
+             "clips/01_FALSE-AUTH-01_0000.00-0007.00.wav"),
             ("ABUSE-01", "刑法第293条之一", "clips/02_ABUSE-01_0005.50-0010.00.wav"),
             ("TIME-QUIET", "《金融机构个人消费类贷款催收工作指引（试行）》", None),
         ]

@@ -8,7 +8,8 @@ from audit.manifest import ManifestError, read_manifest
 
 HEADER = ("call_id,audio_file,kind,started_at,talk_seconds,outcome,agent_id,agent_name,team,agency,"
           "creditor,product,case_id,debtor_id,contact_role,days_past_due,visit_staff,channel_layout\n")
-GOOD = "c1,a.wav,call,2026-11-02T10:15:00+08:00,45,answered,A1,李娜,一组,招商银行信用卡中心,招商银行,credit_card,C1,D1,debtor,45,,stereo_agent_left\n"
+GOOD = ("c1,a.wav,call,2026-11-02T10:15:00+08:00,45,answered,A1,李娜,一组,招商银行信用卡中心,"
+        "招商银行,credit_card,C1,D1,debtor,45,,stereo_agent_left\n")
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8"):

@@ -355,7 +355,8 @@ def test_overview_figures_match_a_reference(db, scope, filters):
         sum(f["review_status"] in ("open", "appealed") for f in findings))
     by_category = {r.category: (r.findings, r.critical) for r in findings_by_category(db, scope, filters)}
     assert by_category == {cat: (sum(f["category"] == cat for f in findings),
-                                 sum(f["category"] == cat for f in critical)) for cat in {f["category"] for f in findings}}
+                                 sum(f["category"] == cat for f in critical))
+                           for cat in {f["category"] for f in findings}}
     for by in ("team", "agency", "creditor", "kind"):
         got = {r.key: (r.contacts, r.compliant, r.non_compliant, r.findings, r.critical_findings)
                for r in breakdown(db, scope, filters, by)}

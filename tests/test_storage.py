@@ -149,7 +149,8 @@ def test_segment_acoustics_round_trip_and_older_rows_read_none(engine):
     said = Acoustics(level_db=-18.5, level_rel_db=11.2, loudness=[10.5, None, 11.8], pitch_hz=231.0,
                      pitch_rel_st=2.1, pitch_range_st=6.0, rate_cps=4.4, overlap_s=0.8, interrupt_s=0.8,
                      gap_before_s=0.4)
-    segs = [Segment("agent", "agent", 0.5, 3.6, "您今天必须还", acoustics=said), Segment("contact", "debtor", 4, 5, "嗯")]
+    segs = [Segment("agent", "agent", 0.5, 3.6, "您今天必须还", acoustics=said),
+            Segment("contact", "debtor", 4, 5, "嗯")]
     with session(engine) as s:
         save_audit(s, contact, Transcript("c4", 20.0, segs), [], rule_pack_version="v1", audio_path=None,
                    audio_sha256=None, run_id=None)

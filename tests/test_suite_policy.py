@@ -20,8 +20,8 @@ _SHARED = re.compile(r"""["'/]\.\./shared|parents\[\d\]\s*/\s*["']shared["']""")
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(TESTS)))
 def test_no_test_skips(path):
     """A machine without chromium, pdftoppm, a CJK font or an extra must not pass by skipping."""
-    hits = [f"{path.name}:{n}: {line.strip()}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if _SKIP.search(line)]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    hits = [f"{path.name}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if _SKIP.search(line)]
     assert not hits, "fail with the install command instead (see the chromium fixture in tests/conftest.py): " \
                      + "; ".join(hits)
 
@@ -29,5 +29,6 @@ def test_no_test_skips(path):
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(TESTS)))
 def test_no_test_needs_the_shared_folder(path):
     """The corpus the tests use is tests/corpus (AUDIT_CORPUS for another copy), never ../shared."""
-    code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
     assert not _SHARED.search(code)

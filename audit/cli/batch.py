@@ -75,15 +75,15 @@ class _Progress:
 
 
 def _print_summary(summary, engine) -> None:
-    from sqlalchemy import func, select
-    from sqlmodel import Session
+    from sqlalchemy import func
+    from sqlmodel import Session, col, select
 
     from audit import models
 
     with Session(engine) as session:
-        by_cat = session.exec(select(models.Finding.category, func.count()).group_by(models.Finding.category)
-                              .order_by(func.count().desc())).all()
-        contacts = session.exec(select(func.count()).select_from(models.Contact)).one()[0]
+        by_cat = session.exec(select(col(models.Finding.category), func.count())
+                              .group_by(col(models.Finding.category)).order_by(func.count().desc())).all()
+        contacts = session.exec(select(func.count()).select_from(models.Contact)).one()
     rate = summary.audio_seconds / summary.elapsed_s if summary.elapsed_s else 0.0
     print(f"run {summary.run_id}: {summary.total} manifest rows — {summary.audited} audited, "
           f"{summary.skipped} already audited (skipped), {summary.no_recording} without recording, "

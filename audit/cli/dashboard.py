@@ -57,6 +57,7 @@ def _keep_unknown(parser: argparse.ArgumentParser) -> None:
         ns.streamlit_args = list(getattr(ns, "streamlit_args", None) or []) + list(extra)
         return ns, []
 
+    # deliberately replaces the method on this one parser instance, which mypy flags as a method assignment
     parser.parse_known_args = types.MethodType(parse_known_args, parser)  # type: ignore[method-assign]
 
 
@@ -99,7 +100,11 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "lang", None):
             env[LANG_ENV] = normalize_lang(args.lang)
         if getattr(args, "dashboard_url", None):
-            env[DASHBOARD_URL_ENV] = dashboard_url(args.dashboard_url)
+            link_base = dashboard_url(args.dashboard_url)
+            if link_base is None:  # a blank option: no links (not the inherited variable's either)
+                env.pop(DASHBOARD_URL_ENV, None)
+            else:
+                env[DASHBOARD_URL_ENV] = link_base
         engine = make_engine(url)
         try:
             init_db(engine)  # the sign-in log must exist before the first sign-in

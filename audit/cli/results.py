@@ -25,15 +25,15 @@ def add_parser(sub) -> None:
 
 def cmd_transcripts(args) -> int:
     """Print the stored transcripts (``audit transcripts``); returns 0."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from audit import models
 
     engine = init_engine(args.db)
     with Session(engine) as session:
-        query = select(models.Segment).order_by(models.Segment.call_id, models.Segment.idx)
+        query = select(models.Segment).order_by(col(models.Segment.call_id), col(models.Segment.idx))
         if args.call_id:
-            query = query.where(models.Segment.call_id.in_(args.call_id))
+            query = query.where(col(models.Segment.call_id).in_(args.call_id))
         for seg in session.exec(query):
             if args.format == "jsonl":
                 print(json.dumps({"call_id": seg.call_id, "speaker": seg.speaker, "role": seg.role,
@@ -53,17 +53,18 @@ def finding_dict(f) -> dict:
 
 def cmd_findings(args) -> int:
     """Print the stored findings (``audit findings``); returns 0."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     from audit import models
 
     engine = init_engine(args.db)
     with Session(engine) as session:
-        query = select(models.Finding).order_by(models.Finding.call_id, models.Finding.start, models.Finding.id)
+        query = select(models.Finding).order_by(col(models.Finding.call_id), col(models.Finding.start),
+                                                col(models.Finding.id))
         if args.call_id:
-            query = query.where(models.Finding.call_id.in_(args.call_id))
+            query = query.where(col(models.Finding.call_id).in_(args.call_id))
         if args.category:
-            query = query.where(models.Finding.category.in_(args.category))
+            query = query.where(col(models.Finding.category).in_(args.category))
         rows = [finding_dict(f) for f in session.exec(query)]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -73,5 +74,6 @@ def cmd_findings(args) -> int:
     else:
         for r in rows:
             when = f"{r['start']:.1f}-{r['end']:.1f}s" if r["start"] is not None else "contact"
-            print(f"{r['call_id']} {r['severity']:8s} {r['category']:24s} {r['rule_id']:16s} {when:14s} {r['evidence']}")
+            print(f"{r['call_id']} {r['severity']:8s} {r['category']:24s} {r['rule_id']:16s} {when:14s} "
+                  f"{r['evidence']}")
     return 0

@@ -91,6 +91,7 @@ def cut_clips(audio: DecodedAudio, timed: Sequence[models.Finding], padding_s: f
     duration = duration_of(audio)
     clip_of: dict[int, str] = {}
     for n, f in enumerate(timed, start=1):
+        assert f.start is not None and f.id is not None  # a timed finding, a stored row
         start = max(0.0, f.start - padding_s)
         end = min(duration, (f.end if f.end is not None else f.start) + padding_s)
         if end <= start:

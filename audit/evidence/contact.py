@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, overload
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from audit import models
 from audit.evidence.clips import CLIP_PADDING_S, Decoder, cut_clips, decode, duration_of, wav_bytes
@@ -18,6 +18,10 @@ from audit.evidence.redaction import REDACTION_NOTE, beep, spoken_numbers, text_
 ROLE_LABELS = {"agent": "坐席", "debtor": "债务人", "relative": "亲属", "third_party": "第三方"}
 
 
+@overload
+def _row(obj: None) -> None: ...
+@overload
+def _row(obj: SQLModel) -> dict[str, Any]: ...
 def _row(obj: Any) -> dict[str, Any] | None:
     return None if obj is None else obj.model_dump()
 
@@ -67,6 +71,7 @@ def _transcript_txt(
         who = ROLE_LABELS.get(seg.role, seg.role)
         lines.append(f"[{_clock(seg.start)}–{_clock(seg.end)}] {who}（{seg.speaker}）：{seg.text}")
         for f in timed:
+            assert f.start is not None and f.id is not None and finding_links is not None  # as timed was picked
             if seg.start - 0.05 <= f.start < seg.end + 0.05:
                 lines.append(f"    ↳ {f.rule_id} ({f.severity}) {finding_links[f.id]}")
     if not segments:
@@ -115,16 +120,20 @@ def contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, 
             for start, end in beeped:
                 beep(audio.samples, start, end, audio.rate)
         if redact:
+            assert audio is not None  # decoded above
             files[f"audio/{Path(name).stem or 'recording'}.redacted.wav"] = wav_bytes(
                 audio.samples, audio.rate, 0.0, duration_of(audio))
         else:
             files[f"audio/{name}"] = raw
         if timed:
+            assert audio is not None  # decoded above
             clip_of = cut_clips(audio, timed, clip_padding_s, files, warnings)
     else:
         warnings.append(f"{call_id} has no recording (status {contact.status}): metadata findings only")
 
-    finding_links = {f.id: call_link(dashboard_url, call_id, f.start) for f in findings if dashboard_url}
+    # stored rows have ids, and with a dashboard address call_link always makes a link
+    finding_links = cast("dict[int, str]",
+                         {f.id: call_link(dashboard_url, call_id, f.start) for f in findings if dashboard_url})
     files["transcript.json"] = to_json(
         {
             "call_id": call_id,
@@ -147,7 +156,7 @@ def contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, 
     files["findings.json"] = to_json([
         {**{k: v for k, v in f.model_dump().items()},
          "evidence": text(f.evidence), "review_reason": f.review_reason and text(f.review_reason),
-         "clip": clip_of.get(f.id), **({"link": finding_links[f.id]} if f.id in finding_links else {})}
+         "clip": clip_of.get(cast(int, f.id)), **({"link": finding_links[f.id]} if f.id in finding_links else {})}
         for f in findings
     ])
     files["review_log.json"] = to_json(

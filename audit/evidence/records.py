@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from audit import models
 from audit.evidence.pack import EvidenceError, sha256_bytes
@@ -46,24 +46,25 @@ def load_record(s: Session, call_id: str) -> ContactRecord:
     segments = list(
         s.exec(
             select(models.Segment)
-            .where(models.Segment.call_id == call_id)
-            .order_by(models.Segment.idx, models.Segment.start)
+            .where(col(models.Segment.call_id) == call_id)
+            .order_by(col(models.Segment.idx), col(models.Segment.start))
         ).all()
     )
     findings = list(
         s.exec(
             select(models.Finding)
-            .where(models.Finding.call_id == call_id)
+            .where(col(models.Finding.call_id) == call_id)
             .order_by(
-                sa.case((models.Finding.start.is_(None), 1), else_=0), models.Finding.start, models.Finding.id
+                sa.case((col(models.Finding.start).is_(None), 1), else_=0), col(models.Finding.start),
+                col(models.Finding.id)
             )
         ).all()
     )
     reviews = list(
         s.exec(
             select(models.ReviewLog)
-            .where(models.ReviewLog.call_id == call_id)
-            .order_by(models.ReviewLog.at, models.ReviewLog.id)
+            .where(col(models.ReviewLog.call_id) == call_id)
+            .order_by(col(models.ReviewLog.at), col(models.ReviewLog.id))
         ).all()
     )
     return ContactRecord(contact, agent, case, run, segments, findings, reviews)
@@ -85,6 +86,7 @@ def open_recording(contact: models.Contact, run: models.AuditRun | None,
             its bytes are not the audited ones; the message names the file and the fix.
     """
     call_id = contact.call_id
+    assert contact.audio_path is not None  # the caller opens a contact that has a recording
     input_dir = run.input_dir if run is not None and run.input_dir else None
     folders = [Path(f).resolve() for f in (audio_root, input_dir) if f is not None]
     if not folders:

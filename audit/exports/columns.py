@@ -76,6 +76,10 @@ def _attr(name: str) -> Callable[[AgentScorecard], Any]:
     return lambda card: getattr(card, name)
 
 
+def _per100(cat: str) -> Callable[[AgentScorecard], Any]:
+    return lambda c: c.findings_per_100_by_category.get(cat, 0.0) if c.contacts else None
+
+
 SCORE_FORMAT = "0.0"
 CHANGE_FORMAT = "+0.0;-0.0;0.0"
 
@@ -118,7 +122,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         f"per100_{cat}",
         N_("per 100 · {category}"),
-        (lambda c, cat=cat: c.findings_per_100_by_category.get(cat, 0.0) if c.contacts else None),
+        _per100(cat),
         SCORE_FORMAT,
         width=max(10, 2 * len(CATEGORY_LABELS.get(cat, cat)) + 6),
         category=cat,

@@ -100,7 +100,8 @@ def _fontconfig_candidates() -> list[str]:
     if not shutil.which("fc-list"):
         return []
     try:
-        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False).stdout
+        out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10,
+                             check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     files = sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -107,8 +108,9 @@ def agent_trend(
     where = contacts_where(Scope(), period.filters(tz, team=team, agency=agency, agent_id=agent_id))
     with connection(source) as conn:
         scores = contact_scores(conn, where, score_fn)
-        starts = dict(conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(JUDGED))).all())
-        found = dict(
+        starts: dict[str, Any] = dict(
+            conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(JUDGED))).all())
+        found: dict[str, int] = dict(
             conn.execute(
                 sa.select(F.call_id, sa.func.count(F.id))
                 .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))

@@ -182,7 +182,7 @@ def _line_match(db: Database, where: sa.ColumnElement, query: str, masked: bool)
     if not masked or (key is None and not touches):
         return cond
     candidates = (
-        sa.select(S.id, S.text).select_from(models.Segment.__table__.join(CONTACT, S.call_id == C.call_id))
+        sa.select(S.id, S.text).select_from(models.table_of(models.Segment).join(CONTACT, S.call_id == C.call_id))
         .where(where, cond)
     )
     with connection(db) as conn:
@@ -254,14 +254,15 @@ def list_contacts(
         .correlate(CONTACT).scalar_subquery()
     )
     key = n_findings if sort == "findings" else SORTS[sort]
-    order = [key.desc() if descending else key.asc()]
+    assert key is not None  # only "findings" maps to None: its key is the count
+    order: list[sa.ColumnElement[Any]] = [key.desc() if descending else key.asc()]
     if sort == "score":  # unscored contacts last either way
         order.insert(0, C.score.is_(None))
     order.append(C.call_id)
     q = (
         sa.select(C.call_id, C.started_at, C.kind, C.agent_id, A.name, C.team, C.agency, C.creditor, C.product,
                   C.status, C.score, C.passed, n_findings.label("n"), top.label("top"))
-        .select_from(CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+        .select_from(CONTACT.outerjoin(models.table_of(models.Agent), A.agent_id == C.agent_id))
         .where(where).order_by(*order).limit(limit).offset(offset)
     )
     zone = ZoneInfo(filters.tz)
@@ -297,7 +298,7 @@ def search_transcripts(db: Database, scope: Scope, filters: Filters, query: str,
     where = contacts_where(scope, filters)
     q = (
         sa.select(S.call_id, S.idx, S.start, S.role, S.text)
-        .select_from(models.Segment.__table__.join(CONTACT, S.call_id == C.call_id))
+        .select_from(models.table_of(models.Segment).join(CONTACT, S.call_id == C.call_id))
         .where(where, _line_match(db, where, query, masked))
         .order_by(C.started_at.desc(), S.call_id, S.idx).limit(limit)
     )
@@ -325,7 +326,7 @@ def contact_detail(db: Database, scope: Scope, call_id: str, *, tz: str = DEFAUL
     """
     q = (
         sa.select(CONTACT, A.name.label("agent_name"))
-        .select_from(CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+        .select_from(CONTACT.outerjoin(models.table_of(models.Agent), A.agent_id == C.agent_id))
         .where(C.call_id == call_id, *scope.conditions())
     )
     with connection(db) as conn:
@@ -356,10 +357,10 @@ def contact_recording(db: Database, scope: Scope, call_id: str) -> Path | None:
         audit.paths.UnsafePath: the stored path leaves the run's input folder or the file changed.
         FileNotFoundError: the recording is no longer on this machine.
     """
-    R = models.AuditRun.__table__.c
+    R = models.table_of(models.AuditRun).c
     q = (
         sa.select(C.audio_path, C.audio_sha256, C.status, R.input_dir)
-        .select_from(CONTACT.outerjoin(models.AuditRun.__table__, R.id == C.run_id))
+        .select_from(CONTACT.outerjoin(models.table_of(models.AuditRun), R.id == C.run_id))
         .where(C.call_id == call_id, *scope.conditions())
     )
     with connection(db) as conn:
@@ -373,7 +374,7 @@ def contact_segments(db: Database, scope: Scope, call_id: str) -> list[SegmentRo
     """The contact's transcript in order (empty when out of scope)."""
     q = (
         sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text, S.acoustics)
-        .select_from(models.Segment.__table__.join(CONTACT, S.call_id == C.call_id))
+        .select_from(models.table_of(models.Segment).join(CONTACT, S.call_id == C.call_id))
         .where(S.call_id == call_id, *scope.conditions()).order_by(S.idx)
     )
     with connection(db) as conn:

@@ -8,9 +8,10 @@ Every function takes a database, a :class:`~audit.read.scope.Scope` and usually
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -214,8 +215,8 @@ BreakdownKey = Literal["team", "agency", "creditor", "product", "kind", "agent_i
 
 def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) -> list[GroupRow]:
     """Contacts, compliance and findings grouped by a contact column, largest group first."""
-    if by not in BreakdownKey.__args__:  # type: ignore[attr-defined]
-        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BreakdownKey.__args__)}")  # type: ignore[attr-defined]
+    if by not in get_args(BreakdownKey):
+        raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(get_args(BreakdownKey))}")
     column = C[by]
     where = contacts_where(scope, filters)
     # Findings are the contacts' finding_count (non-dismissed, kept by the store and by reviews),
@@ -240,7 +241,7 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
     )
     with connection(db) as conn:
         groups = conn.execute(q).all()
-        critical_by_key = dict(conn.execute(critical).all())
+        critical_by_key: dict[Any, int] = dict(conn.execute(critical).all())
     rows = [
         GroupRow(key or "", int(n), int(ok), int(bad), as_float(avg), int(found),
                  int(critical_by_key.get(key, 0)))
@@ -252,7 +253,7 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
 _COMBO_COLUMNS = (C.team, C.agency, C.creditor, C.product, C.kind, C.agent_id)  # ix_contact_filter_combo's keys
 
 
-def _filter_combos_skip_scan(conn: Connection, scope: Scope) -> list[sa.Row]:
+def _filter_combos_skip_scan(conn: Connection, scope: Scope) -> Sequence[sa.Row]:
     """Distinct filter combinations by a recursive skip scan of ``ix_contact_filter_combo``.
 
     Each step fetches the first index entry above the previous combination, so the cost grows

@@ -176,7 +176,7 @@ def review_history(db: Database, scope: Scope, *, call_id: str | None = None, li
         cond.append(L.call_id == call_id)
     q = (
         sa.select(L.id, L.finding_id, L.call_id, L.user, L.at, L.action, L.before, L.after, L.reason)
-        .select_from(models.ReviewLog.__table__.join(CONTACT, L.call_id == C.call_id))
+        .select_from(models.table_of(models.ReviewLog).join(CONTACT, L.call_id == C.call_id))
         .where(sa.true(), *cond).order_by(L.at.desc(), L.id.desc()).limit(limit)
     )
     zone = ZoneInfo(tz)

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat, overload
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -36,13 +36,13 @@ NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.val
                 models.ReviewStatus.SUSPECTED.value)
 SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity, start=1)}  # low=1 … critical=4
 
-C = models.Contact.__table__.c
-F = models.Finding.__table__.c
-S = models.Segment.__table__.c
-A = models.Agent.__table__.c
-L = models.ReviewLog.__table__.c
-CONTACT = models.Contact.__table__
-FINDING = models.Finding.__table__
+C = models.table_of(models.Contact).c
+F = models.table_of(models.Finding).c
+S = models.table_of(models.Segment).c
+A = models.table_of(models.Agent).c
+L = models.table_of(models.ReviewLog).c
+CONTACT = models.table_of(models.Contact)
+FINDING = models.table_of(models.Finding)
 
 Database = Engine | Connection | Session
 # ``items -> (score, passed)`` for one contact's counted findings (see :func:`contact_scores`)
@@ -115,6 +115,10 @@ def findings_in(conn: Connection, scope: Scope, filters: Filters) -> tuple[sa.Fr
     return FINDING.join(CONTACT, F.call_id == C.call_id), contacts_where(scope, filters)
 
 
+@overload
+def aware(value: None, zone: ZoneInfo) -> None: ...
+@overload
+def aware(value: datetime | str, zone: ZoneInfo) -> datetime: ...
 def aware(value: Any, zone: ZoneInfo) -> datetime | None:
     """A stored timestamp as an aware time in ``zone`` (None stays None)."""
     if value is None:
@@ -137,7 +141,9 @@ def local_day(conn: Connection, tz: str, reference: date | None) -> sa.ColumnEle
     # SQLite has no time-zone database: use the zone's offset on the reference day (the
     # business zones in question, Asia/Shanghai among them, have no daylight saving).
     ref = datetime.combine(reference or date.today(), time(12), ZoneInfo(tz))
-    minutes = int(ref.utcoffset().total_seconds() // 60)
+    offset = ref.utcoffset()
+    assert offset is not None  # ref carries a ZoneInfo
+    minutes = int(offset.total_seconds() // 60)
     return sa.func.date(C.started_at, f"{minutes:+d} minutes")
 
 
@@ -146,6 +152,10 @@ def as_date(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+@overload
+def as_float(value: None) -> None: ...
+@overload
+def as_float(value: SupportsFloat | str) -> float: ...
 def as_float(value: Any) -> float | None:
     """A numeric column's value as a float (None stays None)."""
     return None if value is None else float(value)

@@ -168,7 +168,7 @@ def debtor_timeline(db: Database, scope: Scope, *, debtor_id: str | None = None,
         sa.select(C.call_id, C.started_at, C.kind, C.outcome, C.talk_seconds, C.agent_id, A.name, C.team,
                   C.agency, C.creditor, C.case_id, C.debtor_id, C.contact_role, C.phone, C.status, C.score,
                   C.passed)
-        .select_from(CONTACT.outerjoin(models.Agent.__table__, A.agent_id == C.agent_id))
+        .select_from(CONTACT.outerjoin(models.table_of(models.Agent), A.agent_id == C.agent_id))
         .where(key, *scope.conditions()).order_by(C.started_at, C.call_id).limit(limit)
     )
     zone = ZoneInfo(tz)

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from audit.schema import Finding, Role, Segment
 
 if TYPE_CHECKING:
     # the acoustic detectors (audit.rules.detectors.acoustic) call in here; the rule model
     # imports them, so this module needs the model for annotations only
+    from audit.rules.detectors.base import AcousticDetector
     from audit.rules.model import Parameters, Rule
 
 JOIN_S = 1.0  # one party's segments closer than this are one stretch (a shout cut by a breath)
@@ -155,15 +156,19 @@ def dead_air(segments: list[Segment], p: Parameters) -> list[Stretch]:
     """Silences of ``dead_air_min_s`` or more (only for a measured recording)."""
     if not measured(segments):
         return []
-    return [Stretch((), round(b - a, 2), {"gap_start": round(a, 3), "gap_end": round(b, 3), "silence_s": round(b - a, 2)})
+    return [Stretch((), round(b - a, 2),
+                    {"gap_start": round(a, 3), "gap_end": round(b, 3), "silence_s": round(b - a, 2)})
             for a, b in silences(segments) if b - a >= p.dead_air_min_s]
 
 
 def fast_speech(segments: list[Segment], roles: set[str], p: Parameters) -> list[Stretch]:
     """Stretches of the party's speech faster than ``speech_rate_max_cps``."""
     found = []
-    fast = (lambda s: s.acoustics is not None and s.acoustics.rate_cps is not None
-            and s.acoustics.rate_cps > p.speech_rate_max_cps)
+
+    def fast(s: Segment) -> bool:
+        return (s.acoustics is not None and s.acoustics.rate_cps is not None
+                and s.acoustics.rate_cps > p.speech_rate_max_cps)
+
     for run in _stretches(segments, roles, fast):
         seconds = sum(s.end - s.start for s in run)
         if seconds < p.speech_rate_min_s:
@@ -181,7 +186,8 @@ def judge(rule: Rule, segments: list[Segment], p: Parameters) -> list[Stretch]:
     """
     if rule.detector.stage != "acoustic":
         raise ValueError(f"rule {rule.id}: {rule.detector.type!r} is not an acoustic detector")
-    return rule.detector.stretches(segments, {r.value for r in rule.scope.speaker_roles}, p)
+    det = cast("AcousticDetector", rule.detector)  # the "acoustic" family's classes
+    return det.stretches(segments, {r.value for r in rule.scope.speaker_roles}, p)
 
 
 def conduct_finding(rule: Rule, citation: str, call_id: str, stretch: Stretch) -> Finding:

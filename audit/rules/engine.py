@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import Parameters, Rule, detector_label
@@ -258,7 +258,7 @@ class RequiredRule:
                 :meth:`satisfied` needs the scan of that index as ``lexicon``. Default: an own index.
         """
         self.rule = rule
-        d: RequiredDetector = rule.detector  # type: ignore[assignment]
+        d = cast("RequiredDetector", rule.detector)  # the pack builds a RequiredRule for its "required" family only
         self.det = d
         self.owner = f"{rule.id}/required"
         self.shared = index is not None

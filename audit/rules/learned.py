@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from audit.schema import Finding, Segment
 from audit.text import normalize
 
 if TYPE_CHECKING:
+    from audit.rules.detectors import SimilarDetector
     from audit.rules.engine import ScopedRule
 
 NGRAMS = (1, 3)
@@ -192,11 +193,11 @@ class SecondOpinion:
             texts.append(normalize(line.text))
             labels.append(line.category)
         for rule in similar:
-            det = rule.detector
-            for example in det.examples:  # type: ignore[union-attr]
+            det = cast("SimilarDetector", rule.detector)  # the pack passes its similar rules only
+            for example in det.examples:
                 texts.append(normalize(example))
                 labels.append(rule.category.value)
-            for counter in det.counter_examples:  # type: ignore[union-attr]
+            for counter in det.counter_examples:
                 texts.append(normalize(counter))
                 labels.append(COMPLIANT)
         self.data = TrainingSet(tuple(texts), tuple(labels))

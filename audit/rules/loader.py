@@ -22,7 +22,8 @@ DEFAULT_PACK = PACKS_DIR / "default.yaml"
 
 def _format_errors(path: Path, raw: dict, exc: ValidationError) -> str:
     lines = []
-    rules = raw.get("rules") if isinstance(raw.get("rules"), list) else []
+    listed = raw.get("rules")
+    rules = listed if isinstance(listed, list) else []
     for err in exc.errors():
         loc = list(err["loc"])
         where = f"{path}"

@@ -191,6 +191,7 @@ class LexiconIndex:
         """
         if self._regex is None:
             self.compile()
+        assert self._regex is not None  # compile() sets it
         found: dict[str, list[Hit]] = {}
         norm = utt.norm
         if not norm:

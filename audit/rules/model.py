@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from audit.rules.detectors import Detector
-from audit.rules.detectors.base import CLASS_NAME_RE, CLASS_REF_RE, check_terms
+from audit.rules.detectors.base import CLASS_NAME_RE, CLASS_REF_RE, DetectorBase, check_terms
 from audit.rules.detectors.base import Strict as _Strict
 from audit.schema import Category, Role, Severity
 
@@ -49,7 +49,7 @@ def expand_classes(pattern: str, classes: dict[str, list[str]]) -> str:
     return CLASS_REF_RE.sub(sub, pattern)
 
 
-def detector_label(detector: BaseModel) -> str:
+def detector_label(detector: DetectorBase) -> str:
     """The kind of check a detector is, as findings, exports and the dashboard name it.
 
     The line detectors by type (``lexicon``, ``cooccurrence``, ``regex``), except that a regex
@@ -59,7 +59,11 @@ def detector_label(detector: BaseModel) -> str:
     ``overtalk``, ``dead_air``, ``speech_rate``). Each detector class says its own
     (:meth:`audit.rules.detectors.base.DetectorBase.label`).
     """
-    return detector.label()  # type: ignore[attr-defined]
+    return detector.label()
+
+
+def _both_kinds() -> list[Literal["call", "visit"]]:
+    return ["call", "visit"]
 
 
 class RuleScope(_Strict):
@@ -68,7 +72,7 @@ class RuleScope(_Strict):
     Not :class:`audit.read.scope.Scope`, which is what a dashboard user may see.
     """
 
-    kinds: list[Literal["call", "visit"]] = Field(default_factory=lambda: ["call", "visit"])
+    kinds: list[Literal["call", "visit"]] = Field(default_factory=_both_kinds)
     products: list[str] = Field(default_factory=list)
     speaker_roles: list[Role] = Field(default_factory=lambda: [Role.AGENT])
     contact_roles: list[Role] = Field(default_factory=list)
@@ -98,6 +102,10 @@ class Rule(_Strict):
     enabled: bool = True
 
 
+def _severity_weights() -> dict[Severity, float]:
+    return {Severity.LOW: 5, Severity.MEDIUM: 10, Severity.HIGH: 25, Severity.CRITICAL: 50}
+
+
 class Parameters(_Strict):
     """Thresholds and shared word lists; a client pack overrides any of them."""
 
@@ -114,9 +122,7 @@ class Parameters(_Strict):
     # A recording with less speech than this share of its length is as good as missing (a
     # silent file uploaded in place of the call, a recorder left on in a pocket).
     recording_min_speech_ratio: float = Field(default=0.05, ge=0, lt=1)
-    severity_weights: dict[Severity, float] = Field(
-        default_factory=lambda: {Severity.LOW: 5, Severity.MEDIUM: 10, Severity.HIGH: 25,
-                                 Severity.CRITICAL: 50})
+    severity_weights: dict[Severity, float] = Field(default_factory=_severity_weights)
     negation_cues: list[str] = Field(default_factory=list)
     negation_adjacent: list[str] = Field(default_factory=list)
     negation_window: int = Field(default=8, ge=0)

@@ -20,6 +20,7 @@ from typing import Any
 
 from audit.rules import conduct
 from audit.rules.detectors import SimilarDetector
+from audit.rules.detectors.base import LogDetector, MetadataDetector
 from audit.rules.engine import LineFilters, LineRule, RequiredRule, contact_finding, line_finding
 from audit.rules.learned import SecondOpinion
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
@@ -375,7 +376,9 @@ class RulePack:
         return True
 
     def _metadata(self, rule: Rule, contact: Contact, metrics: dict) -> Finding | None:
-        verdict = rule.detector.judge(contact, metrics, self.parameters)  # type: ignore[union-attr]
+        det = rule.detector
+        assert isinstance(det, MetadataDetector)  # the rule is one of the "metadata" family
+        verdict = det.judge(contact, metrics, self.parameters)
         if verdict is None:
             return None
         evidence, details = verdict
@@ -389,7 +392,8 @@ class RulePack:
         findings: list[Finding] = []
         for rule in self._log:
             det = rule.detector
-            limit = det.limit(p)  # type: ignore[union-attr]
+            assert isinstance(det, LogDetector)  # self._log: the "log" family
+            limit = det.limit(p)
             groups: dict[tuple[str, Any], list[Contact]] = defaultdict(list)
             for c in contacts:
                 if not self._in_scope(rule, c):
@@ -397,7 +401,7 @@ class RulePack:
                 who = c.debtor_id or c.case_id
                 if not who:
                     continue
-                if not det.counts(c, p):  # type: ignore[union-attr]
+                if not det.counts(c, p):
                     continue
                 groups[(who, c.started_at.date())].append(c)
             for (who, day), group in groups.items():

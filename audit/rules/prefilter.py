@@ -15,8 +15,10 @@ from __future__ import annotations
 from functools import reduce
 from itertools import product
 from operator import add, or_
-from re import _constants as C
-from re import _parser as P
+
+# typeshed has no stubs for these private modules (3.11's names for sre_constants / sre_parse)
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
 
 # Characters so frequent in collectors' speech that a trigger made of them filters nothing.
 COMMON = frozenset("你您我们他她的了是不就都也在有个这那会要吗吧啊呢么什还说到给把让一得着过去来上下好")
@@ -66,7 +68,8 @@ def _sequence_sets(seq) -> list[frozenset[str]]:
                 alt_sets = _sequence_sets(alt)
                 if not alt_sets:
                     break  # an alternative with no mandatory token: the group gives nothing
-                union |= min(alt_sets, key=_score)
+                rarest = min(alt_sets, key=_score)
+                union |= rarest
             else:
                 sets.append(frozenset(union))
     return sets

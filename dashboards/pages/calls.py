@@ -37,7 +37,8 @@ masked = not user.see_pii  # then a search matches the transcript as this user s
 page_no = st.session_state.get("calls_page", 0)
 sort_key, descending = SORTS[sort]
 page = data.contacts(
-    url, user.scope, filters, search=search, masked=masked, passed={"any": None, "passed": True, "failed": False}[result],
+    url, user.scope, filters, search=search, masked=masked,
+    passed={"any": None, "passed": True, "failed": False}[result],
     status=None if status == "any" else status, category=None if category == "any" else category,
     sort=sort_key, descending=descending, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
 )

@@ -19,7 +19,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 @pytest.mark.parametrize("argv, db, users, passed", [
     (["dashboard"], None, None, []),
-    (["dashboard", "--db", "sqlite:///x.db", "--server.port", "8600"], "sqlite:///x.db", None, ["--server.port", "8600"]),
+    (["dashboard", "--db", "sqlite:///x.db", "--server.port", "8600"], "sqlite:///x.db", None,
+     ["--server.port", "8600"]),
     (["dashboard", "--server.port=8600", "--users", "u.toml", "--server.address", "0.0.0.0"], None, "u.toml",
      ["--server.port=8600", "--server.address", "0.0.0.0"]),
 ])

@@ -78,7 +78,8 @@ def test_evidence_export_and_verify(scorecard_engine, tmp_path, capsys):
     with zipfile.ZipFile(pack) as zin, zipfile.ZipFile(tampered, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item)
-            zout.writestr(item, data.replace("报案".encode(), "报警".encode()) if item.filename == "findings.json" else data)
+            tampered_data = data.replace("报案".encode(), "报警".encode())
+            zout.writestr(item, tampered_data if item.filename == "findings.json" else data)
         zout.comment = zin.comment
     assert cli("evidence", "verify", str(tampered)) == 1
     assert "FAILED findings.json: changed" in capsys.readouterr().out

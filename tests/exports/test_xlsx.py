@@ -37,7 +37,8 @@ def test_xlsx_matches_database(scorecard_engine):
         rows = table(wb[team])
         assert {r["team"] for r in rows} == {team}
         assert [r["rank_in_team"] for r in rows] == sorted(r["rank_in_team"] for r in rows)
-        assert {r["agent_id"] for r in rows} == {a for a, e in expected.items() if any(s["agent_id"] == a and s["team"] == team for s in summary)}
+        assert {r["agent_id"] for r in rows} == {
+            a for a, e in expected.items() if any(s["agent_id"] == a and s["team"] == team for s in summary)}
 
 
 def test_xlsx_formatting(scorecard_engine):

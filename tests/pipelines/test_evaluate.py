@@ -33,7 +33,8 @@ def test_normalize_before_cer(text, normalized):
 
 
 def test_cer_of_a_known_pair():
-    ref, hyp = normalize("您好，请问是王先生吗？您的贷款已经逾期了。"), normalize("你好请问是王先生吗您的贷款已经于七了")
+    ref = normalize("您好，请问是王先生吗？您的贷款已经逾期了。")
+    hyp = normalize("你好请问是王先生吗您的贷款已经于七了")
     assert (edit_distance(hyp, ref), len(ref)) == (3, 18)  # 您→你, 逾→于, 期→七
 
 

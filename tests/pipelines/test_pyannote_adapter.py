@@ -90,7 +90,10 @@ def test_diarize_passes_audio_and_speaker_counts(kwargs, expected):
 
 def test_hook_is_passed_to_the_pipeline():
     pipeline = StandInPipeline(annotation((0.0, 1.0, "A")))
-    hook = lambda *args, **kwargs: None
+
+    def hook(*args, **kwargs):
+        return None
+
     PyannoteDiarizer(pipeline=pipeline, hook=hook).diarize(np.zeros(1600, np.float32), num_speakers=2)
     assert pipeline.calls[0][1]["hook"] is hook
 

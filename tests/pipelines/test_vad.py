@@ -22,7 +22,10 @@ def test_speech_regions_find_every_turn(corpus_dir, call_id):
     truth = json.loads((corpus_dir / "truth" / f"{call_id}.json").read_text(encoding="utf-8"))
     audio, turns = load_audio(corpus_dir / truth["audio_file"]).mono(), truth["turns"]
     regions = speech_regions(audio)
-    covered = lambda t: sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e in regions)
+
+    def covered(t):
+        return sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e in regions)
+
     for turn in turns:  # every turn is mostly found (truth turns include pauses between sentences) ...
         assert covered(turn) >= 0.75 * (turn["end"] - turn["start"]), turn
     speech = sum(t["end"] - t["start"] for t in turns)

@@ -74,8 +74,8 @@ def test_client_pack_reports_dead_air_and_pace_with_its_thresholds():
 
 
 def test_finding_carries_evidence_and_figures(pack):
-    [finding] = [f for f in pack.scan_contact(contact(), CALM + [seg("agent", 14, 17, loud=10, text="您今天必须还！")], {})
-                 if f.category == "CONDUCT"]
+    segments = CALM + [seg("agent", 14, 17, loud=10, text="您今天必须还！")]
+    [finding] = [f for f in pack.scan_contact(contact(), segments, {}) if f.category == "CONDUCT"]
     assert (finding.detector, finding.severity, finding.role, finding.speaker) == ("raised_voice", "medium", "agent",
                                                                                    "agent")
     assert finding.evidence == "您今天必须还！"
@@ -90,7 +90,8 @@ def test_no_acoustics_no_conduct(pack):
 
 
 def test_conduct_metrics(pack):
-    segments = CALM + [seg("agent", 14, 17, loud=10), seg("agent", 20, 22, interrupt=0.9), seg("debtor", 23, 24, loud=12)]
+    segments = CALM + [seg("agent", 14, 17, loud=10), seg("agent", 20, 22, interrupt=0.9),
+                       seg("debtor", 23, 24, loud=12)]
     assert pack.conduct_metrics(segments) == {"raised_voice_s": 3.0, "interruptions": 1}
 
 

@@ -61,7 +61,9 @@ def register(cls: _D) -> _D:
     Raises:
         ValueError: another class is registered under that type.
     """
-    kind = cls.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    model: type[DetectorBase] = cls  # mypy resolves pydantic's model_fields descriptor on a plain class, not on _D
+    # FieldInfo.annotation is typed `type[Any] | None`; here it is the class's Literal[...], which has __args__
+    kind = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
     if kind in DETECTORS:
         raise ValueError(f"detector type {kind!r} is registered twice ({DETECTORS[kind].__name__}, {cls.__name__})")
     DETECTORS[kind] = cls
@@ -80,10 +82,13 @@ class DetectorBase(Strict):
     # required: a statement a contact must hold; metadata: a contact's log data; log: across
     # the call log; acoustic: the measured recording
     stage: ClassVar[str]
+    if TYPE_CHECKING:
+        # every registered class declares it as a Literal field (the key register() files it under)
+        type: str
 
     def label(self) -> str:
         """The kind of check, as findings, exports and the dashboard name it (default: its type)."""
-        return self.type  # type: ignore[attr-defined]
+        return self.type
 
 
 class LineOptions(Strict):

@@ -7,7 +7,7 @@ dashboard label it ``frame`` (:meth:`RegexDetector.label`).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import Field, field_validator
 
@@ -50,6 +50,8 @@ class RegexDetector(LineDetector):
 
     def candidates(self, rule: LineRule, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
         norm = utt.norm
+        # under owner_regex the pack's prefilter files the indices of the patterns worth running, not hits
+        passed = cast("tuple[int, ...] | list[int]", lex.get(rule.owner_regex, ()))
         return [Hit(m.start(), m.end(), m.group(), "text")
-                for i in lex.get(rule.owner_regex, ()) for m in rule.patterns[i][0].finditer(norm)
+                for i in passed for m in rule.patterns[i][0].finditer(norm)
                 if m.end() > m.start()]

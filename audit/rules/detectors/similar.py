@@ -5,7 +5,7 @@ The matching itself (alignment, views, the prefilter) is :mod:`audit.rules.simil
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
 
@@ -70,7 +70,10 @@ class SimilarDetector(LineDetector):
         return SimilarRule(self, rule.owner_similar)
 
     def candidates(self, rule: LineRule, utt: Utterance, lex: dict[str, list[Hit]]) -> list[Hit]:
-        return rule.similar.hits(utt, lex.get(rule.owner_similar, []))  # type: ignore[union-attr]
+        assert rule.similar is not None  # similar_rule() above made it
+        # under owner_similar the pack's SimilarIndex files the indices of the examples worth aligning, not hits
+        passed = cast("list[int]", lex.get(rule.owner_similar, []))
+        return rule.similar.hits(utt, passed)
 
     def negated_in_hit(self, rule: LineRule, utt: Utterance, hit: Hit, filters: LineFilters) -> bool:
         # "我们不会去你家" is close to the example "我们会去你家", but denies it
