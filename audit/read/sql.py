@@ -220,6 +220,6 @@ def contact_scores(conn: Connection, where: sa.ColumnElement,
         return {cid: score_fn(found) for cid, found in items.items()}
     scores = {}
     for cid, found in items.items():
-        value, failed = score_contact(found, weights[cid])
-        scores[cid] = (float(value), not failed)
+        value, passed = score_contact(found, weights[cid])
+        scores[cid] = (float(value), passed)
     return scores
