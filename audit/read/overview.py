@@ -18,9 +18,9 @@ from sqlalchemy.engine import Connection
 
 from audit.read.scope import DEFAULT_TZ, Filters, Scope
 from audit.read.sql import (
+    AUDITED_STATUSES,
     CONTACT,
     FINDING,
-    JUDGED,
     NEEDS_REVIEW,
     A,
     C,
@@ -118,7 +118,7 @@ def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
         contacts, audited, compliant, non_compliant, errors, avg_score = conn.execute(
             sa.select(
                 sa.func.count(),
-                count_where(C.status.in_(JUDGED)),
+                count_where(C.status.in_(AUDITED_STATUSES)),
                 count_where(C.passed == sa.true()),
                 count_where(C.passed == sa.false()),
                 count_where(C.status == ContactStatus.FAILED.value),
