@@ -109,7 +109,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("open", N_("Open"), _attr("open"), "0", width=8),
     Column("appealed", N_("Appealed"), _attr("appealed"), "0", width=8),
     # conduct, measured from the recordings (per-contact averages)
-    Column("talk_share", N_("Collector talk share (%)"), lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
+    Column("talk_share", N_("Agent talk share (%)"), lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
     Column("interruptions", N_("Talk-overs per call"), _attr("interruptions"), "0.00", width=12),
     Column("longest_silence_s", N_("Longest silence (s)"), _attr("longest_silence_s"), SCORE_FORMAT, width=11),
     Column("pace_cps", N_("Pace (characters/s)"), _attr("pace_cps"), SCORE_FORMAT, width=10),
@@ -149,7 +149,7 @@ DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
     (N_("Review"),
      N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
     (N_("Conduct"),
-     N_("Measured from the recordings, averaged over calls and visits with a recording: the collector's "
+     N_("Measured from the recordings, averaged over calls and visits with a recording: the agent's "
         "talk share, talk-overs per call (starting while the other party speaks, both speaking for at "
         "least 0.5 s), the longest silence, pace (characters a second) and seconds of raised voice per "
         "call (5 dB or more above the speaker's own level in that call).")),

@@ -284,7 +284,7 @@ def _conduct_table(card: AgentScorecard, font: str):
     """The conduct figures measured from the recordings (per-contact averages)."""
     from reportlab.platypus import Table
 
-    header = [_("Collector talk share"), _("Talk-overs per call"), _("Longest silence"), _("Pace"),
+    header = [_("Agent talk share"), _("Talk-overs per call"), _("Longest silence"), _("Pace"),
               _("Raised voice per call")]
     values = [fmt_num(None if card.talk_share is None else 100 * card.talk_share, suffix="%"),
               fmt_num(card.interruptions, 2), fmt_num(card.longest_silence_s, suffix=_(" s")),
