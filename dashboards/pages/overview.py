@@ -1,4 +1,4 @@
-"""Overview: how compliant are we — KPIs, findings by category, trend, breakdowns."""
+"""Overview: how many contacts pass — KPIs, findings by category, trend, breakdowns."""
 
 import pandas as pd
 import streamlit as st
