@@ -106,9 +106,9 @@ def rescore_contact(session: Session, call_id: str, *,
     if weights is not None:
         contact.score_weights = weights_to_store(weights)
     findings = session.exec(select(models.Finding).where(models.Finding.call_id == call_id)).all()
-    # score_contact returns (score, failed): a counted critical finding fails the contact.
-    score, failed = score_contact(findings, contact.score_weights)
-    contact.score, contact.passed = float(score), not failed
+    # score_contact returns (score, passed): a counted critical finding means the contact did not pass.
+    score, passed = score_contact(findings, contact.score_weights)
+    contact.score, contact.passed = float(score), passed
     contact.finding_count = sum(1 for f in findings if f.review_status not in UNCOUNTED)
     session.add(contact)
     return contact

@@ -11,9 +11,9 @@ contacts made there.
 
 Definitions (the export files and the dashboard show these, so they are spelled out once here):
 
-* **Judged contacts** are those the rules ran on: status ``audited`` (a call or visit with a
+* **Audited contacts** are those the rules ran on: status ``audited`` (a call or visit with a
   recording) and ``no_recording`` (a dial attempt; the metadata rules such as contact hours
-  and frequency still apply to it). ``failed`` contacts are counted but judge nobody.
+  and frequency still apply to it). ``failed`` contacts are counted but could not be audited.
 * **Reviews are honoured.** A finding whose ``review_status`` is ``dismissed`` (or
   ``suspected``: the learned model's doubt, not yet confirmed by a reviewer) never counts
   against the agent: it is left out of the finding counts, and each contact's score and pass
@@ -22,12 +22,12 @@ Definitions (the export files and the dashboard show these, so they are spelled 
   ``contact.score``. Recomputing keeps the scorecard right even when a review was written
   straight to the database, and keeps the scoring policy in one place. Dismissed
   (and confirmed) findings are still reported as review counts.
-* **Average score** and **pass rate** are over judged contacts; **findings per 100 contacts**
-  divides non-dismissed findings by judged contacts.
+* **Average score** and **pass rate** are over audited contacts; **findings per 100 contacts**
+  divides non-dismissed findings by audited contacts.
 * **Change vs previous period**: the same figures for the period of equal length that ends the
   day before ``start``.
 * **Rank in team**: by average score (higher first), then pass rate, then fewer critical
-  findings; equal keys share a rank ("1, 2, 2, 4"); agents with no judged contact come last.
+  findings; equal keys share a rank ("1, 2, 2, 4"); agents with no audited contact come last.
 * **Conduct figures** (from the recording, see docs/conduct.md) are per-contact averages over
   the agent's audited calls and visits whose metrics hold the figure: the collector's share of
   the speech (``talk_share``), talk-overs (``interruptions``), the longest silence, the pace
@@ -52,9 +52,9 @@ from sqlmodel import Session
 from audit import models
 from audit.read.scope import DEFAULT_TZ, Period, Scope
 from audit.read.sql import (
+    AUDITED_STATUSES,
     CONTACT,
     FINDING,
-    JUDGED,
     A,
     C,
     F,
@@ -82,9 +82,9 @@ class AgentScorecard:
     period_end: date
     calls_audited: int = 0
     visits_audited: int = 0
-    dial_attempts: int = 0  # no_recording contacts, judged on metadata only
+    dial_attempts: int = 0  # no_recording contacts, audited on metadata only
     failed: int = 0  # could not be audited; not in any rate
-    contacts: int = 0  # judged: calls + visits + dial attempts
+    contacts: int = 0  # audited: calls + visits + dial attempts
     avg_score: float | None = None
     pass_rate: float | None = None
     findings: int = 0  # not dismissed
@@ -141,12 +141,12 @@ def _selection(period: Period, tz: str, team: str | None, agency: str | None) ->
     return contacts_where(Scope(), period.filters(tz, team=team, agency=agency))
 
 
-def _judged_figures(
+def _audited_figures(
     conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
 ) -> dict[tuple, dict[str, Any]]:
-    """Average score, pass rate and non-dismissed finding count per group of judged contacts."""
+    """Average score, pass rate and non-dismissed finding count per group of audited contacts."""
     scores = contact_scores(conn, where, score_fn)
-    sel = sa.select(C.call_id, *group_cols).where(where, C.status.in_(JUDGED))
+    sel = sa.select(C.call_id, *group_cols).where(where, C.status.in_(AUDITED_STATUSES))
     acc: dict[tuple, list[tuple[float, bool]]] = defaultdict(list)
     for row in conn.execute(sel):
         acc[tuple(row[1:])].append(scores[row[0]])
@@ -155,7 +155,7 @@ def _judged_figures(
         for r in conn.execute(
             sa.select(*group_cols, sa.func.count(F.id))
             .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-            .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
+            .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
             .group_by(*group_cols)
         )
     )
@@ -259,11 +259,11 @@ def agent_scorecards(
                 failed=int(failed),
             )
 
-        # Findings on judged contacts, by category/severity/review, in one grouped query.
+        # Findings on audited contacts, by category/severity/review, in one grouped query.
         rows = conn.execute(
             sa.select(C.agent_id, C.team, F.category, F.severity, F.review_status, sa.func.count(F.id))
             .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-            .where(where, C.status.in_(JUDGED))
+            .where(where, C.status.in_(AUDITED_STATUSES))
             .group_by(C.agent_id, C.team, F.category, F.severity, F.review_status)
         ).all()
         for agent_id, team_name, category, severity, review, n in rows:
@@ -285,7 +285,7 @@ def agent_scorecards(
             if severity == Severity.CRITICAL.value:
                 card.critical_findings += n
 
-        for key, figures in _judged_figures(conn, where, key_cols, score_fn).items():
+        for key, figures in _audited_figures(conn, where, key_cols, score_fn).items():
             card = cards[key]
             card.contacts = figures["contacts"]
             card.avg_score = figures["avg_score"]
@@ -304,7 +304,7 @@ def agent_scorecards(
                 setattr(card, name, value)
 
         prev_where = _selection(period.previous(), tz, team, agency)
-        for key, figures in _judged_figures(conn, prev_where, key_cols, score_fn).items():
+        for key, figures in _audited_figures(conn, prev_where, key_cols, score_fn).items():
             if key in cards:
                 card = cards[key]
                 card.prev_contacts = figures["contacts"]

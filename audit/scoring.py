@@ -1,7 +1,7 @@
 """Contact scores from findings.
 
 A contact starts at 100 and loses the pack's weight for each counted finding's severity
-(floored at 0). Any counted critical finding fails the contact whatever the score. Findings a
+(floored at 0). Any counted critical finding means the contact did not pass, whatever the score. Findings a
 reviewer dismissed do not count, nor do *suspected* ones (the learned second opinion below its
 report threshold, waiting for a reviewer: confirming one makes it count); confirmed and
 unreviewed ones do.
@@ -58,14 +58,15 @@ def score_contact(findings: Iterable[Any], weights: Mapping[Any, float] | None =
             ``None`` (a contact stored before migration 0008) means :data:`DEFAULT_WEIGHTS`.
 
     Returns:
-        ``(score, failed)``: the score in 0–100 and whether a critical finding fails the contact.
+        ``(score, passed)``: the score in 0–100 and whether the contact passed (no counted
+        critical finding). "Failed" is kept for a contact whose processing failed (status ``failed``).
 
     Raises:
         ValueError: a severity has no weight.
     """
     table = weights_to_store(weights)
     score = 100.0
-    failed = False
+    passed = True
     for item in findings:
         severity, status = _pair(item)
         if status in UNCOUNTED:
@@ -73,5 +74,5 @@ def score_contact(findings: Iterable[Any], weights: Mapping[Any, float] | None =
         if severity not in table:
             raise ValueError(f"severity {severity!r} has no weight; known: {', '.join(sorted(table))}")
         score -= table[severity]
-        failed = failed or severity == "critical"
-    return max(0.0, score), failed
+        passed = passed and severity != "critical"
+    return max(0.0, score), passed

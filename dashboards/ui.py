@@ -64,8 +64,7 @@ COLUMN_LABELS = {
     "confirmed": N_("confirmed"),
     "dismissed": N_("dismissed"),
     "open": N_("open"),
-    "compliance %": N_("compliance %"),
-    "failed": N_("not passed"),
+    "not passed": N_("not passed"),
     "severity": N_("severity"),
     "rule": N_("rule"),
     "category": N_("category"),
@@ -406,7 +405,7 @@ def severity_badge(severity: str) -> str:
 
 def result_text(passed: bool | None) -> str:
     """A contact's result as words (no emoji: they show as boxes without an emoji font)."""
-    return "–" if passed is None else (_("pass") if passed else _("fail"))
+    return "–" if passed is None else (_("passed") if passed else _("not passed"))
 
 
 def pct(value: float | None) -> str:

@@ -24,9 +24,13 @@ from pipelines.correct import Corrector
 from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
-from pipelines.roles import assign_roles, contact_role_for, expected_agents
+from pipelines.roles import assign_roles, expected_agents, party_role_for
 
 Hook = Callable[..., None]
+# Speaker labels of a stereo recording's two channels (``segment.speaker``, ``audit transcripts``).
+# The other party's channel keeps the label "contact" that stored segments and users' transcript
+# exports already carry, although the person is the *party* (README.md, Glossary).
+AGENT_CHANNEL, PARTY_CHANNEL = "agent", "contact"
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -131,13 +135,13 @@ class Pipeline:
 
         def party(word: Word) -> str:
             a, b = int(word.start * SAMPLE_RATE), max(int(word.end * SAMPLE_RATE), int(word.start * SAMPLE_RATE) + 1)
-            return "agent" if _power(agent[a:b]) >= _power(other[a:b]) else "contact"
+            return AGENT_CHANNEL if _power(agent[a:b]) >= _power(other[a:b]) else PARTY_CHANNEL
 
         segments = split_at_pauses(asr, self.options.max_pause_s, party)
-        others = [s.text for s in segments if s.speaker != "agent"]
-        role = contact_role_for(others, contact.contact_role)
+        others = [s.text for s in segments if s.speaker != AGENT_CHANNEL]
+        role = party_role_for(others, contact.contact_role)
         for seg in segments:
-            is_agent = seg.speaker == "agent"
+            is_agent = seg.speaker == AGENT_CHANNEL
             seg.role = Role.AGENT.value if is_agent else role
             seg.channel = agent_channel if is_agent else 1 - agent_channel
             seg.text = corrector(to_simplified(seg.text, phrases=True))
@@ -187,8 +191,8 @@ class Pipeline:
         said: dict[str, list[str]] = {}
         for label, text in zip(labels.tolist(), texts):
             said.setdefault(names[label], []).append(text)
-        roles = {names[label]: Role.AGENT.value if label in agents else contact_role_for(said[names[label]],
-                                                                                          contact.contact_role)
+        roles = {names[label]: Role.AGENT.value if label in agents else party_role_for(said[names[label]],
+                                                                                        contact.contact_role)
                  for label in names}
         for seg in segments:
             seg.text = corrector(to_simplified(seg.text, phrases=True))

@@ -20,7 +20,7 @@ _AGENT_CUES = [re.compile(p) for p in (
     r"请(您|你)", r"麻烦(您|你)", r"您的", r"催款", r"官方", r"柜台", r"APP", r"通知书", r"合同",
     r"尽快", r"核对", r"签收", r"转告",
 )]
-_CONTACT_CUES = [re.compile(p) for p in (
+_PARTY_CUES = [re.compile(p) for p in (
     r"你是(谁|哪位|哪个)", r"你们(这是|怎么|再|又|不能)", r"我(现在)?(真的)?没(有)?钱", r"我(会|一定)?想办法",
     r"报警", r"投诉", r"我签字", r"能不能", r"是我", r"什么事",
 )]
@@ -32,12 +32,12 @@ _THIRD = re.compile(r"我是(他|她)的?(同事|朋友|邻居|领导|房东|室
 def _agent_score(texts: list[str], names: list[str]) -> float:
     text = "".join(texts)
     score = sum(len(p.findall(text)) for p in _AGENT_CUES) + sum(2 for n in names if n and n in text)
-    score -= sum(len(p.findall(text)) for p in _CONTACT_CUES)
+    score -= sum(len(p.findall(text)) for p in _PARTY_CUES)
     return score / max(1.0, len(text) / 40)  # per ~sentence, so talkative debtors don't win
 
 
-def contact_role_for(texts: list[str], default: str) -> str:
-    """The non-collector's role: the manifest's, unless their own words say otherwise."""
+def party_role_for(texts: list[str], default: str) -> str:
+    """The other party's role: the manifest's ``contact_role``, unless their own words say otherwise."""
     text = "".join(texts)
     if _RELATIVE.search(text):
         return Role.RELATIVE.value
@@ -71,7 +71,7 @@ def assign_roles(segments: list[Segment], contact: Contact) -> dict[str, str]:
     ranked = sorted(speakers, key=lambda s: (-_agent_score(texts[s], names), first[s]))
     roles = {s: Role.AGENT.value for s in ranked[:n_agents]}
     for s in ranked[n_agents:]:
-        roles[s] = contact_role_for(texts[s], contact.contact_role)
+        roles[s] = party_role_for(texts[s], contact.contact_role)
     for seg in segments:
         seg.role = roles[seg.speaker]
     return roles

@@ -113,8 +113,8 @@ class Expected:
 
     contacts: int = 8
     audited: int = 7  # 6 audited + 1 no_recording
-    compliant: int = 5  # t-001, t-004 (only a dismissed finding), t-005 (no critical), t-006, t-008
-    non_compliant: int = 2  # t-002, t-003: critical findings
+    passed: int = 5  # t-001, t-004 (only a dismissed finding), t-005 (no critical), t-006, t-008
+    not_passed: int = 2  # t-002, t-003: critical findings
     errors: int = 1  # t-007
     findings: int = 7  # 8 minus the dismissed one
     critical: int = 2

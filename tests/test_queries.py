@@ -31,15 +31,15 @@ def db(engine):
 
 def test_overview_kpis_unscoped(db):
     k = overview_kpis(db, Scope(), ALL)
-    assert (k.contacts, k.audited, k.compliant, k.non_compliant, k.errors) == (
-        EXPECTED.contacts, EXPECTED.audited, EXPECTED.compliant, EXPECTED.non_compliant, EXPECTED.errors)
+    assert (k.contacts, k.audited, k.passed, k.not_passed, k.errors) == (
+        EXPECTED.contacts, EXPECTED.audited, EXPECTED.passed, EXPECTED.not_passed, EXPECTED.errors)
     assert (k.findings, k.critical_findings, k.open_findings) == (
         EXPECTED.findings, EXPECTED.critical, EXPECTED.open_findings)
-    assert k.compliance_rate == pytest.approx(5 / 7)
+    assert k.pass_rate == pytest.approx(5 / 7)
     assert k.avg_score == pytest.approx((100 + 25 + 40 + 100 + 65 + 100 + 95) / 7)
 
 
-@pytest.mark.parametrize("scope, contacts, compliant, findings", [
+@pytest.mark.parametrize("scope, contacts, passed, findings", [
     (Scope(team="一组"), 5, 4, 3),  # t-003 x2 + t-008; t-004's finding was dismissed
     (Scope(team="网贷二组"), 2, 0, 2),
     (Scope(agent_id="A017"), 3, 3, 0),
@@ -47,9 +47,9 @@ def test_overview_kpis_unscoped(db):
     (Scope(team="一组", agent_id="B203"), 0, 0, 0),  # both must hold
     (Scope(team="no such team"), 0, 0, 0),
 ])
-def test_overview_respects_scope(db, scope, contacts, compliant, findings):
+def test_overview_respects_scope(db, scope, contacts, passed, findings):
     k = overview_kpis(db, scope, ALL)
-    assert (k.contacts, k.compliant, k.findings) == (contacts, compliant, findings)
+    assert (k.contacts, k.passed, k.findings) == (contacts, passed, findings)
 
 
 @pytest.mark.parametrize("filters, call_ids", [
@@ -79,13 +79,13 @@ def test_findings_by_category_excludes_dismissed(db):
 
 def test_trend_by_day_uses_business_time_zone(db):
     points = trend_by_day(db, Scope(), ALL)
-    got = [(p.day, p.contacts, p.compliant, p.non_compliant, p.findings) for p in points]
+    got = [(p.day, p.contacts, p.passed, p.not_passed, p.findings) for p in points]
     assert got == [
         (date(2026, 11, 2), 2, 1, 1, 2),
         (date(2026, 11, 3), 1, 1, 0, 0),
         (date(2026, 11, 4), 5, 3, 1, 5),
     ]
-    assert points[0].compliance_rate == 0.5
+    assert points[0].pass_rate == 0.5
 
 
 @pytest.mark.parametrize("by, expected", [
@@ -95,7 +95,7 @@ def test_trend_by_day_uses_business_time_zone(db):
 ])
 def test_breakdown(db, by, expected):
     rows = breakdown(db, Scope(), ALL, by)
-    assert {r.key: (r.contacts, r.compliant, r.findings) for r in rows} == expected
+    assert {r.key: (r.contacts, r.passed, r.findings) for r in rows} == expected
     assert rows[0].contacts == max(v[0] for v in expected.values())
 
 
@@ -358,7 +358,7 @@ def test_overview_figures_match_a_reference(db, scope, filters):
                                  sum(f["category"] == cat for f in critical))
                            for cat in {f["category"] for f in findings}}
     for by in ("team", "agency", "creditor", "kind"):
-        got = {r.key: (r.contacts, r.compliant, r.non_compliant, r.findings, r.critical_findings)
+        got = {r.key: (r.contacts, r.passed, r.not_passed, r.findings, r.critical_findings)
                for r in breakdown(db, scope, filters, by)}
         keys = {c[by] for c in contacts.values()}
         assert got == {key: (
@@ -394,16 +394,16 @@ def test_critical_counts_follow_a_dismissed_critical_finding(db):
 
     def figures():
         k = overview_kpis(db, Scope(), ALL)
-        teams = {r.key: (r.compliant, r.critical_findings) for r in breakdown(db, Scope(), ALL, "team")}
-        return k.critical_findings, k.compliant, teams
+        teams = {r.key: (r.passed, r.critical_findings) for r in breakdown(db, Scope(), ALL, "team")}
+        return k.critical_findings, k.passed, teams
 
-    critical, compliant, teams = figures()
+    critical, passed, teams = figures()
     with db.connect() as conn:
         finding_id, call_id = conn.execute(sa.select(models.Finding.id, models.Finding.call_id).where(
             models.Finding.severity == "critical").order_by(models.Finding.id).limit(1)).one()
         team = conn.execute(sa.select(models.Contact.team).where(models.Contact.call_id == call_id)).scalar_one()
     apply_review(db, finding_id, "dismiss", user="qa", reason="wrong speaker")
-    after_critical, after_compliant, after_teams = figures()
+    after_critical, after_passed, after_teams = figures()
     assert (after_critical, after_teams[team][1]) == (critical - 1, teams[team][1] - 1)
     apply_review(db, finding_id, "reopen", user="qa")
-    assert figures() == (critical, compliant, teams)
+    assert figures() == (critical, passed, teams)

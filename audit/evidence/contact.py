@@ -108,7 +108,7 @@ def contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, 
         warnings.append(f"{call_id} was not audited (status {contact.status}), so no SHA-256 vouches for "
                         f"recording {contact.audio_path!r}: it is not packed, metadata findings only")
     elif contact.audio_path:
-        audio_file, raw = open_recording(contact, record.run, audio_root)
+        audio_path, raw = open_recording(contact, record.run, audio_root)
         # The name as stored, made safe: it comes from a manifest and becomes a path when unpacked.
         name = safe_name(Path(contact.audio_path).name, "recording.wav")
         timed = [f for f in findings if f.start is not None]
@@ -116,7 +116,7 @@ def contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, 
             beeped = spoken_numbers(segments)
         audio = None
         if timed or redact:  # decoding is slow: only when a clip or a beep needs the samples
-            audio = decode(decoder, audio_file, contact.audio_sha256, call_id)
+            audio = decode(decoder, audio_path, contact.audio_sha256, call_id)
             for start, end in beeped:
                 beep(audio.samples, start, end, audio.rate)
         if redact:

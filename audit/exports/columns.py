@@ -95,7 +95,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("calls_audited", N_("Calls audited"), _attr("calls_audited"), "0", width=8),
     Column("visits_audited", N_("Visits audited"), _attr("visits_audited"), "0", width=8),
     Column("dial_attempts", N_("Unanswered dial attempts"), _attr("dial_attempts"), "0"),
-    Column("contacts", N_("Contacts judged"), _attr("contacts"), "0"),
+    Column("contacts", N_("Contacts audited"), _attr("contacts"), "0"),
     Column("failed", N_("Audit failed"), _attr("failed"), "0", width=9),
     Column("avg_score", N_("Average score"), _attr("avg_score"), SCORE_FORMAT, width=8),
     Column("score_change", N_("Average score vs previous period"), _attr("score_change"), CHANGE_FORMAT,
@@ -113,7 +113,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("open", N_("Open"), _attr("open"), "0", width=8),
     Column("appealed", N_("Appealed"), _attr("appealed"), "0", width=8),
     # conduct, measured from the recordings (per-contact averages)
-    Column("talk_share", N_("Collector talk share (%)"), lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
+    Column("talk_share", N_("Agent talk share (%)"), lambda c: _pct(c.talk_share), SCORE_FORMAT, width=12),
     Column("interruptions", N_("Talk-overs per call"), _attr("interruptions"), "0.00", width=12),
     Column("longest_silence_s", N_("Longest silence (s)"), _attr("longest_silence_s"), SCORE_FORMAT, width=11),
     Column("pace_cps", N_("Pace (characters/s)"), _attr("pace_cps"), SCORE_FORMAT, width=10),
@@ -138,14 +138,14 @@ def headers() -> tuple[str, ...]:
 KEYS = tuple(c.key for c in COLUMNS)
 
 DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
-    (N_("Contacts judged"),
+    (N_("Contacts audited"),
      N_("Contacts the rules checked: calls and visits with a recording, plus unanswered dial attempts "
         "(checked by the metadata rules only, such as hours and frequency). Contacts whose audit failed "
         "count in no rate.")),
     (N_("Average score / pass rate"),
-     N_("Over the contacts judged; each contact's score is recomputed from its findings that were not "
-        "dismissed, and a critical finding fails it.")),
-    (N_("Findings per 100"), N_("Findings not dismissed ÷ contacts judged × 100.")),
+     N_("Over the contacts audited; each contact's score is recomputed from its findings that were not "
+        "dismissed, and a contact with a critical finding does not pass.")),
+    (N_("Findings per 100"), N_("Findings not dismissed ÷ contacts audited × 100.")),
     (N_("vs previous period"), N_("Compared with the period of the same number of days right before.")),
     (N_("Rank in team"),
      N_("By average score (higher first), pass rate, critical findings (fewer first); equal figures share "
@@ -153,7 +153,7 @@ DEFINITION_MESSAGES: tuple[tuple[str, str], ...] = (
     (N_("Review"),
      N_("Dismissed findings count in none of the agent's figures, only in the Dismissed column.")),
     (N_("Conduct"),
-     N_("Measured from the recordings, averaged over calls and visits with a recording: the collector's "
+     N_("Measured from the recordings, averaged over calls and visits with a recording: the agent's "
         "talk share, talk-overs per call (starting while the other party speaks, both speaking for at "
         "least 0.5 s), the longest silence, pace (characters a second) and seconds of raised voice per "
         "call (5 dB or more above the speaker's own level in that call).")),

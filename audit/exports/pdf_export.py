@@ -228,7 +228,7 @@ def trend_chart(points: list[TrendPoint], font: str, freq: str, width: float, he
     drawing = Drawing(width, height)
     data = [(i, p.avg_score) for i, p in enumerate(points) if p.avg_score is not None]
     if not data:
-        drawing.add(String(width / 2, height / 2, _("No contacts judged in this period"), fontName=font,
+        drawing.add(String(width / 2, height / 2, _("No contacts audited in this period"), fontName=font,
                            fontSize=9, textAnchor="middle"))
         return drawing
     plot = LinePlot()
@@ -260,7 +260,7 @@ def _figures_table(card: AgentScorecard, font: str):
     from reportlab.platypus import Table
 
     rank = "—" if card.rank_in_team is None else f"{card.rank_in_team}/{card.team_size}"
-    header = [pgettext("scorecard", "Judged"), pgettext("scorecard", "Calls"),
+    header = [pgettext("scorecard", "Audited"), pgettext("scorecard", "Calls"),
               pgettext("scorecard", "Visits"),
               pgettext("scorecard", "Unanswered"), pgettext("scorecard", "Average score"),
               pgettext("scorecard", "vs previous"), pgettext("scorecard", "Pass rate"),
@@ -285,7 +285,7 @@ def _conduct_table(card: AgentScorecard, font: str):
     """The conduct figures measured from the recordings (per-contact averages)."""
     from reportlab.platypus import Table
 
-    header = [_("Collector talk share"), _("Talk-overs per call"), _("Longest silence"), _("Pace"),
+    header = [_("Agent talk share"), _("Talk-overs per call"), _("Longest silence"), _("Pace"),
               _("Raised voice per call")]
     values = [fmt_num(None if card.talk_share is None else 100 * card.talk_share, suffix="%"),
               fmt_num(card.interruptions, 2), fmt_num(card.longest_silence_s, suffix=_(" s")),
@@ -403,7 +403,7 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
             _("Team: {team}　Agency: {agency}").format(team=escape(card.team or "—"),
                                                        agency=escape(card.agency or "—"))
             + "<br/>"
-            + _("Period: {start} to {end}　Compared with: {pstart} to {pend} ({n} contacts judged then)")
+            + _("Period: {start} to {end}　Compared with: {pstart} to {pend} ({n} contacts audited then)")
             .format(start=period.start.isoformat(), end=period.end.isoformat(), pstart=prev.start.isoformat(),
                     pend=prev.end.isoformat(), n=card.prev_contacts),
             styles["sub"],
@@ -416,7 +416,7 @@ def write_pdf(report: ScorecardReport, out: BinaryIO) -> None:
                                    styles["small"]))
         story.append(Paragraph(_("Conduct (measured from the recordings, average per call)"), styles["h2"]))
         story.append(_conduct_table(card, font))
-        story.append(Paragraph(_("Findings by category (per 100 contacts judged)"), styles["h2"]))
+        story.append(Paragraph(_("Findings by category (per 100 contacts audited)"), styles["h2"]))
         story.append(_category_table(card, font))
         story.append(Paragraph(_("Trend"), styles["h2"]))
         story.append(trend_chart(report.trends.get(key, []), font, report.trend_freq, width))

@@ -83,7 +83,7 @@ def _table(ws, cards) -> None:
         cells = f"{letter}2:{letter}{last}"
         if col.key == "avg_score":
             # Rules are evaluated in the order added and stop at the first match; a blank
-            # (agent with no judged contact) would otherwise read as 0 and show red.
+            # (agent with no audited contact) would otherwise read as 0 and show red.
             ws.conditional_formatting.add(cells, FormulaRule(formula=[f"ISBLANK({letter}2)"], stopIfTrue=True))
             for operator, limit, fill, font in SCORE_BANDS:
                 ws.conditional_formatting.add(cells, CellIsRule(

@@ -15,11 +15,11 @@ findings). Import names from the module that defines them; this package re-expor
 
 Definitions (shared with :mod:`audit.scorecards`):
 
-* *judged* contacts (the overview's "audited") are those the rules ran on: status ``audited``
-  and ``no_recording``; ``failed`` contacts could not be audited and are counted separately as
-  errors;
-* a contact is *compliant* when ``passed`` is true; the compliance rate is compliant over
-  contacts with a verdict;
+* *audited* contacts (:data:`audit.read.sql.AUDITED_STATUSES`) are those the rules ran on:
+  status ``audited`` and ``no_recording``; ``failed`` contacts could not be audited and are
+  counted separately as errors;
+* a contact *passed* when ``passed`` is true (*not passed* when false); the pass rate is passed
+  over contacts with a verdict;
 * a contact's score is computed by :func:`audit.scoring.score_contact` with the severity
   weights of the pack that audited it (recorded on the contact), by the store, by every review
   and by the scorecards alike;

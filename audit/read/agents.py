@@ -1,7 +1,7 @@
 """One agent's drill-down on the Agents page and in the scorecard exports: the trend of their
 average score, pass rate and findings per day or week, and their worst findings.
 
-Figures follow the definitions of :mod:`audit.scorecards` (judged contacts, reviews honoured,
+Figures follow the definitions of :mod:`audit.scorecards` (audited contacts, reviews honoured,
 each contact scored with its pack's weights, days in the business time zone).
 """
 
@@ -19,9 +19,9 @@ from sqlmodel import Session
 
 from audit.read.scope import DEFAULT_TZ, Period, Scope
 from audit.read.sql import (
+    AUDITED_STATUSES,
     CONTACT,
     FINDING,
-    JUDGED,
     C,
     F,
     ScoreFn,
@@ -109,12 +109,12 @@ def agent_trend(
     with connection(source) as conn:
         scores = contact_scores(conn, where, score_fn)
         starts: dict[str, Any] = dict(
-            conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(JUDGED))).all())
+            conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(AUDITED_STATUSES))).all())
         found: dict[str, int] = dict(
             conn.execute(
                 sa.select(F.call_id, sa.func.count(F.id))
                 .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-                .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
+                .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
                 .group_by(F.call_id)
             ).all()
         )
@@ -177,7 +177,7 @@ def worst_findings(
             F.start, F.end, F.evidence, F.review_status, F.detector, F.confidence,
         )
         .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
+        .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
         .order_by(severity_rank().desc(), C.started_at, F.start, F.id)
         .limit(limit)
     )

@@ -221,7 +221,7 @@ def list_contacts(
         masked: The viewer sees personal numbers masked: ``search`` matches the masked
             transcript only (see :func:`_line_match`).
         status: Only contacts with this status (audited, no_recording, failed, pending).
-        passed: Only compliant (True) or non-compliant (False) contacts.
+        passed: Only contacts that passed (True) or did not pass (False).
         category: Only contacts with a non-dismissed finding of this category.
         sort: One of :data:`SORTS`.
         descending: Sort direction; ties are broken by call id.

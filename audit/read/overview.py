@@ -19,9 +19,9 @@ from sqlalchemy.engine import Connection
 
 from audit.read.scope import DEFAULT_TZ, Filters, Scope
 from audit.read.sql import (
+    AUDITED_STATUSES,
     CONTACT,
     FINDING,
-    JUDGED,
     NEEDS_REVIEW,
     A,
     C,
@@ -40,24 +40,24 @@ from audit.schema import ContactStatus, Severity
 from audit.scoring import UNCOUNTED
 
 
-class _Compliance:
-    """Share of judged contacts (passed or failed) that passed; None when none were judged."""
+class _PassRate:
+    """Share of contacts with a verdict (passed or not) that passed; None when none has one."""
 
-    compliant: int
-    non_compliant: int
+    passed: int
+    not_passed: int
 
     @property
-    def compliance_rate(self) -> float | None:
-        judged = self.compliant + self.non_compliant
-        return self.compliant / judged if judged else None
+    def pass_rate(self) -> float | None:
+        with_verdict = self.passed + self.not_passed
+        return self.passed / with_verdict if with_verdict else None
 
 
 @dataclass(frozen=True)
-class OverviewKPIs(_Compliance):
+class OverviewKPIs(_PassRate):
     contacts: int
     audited: int
-    compliant: int
-    non_compliant: int
+    passed: int
+    not_passed: int
     errors: int  # contacts that could not be audited (status failed)
     avg_score: float | None
     findings: int  # not dismissed
@@ -73,21 +73,21 @@ class CategoryCount:
 
 
 @dataclass(frozen=True)
-class DayPoint(_Compliance):
+class DayPoint(_PassRate):
     day: date
     contacts: int
-    compliant: int
-    non_compliant: int
+    passed: int
+    not_passed: int
     findings: int
     avg_score: float | None
 
 
 @dataclass(frozen=True)
-class GroupRow(_Compliance):
+class GroupRow(_PassRate):
     key: str
     contacts: int
-    compliant: int
-    non_compliant: int
+    passed: int
+    not_passed: int
     avg_score: float | None
     findings: int
     critical_findings: int
@@ -113,13 +113,13 @@ class FilterOptions:
 
 
 def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
-    """Headline figures: contacts, audited, compliant/non-compliant, findings, open reviews."""
+    """Headline figures: contacts, audited, passed/not passed, findings, open reviews."""
     where = contacts_where(scope, filters)
     with connection(db) as conn:
-        contacts, audited, compliant, non_compliant, errors, avg_score = conn.execute(
+        contacts, audited, passed, not_passed, errors, avg_score = conn.execute(
             sa.select(
                 sa.func.count(),
-                count_where(C.status.in_(JUDGED)),
+                count_where(C.status.in_(AUDITED_STATUSES)),
                 count_where(C.passed == sa.true()),
                 count_where(C.passed == sa.false()),
                 count_where(C.status == ContactStatus.FAILED.value),
@@ -136,7 +136,7 @@ def overview_kpis(db: Database, scope: Scope, filters: Filters) -> OverviewKPIs:
             .select_from(source)
             .where(in_selection, F.review_status.not_in(UNCOUNTED))
         ).one()
-    return OverviewKPIs(int(contacts), int(audited), int(compliant), int(non_compliant), int(errors),
+    return OverviewKPIs(int(contacts), int(audited), int(passed), int(not_passed), int(errors),
                         as_float(avg_score), int(findings), int(critical), int(open_))
 
 
@@ -155,7 +155,7 @@ def findings_by_category(db: Database, scope: Scope, filters: Filters) -> list[C
 
 
 def trend_by_day(db: Database, scope: Scope, filters: Filters) -> list[DayPoint]:
-    """Contacts, compliance and findings per calendar day (days without contacts omitted).
+    """Contacts, pass rate and findings per calendar day (days without contacts omitted).
 
     One scan of ``contact``: the findings per day are the sum of ``contact.finding_count`` (the
     contact's non-dismissed findings, kept by :mod:`audit.store` when a contact is audited and
@@ -214,7 +214,7 @@ BreakdownKey = Literal["team", "agency", "creditor", "product", "kind", "agent_i
 
 
 def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) -> list[GroupRow]:
-    """Contacts, compliance and findings grouped by a contact column, largest group first."""
+    """Contacts, pass rate and findings grouped by a contact column, largest group first."""
     if by not in get_args(BreakdownKey):
         raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(get_args(BreakdownKey))}")
     column = C[by]
@@ -222,7 +222,7 @@ def breakdown(db: Database, scope: Scope, filters: Filters, by: BreakdownKey) ->
     # Findings are the contacts' finding_count (non-dismissed, kept by the store and by reviews),
     # so the contacts need one scan and no join. Critical findings, a small share, are counted
     # by a second query instead of joining a per-contact count onto every contact (which cost as
-    # much as the scan itself). A non-dismissed critical finding fails its contact
+    # much as the scan itself). A non-dismissed critical finding means its contact did not pass
     # (audit.scoring.score_contact, applied by the store and by every review), so only contacts
     # not marked passed can hold one: that condition keeps ~93% of the contacts out of the join.
     q = (

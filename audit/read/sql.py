@@ -4,7 +4,7 @@ The table handles, one way to get a connection from an engine, connection or ses
 condition that selects the contacts of a :class:`~audit.read.scope.Scope` and
 :class:`~audit.read.scope.Filters`, the business day's bounds and the contact's local day,
 values as the drivers return them (naive UTC from SQLite, strings from raw JSON), and each
-judged contact's score from its findings (:func:`contact_scores`). Everything here runs
+audited contact's score from its findings (:func:`contact_scores`). Everything here runs
 unchanged on SQLite and PostgreSQL.
 """
 
@@ -28,9 +28,10 @@ from audit.scoring import UNCOUNTED
 if TYPE_CHECKING:
     from audit.read.scope import Filters, Scope
 
-# Contacts the rules ran on, so the ones with a verdict: calls and visits with a recording and
-# dial attempts judged on their metadata; failed contacts judge nobody.
-JUDGED = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
+# Audited contacts: those the rules ran on, so the ones with a verdict: calls and visits with a
+# recording (status audited) and dial attempts checked on their metadata (status no_recording);
+# failed contacts could not be audited.
+AUDITED_STATUSES = (ContactStatus.AUDITED.value, ContactStatus.NO_RECORDING.value)
 # findings waiting for a reviewer (the review queue, the overview's open findings)
 NEEDS_REVIEW = (models.ReviewStatus.OPEN.value, models.ReviewStatus.APPEALED.value,
                 models.ReviewStatus.SUSPECTED.value)
@@ -201,7 +202,7 @@ class _Item:
 
 def contact_scores(conn: Connection, where: sa.ColumnElement,
                    score_fn: ScoreFn | None = None) -> dict[str, tuple[float, bool]]:
-    """``(score, passed)`` of every judged contact matching ``where``, from its counted findings.
+    """``(score, passed)`` of every audited contact matching ``where``, from its counted findings.
 
     Scored by :func:`audit.scoring.score_contact` with the severity weights recorded on each
     contact (its pack's; the defaults for contacts stored before migration 0008), as the store
@@ -216,13 +217,13 @@ def contact_scores(conn: Connection, where: sa.ColumnElement,
     """
     from audit.scoring import score_contact  # the scoring policy lives in one place
 
-    judged = sa.select(C.call_id, C.score_weights).where(where, C.status.in_(JUDGED))
-    weights = dict(conn.execute(judged).all())
+    audited = sa.select(C.call_id, C.score_weights).where(where, C.status.in_(AUDITED_STATUSES))
+    weights = dict(conn.execute(audited).all())
     items: dict[str, list[_Item]] = {cid: [] for cid in weights}
     q = (
         sa.select(F.call_id, F.rule_id, F.category, F.severity, F.review_status)
         .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-        .where(where, C.status.in_(JUDGED), F.review_status.not_in(UNCOUNTED))
+        .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
     )
     for call_id, rule_id, category, severity, review in conn.execute(q):
         items[call_id].append(_Item(rule_id, category, severity, review))
@@ -230,6 +231,6 @@ def contact_scores(conn: Connection, where: sa.ColumnElement,
         return {cid: score_fn(found) for cid, found in items.items()}
     scores = {}
     for cid, found in items.items():
-        value, failed = score_contact(found, weights[cid])
-        scores[cid] = (float(value), not failed)
+        value, passed = score_contact(found, weights[cid])
+        scores[cid] = (float(value), passed)
     return scores

@@ -82,7 +82,7 @@ if user.role != "agent":
     teams = data.team_breakdown(url, user.scope, filters)
     comp = ui.table([{
         "team": t.key, "contacts": t.contacts,
-        "compliance %": None if t.compliance_rate is None else round(100 * t.compliance_rate, 1),
+        "pass rate %": None if t.pass_rate is None else round(100 * t.pass_rate, 1),
         "avg score": None if t.avg_score is None else round(t.avg_score, 1),
         "findings / 100": None if t.findings_per_100 is None else round(t.findings_per_100, 1),
         "critical": t.critical_findings,
@@ -92,9 +92,9 @@ if user.role != "agent":
         with a:
             ui.dataframe(comp)
         with b:
-            chart = comp[["team", "compliance %", "findings / 100"]].rename(columns={
-                "team": _("team"), "compliance %": _("compliance %"), "findings / 100": _("findings / 100")})
-            ui.bar_chart(chart.fillna(0), _("team"), [_("compliance %"), _("findings / 100")])
+            chart = comp[["team", "pass rate %", "findings / 100"]].rename(columns={
+                "team": _("team"), "pass rate %": _("pass rate %"), "findings / 100": _("findings / 100")})
+            ui.bar_chart(chart.fillna(0), _("team"), [_("pass rate %"), _("findings / 100")])
 
 st.subheader(_("Drill-down"))
 agents = list(dict.fromkeys(c.agent_id for c in cards))

@@ -126,7 +126,7 @@ left, right = st.columns([3, 2])
 with right:
     st.subheader(_("Findings ({n})").format(n=len(view.findings)))
     if not view.findings:
-        st.caption(_("No findings: the contact is compliant."))
+        st.caption(_("No findings: the contact passed."))
     for f in pick_detectors(view.findings, "finding_detector"):
         with st.container(border=True):
             st.markdown(

@@ -14,7 +14,7 @@ PAGE_SIZE = 200
 SORTS = {N_("Newest first"): ("started_at", True), N_("Oldest first"): ("started_at", False),
          N_("Lowest score"): ("score", False), N_("Highest score"): ("score", True),
          N_("Most findings"): ("findings", True), N_("Agent"): ("agent_id", False)}
-RESULTS = {"any": N_("any"), "passed": N_("passed"), "failed": N_("failed")}
+RESULTS = {"any": N_("any"), "passed": N_("passed"), "not_passed": N_("not passed")}
 STATUSES = ["any", "audited", "no_recording", "failed", "pending"]
 
 user = ui.require_user()
@@ -38,7 +38,7 @@ page_no = st.session_state.get("calls_page", 0)
 sort_key, descending = SORTS[sort]
 page = data.contacts(
     url, user.scope, filters, search=search, masked=masked,
-    passed={"any": None, "passed": True, "failed": False}[result],
+    passed={"any": None, "passed": True, "not_passed": False}[result],
     status=None if status == "any" else status, category=None if category == "any" else category,
     sort=sort_key, descending=descending, limit=PAGE_SIZE, offset=page_no * PAGE_SIZE,
 )

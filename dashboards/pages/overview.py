@@ -1,4 +1,4 @@
-"""Overview: how compliant are we — KPIs, findings by category, trend, breakdowns."""
+"""Overview: how many contacts pass — KPIs, findings by category, trend, breakdowns."""
 
 import pandas as pd
 import streamlit as st
@@ -17,9 +17,9 @@ st.title(_("Overview"))
 cols = st.columns(6)
 cols[0].metric(_("Contacts audited"), ui.count(k.audited),
                help=_("{n} contacts in the selection").format(n=ui.count(k.contacts)))
-cols[1].metric(_("Compliance rate"), ui.pct(k.compliance_rate))
+cols[1].metric(_("Pass rate"), ui.pct(k.pass_rate))
 cols[2].metric(
-    _("Failed contacts"), ui.count(k.non_compliant), help=_("contacts that did not pass the audit")
+    _("Contacts not passed"), ui.count(k.not_passed), help=_("contacts that did not pass the audit")
 )
 cols[3].metric(_("Findings"), ui.count(k.findings), help=_("not counting dismissed findings"))
 cols[4].metric(_("Critical findings"), ui.count(k.critical_findings))
@@ -51,9 +51,9 @@ with left:
         st.caption(_("No findings."))
 with right:
     st.subheader(_("Trend by day"))
-    day, rate, contacts, findings = _("day"), _("compliance rate %"), _("contacts"), _("findings")
-    trend = pd.DataFrame([{day: p.day, rate: None if p.compliance_rate is None
-                           else round(100 * p.compliance_rate, 1), contacts: p.contacts, findings: p.findings}
+    day, rate, contacts, findings = _("day"), _("pass rate %"), _("contacts"), _("findings")
+    trend = pd.DataFrame([{day: p.day, rate: None if p.pass_rate is None
+                           else round(100 * p.pass_rate, 1), contacts: p.contacts, findings: p.findings}
                           for p in ov.trend])
     ui.day_chart(trend, day, [rate])
     ui.day_chart(trend, day, [contacts, findings], mark="bar")
@@ -61,8 +61,8 @@ with right:
 
 def table(rows, label: str) -> pd.DataFrame:
     return ui.table([{
-        label: r.key, "contacts": r.contacts, "compliance %": None if r.compliance_rate is None
-        else round(100 * r.compliance_rate, 1), "failed": r.non_compliant,
+        label: r.key, "contacts": r.contacts, "pass rate %": None if r.pass_rate is None
+        else round(100 * r.pass_rate, 1), "not passed": r.not_passed,
         "avg score": None if r.avg_score is None else round(r.avg_score, 1),
         "findings / 100": None if r.findings_per_100 is None else round(r.findings_per_100, 1),
         "critical": r.critical_findings,

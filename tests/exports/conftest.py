@@ -128,8 +128,7 @@ def expected_figures(engine, start: date, end: date) -> dict[str, dict]:
         fig["critical"] += sum(f.severity == "critical" for f in kept)
         fig["confirmed"] += sum(f.review_status == "confirmed" for f in findings[c.call_id])
         fig["dismissed"] += sum(f.review_status == "dismissed" for f in findings[c.call_id])
-        score, failed = score_contact(kept)
-        scores[c.agent_id].append((score, not failed))
+        scores[c.agent_id].append(score_contact(kept))
     for agent_id, pairs in scores.items():
         fig = out[agent_id]
         fig["avg_score"] = sum(p[0] for p in pairs) / len(pairs)

@@ -32,7 +32,7 @@ def test_csv_and_excel_follow_the_language(scorecard_engine):
     book = load_workbook(io.BytesIO(report_bytes(english, "xlsx")))
     assert book.sheetnames[0] == "Summary" and book.sheetnames[-1] == "Notes"
     notes = [row[0].value for row in book["Notes"].iter_rows()]
-    assert "Agent compliance scorecards" in notes and "Contacts judged" in notes
+    assert "Agent compliance scorecards" in notes and "Contacts audited" in notes
     assert load_workbook(io.BytesIO(report_bytes(chinese, "xlsx"))).sheetnames[0] == "汇总"
 
 
