@@ -34,7 +34,7 @@ messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k pgettext:1c,2 \
 	  --project=callaudit --copyright-holder="callaudit authors" -o audit/locale/callaudit.pot .
 	$(VENV)/bin/pybabel update -i audit/locale/callaudit.pot -d audit/locale -D callaudit \
-	  --no-location --no-fuzzy-matching --width=110
+	  --no-fuzzy-matching --width=110
 
 ## Compile the message catalogs (.po -> .mo); without it they are compiled in memory on first use.
 locales: install
