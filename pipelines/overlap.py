@@ -381,9 +381,14 @@ def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embedd
 
     kept = np.array([i not in parts for i in range(len(pieces))])
     durations = np.array([end - start for start, end in pieces])
-    names = np.unique(labels[kept])
-    centroids = np.stack([_unit(np.average(embeddings[kept & (labels == n)], axis=0,
-                                           weights=durations[kept & (labels == n)])) for n in names])
+    names = np.unique(labels)
+
+    def centroid(name: int) -> np.ndarray:
+        mask = labels == name
+        mask = mask & kept if (mask & kept).any() else mask  # a voice heard only in cut pieces keeps them
+        return _unit(np.average(embeddings[mask], axis=0, weights=durations[mask]))
+
+    centroids = np.stack([centroid(n) for n in names])
     flat = [part for index in sorted(parts) for part in parts[index]]
     vectors = np.stack([_unit(w.mean(axis=0)) for w in embed_windows(x16, flat)])
     chosen = iter(names[np.argmax(vectors @ centroids.T, axis=1)].tolist())

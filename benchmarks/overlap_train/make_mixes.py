@@ -18,7 +18,7 @@ ordinary gap (0.3-1.0 s). Levels vary per line (-6..+4 dB) and some lines are sh
 
 Usage (the TTS environment, see benchmarks/corpus_conduct/README.md)::
 
-    ../tts/.tts/bin/python benchmarks/overlap_train/make_mixes.py OUT_DIR [--count 48]
+    ../tts/.tts/bin/python benchmarks/overlap_train/make_mixes.py OUT_DIR [--count 96]
 
 Writes ``OUT_DIR/<id>.{mp3,m4a}`` and ``OUT_DIR/<id>.npz`` (``voices``: voices heard in each
 10 ms frame; ``kind``).
@@ -115,13 +115,14 @@ def scenario(index: int, rng: random.Random, lines: list[str], synth, tts) -> tu
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--count", type=int, default=48)
+    parser.add_argument("--count", type=int, default=96)
+    parser.add_argument("--first", type=int, default=0, help="index of the first recording (to add to a set)")
     args = parser.parse_args(argv)
     synth = _load(SYNTH)
     tts = synth._tts()
     lines = texts()
     args.out.mkdir(parents=True, exist_ok=True)
-    for index in range(args.count):
+    for index in range(args.first, args.first + args.count):
         rng = random.Random(f"overlap-train-{index}")
         sc, pieces, total, count = scenario(index, rng, lines, synth, tts)
         audio = args.out / f"{sc['call_id']}.{sc['format']}"
