@@ -157,49 +157,69 @@ def feature_count() -> int:
 # The classifier (gradient-boosted trees exported to JSON; numpy inference)
 # --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Trees:
-    """Boosted decision trees, all stacked: node arrays of shape ``(trees, nodes)``."""
+    """Boosted regression trees on the log-odds (exported by benchmarks/overlap_train/train.py).
 
-    feature: np.ndarray
-    threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    leaf: np.ndarray
-    value: np.ndarray
-    missing_left: np.ndarray
-    baseline: float
-    depth: int
-    meta: dict
+    Evaluated without walking the trees: every split of every tree is tested at once (one
+    gather and one comparison over all frames), then each tree finds its leaf with one small
+    matrix product, the leaf whose path agrees with every test (the "path matrix" ``P`` holds
+    +1 where the path goes left at a split, -1 where it goes right)."""
+
+    def __init__(self, trees: list[dict], baseline: float, meta: dict | None = None):
+        self.baseline = float(baseline)
+        self.meta = meta or {}
+        features, thresholds, missing, self._trees = [], [], [], []
+        offset = 0
+        for t in trees:
+            leaf = np.array(t["leaf"], bool)
+            inner = np.flatnonzero(~leaf)
+            position = {int(n): k for k, n in enumerate(inner)}
+            leaves = np.flatnonzero(leaf)
+            paths = np.zeros((len(inner), len(leaves)), np.float32)
+
+            def walk(node: int, path: list[tuple[int, float]]) -> None:
+                if leaf[node]:
+                    column = int(np.searchsorted(leaves, node))
+                    for k, sign in path:
+                        paths[k, column] = sign
+                    return
+                walk(int(t["left"][node]), path + [(position[node], 1.0)])
+                walk(int(t["right"][node]), path + [(position[node], -1.0)])
+
+            walk(0, [])
+            features += [int(t["feature"][n]) for n in inner]
+            thresholds += [float(t["threshold"][n]) for n in inner]
+            missing += [bool(t["missing_left"][n]) for n in inner]
+            lengths = np.abs(paths).sum(axis=0)
+            values = np.array(t["value"], np.float64)[leaves]
+            self._trees.append((slice(offset, offset + len(inner)), paths, lengths, values))
+            offset += len(inner)
+        self._feature = np.array(features, np.int64)
+        self._threshold = np.array(thresholds, np.float64)
+        self._missing = np.array(missing, bool)
 
     @classmethod
     def from_json(cls, blob: dict) -> Trees:
-        trees = blob["trees"]
-        width = max(len(t["feature"]) for t in trees)
+        return cls(blob["trees"], blob["baseline"], blob.get("meta", {}))
 
-        def stack(key, dtype, fill=0):
-            out = np.full((len(trees), width), fill, dtype=dtype)
-            for i, t in enumerate(trees):
-                out[i, :len(t[key])] = t[key]
-            return out
-
-        return cls(stack("feature", np.int32), stack("threshold", np.float64), stack("left", np.int32),
-                   stack("right", np.int32), stack("leaf", bool, True), stack("value", np.float64),
-                   stack("missing_left", bool), float(blob["baseline"]), int(blob["depth"]),
-                   blob.get("meta", {}))
+    @property
+    def max_feature(self) -> int:
+        return int(self._feature.max(initial=0))
 
     def decision(self, X: np.ndarray) -> np.ndarray:
         """Raw scores (log-odds) for the rows of ``X``."""
-        n, k = len(X), len(self.feature)
-        node = np.zeros((n, k), dtype=np.int32)
-        cols = np.arange(k)[None, :]
-        for _ in range(self.depth):
-            feat = self.feature[cols, node]
-            x = np.take_along_axis(X, feat, axis=1) if n else np.zeros((0, k))
-            go_left = np.where(np.isnan(x), self.missing_left[cols, node], x <= self.threshold[cols, node])
-            step = np.where(go_left, self.left[cols, node], self.right[cols, node])
-            node = np.where(self.leaf[cols, node], node, step)
-        return self.baseline + self.value[cols, node].sum(axis=1)
+        out = np.full(len(X), self.baseline)
+        if not len(X):
+            return out
+        values = X[:, self._feature]
+        left = np.where(np.isnan(values), self._missing, values <= self._threshold)
+        signs = np.where(left, np.float32(1), np.float32(-1))
+        for columns, paths, lengths, leaf_values in self._trees:
+            if not paths.shape[0]:  # a single leaf
+                out += leaf_values[0]
+                continue
+            out += leaf_values[np.argmax(signs[:, columns] @ paths - lengths, axis=1)]
+        return out
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         return 1 / (1 + np.exp(-self.decision(X)))

@@ -46,18 +46,16 @@ def dataset(folder: Path, step: int = 1) -> tuple[list[np.ndarray], list[np.ndar
     return xs, ys, names
 
 
-def export(model, depth_limit: int = 64) -> dict:
+def export(model) -> dict:
     """The fitted trees as plain arrays (see :class:`pipelines.overlap.Trees`)."""
-    trees, depth = [], 0
+    trees = []
     for (predictor,) in model._predictors:
         nodes = predictor.nodes
         trees.append({"feature": nodes["feature_idx"].tolist(), "threshold": nodes["num_threshold"].tolist(),
                       "left": nodes["left"].tolist(), "right": nodes["right"].tolist(),
                       "leaf": nodes["is_leaf"].astype(bool).tolist(), "value": nodes["value"].tolist(),
                       "missing_left": nodes["missing_go_to_left"].astype(bool).tolist()})
-        depth = max(depth, int(nodes["depth"].max()))
-    return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "depth": min(depth + 1, depth_limit),
-            "trees": trees}
+    return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
 
 
 def main(argv: list[str] | None = None) -> int:
