@@ -271,10 +271,16 @@ class OverlapOptions:
     """Settings of the detector (the rule pack judges the talk-overs it yields)."""
 
     threshold: float = 0.5  # smoothed frame probability that counts as two voices
+    # an overlap's extent: from where the smoothed probability rises over this to where it
+    # falls under it again, around frames over ``threshold``
+    edge: float = 0.25
     smooth_s: float = 0.2  # moving average of the probabilities
     min_s: float = 0.4  # shorter runs are not reported
     bridge_s: float = 0.2  # gaps shorter than this inside a run are closed
-    context_s: float = 1.0  # how far before and after an overlap its parties are looked for
+    context_s: float = 1.0  # how far after an overlap the party who goes on is looked for
+    # the diarizer may begin the interrupter's turn up to this long before the overlap (its
+    # change point often falls early: the words said over someone are dropped)
+    lead_s: float = 2.0
     # the talked-over party's last recognised word may be this long before the overlap (the
     # recogniser drops words said over someone, and often the few before)
     silent_s: float = 3.0
@@ -287,7 +293,11 @@ def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None
     if not len(probability):
         return []
     smooth = _smooth(probability.astype(np.float64), max(1, round(options.smooth_s / FRAME_S)))
-    mask = smooth >= options.threshold
+    core = smooth >= options.threshold
+    mask = np.zeros(len(smooth), dtype=bool)
+    for a, b in _runs(smooth >= min(options.edge, options.threshold)):
+        if core[a:b].any():
+            mask[a:b] = True
     bridge = round(options.bridge_s / FRAME_S)
     out: list[Overlap] = []
     for a, b in _runs(mask):
@@ -321,7 +331,7 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
     """Who started over whom, from the diarized (role-labelled) segments around each overlap.
 
     The party heard after the overlap (most speech in the ``context_s`` after it) started over
-    the other one when its turn began around the overlap (not more than ``context_s`` before
+    the other one when its turn began around the overlap (not more than ``lead_s`` before
     it: a turn going on for longer was not started over anyone; the overlap was the other
     party's interjection) and the other party's last segment before that turn ends no more than
     ``silent_s`` before the overlap (someone was speaking). The diarizer's change point
@@ -348,7 +358,7 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
                 break
             first -= 1
         start = segments[order[first]].start
-        if start < o.start - options.context_s or first == 0:
+        if start < o.start - options.lead_s or first == 0:
             continue
         before = order[first - 1]
         if segments[before].end < o.start - options.silent_s:
