@@ -3,23 +3,28 @@
 The embedded diarizer gives every moment of a mono recording to one speaker, so a talk-over on
 a mono call or a visit left no trace in the segments. This module finds it in the sound:
 
-1. **Frame features** (:func:`frame_features`, 10 ms hop, the telephone band at 8 kHz): a
-   log-mel spectrum normalised by the recording's own speech, the level against the recording's
-   speech, and a multi-pitch analysis: the salience of the strongest harmonic comb, and of the
-   strongest *second* comb once the first one's harmonics are cancelled (two people speaking
-   at once are two combs at unrelated pitches), plus how often the dominant pitch jumps; each
-   averaged over 50, 150 and 450 ms around the frame.
-2. **A learned frame classifier** (gradient-boosted trees, ``pipelines/data/overlap/model.json``)
-   gives each frame a probability of holding two voices. It was trained on simulated talk-overs
-   with exact frame labels (``benchmarks/overlap_train/``): TTS lines of other recordings'
-   scripts summed with known offsets and rendered through the same telephone and far-field
+1. **Frame features** (:func:`frame_features`, 64 ms frames every 20 ms, the telephone band at
+   8 kHz): a log-mel spectrum normalised by the recording's own speech, the level against the
+   recording's speech, and a multi-pitch analysis: the salience of the strongest harmonic comb,
+   and of the strongest *second* comb once the first one's harmonics are cancelled (two people
+   speaking at once are two combs at unrelated pitches), how often the dominant pitch jumps,
+   spectral flatness and flux; each also averaged over 60, 140 and 460 ms around the frame.
+2. **A learned frame classifier** (gradient-boosted trees, ``pipelines/data/overlap/model.json``,
+   evaluated in numpy by :class:`Trees`) gives each frame a probability of holding two voices.
+   It was trained on simulated talk-overs with exact frame labels
+   (``benchmarks/overlap_train/``): TTS lines of the development and held-out scripts, new
+   voices, laid with known offsets and rendered through callsynth's telephone and far-field
    channels; never on a test set.
-3. **Overlaps** (:func:`find_overlaps`): runs of frames whose smoothed probability stays over a
-   threshold for at least ``min_s`` seconds.
-4. **Who talked over whom** (:func:`attribute`): the party heard (per the diarized segments)
-   just before the overlap was talked over, the one heard just after it started over them.
+3. **Overlaps** (:func:`find_overlaps`): runs of frames whose smoothed probability goes over
+   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long.
+4. **The diarizer's pieces are cut at overlaps** (:func:`split_at_overlaps`, called by the
+   pipeline after clustering): a talk-over glues two voices without a pause, and on a telephone
+   line their embeddings are often too close for the diarizer to split them.
+5. **Who talked over whom** (:func:`attribute`): the party who goes on after the overlap
+   started over the party heard before it, when its turn began around the overlap.
 
-Cost: one STFT, a few matrix products and the trees: about 0.3 % of real time on one core.
+Cost: one STFT, a few matrix products and the trees, about 0.5 % of real time on one core
+(docs/conduct.md has the measurement).
 """
 
 from __future__ import annotations
