@@ -117,3 +117,23 @@ def test_the_shipped_model_matches_the_features():
     model = overlap.load_model()
     assert model.meta["features"] == overlap.feature_count()
     assert model.max_feature < overlap.feature_count()
+
+
+def test_acoustics_counts_a_mono_talk_over_heard_in_the_mix(monkeypatch):
+    from pipelines.acoustics import AcousticOptions, measure
+    from pipelines.audio import SAMPLE_RATE, Audio
+
+    rng = np.random.default_rng(5)
+    samples = rng.normal(0, 0.05, 14 * SAMPLE_RATE).astype(np.float32)[None, :]
+    audio = Audio(Path("mix.wav"), samples, SAMPLE_RATE, "0" * 64)
+    segments = [seg("debtor", 0.5, 6.0), seg("agent", 6.1, 12.0)]  # the diarizer: no overlap
+    probability = np.zeros(int(14 / FRAME_S))
+    probability[int(5.2 / FRAME_S):int(6.2 / FRAME_S)] = 0.95
+    monkeypatch.setattr(overlap, "overlap_probability", lambda x16, model=None: probability)
+    measure(audio, segments, stereo=False)
+    assert segments[1].acoustics.interrupt_s == pytest.approx(1.0, abs=0.15)
+    assert segments[0].acoustics.interrupt_s == 0 and segments[0].acoustics.overlap_s > 0
+    # off on request: nothing heard
+    segments = [seg("debtor", 0.5, 6.0), seg("agent", 6.1, 12.0)]
+    measure(audio, segments, stereo=False, options=AcousticOptions(detect_overlap=False))
+    assert segments[1].acoustics.interrupt_s == 0
