@@ -15,9 +15,9 @@ pack, the database. Then:
   kind, in all and per layout (stereo call, mono call, visit).
 * **Every corpus**: the CONDUCT findings it got. A corpus whose collectors speak at an even
   level (the development and held-out corpora) should get none.
-* **Cost**: seconds spent in the acoustics stage (:func:`pipelines.acoustics.measure`, timed
-  around each call in this process) against the wall time of the whole batch, and against the
-  audio length.
+* **Cost**: seconds spent in the features (:func:`pipelines.acoustics.measure` and the mono
+  overlap detector's first run, :func:`pipelines.overlap.split_at_overlaps`, timed around each
+  call in this process) against the wall time of the whole batch, and against the audio length.
 
 The figures of the last run are in docs/conduct.md.
 """
@@ -40,17 +40,19 @@ KINDS = ("raised_voice", "overtalk")
 
 
 class StageTimer:
-    """Seconds spent in :func:`pipelines.acoustics.measure` (wrapped where the pipeline calls it)."""
+    """Seconds spent in one pipeline function (wrapped in its module, where the pipeline looks
+    it up at call time): :func:`pipelines.acoustics.measure` by default."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: str = "pipelines.acoustics", name: str = "measure") -> None:
         self.seconds = 0.0
         self.calls = 0
+        self._where = (module, name)
 
     def __enter__(self) -> StageTimer:
-        import pipelines.acoustics as acoustics
+        import importlib
 
-        self._module = acoustics
-        self._original = original = acoustics.measure
+        self._module = importlib.import_module(self._where[0])
+        self._original = original = getattr(self._module, self._where[1])
 
         def timed(*args, **kwargs):
             started = time.perf_counter()
@@ -60,11 +62,11 @@ class StageTimer:
                 self.seconds += time.perf_counter() - started
                 self.calls += 1
 
-        acoustics.measure = timed
+        setattr(self._module, self._where[1], timed)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._module.measure = self._original
+        setattr(self._module, self._where[1], self._original)
 
 
 def layout_of(contact) -> str:
@@ -112,7 +114,9 @@ def evaluate(corpus: Path, pack_path: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="conduct-eval-") as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'eval.db'}")
         init_db(engine)
-        with StageTimer() as timer:
+        # the mono overlap detector runs first when the diarizer's pieces are cut at overlaps
+        # (pipelines.overlap.split_at_overlaps); acoustics then reuses its probabilities
+        with StageTimer() as timer, StageTimer("pipelines.overlap", "split_at_overlaps") as split_timer:
             started = time.perf_counter()
             summary = run_batch(engine, corpus, pack_path=pack_path)
             elapsed = time.perf_counter() - started
@@ -157,8 +161,11 @@ def evaluate(corpus: Path, pack_path: str | None = None) -> dict[str, Any]:
         "audio_s": round(summary.audio_seconds, 1),
         "pipeline_s": round(elapsed, 2),
         "acoustics_s": round(timer.seconds, 3),
-        "acoustics_share": round(timer.seconds / elapsed, 4) if elapsed else None,
-        "acoustics_rtf": round(timer.seconds / summary.audio_seconds, 5) if summary.audio_seconds else None,
+        "overlap_split_s": round(split_timer.seconds, 3),
+        "features_s": round(timer.seconds + split_timer.seconds, 3),
+        "acoustics_share": round((timer.seconds + split_timer.seconds) / elapsed, 4) if elapsed else None,
+        "acoustics_rtf": round((timer.seconds + split_timer.seconds) / summary.audio_seconds, 5)
+        if summary.audio_seconds else None,
         "failures": [str(f) for f in summary.failures],
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
@@ -171,7 +178,8 @@ def _fmt(x) -> str:
 def print_report(report: dict[str, Any]) -> None:
     print(f"\n{report['corpus']}: {report['contacts']} recordings, {report['audio_s']} s of audio, "
           f"{report['conduct_findings']} CONDUCT findings")
-    print(f"  pipeline {report['pipeline_s']} s; acoustics {report['acoustics_s']} s "
+    print(f"  pipeline {report['pipeline_s']} s; features {report['features_s']} s (acoustics "
+          f"{report['acoustics_s']} s, mono overlap cuts {report['overlap_split_s']} s) "
           f"= {100 * (report['acoustics_share'] or 0):.2f} % of the pipeline, RTF {report['acoustics_rtf']} "
           f"(load {report['load']})")
     if report["labelled"]:

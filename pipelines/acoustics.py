@@ -59,6 +59,9 @@ class AcousticOptions:
     # stereo: speech on the other channel this far below ours is echo or crosstalk
     crosstalk_db: float = 20.0
     min_segment_s: float = 0.5  # shorter segments do not set a speaker's baseline
+    # mono: find talk-overs in the sound (pipelines/overlap.py); the diarizer gives every
+    # moment to one speaker, so its segments never overlap
+    detect_overlap: bool = True
 
 
 def frame_db(x: np.ndarray) -> np.ndarray:
@@ -189,7 +192,7 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
     if stereo:
         _overlap_stereo(segments, channels, total, options)
     else:
-        _overlap_mono(segments, options)
+        _overlap_mono(segments, options, audio)
     return _call_figures(segments)
 
 
@@ -274,10 +277,10 @@ def _overlap_stereo(segments: list[Segment], channels: list[_Channel], total: in
             seg.acoustics.interrupt_s = round(max(seg.acoustics.interrupt_s, together), 2)
 
 
-def _overlap_mono(segments: list[Segment], options: AcousticOptions) -> None:
+def _overlap_mono(segments: list[Segment], options: AcousticOptions, audio: Audio | None = None) -> None:
     """One mix: overlapping turns of the two parties, as a diarizer that models overlapped
-    speech reports them. The embedded diarizer gives every moment to one speaker, so with it a
-    mono recording shows no talk-over at all (see docs/conduct.md)."""
+    speech reports them, and the talk-overs found in the sound (:mod:`pipelines.overlap`):
+    the embedded diarizer gives every moment to one speaker (see docs/conduct.md)."""
     for n, seg in enumerate(segments):
         for prev in segments[:n]:
             if _is_agent(prev) == _is_agent(seg) or prev.end <= seg.start:
@@ -288,6 +291,17 @@ def _overlap_mono(segments: list[Segment], options: AcousticOptions) -> None:
             if seg.start - prev.start >= options.lead_s:
                 seg.acoustics.interrupt_s = round(max(seg.acoustics.interrupt_s,
                                                       min(prev.end, seg.end) - seg.start), 2)
+    # -- talk-overs heard in the mix (pipelines/overlap.py) --
+    if audio is None or not options.detect_overlap or not segments:
+        return
+    from pipelines.overlap import talk_overs
+
+    for found in talk_overs(audio.mono(), segments):
+        seconds = found.overlap.duration
+        me, them = segments[found.interrupter].acoustics, segments[found.interrupted].acoustics
+        me.interrupt_s = round(max(me.interrupt_s, seconds), 2)
+        me.overlap_s = round(me.overlap_s + seconds, 2)
+        them.overlap_s = round(them.overlap_s + seconds, 2)
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:

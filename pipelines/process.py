@@ -184,6 +184,11 @@ class Pipeline:
                                agents=min(expected_agents(contact), speakers - 1),
                                text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s)
             labels, agents = result.labels, result.agents
+            if self.options.acoustics:  # mono talk-overs: cut pieces where two voices overlap (pipelines/overlap.py)
+                from pipelines.overlap import split_at_overlaps
+
+                pieces, labels = split_at_overlaps(mono, pieces, embeddings, labels)
+                texts = [corrector(to_simplified(t)) for t in piece_texts(asr, pieces)]
         turns = to_turns(pieces, labels, merge_gap=diarizer.options.merge_gap_s)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)

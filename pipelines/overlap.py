@@ -1,0 +1,436 @@
+"""Overlapped speech in a mono recording: where two people talk at once, and who started it.
+
+The embedded diarizer gives every moment of a mono recording to one speaker, so a talk-over on
+a mono call or a visit left no trace in the segments. This module finds it in the sound:
+
+1. **Frame features** (:func:`frame_features`, 64 ms frames every 20 ms, the telephone band at
+   8 kHz): a log-mel spectrum normalised by the recording's own speech, the level against the
+   recording's speech, and a multi-pitch analysis: the salience of the strongest harmonic comb,
+   and of the strongest *second* comb once the first one's harmonics are cancelled (two people
+   speaking at once are two combs at unrelated pitches), how often the dominant pitch jumps,
+   spectral flatness and flux; each also averaged over 60, 140 and 460 ms around the frame.
+2. **A learned frame classifier** (gradient-boosted trees, ``pipelines/data/overlap/model.json``,
+   evaluated in numpy by :class:`Trees`) gives each frame a probability of holding two voices.
+   It was trained on simulated talk-overs with exact frame labels
+   (``benchmarks/overlap_train/``): TTS lines of the development and held-out scripts, new
+   voices, laid with known offsets and rendered through callsynth's telephone and far-field
+   channels; never on a test set.
+3. **Overlaps** (:func:`find_overlaps`): runs of frames whose smoothed probability goes over
+   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long.
+4. **The diarizer's pieces are cut at overlaps** (:func:`split_at_overlaps`, called by the
+   pipeline after clustering): a talk-over glues two voices without a pause, and on a telephone
+   line their embeddings are often too close for the diarizer to split them.
+5. **Who talked over whom** (:func:`attribute`): the party who goes on after the overlap
+   started over the party heard before it, when its turn began around the overlap.
+
+Cost: one STFT, a few matrix products and the trees, about 0.5 % of real time on one core
+(docs/conduct.md has the measurement).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+RATE = 8000
+HOP = 160  # 20 ms
+FRAME_S = HOP / RATE
+NFFT = 512  # 64 ms
+BAND = (250.0, 3500.0)
+N_MELS = 20
+F0_MIN, F0_MAX, F0_STEP_ST = 70.0, 450.0, 0.25
+HARMONICS = 12
+CONTEXT = (3, 7, 23)  # frames averaged around each frame: 60, 140, 460 ms
+MODEL = Path(__file__).resolve().parent / "data" / "overlap" / "model.json"
+
+
+# --------------------------------------------------------------------------------------------
+# Frame features
+# --------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mel filters, harmonic-sum weights, harmonic masks and octave exclusions (computed once)."""
+    freqs = np.fft.rfftfreq(NFFT, 1 / RATE)
+    df = freqs[1]
+    # mel filters over the band
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    edges = 700 * (10 ** (np.linspace(mel(BAND[0]), mel(BAND[1]), N_MELS + 2) / 2595) - 1)
+    fb = np.zeros((len(freqs), N_MELS))
+    for m in range(N_MELS):
+        lo, mid, hi = edges[m:m + 3]
+        fb[:, m] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
+    f0 = F0_MIN * 2 ** (np.arange(0, 12 * np.log2(F0_MAX / F0_MIN), F0_STEP_ST) / 12)
+    weights = np.zeros((len(freqs), len(f0)))
+    masks = np.zeros((len(f0), len(freqs)), dtype=bool)
+    for j, f in enumerate(f0):
+        for h in range(1, 16):
+            b = h * f / df
+            if h * f < BAND[1] + 100:
+                masks[j, max(0, int(round(b)) - 2):int(round(b)) + 3] = True
+            if h > HARMONICS or not BAND[0] <= h * f <= BAND[1]:
+                continue
+            lo = int(np.floor(b))
+            w = (f + 50) / (h * f + 200)  # Klapuri's harmonic weights
+            weights[lo, j] += w * (1 - (b - lo))
+            weights[lo + 1, j] += w * (b - lo)
+    st = 12 * np.log2(f0[None, :] / f0[:, None])
+    exclude = np.zeros((len(f0), len(f0)), dtype=bool)
+    for k in (-12.0, 0.0, 12.0, 19.02, 24.0):  # the same voice's octave and twelfth
+        exclude |= np.abs(st - k) < 0.75
+    return fb, weights, masks, exclude, f0
+
+
+def _frames(y: np.ndarray) -> np.ndarray:
+    """Magnitude spectra of 64 ms Hann frames every 20 ms (frame i centred at i * 20 ms)."""
+    from scipy.fft import rfft
+
+    y = np.pad(y.astype(np.float32), (NFFT // 2, NFFT // 2))
+    n = max(0, 1 + (len(y) - NFFT) // HOP)
+    if n == 0:
+        return np.zeros((0, NFFT // 2 + 1), np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(y, NFFT)[::HOP][:n]
+    return np.abs(rfft(frames * _window(), axis=1, workers=1))
+
+
+@lru_cache(maxsize=1)
+def _window() -> np.ndarray:
+    return np.hanning(NFFT).astype(np.float32)
+
+
+def _smooth(x: np.ndarray, size: int) -> np.ndarray:
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(x, size=size, axis=0, mode="nearest")
+
+
+def frame_features(x16: np.ndarray) -> np.ndarray:
+    """Features of every 20 ms frame of a mono 16 kHz signal: ``(frames, features)``."""
+    from scipy.ndimage import maximum_filter1d
+    from scipy.signal import resample_poly
+
+    fb, weights, masks, exclude, f0 = _tables()
+    y = resample_poly(np.asarray(x16, dtype=np.float32), 1, 2)
+    S = _frames(y)
+    if not len(S):
+        return np.zeros((0, feature_count()), np.float32)
+    power = S.astype(np.float64) ** 2
+    band = power @ (fb > 0).any(axis=1).astype(np.float64)
+    db = 10 * np.log10(band + 1e-10)
+    speech = db > np.percentile(db, 10) + 12
+    ref = np.median(db[speech]) if speech.any() else np.median(db)
+    logmel = np.log10(power @ fb + 1e-10)
+    logmel -= np.median(logmel[speech], axis=0) if speech.any() else np.median(logmel, axis=0)
+    # multi-pitch: whitened peaks, harmonic sums, cancel the first comb, look for a second
+    root = np.sqrt(S)
+    white = np.maximum(root / (_smooth(root.T, 13).T + 1e-6) - 1.0, 0)
+    scale = white.mean(axis=1) + 1e-3
+    sal = maximum_filter1d(white, 3, axis=1) @ weights
+    j1 = sal.argmax(axis=1)
+    sal1 = sal[np.arange(len(sal)), j1]
+    rest = maximum_filter1d(np.where(masks[j1], 0, white), 3, axis=1) @ weights
+    rest[exclude[j1]] = 0
+    j2 = rest.argmax(axis=1)
+    sal2 = rest[np.arange(len(rest)), j2]
+    pitch = 12 * np.log2(f0[j1] / 100)
+    voiced = speech & (sal1 / scale > np.percentile(sal1 / scale, 50))
+    jump = np.zeros(len(S))
+    jump[1:] = (np.abs(np.diff(pitch)) > 1.5) & voiced[1:] & voiced[:-1]
+    second = 12 * np.abs(np.log2(f0[j2] / f0[j1]))
+    flat = np.exp(np.mean(np.log(power[:, 8:220] + 1e-10), axis=1)) / (np.mean(power[:, 8:220], axis=1) + 1e-10)
+    flux = np.zeros(len(S))
+    flux[1:] = np.sqrt(np.mean(np.diff(logmel, axis=0) ** 2, axis=1))
+    base = np.column_stack([logmel, db - ref, speech, voiced, sal1 / scale, sal2 / scale,
+                            sal2 / (sal1 + 1e-6), np.where(voiced, sal2 / (sal1 + 1e-6), 0), jump,
+                            np.where(voiced, second, 0), flat, flux]).astype(np.float32)
+    parts = [base] + [_smooth(base, size) for size in CONTEXT]
+    parts.append(np.sqrt(np.maximum(_smooth(base ** 2, CONTEXT[-1]) - parts[-1] ** 2, 0)))
+    parts.append(_smooth(speech.astype(np.float32)[:, None], 50))
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def feature_count() -> int:
+    base = N_MELS + 11
+    return base * (2 + len(CONTEXT)) + 1
+
+
+# --------------------------------------------------------------------------------------------
+# The classifier (gradient-boosted trees exported to JSON; numpy inference)
+# --------------------------------------------------------------------------------------------
+
+class Trees:
+    """Boosted regression trees on the log-odds (exported by benchmarks/overlap_train/train.py).
+
+    Evaluated without walking the trees: every split of every tree is tested at once (one
+    gather and one comparison over all frames), then each tree finds its leaf with one small
+    matrix product, the leaf whose path agrees with every test (the "path matrix" ``P`` holds
+    +1 where the path goes left at a split, -1 where it goes right)."""
+
+    def __init__(self, trees: list[dict], baseline: float, meta: dict | None = None):
+        self.baseline = float(baseline)
+        self.meta = meta or {}
+        features, thresholds, missing, self._trees = [], [], [], []
+        offset = 0
+        for t in trees:
+            leaf = np.array(t["leaf"], bool)
+            inner = np.flatnonzero(~leaf)
+            position = {int(n): k for k, n in enumerate(inner)}
+            leaves = np.flatnonzero(leaf)
+            paths = np.zeros((len(inner), len(leaves)), np.float32)
+
+            def walk(node: int, path: list[tuple[int, float]]) -> None:
+                if leaf[node]:
+                    column = int(np.searchsorted(leaves, node))
+                    for k, sign in path:
+                        paths[k, column] = sign
+                    return
+                walk(int(t["left"][node]), path + [(position[node], 1.0)])
+                walk(int(t["right"][node]), path + [(position[node], -1.0)])
+
+            walk(0, [])
+            features += [int(t["feature"][n]) for n in inner]
+            thresholds += [float(t["threshold"][n]) for n in inner]
+            missing += [bool(t["missing_left"][n]) for n in inner]
+            lengths = np.abs(paths).sum(axis=0)
+            values = np.array(t["value"], np.float64)[leaves]
+            self._trees.append((slice(offset, offset + len(inner)), paths, lengths, values))
+            offset += len(inner)
+        self._feature = np.array(features, np.int64)
+        self._threshold = np.array(thresholds, np.float64)
+        self._missing = np.array(missing, bool)
+
+    @classmethod
+    def from_json(cls, blob: dict) -> Trees:
+        return cls(blob["trees"], blob["baseline"], blob.get("meta", {}))
+
+    @property
+    def max_feature(self) -> int:
+        return int(self._feature.max(initial=0))
+
+    def decision(self, X: np.ndarray) -> np.ndarray:
+        """Raw scores (log-odds) for the rows of ``X``."""
+        out = np.full(len(X), self.baseline)
+        if not len(X):
+            return out
+        values = X[:, self._feature]
+        left = np.where(np.isnan(values), self._missing, values <= self._threshold)
+        signs = np.where(left, np.float32(1), np.float32(-1))
+        for columns, paths, lengths, leaf_values in self._trees:
+            if not paths.shape[0]:  # a single leaf
+                out += leaf_values[0]
+                continue
+            out += leaf_values[np.argmax(signs[:, columns] @ paths - lengths, axis=1)]
+        return out
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-self.decision(X)))
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> Trees:
+    return Trees.from_json(json.loads(Path(path or MODEL).read_text(encoding="utf-8")))
+
+
+_LAST: tuple[tuple, np.ndarray] | None = None  # the last recording's probabilities (diarization, then acoustics)
+
+
+def overlap_probability(x16: np.ndarray, model: Trees | None = None) -> np.ndarray:
+    """Probability that each 20 ms frame (:data:`FRAME_S`) holds two voices.
+
+    The last recording's answer is kept: the pipeline asks twice (to split the diarizer's
+    pieces, then to measure the talk-overs)."""
+    global _LAST
+    x16 = np.asarray(x16, dtype=np.float32)
+    key = (len(x16), hash(x16[:: max(1, len(x16) // 997)].tobytes()), id(model))
+    if _LAST is not None and _LAST[0] == key:
+        return _LAST[1]
+    X = frame_features(x16)
+    probability = (model or load_model()).probability(X) if len(X) else np.zeros(0)
+    _LAST = (key, probability)
+    return probability
+
+
+# --------------------------------------------------------------------------------------------
+# Overlaps and who started them
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two voices at once from ``start`` to ``end`` (seconds); ``score``: mean probability."""
+
+    start: float
+    end: float
+    score: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class OverlapOptions:
+    """Settings of the detector (the rule pack judges the talk-overs it yields)."""
+
+    threshold: float = 0.5  # smoothed frame probability that counts as two voices
+    # an overlap's extent: from where the smoothed probability rises over this to where it
+    # falls under it again, around frames over ``threshold``
+    edge: float = 0.25
+    smooth_s: float = 0.2  # moving average of the probabilities
+    min_s: float = 0.4  # shorter runs are not reported
+    bridge_s: float = 0.2  # gaps shorter than this inside a run are closed
+    context_s: float = 1.0  # how far after an overlap the party who goes on is looked for
+    # the diarizer may begin the interrupter's turn up to this long before the overlap (its
+    # change point often falls early: the words said over someone are dropped)
+    lead_s: float = 2.0
+    # the talked-over party's last recognised word may be this long before the overlap (the
+    # recogniser drops words said over someone, and often the few before)
+    silent_s: float = 3.0
+    min_side_s: float = 0.8  # a diarizer piece is cut at an overlap leaving at least this on each side
+
+
+def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None) -> list[Overlap]:
+    """Runs of frames whose smoothed probability of two voices stays over the threshold."""
+    options = options or OverlapOptions()
+    if not len(probability):
+        return []
+    smooth = _smooth(probability.astype(np.float64), max(1, round(options.smooth_s / FRAME_S)))
+    core = smooth >= options.threshold
+    mask = np.zeros(len(smooth), dtype=bool)
+    for a, b in _runs(smooth >= min(options.edge, options.threshold)):
+        if core[a:b].any():
+            mask[a:b] = True
+    bridge = round(options.bridge_s / FRAME_S)
+    out: list[Overlap] = []
+    for a, b in _runs(mask):
+        if out and a * FRAME_S - out[-1].end <= bridge * FRAME_S:
+            prev = out.pop()
+            a = round(prev.start / FRAME_S)
+        out.append(Overlap(round(a * FRAME_S, 2), round(b * FRAME_S, 2), float(smooth[a:b].mean())))
+    return [o for o in out if o.duration >= options.min_s]
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+@dataclass(frozen=True)
+class TalkOver:
+    """An overlap where one party started over another: indices into the segments."""
+
+    overlap: Overlap
+    interrupter: int  # the first segment of the turn that started over the other party
+    interrupted: int  # the other party's last segment before it
+
+
+def _party(seg) -> bool:
+    return seg.role == "agent"
+
+
+def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions | None = None) -> list[TalkOver]:
+    """Who started over whom, from the diarized (role-labelled) segments around each overlap.
+
+    The party heard after the overlap (most speech in the ``context_s`` after it) started over
+    the other one when its turn began around the overlap (not more than ``lead_s`` before
+    it: a turn going on for longer was not started over anyone; the overlap was the other
+    party's interjection) and the other party's last segment before that turn ends no more than
+    ``silent_s`` before the overlap (someone was speaking). The diarizer's change point
+    may fall anywhere near the overlap, and the recogniser often drops the words said over
+    someone, so segment times are only trusted to a second.
+    """
+    options = options or OverlapOptions()
+    order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
+    out: list[TalkOver] = []
+    for o in overlaps:
+        def cover(i: int, a: float, b: float) -> float:
+            return max(0.0, min(b, segments[i].end) - max(a, segments[i].start))
+
+        after = max(order, key=lambda i: cover(i, o.end, o.end + options.context_s), default=None)
+        if after is None or cover(after, o.end - 0.2, o.end + options.context_s) < 0.3:
+            continue
+        party = _party(segments[after])
+        # walk back to the first segment of this party's turn
+        pos = order.index(after)
+        first = pos
+        while first > 0:
+            prev = segments[order[first - 1]]
+            if _party(prev) != party:
+                break
+            first -= 1
+        start = segments[order[first]].start
+        if start < o.start - options.lead_s or first == 0:
+            continue
+        before = order[first - 1]
+        if segments[before].end < o.start - options.silent_s:
+            continue
+        out.append(TalkOver(o, order[first], before))
+    return out
+
+
+def talk_overs(x16: np.ndarray, segments: list, options: OverlapOptions | None = None,
+               model: Trees | None = None) -> list[TalkOver]:
+    """Talk-overs in a mono recording with diarized, role-labelled segments."""
+    if not segments:
+        return []
+    return attribute(find_overlaps(overlap_probability(x16, model), options), segments, options)
+
+
+def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embeddings: np.ndarray,
+                      labels: np.ndarray, options: OverlapOptions | None = None
+                      ) -> tuple[list[tuple[float, float]], np.ndarray]:
+    """Cut the diarizer's pieces where two voices overlap, and give each part its nearest voice.
+
+    A talk-over joins two voices without a pause, so the voice activity detector makes one piece
+    of both; on a telephone line the speaker embeddings of the two sides are often too close for
+    the change-point search to split it, and the whole piece goes to one speaker. A piece is cut
+    at the start of an overlap found inside it (at least ``min_side_s`` of the piece on each
+    side, no piece boundary within half a second of the overlap): the part before is the voice
+    that was talked over, the part from the overlap on the one who started. Each part takes the
+    label of the nearest speaker (duration-weighted mean embedding of the pieces that were not
+    cut); the other pieces keep theirs, so the rest of the diarization does not move.
+
+    Returns:
+        The pieces (cut ones replaced by their parts, in order) and their labels.
+    """
+    options = options or OverlapOptions()
+    labels = np.asarray(labels)
+    if len(pieces) < 2 or len(np.unique(labels)) < 2:
+        return pieces, labels
+    found = find_overlaps(overlap_probability(x16), options)
+    edges = [e for piece in pieces for e in piece]
+    parts: dict[int, list[tuple[float, float]]] = {}
+    for index, (start, end) in enumerate(pieces):
+        cuts = [o.start for o in found if start + options.min_side_s <= o.start and o.end <= end - options.min_side_s
+                and not any(o.start - 0.5 < e < o.end + 0.5 for e in edges)]
+        if cuts:
+            bounds = [start, *cuts, end]
+            parts[index] = list(zip(bounds, bounds[1:]))
+    if not parts:
+        return pieces, labels
+    from pipelines.diarize import _unit, embed_windows
+
+    kept = np.array([i not in parts for i in range(len(pieces))])
+    durations = np.array([end - start for start, end in pieces])
+    names = np.unique(labels)
+
+    def centroid(name: int) -> np.ndarray:
+        mask = labels == name
+        mask = mask & kept if (mask & kept).any() else mask  # a voice heard only in cut pieces keeps them
+        return _unit(np.average(embeddings[mask], axis=0, weights=durations[mask]))
+
+    centroids = np.stack([centroid(n) for n in names])
+    flat = [part for index in sorted(parts) for part in parts[index]]
+    vectors = np.stack([_unit(w.mean(axis=0)) for w in embed_windows(x16, flat)])
+    chosen = iter(names[np.argmax(vectors @ centroids.T, axis=1)].tolist())
+    out_pieces: list[tuple[float, float]] = []
+    out_labels: list[int] = []
+    for index, piece in enumerate(pieces):
+        for part in parts.get(index, [piece]):
+            out_pieces.append(part)
+            out_labels.append(next(chosen) if index in parts else int(labels[index]))
+    return out_pieces, np.array(out_labels, dtype=labels.dtype)
