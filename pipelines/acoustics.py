@@ -31,6 +31,7 @@ import numpy as np
 
 from audit.schema import Acoustics, Role, Segment
 from pipelines.audio import SAMPLE_RATE, Audio
+from pipelines.intervals import overlap
 
 HOP_S = 0.01
 STEP_S = 0.25
@@ -302,11 +303,6 @@ def _overlap_mono(segments: list[Segment], options: AcousticOptions, audio: Audi
         me.interrupt_s = round(max(me.interrupt_s, seconds), 2)
         me.overlap_s = round(me.overlap_s + seconds, 2)
         them.overlap_s = round(them.overlap_s + seconds, 2)
-
-
-def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    """Seconds shared by the intervals [a0, a1] and [b0, b1]."""
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _call_figures(segments: list[Segment]) -> dict[str, Any]:

@@ -162,6 +162,27 @@ def feature_count() -> int:
 # The classifier (gradient-boosted trees exported to JSON; numpy inference)
 # --------------------------------------------------------------------------------------------
 
+def _path_matrix(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One tree's inner nodes, leaves and path matrix (+1: the path goes left at that split)."""
+    leaf = np.array(t["leaf"], bool)
+    inner = np.flatnonzero(~leaf)
+    position = {int(n): k for k, n in enumerate(inner)}
+    leaves = np.flatnonzero(leaf)
+    paths = np.zeros((len(inner), len(leaves)), np.float32)
+
+    def walk(node: int, path: list[tuple[int, float]]) -> None:
+        if leaf[node]:
+            column = int(np.searchsorted(leaves, node))
+            for k, sign in path:
+                paths[k, column] = sign
+            return
+        walk(int(t["left"][node]), path + [(position[node], 1.0)])
+        walk(int(t["right"][node]), path + [(position[node], -1.0)])
+
+    walk(0, [])
+    return inner, leaves, paths
+
+
 class Trees:
     """Boosted regression trees on the log-odds (exported by benchmarks/overlap_train/train.py).
 
@@ -176,22 +197,7 @@ class Trees:
         features, thresholds, missing, self._trees = [], [], [], []
         offset = 0
         for t in trees:
-            leaf = np.array(t["leaf"], bool)
-            inner = np.flatnonzero(~leaf)
-            position = {int(n): k for k, n in enumerate(inner)}
-            leaves = np.flatnonzero(leaf)
-            paths = np.zeros((len(inner), len(leaves)), np.float32)
-
-            def walk(node: int, path: list[tuple[int, float]]) -> None:
-                if leaf[node]:
-                    column = int(np.searchsorted(leaves, node))
-                    for k, sign in path:
-                        paths[k, column] = sign
-                    return
-                walk(int(t["left"][node]), path + [(position[node], 1.0)])
-                walk(int(t["right"][node]), path + [(position[node], -1.0)])
-
-            walk(0, [])
+            inner, leaves, paths = _path_matrix(t)
             features += [int(t["feature"][n]) for n in inner]
             thresholds += [float(t["threshold"][n]) for n in inner]
             missing += [bool(t["missing_left"][n]) for n in inner]
@@ -412,7 +418,7 @@ def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embedd
             parts[index] = list(zip(bounds, bounds[1:]))
     if not parts:
         return pieces, labels
-    from pipelines.diarize import _unit, embed_windows
+    from pipelines.diarization.embedding import embed_windows, unit
 
     kept = np.array([i not in parts for i in range(len(pieces))])
     durations = np.array([end - start for start, end in pieces])
@@ -421,11 +427,11 @@ def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embedd
     def centroid(name: int) -> np.ndarray:
         mask = labels == name
         mask = mask & kept if (mask & kept).any() else mask  # a voice heard only in cut pieces keeps them
-        return _unit(np.average(embeddings[mask], axis=0, weights=durations[mask]))
+        return unit(np.average(embeddings[mask], axis=0, weights=durations[mask]))
 
     centroids = np.stack([centroid(n) for n in names])
     flat = [part for index in sorted(parts) for part in parts[index]]
-    vectors = np.stack([_unit(w.mean(axis=0)) for w in embed_windows(x16, flat)])
+    vectors = np.stack([unit(w.mean(axis=0)) for w in embed_windows(x16, flat)])
     chosen = iter(names[np.argmax(vectors @ centroids.T, axis=1)].tolist())
     out_pieces: list[tuple[float, float]] = []
     out_labels: list[int] = []

@@ -80,7 +80,7 @@ def test_an_interjection_inside_a_long_turn_and_a_change_within_the_party_are_no
 
 
 def test_pieces_are_cut_at_an_overlap_and_the_parts_take_the_nearest_voice(monkeypatch):
-    import pipelines.diarize as diarize
+    import pipelines.diarization.embedding as embedding
 
     a, b = np.eye(4)[0], np.eye(4)[1]
     pieces = [(0.0, 3.0), (3.5, 9.0), (9.5, 12.0)]  # the middle piece: B, then A over B's end
@@ -89,7 +89,7 @@ def test_pieces_are_cut_at_an_overlap_and_the_parts_take_the_nearest_voice(monke
     probability = np.zeros(int(12 / FRAME_S))
     probability[int(6.0 / FRAME_S):int(6.8 / FRAME_S)] = 0.9
     monkeypatch.setattr(overlap, "overlap_probability", lambda x16, model=None: probability)
-    monkeypatch.setattr(diarize, "embed_windows", lambda audio, spans, **kw: [np.stack([b]), np.stack([a])])
+    monkeypatch.setattr(embedding, "embed_windows", lambda audio, spans, **kw: [np.stack([b]), np.stack([a])])
     out, out_labels = split_at_overlaps(np.zeros(12 * 16000, np.float32), pieces, embeddings, labels)
     assert out == [(0.0, 3.0), (3.5, pytest.approx(6.0, abs=0.05)), (pytest.approx(6.0, abs=0.05), 9.0), (9.5, 12.0)]
     assert out_labels.tolist() == [0, 1, 0, 0]
