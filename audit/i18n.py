@@ -26,7 +26,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from audit.languages import DEFAULT_LANG, LANG_NAMES, LANGS, normalize_lang  # noqa: F401 (this module's API too)
+from audit.languages import normalize_lang
 from audit.settings import get_settings
 
 DOMAIN = "callaudit"

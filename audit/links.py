@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from audit.settings import check_dashboard_url, get_settings  # noqa: F401 (check_dashboard_url: this module's API too)
+from audit.settings import check_dashboard_url, get_settings
 
 DASHBOARD_URL_ENV = "AUDIT_DASHBOARD_URL"
 
