@@ -162,6 +162,57 @@ def fill(engine, n_contacts: int, seed: int = 7) -> tuple[int, float]:
     return n_findings, time.perf_counter() - t0
 
 
+def prepare_database(name: str, contacts: int, reuse: bool, fill) -> sa.Engine:
+    """The benchmark database of ``contacts`` contacts, filled by ``fill(engine, contacts)`` unless
+    ``reuse`` finds one of that size; returned as the dashboard configures and starts it (a reused
+    database gets new migrations, e.g. 0002's statistics)."""
+    url = database_url(name)
+    if reuse and existing_size(name) == contacts:
+        print(f"reusing {name} with {contacts:,} contacts")
+    else:
+        create_database(name)
+        engine = make_engine(url)
+        init_db(engine)
+        n_findings, seconds = fill(engine, contacts)
+        engine.dispose()
+        print(f"filled {name}: {contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s")
+    engine = tune_engine(make_engine(url))
+    init_db(engine)
+    print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return engine
+
+
+def drop_database(name: str) -> None:
+    admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def time_runs(run, repeat: int) -> tuple[list[float], object]:
+    """Seconds of each of ``repeat`` runs of ``run()`` and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - t)
+    return times, result
+
+
+def over(seconds: float, target: float) -> str:
+    return "" if seconds < target else "  OVER TARGET"
+
+
+def finish(engine, what: str, worst: float, target: float, drop: str | None) -> int:
+    """Print the slowest first run, drop the database ``drop`` if given; 0 if within target."""
+    engine.dispose()
+    print(f"\nslowest {what} query (first run): {worst:.3f} s; target < {target:.1f} s; "
+          f"load average after timing: {os.getloadavg()[0]:.2f}")
+    if drop:
+        drop_database(drop)
+    return 0 if worst < target else 1
+
+
 def overview_queries(conn, scope: Scope, filters: Filters):
     return {
         "overview_kpis": lambda: overview_kpis(conn, scope, filters),
@@ -183,20 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args(argv)
 
-    url = database_url(args.db_name)
-    if args.reuse and existing_size(args.db_name) == args.contacts:
-        print(f"reusing {args.db_name} with {args.contacts:,} contacts")
-    else:
-        create_database(args.db_name)
-        engine = make_engine(url)
-        init_db(engine)
-        n_findings, seconds = fill(engine, args.contacts)
-        engine.dispose()
-        print(f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s")
-
-    engine = tune_engine(make_engine(url))  # as the dashboard configures it
-    init_db(engine)  # as the dashboard does at start-up: a reused database gets new migrations (0002 statistics)
-    print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    engine = prepare_database(args.db_name, args.contacts, args.reuse, fill)
     last = FIRST_DAY + timedelta(days=DAYS - 1)
     selections = {
         "all time": (Scope(), Filters(start=FIRST_DAY, end=last)),
@@ -208,23 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     with engine.connect() as conn:
         for label, (scope, filters) in selections.items():
             for name, run in overview_queries(conn, scope, filters).items():
-                times = []
-                for _ in range(args.repeat):
-                    t = time.perf_counter()
-                    run()
-                    times.append(time.perf_counter() - t)
+                times, _ = time_runs(run, args.repeat)
                 worst = max(worst, times[0])
-                flag = "" if times[0] < TARGET_S else "  OVER TARGET"
-                print(f"{label:<28}{name:<22}{times[0]:>9.3f}{min(times):>9.3f}{flag}")
-    engine.dispose()
-    print(f"\nslowest overview query (first run): {worst:.3f} s; target < {TARGET_S:.1f} s; "
-          f"load average after timing: {os.getloadavg()[0]:.2f}")
-    if args.drop:
-        admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{args.db_name}"'))
-        admin.dispose()
-    return 0 if worst < TARGET_S else 1
+                print(f"{label:<28}{name:<22}{times[0]:>9.3f}{min(times):>9.3f}{over(times[0], TARGET_S)}")
+    return finish(engine, "overview", worst, TARGET_S, args.db_name if args.drop else None)
 
 
 if __name__ == "__main__":

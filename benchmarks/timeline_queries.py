@@ -28,19 +28,17 @@ import sqlalchemy as sa
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from audit.read.scope import Scope
-from audit.read.sql import tune_engine
 from audit.read.timeline import debtor_timeline, find_debtors
-from audit.storage import init_db, make_engine
 from benchmarks.dashboard_queries import (
-    ADMIN_URL,
     CATEGORIES,
     CST,
     DAYS,
     FIRST_DAY,
     WEIGHTS,
-    create_database,
-    database_url,
-    existing_size,
+    finish,
+    over,
+    prepare_database,
+    time_runs,
 )
 
 TARGET_S = 1.0
@@ -224,43 +222,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args(argv)
 
-    url = database_url(args.db_name)
-    if args.reuse and existing_size(args.db_name) == args.contacts:
-        print(f"reusing {args.db_name} with {args.contacts:,} contacts")
-    else:
-        create_database(args.db_name)
-        engine = make_engine(url)
-        init_db(engine)
-        n_findings, seconds = fill(engine, args.contacts)
-        engine.dispose()
-        print(
-            f"filled {args.db_name}: {args.contacts:,} contacts, {n_findings:,} findings in {seconds:.1f} s"
-        )
-
-    engine = tune_engine(make_engine(url))  # as the dashboard configures it
-    init_db(engine)
-    print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    engine = prepare_database(args.db_name, args.contacts, args.reuse, fill)
     worst = 0.0
     print(f"\n{'query':<32}{'rows':>6}{'first s':>9}{'best s':>9}")
     with engine.connect() as conn:
         for name, run in timeline_queries(conn).items():
-            times, rows = [], 0
-            for _ in range(args.repeat):
-                t = time.perf_counter()
-                rows = len(run())
-                times.append(time.perf_counter() - t)
+            times, result = time_runs(run, args.repeat)
             worst = max(worst, times[0])
-            flag = "" if times[0] < TARGET_S else "  OVER TARGET"
-            print(f"{name:<32}{rows:>6}{times[0]:>9.3f}{min(times):>9.3f}{flag}")
-    engine.dispose()
-    print(f"\nslowest timeline query (first run): {worst:.3f} s; target < {TARGET_S:.1f} s; "
-          f"load average after timing: {os.getloadavg()[0]:.2f}")
-    if args.drop:
-        admin = make_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{args.db_name}"'))
-        admin.dispose()
-    return 0 if worst < TARGET_S else 1
+            print(f"{name:<32}{len(result):>6}{times[0]:>9.3f}{min(times):>9.3f}{over(times[0], TARGET_S)}")
+    return finish(engine, "timeline", worst, TARGET_S, args.db_name if args.drop else None)
 
 
 if __name__ == "__main__":
