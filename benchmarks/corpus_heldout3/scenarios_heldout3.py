@@ -107,7 +107,7 @@ SCENARIOS = [
          meta=dict(started_at="2027-04-12T17:40:00+08:00", agent_id="V403", agent_name="向东", team="外访四组",
                    case_id="L-80914", debtor_id="D-7481", contact_role="debtor", days_past_due=22,
                    visit_staff="V403;V437", **HUITONG),
-         turns=[("agent", "潘小军是吧？我们是顺达公司的，受汇通小贷委托来找你。这是我的工作证。", []),
+         turns=[("agent", "潘小军是吧？我们是顺达公司的，受汇通小贷委托来找你。这是我们俩的工作证。", []),
                 ("agent2", "这是你在汇通借款时签的电子合同，我们打印出来了。", []),
                 ("debtor", "我才晚了三个礼拜，你们就跑到家里来了？", []),
                 ("agent", "主要是提醒一下，你这一期是四千二，加上罚息四千三百多。", []),
