@@ -1,0 +1,262 @@
+"""Held-out scenarios (set 3): named collectors on home visits, registered institution names, calls.
+
+Synthetic and written blind: the author did not read the product's code. Same format as
+shared/tools/callsynth/scenarios_dev.py.
+
+turns: (speaker, text, [categories this line commits]); call_labels: categories that hold for
+the whole contact (metadata or something missing). Categories are listed in
+shared/corpus/README.md. Speaker labels are the generator's (agent, agent2, third, debtor,
+relative); roles map them to agent/debtor/relative/third_party. Every collector has a named
+voice (visits: V4xx, the same id as in agent_id / visit_staff), so a collector sounds the same
+on every visit. The manifest carries the registered names of creditors and agencies; speakers
+use the short forms people say (中信, 广发, 锦衡资产, 易佳小贷 ...). Collectors speak at an even
+level: no shout, gain or overlap effects in this set.
+"""
+
+# registered names in the manifest; spoken short forms in the comments
+CITIC = dict(agency="中信银行信用卡中心", creditor="中信银行股份有限公司", product="credit_card")  # 中信 / 中信信用卡
+CMBC = dict(agency="中国民生银行信用卡中心", creditor="中国民生银行股份有限公司", product="credit_card")  # 民生信用卡
+CGB = dict(agency="广发银行信用卡中心", creditor="广发银行股份有限公司", product="credit_card")  # 广发
+CGB_OUT = dict(agency="上海锦衡资产管理有限公司", creditor="广发银行股份有限公司", product="credit_card")  # 锦衡资产, 受广发委托
+YIJIA = dict(agency="杭州恒泽信息咨询有限公司", creditor="重庆市易佳网络小额贷款有限公司",
+             product="online_loan")  # 恒泽, 受易佳小贷委托
+HUITONG = dict(agency="成都顺达商务服务有限公司", creditor="深圳前海汇通网络小额贷款有限公司",
+               product="online_loan")  # 顺达, 受汇通小贷委托
+CMBC_OUT = dict(agency="南京永昌资产管理有限公司", creditor="中国民生银行股份有限公司", product="credit_card")  # never said
+
+VISIT2 = dict(agent="agent", agent2="agent", debtor="debtor")
+CALL = dict(agent="agent", debtor="debtor")
+
+SCENARIOS = [
+    # ---- home visits, two or three named collectors ------------------------------------------
+    dict(call_id="h3-001", kind="visit", format="m4a", noise=0.02, roles=VISIT2,
+         voices=dict(agent="V401", agent2="V417", debtor="R801"),
+         notes="bank's own visitors; agent2 calls it card fraud with the police coming, and wants to scan "
+               "the debtor's payment code to take 3,000 on the spot",
+         meta=dict(started_at="2027-04-06T10:10:00+08:00", agent_id="V401", agent_name="高建华", team="外访一组",
+                   case_id="C-30411", debtor_id="D-6102", contact_role="debtor", days_past_due=96,
+                   visit_staff="V401;V417", **CITIC),
+         turns=[("agent", "请问是贺明亮先生吧？我们是中信银行信用卡中心的，我姓高，这是我的工作证。", []),
+                ("agent2", "我姓史，这是我的工牌。今天过来主要是您那张中信卡的事。", []),
+                ("debtor", "哦，进来说吧，别在楼道里站着。", []),
+                ("agent", "这是您上个月的对账单，本金加利息一共是三万一千四百多。", []),
+                ("debtor", "我知道，我去年开的饭馆赔了，这半年都是借钱过日子。", []),
+                ("agent2", "赔了也不是理由，你这种情况已经够得上信用卡诈骗了，再拖公安直接上门带人。",
+                 ["FALSE_AUTHORITY"]),
+                ("debtor", "不是吧，我又没跑，电话也一直接着呢。", []),
+                ("agent2", "那你现在把手机付款码打开，我这边扫一下，先划三千走。", ["CASH_OR_CARD_REQUEST"]),
+                ("agent", "贺先生，还款您自己在中信的动卡空间或者柜台还就行，有困难可以申请个分期。", []),
+                ("debtor", "那我这个月二十号先还五千，剩下的再商量。", [])]),
+    dict(call_id="h3-002", kind="visit", format="m4a", noise=0.022, roles=VISIT2,
+         voices=dict(agent="V405", agent2="V422", debtor="R806"),
+         notes="agency for the bank (spoken: 锦衡资产, 受广发委托); agent2 insults the debtor and says they "
+               "will sit in the flat and he will not get out of the door",
+         meta=dict(started_at="2027-04-07T15:20:00+08:00", agent_id="V405", agent_name="范志刚", team="外访二组",
+                   case_id="C-52870", debtor_id="D-6218", contact_role="debtor", days_past_due=133,
+                   visit_staff="V405;V422", **CGB_OUT),
+         turns=[("agent", "您好，钱国伟先生是吧？我们是锦衡资产的，受广发银行的委托过来一趟。", []),
+                ("agent", "这是我们两个人的工作证，这个是银行出的催收通知函，您看一下。", []),
+                ("debtor", "广发那张卡啊，我都说了我现在没工作，你们来了也没用。", []),
+                ("agent2", "四十好几的人了，欠钱不还还理直气壮，真是没脸没皮。", ["ABUSE"]),
+                ("debtor", "你这话什么意思？我欠钱又不是欠你的。", []),
+                ("agent2", "今天这个还款承诺书你不签，我们俩就在你家沙发上坐着，你也甭想出这个门。",
+                 ["THREAT_VIOLENCE"]),
+                ("agent", "好了好了，钱先生，咱们心平气和地说。一万七千八这个数，您看能不能先还一部分。", []),
+                ("debtor", "我丈人那边下个月能借我点，到时候先还四千。", []),
+                ("agent", "行，那您签收一下这份通知函，钱走广发的官方渠道还。", [])]),
+    dict(call_id="h3-003", kind="visit", format="m4a", noise=0.02,
+         roles=dict(agent="agent", agent2="agent", third="agent", relative="relative"),
+         voices=dict(agent="V408", agent2="V426", third="V433", relative="R811"),
+         notes="three collectors, debtor absent, his wife answers; the third collector tells her the amount and "
+               "the months overdue, agent2 demands that the family pays; agent asks only for a message",
+         meta=dict(started_at="2027-04-08T11:00:00+08:00", agent_id="V408", agent_name="毛永强", team="外访三组",
+                   case_id="L-71650", debtor_id="D-7325", contact_role="relative", days_past_due=71,
+                   visit_staff="V408;V426;V433", **YIJIA),
+         turns=[("agent", "大姐您好，我们是恒泽的，这是我们的工作证。请问周海涛在家吗？", []),
+                ("relative", "我是他爱人，他去工地了，晚上才回来。你们找他什么事？", []),
+                ("agent", "有点事情要跟他本人当面谈，麻烦您让他给我们回个电话。", []),
+                ("third", "嫂子我就直说了，老周在易佳小贷借了两万六，四个多月一分钱没还过。", ["THIRD_PARTY_DISCLOSURE"]),
+                ("relative", "两万六？他跟我说是帮朋友借的啊。", []),
+                ("agent2", "你们两口子一个锅里吃饭，这钱你们家得先给垫上。", ["THIRD_PARTY_DISCLOSURE"]),
+                ("relative", "我上哪儿弄这么多钱去，我一个月才挣三千。", []),
+                ("agent", "大姐您别着急，您就跟他说一声，让他本人联系我们就行。", []),
+                ("relative", "好吧，等他回来我跟他说。", [])]),
+    dict(call_id="h3-004", kind="visit", format="m4a", noise=0.018, roles=VISIT2,
+         voices=dict(agent="V412", agent2="V429", debtor="R815"),
+         notes="compliant: identity, work cards and ID, bill and notice; the debtor fears jail, the collectors "
+               "deny it and say they will not go to her employer; truthful credit-bureau reporting only",
+         meta=dict(started_at="2027-04-09T09:45:00+08:00", agent_id="V412", agent_name="卢晓燕", team="外访一组",
+                   case_id="C-44028", debtor_id="D-6360", contact_role="debtor", days_past_due=58,
+                   visit_staff="V412;V429", **CMBC),
+         turns=[("agent", "您好，是沈丽萍女士吗？我们是民生银行信用卡中心的外访员，我姓卢。", []),
+                ("agent2", "我姓汤，这是我们的工作证和身份证，您可以对一下照片。", []),
+                ("debtor", "你们怎么还上门来了，是不是要把我抓走啊？", []),
+                ("agent", "沈女士您别担心，没有人会抓您，我们就是来了解一下情况。", []),
+                ("agent", "这是您民生信用卡的账单，还有一份催收通知书，欠款是一万二千三百元。", []),
+                ("debtor", "我老公住院了，家里钱都花在医院了，我也不想拖的。", []),
+                ("agent2", "理解。逾期记录会如实报送征信，所以能早点处理最好，您可以申请个停息分期。", []),
+                ("debtor", "那你们会不会去我单位说这个事？", []),
+                ("agent2", "不会的，我们不会去您单位，也不会跟您的同事说。", []),
+                ("agent", "您在通知书上签个字，分期的事打民生的客服电话就能办。", []),
+                ("debtor", "好，谢谢你们。", [])]),
+    dict(call_id="h3-005", kind="visit", format="m4a", noise=0.024, roles=VISIT2,
+         voices=dict(agent="V403", agent2="V437", debtor="R820"),
+         call_labels=["VISIT_ELIGIBILITY"],
+         notes="visit at 22 days past due; cards and contract shown; agent2 threatens to go to the workshop "
+               "supervisor at the debtor's factory",
+         meta=dict(started_at="2027-04-12T17:40:00+08:00", agent_id="V403", agent_name="向东", team="外访四组",
+                   case_id="L-80914", debtor_id="D-7481", contact_role="debtor", days_past_due=22,
+                   visit_staff="V403;V437", **HUITONG),
+         turns=[("agent", "潘小军是吧？我们是顺达公司的，受汇通小贷委托来找你。这是我们俩的工作证。", []),
+                ("agent2", "这是你在汇通借款时签的电子合同，我们打印出来了。", []),
+                ("debtor", "我才晚了三个礼拜，你们就跑到家里来了？", []),
+                ("agent", "主要是提醒一下，你这一期是四千二，加上罚息四千三百多。", []),
+                ("debtor", "厂里这个月工资压着没发，我也没办法。", []),
+                ("agent2", "你要是不还，下回我们就直接去你们厂里，找你们车间主任好好说道说道。",
+                 ["THREAT_THIRD_PARTY"]),
+                ("debtor", "别别别，这事别让厂里知道。", []),
+                ("agent", "那你月底发了工资，在汇通的应用里还上就行了。", [])]),
+    dict(call_id="h3-006", kind="visit", format="m4a", noise=0.026, roles=VISIT2,
+         voices=dict(agent="V405", agent2="V414", debtor="R824"),
+         call_labels=["VISIT_PROCEDURE"],
+         notes="no work card (left in the car), no contract, bill or notice; agent threatens to post the bill at "
+               "the building entrance; agent2 asks to keep the debtor's bank card",
+         meta=dict(started_at="2027-04-14T19:15:00+08:00", agent_id="V405", agent_name="范志刚", team="外访二组",
+                   case_id="C-53302", debtor_id="D-6277", contact_role="debtor", days_past_due=187,
+                   visit_staff="V405;V414", **CGB_OUT),
+         turns=[("agent", "唐建伟，开门。我们是锦衡资产的，受广发委托来的，你那张卡的事该有个说法了。", []),
+                ("debtor", "你们是干什么的？有证件没有？", []),
+                ("agent", "证件放车上了，没拿上来。你欠了多少你心里没数吗？", []),
+                ("debtor", "有数，可我现在真的一分钱都拿不出来。", []),
+                ("agent", "拿不出来是吧？下回我们就把你的欠款单贴到你们单元门口，让街坊邻居都看看。",
+                 ["THREAT_THIRD_PARTY"]),
+                ("debtor", "你们不能这么干。", []),
+                ("agent2", "要不这样，你把工资卡先交给我们保管，发了工资我们帮你还进去。", ["CASH_OR_CARD_REQUEST"]),
+                ("debtor", "卡不可能给你们，我自己会去还的。", []),
+                ("agent2", "那行，你自己看着办吧。", [])]),
+    dict(call_id="h3-007", kind="visit", format="m4a", noise=0.02, roles=VISIT2,
+         voices=dict(agent="V419", agent2="V402", debtor="R830"),
+         notes="compliant: agency names the lender, work cards and contract; the angry debtor's insults and "
+               "threats to call the police are not findings; the collectors refuse cash",
+         meta=dict(started_at="2027-04-15T14:30:00+08:00", agent_id="V419", agent_name="龚晓峰", team="外访三组",
+                   case_id="L-72018", debtor_id="D-7390", contact_role="debtor", days_past_due=45,
+                   visit_staff="V419;V402", **YIJIA),
+         turns=[("agent", "您好，请问是邹丽华女士吗？我们是恒泽信息咨询公司的，受易佳小贷委托过来的。", []),
+                ("agent2", "这是我们俩的工作证，这份是您当时的借款合同。", []),
+                ("debtor", "你们这帮吸血鬼，又来干什么？赶紧滚！", []),
+                ("agent", "邹女士，我们不是来吵架的，就是想当面跟您核对一下欠款。", []),
+                ("debtor", "我手上就两千块钱现金，你们拿走，别再来了。", []),
+                ("agent2", "现金我们不能收。您在易佳的应用里还，或者转到合同上的对公账户，都有记录。", []),
+                ("debtor", "再来烦我我就报警，让警察来跟你们说。", []),
+                ("agent", "您有这个权利。我们今天就先走了，有困难可以申请延期。", [])]),
+    dict(call_id="h3-008", kind="visit", format="m4a", noise=0.022, roles=VISIT2,
+         voices=dict(agent="V424", agent2="V431", debtor="R835"),
+         call_labels=["MISSING_IDENTIFICATION"],
+         notes="the collectors never say which institution they are from (work cards and bill are shown); "
+               "agent2 invents a court blacklist that bars the children from the civil service",
+         meta=dict(started_at="2027-04-16T10:50:00+08:00", agent_id="V424", agent_name="石鹏", team="外访一组",
+                   case_id="C-46115", debtor_id="D-6455", contact_role="debtor", days_past_due=112,
+                   visit_staff="V424;V431", **CMBC_OUT),
+         turns=[("agent", "罗志勇在家吧？我们是为你那笔信用卡欠款来的，这是我们的工作证。", []),
+                ("debtor", "你们是哪儿的？银行的还是外包公司的？", []),
+                ("agent", "哪儿的不重要，你先看看这个账单，两万零六百，逾期快四个月了。", []),
+                ("debtor", "我一直在还最低，是你们利息算得太狠了。", []),
+                ("agent2", "最低还款那点钱顶什么用？下个月法院就把你拉进失信名单，你孩子以后考公务员都没戏。",
+                 ["FALSE_AUTHORITY"]),
+                ("debtor", "你别拿孩子吓唬我。", []),
+                ("agent", "你给个准话，这个月能还多少。", []),
+                ("debtor", "最多三千，十五号以后。", []),
+                ("agent", "那就十五号，记得按时还。", [])]),
+
+    # ---- telephone calls ------------------------------------------------------------------------
+    dict(call_id="h3-009", kind="call", channels="stereo", format="wav", roles=CALL,
+         voices=dict(agent="A631", debtor="R840"),
+         notes="compliant: identification with staff number, right-party check before the debt, truthful "
+               "credit-bureau remark, official channels, no contact of colleagues",
+         meta=dict(started_at="2027-04-06T13:25:00+08:00", agent_id="A631", agent_name="韦静", team="信用卡一组",
+                   case_id="C-44210", debtor_id="D-6502", contact_role="debtor", days_past_due=39, **CMBC),
+         turns=[("agent", "您好，请问是冯志远先生本人吗？", []),
+                ("debtor", "对，是我，哪位？", []),
+                ("agent", "冯先生您好，我是民生信用卡中心的，工号六三一，想跟您说一下账单的事。", []),
+                ("agent", "您的卡上个月的账单到现在还没还，逾期三十九天了，欠款是八千六百五。", []),
+                ("debtor", "我换了工作，工资晚发了半个月，这礼拜五应该能到。", []),
+                ("agent", "好的。逾期会如实报送征信，所以建议您到账以后尽快处理。", []),
+                ("debtor", "你们不会打电话到我新公司吧？我刚进去不久。", []),
+                ("agent", "不会的，我们只跟您本人联系。您可以在民生的全民生活应用或者柜台还款。", []),
+                ("debtor", "好，周五我就还。", [])]),
+    dict(call_id="h3-010", kind="call", channels="mono", format="mp3", roles=CALL,
+         voices=dict(agent="B742", debtor="R845"),
+         notes="collector calls the debtor a freeloader and hints he knows the building and the debtor "
+               "should lock the door at night",
+         meta=dict(started_at="2027-04-07T11:40:00+08:00", agent_id="B742", agent_name="侯军", team="网贷二组",
+                   case_id="L-81277", debtor_id="D-7512", contact_role="debtor", days_past_due=64, **HUITONG),
+         turns=[("agent", "喂，葛涛是吧？顺达公司的，受汇通小贷委托，你那笔九千五的借款到底还不还？", []),
+                ("debtor", "还啊，我又没说不还，这不是在想办法嘛。", []),
+                ("agent", "想了两个月了，你就是个光吃饭不干活的无赖。", ["ABUSE"]),
+                ("debtor", "你嘴巴放干净点。", []),
+                ("agent", "你住哪个小区哪栋楼我们都清清楚楚，晚上睡觉把门锁好了。", ["THREAT_VIOLENCE"]),
+                ("debtor", "你这是威胁我，我录着音呢。", []),
+                ("agent", "录吧，礼拜三之前见不到钱，你看着办。", [])]),
+    dict(call_id="h3-011", kind="call", channels="stereo", format="m4a",
+         roles=dict(agent="agent", third="third_party"),
+         voices=dict(agent="A655", third="R850"),
+         notes="a colleague answers the debtor's phone; the collector tells him the amount and the days overdue "
+               "and asks him to make the debtor pay",
+         meta=dict(started_at="2027-04-09T15:55:00+08:00", agent_id="A655", agent_name="阎凯", team="信用卡三组",
+                   case_id="C-54031", debtor_id="D-6581", contact_role="third_party", days_past_due=84, **CGB),
+         turns=[("agent", "喂，您好，我找一下孔慧，我是广发信用卡中心的。", []),
+                ("third", "她在开会，手机放桌上了，我是她同事，你有什么事？", []),
+                ("agent", "她广发的卡欠了一万九千二，已经逾期八十四天了。", ["THIRD_PARTY_DISCLOSURE"]),
+                ("third", "啊？这个我不太清楚，你跟我说这个干嘛？", []),
+                ("agent", "你们是同事，麻烦你催催她，让她今天就把钱还上。", ["THIRD_PARTY_DISCLOSURE"]),
+                ("third", "这是她自己的事，我不方便管。", []),
+                ("agent", "那你让她开完会给我回个电话。", [])]),
+    dict(call_id="h3-012", kind="call", channels="mono", format="mp3", roles=CALL,
+         voices=dict(agent="B760", debtor="R855"),
+         call_labels=["CONTACT_HOURS"],
+         notes="call at 22:35; the words are polite and complete",
+         meta=dict(started_at="2027-04-10T22:35:00+08:00", agent_id="B760", agent_name="包晓东", team="网贷一组",
+                   case_id="L-72240", debtor_id="D-7413", contact_role="debtor", days_past_due=33, **YIJIA),
+         turns=[("agent", "您好，是曾小梅女士吗？我是恒泽公司的，受易佳小贷委托联系您，工号七六零。", []),
+                ("debtor", "都这么晚了，你们还打电话？", []),
+                ("agent", "不好意思打扰了。您在易佳的借款逾期三十三天，还差六千一百元。", []),
+                ("debtor", "我知道，下个月十号发工资就还。", []),
+                ("agent", "好的，到时候在易佳的应用里还就可以，我们不会让您转到个人账户。", []),
+                ("debtor", "行，我记住了。", [])]),
+    dict(call_id="h3-013", kind="call", channels="stereo", format="m4a", roles=CALL,
+         voices=dict(agent="A668", debtor="R860"),
+         call_labels=["RECORDING_INTEGRITY"],
+         notes="the dialer logs 240 s of talk time, the recording is about half a minute; the collector invents "
+               "a frozen salary card and an arrest",
+         meta=dict(started_at="2027-04-13T10:20:00+08:00", agent_id="A668", agent_name="蔡丽", team="信用卡二组",
+                   case_id="C-30877", debtor_id="D-6130", contact_role="debtor", days_past_due=151, talk_seconds=240,
+                   **CITIC),
+         turns=[("agent", "您好，是常宏伟先生吗？我这里是中信信用卡中心。", []),
+                ("debtor", "是我，又是催钱的吧？", []),
+                ("agent", "您的欠款五万三千多，逾期一百五十一天了，银行已经走到最后一步了。", []),
+                ("debtor", "最后一步是什么意思？", []),
+                ("agent", "下礼拜您的工资卡就会被冻上，到时候警察上门，可就不是还钱这么简单了。", ["FALSE_AUTHORITY"]),
+                ("debtor", "你别吓我，我明天去网点问问。", [])]),
+    dict(call_id="h3-014", kind="call", channels="mono", format="mp3", roles=CALL,
+         voices=dict(agent="B771", debtor="R865"),
+         call_labels=["MISSING_IDENTIFICATION", "CONTACT_FREQUENCY"],
+         notes="seventh dial attempt to D-7560 that day (six unanswered before it); the collector never names "
+               "the institution and asks for a 'rush fee' and the verification code",
+         meta=dict(started_at="2027-04-15T18:10:00+08:00", agent_id="B771", agent_name="吕志明", team="网贷二组",
+                   case_id="L-81690", debtor_id="D-7560", contact_role="debtor", days_past_due=57, **HUITONG),
+         turns=[("agent", "喂，是田甜吧？你那个小贷的账已经逾期五十七天了。", []),
+                ("debtor", "你今天打了一天了，你到底是哪家的？", []),
+                ("agent", "你别管我是哪家的，想减免利息的话，先交五百块加急处理费。", ["CASH_OR_CARD_REQUEST"]),
+                ("debtor", "减免还要交钱？哪有这种道理。", []),
+                ("agent", "等会儿你手机上会收到一个验证码，你念给我，我这边帮你把减免办了。", ["CASH_OR_CARD_REQUEST"]),
+                ("debtor", "验证码不能给别人，我自己去应用里看。", [])]),
+]
+
+# dial attempts without a recording: six unanswered attempts to D-7560 on 2027-04-15 before h3-014
+# connects at 18:10, which makes h3-014 the seventh attempt that day.
+DIAL_RECORDS = [
+    dict(call_id=f"dial-7560-{i}", kind="call", started_at=f"2027-04-15T{h}+08:00", agent_id="B771",
+         agent_name="吕志明", team="网贷二组", case_id="L-81690", debtor_id="D-7560", contact_role="debtor",
+         days_past_due=57, channel_layout="", **HUITONG)
+    for i, h in enumerate(["09:05:00", "10:20:00", "11:35:00", "13:40:00", "15:15:00", "16:50:00"], 1)
+]
