@@ -60,23 +60,42 @@ class AsrSegment:
 
 @dataclass
 class AsrOptions:
-    """Decoding options shared by the engines (the faster-whisper names)."""
+    """Decoding options shared by the engines (the faster-whisper names).
+
+    The defaults were chosen by ``benchmarks/decoding_study.py`` (docs/hearing.md).
+    """
 
     language: str = "zh"
     beam_size: int = 5
     initial_prompt: str | None = MANDARIN_PROMPT
+    # the call's own words (pipelines.vocabulary); where they go in the decoder: "none" (only to
+    # the pinyin corrector), "prompt" (after the initial prompt) or "hotwords" (faster-whisper's
+    # hotwords, a prefix prompt of its own; openai-whisper puts them in the prompt)
     hotwords: list[str] = field(default_factory=list)
+    vocabulary_to: str = "none"
     word_timestamps: bool = True
     vad_filter: bool = True
     vad_threshold: float = 0.5
     min_silence_ms: int = 500
+    speech_pad_ms: int = 400
+    no_speech_threshold: float = 0.6
     # conditioning on the previous window invites repetition loops on the quiet tail of a call
     condition_on_previous_text: bool = False
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
 
-    def prompt(self) -> str | None:
-        parts = [p for p in [self.initial_prompt, "、".join(dict.fromkeys(self.hotwords))] if p]
+    def prompt(self, *, no_hotwords_option: bool = False) -> str | None:
+        """The initial prompt; the call's words follow it with ``vocabulary_to="prompt"`` (and with
+        "hotwords" for an engine that has no hotwords option, ``no_hotwords_option``)."""
+        into = ("prompt", "hotwords") if no_hotwords_option else ("prompt",)
+        words = "、".join(dict.fromkeys(self.hotwords)) if self.vocabulary_to in into else ""
+        parts = [p for p in [self.initial_prompt, words] if p]
         return "，".join(parts) or None
+
+    def decoder_hotwords(self) -> str | None:
+        """faster-whisper's ``hotwords`` (only with ``vocabulary_to="hotwords"``)."""
+        if self.vocabulary_to != "hotwords" or not self.hotwords:
+            return None
+        return "、".join(dict.fromkeys(self.hotwords))
 
 
 class AsrEngine(Protocol):
@@ -191,8 +210,11 @@ class FasterWhisperEngine:
             word_timestamps=options.word_timestamps,
             vad_filter=options.vad_filter,
             vad_parameters=VadOptions(threshold=options.vad_threshold,
-                                      min_silence_duration_ms=options.min_silence_ms),
+                                      min_silence_duration_ms=options.min_silence_ms,
+                                      speech_pad_ms=options.speech_pad_ms),
             condition_on_previous_text=options.condition_on_previous_text,
+            no_speech_threshold=options.no_speech_threshold,
+            hotwords=options.decoder_hotwords(),
             temperature=list(options.temperature),
         )
         out = []
@@ -237,9 +259,10 @@ class OpenAIWhisperEngine:
             audio.astype(np.float32),
             language=options.language,
             beam_size=options.beam_size,
-            initial_prompt=options.prompt(),
+            initial_prompt=options.prompt(no_hotwords_option=True),
             word_timestamps=options.word_timestamps,
             condition_on_previous_text=options.condition_on_previous_text,
+            no_speech_threshold=options.no_speech_threshold,
             temperature=options.temperature,
             fp16=self.device == "cuda",
             verbose=None,

@@ -1,7 +1,7 @@
 """``audit eval``: audit a labelled corpus into a temporary database and score every stage.
 
 Figures: ASR character error rate against the truth turns (after removing punctuation and
-whitespace, Traditional→Simplified, Arabic digits spelled as Chinese digits), whether every
+whitespace, Traditional→Simplified, Arabic numbers written as they are read: :func:`normalize`), whether every
 transcript is Simplified, DER on the mono recordings (from the stored, diarized segments —
 what a supervisor sees), role accuracy (per truth turn, the role of the stored speech that
 overlaps it most), and per-category precision/recall at contact level, both from the audio
@@ -29,11 +29,43 @@ from pipelines.intervals import overlap
 
 _NON_WORD = re.compile(r"[^\w]|_")
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九"))
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+
+
+def read_number(n: int) -> str:
+    """An integer below 10^8 as it is read: 45 → 四十五, 5000 → 五千, 10 → 十, 30500 → 三万零五百."""
+    if n < 10:
+        return _DIGITS[str(n)]
+    if n >= 10_000:
+        high, low = divmod(n, 10_000)
+        return read_number(high) + "万" + ("" if not low else ("零" if low < 1000 else "") + read_number(low))
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            out += ("零" if zero and out else "") + _DIGITS[str(digit)] + unit
+            zero = False
+        else:
+            zero = bool(out)
+    return out[1:] if out.startswith("一十") else out  # 15 is read 十五
+
+
+def _spell(match: re.Match) -> str:
+    whole, fraction = match.group(1).replace(",", ""), match.group(2)
+    if len(whole) > 1 and (whole.startswith("0") or len(whole) > 8):  # a code, a phone or card number
+        spoken = "".join(_DIGITS[c] for c in whole)
+    else:
+        spoken = read_number(int(whole))
+    return spoken + ("点" + "".join(_DIGITS[c] for c in fraction) if fraction else "")
 
 
 def normalize(text: str) -> str:
-    text = _NON_WORD.sub("", to_simplified(text, phrases=True)).lower()
-    return "".join(_DIGITS.get(c, c) for c in text)
+    """The form CER and entity accuracy compare: no punctuation or spaces, Simplified, lower case,
+    and numbers written as they are said ("5000" → "五千", "45天" → "四十五天": Whisper writes
+    Arabic numbers, the truth transcripts write what was said). Codes, phone and card numbers (a
+    leading zero, more than 8 digits) are spelled digit by digit."""
+    text = _NUMBER.sub(_spell, to_simplified(text, phrases=True))
+    return _NON_WORD.sub("", text).lower()
 
 
 def edit_distance(a: str, b: str) -> int:
