@@ -85,13 +85,12 @@ def mono_audio(corpus: Path, contact, cache: Path) -> np.ndarray:
 
 def score(contact, truth: dict, segments: list[AsrSegment]) -> dict:
     """CER errors/characters and entity counts of one recording's corrected transcript."""
-    from pipelines.correct import Corrector
     from pipelines.entities import score_entities
     from pipelines.evaluate import edit_distance, normalize
-    from pipelines.vocabulary import call_vocabulary
+    from pipelines.vocabulary import call_corrector, call_vocabulary
 
     vocabulary = call_vocabulary(contact)
-    corrector = Corrector(hotwords=vocabulary.words())
+    corrector = call_corrector(vocabulary)
     fixed = [dataclasses.replace(s, text=corrector(to_simplified(s.text, phrases=True))) for s in segments]
     turns = sorted(truth["turns"], key=lambda t: t["start"])
     hyp, ref = normalize("".join(s.text for s in fixed)), normalize("".join(t["text"] for t in turns))

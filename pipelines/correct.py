@@ -5,12 +5,23 @@ saw (召伤银行 for 招商银行, 通讯路 for 通讯录, 贵台 for 柜台).
 a stretch of the transcript — allowing the usual Mandarin confusions (z/zh, c/ch, s/sh, n/l,
 front/back nasals) — is written with the term's characters. Only terms of two or more
 characters are used, so common single characters are never rewritten.
+
+The call's *names* (creditor, agency, people: :mod:`pipelines.vocabulary`), three characters or
+more, are also matched approximately, because Whisper base often gets one syllable of a name it
+never saw wrong (塑建花 for 速借花, 中夕银行 for 中信银行, 张商银行 for 招商银行): a stretch of the same
+length whose syllables differ from the name's in at most one position in four (at least one),
+each by at most two letters. Guards, since a wrong rewrite is worse than a garbled name: the
+stretch must be all Chinese characters of the same length as the name (工作证 never becomes
+工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
+inside it (a domain term or another of the call's words) must stay where it is in the name.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 # Collection vocabulary: words the supervisor and the rules need spelled right.
 DOMAIN_TERMS = (
@@ -42,21 +53,25 @@ def _key(text: str) -> tuple[str, ...]:
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
-    def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None):
+    def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
+                 names: list[str] | None = None):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
         # from run to run).
-        words = dict.fromkeys(t for t in [*(hotwords or []), *terms]
-                              if t and len(t) >= 2 and all(_HAN.match(c) for c in t))
+        han = [t for t in [*(names or []), *(hotwords or []), *terms]
+               if t and len(t) >= 2 and all(_HAN.match(c) for c in t)]
+        # the call's names, matched approximately as well, are tried first (longest first)
+        self._names = sorted(dict.fromkeys(n for n in names or [] if n in han and len(n) >= 3), key=len, reverse=True)
         # Longest first, so 招商银行信用卡中心 wins over 信用卡 (a stable sort keeps the order above).
-        self._terms = sorted(words, key=len, reverse=True)
-        self._keys = {t: _key(t) for t in self._terms}
+        self._terms = sorted((t for t in dict.fromkeys(han) if t not in self._names), key=len, reverse=True)
+        self._keys = {t: _key(t) for t in [*self._names, *self._terms]}
+        self._known = [*self._names, *self._terms]
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The terms in the order they are tried (longest first)."""
-        return tuple(self._terms)
+        """The terms in the order they are tried: the call's names, then the rest (longest first)."""
+        return tuple(self._known)
 
     def __call__(self, text: str) -> str:
         if not text:
@@ -64,11 +79,48 @@ class Corrector:
         chars = list(text)
         keys = [_syllable(c) if _HAN.match(c) else None for c in chars]
         fixed = [False] * len(chars)
+        original = text
+        # the call's names first (exactly, then approximately), then the other terms exactly
+        for name in self._names:
+            self._exact(name, chars, keys, fixed)
+        for name in self._names:
+            self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
-            key, n = self._keys[term], len(term)
-            for i in range(len(chars) - n + 1):
-                if any(fixed[i:i + n]) or tuple(keys[i:i + n]) != key:
-                    continue
-                chars[i:i + n] = list(term)
-                fixed[i:i + n] = [True] * n
+            self._exact(term, chars, keys, fixed)
         return "".join(chars)
+
+    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
+        key, n = self._keys[term], len(term)
+        for i in range(len(chars) - n + 1):
+            if any(fixed[i:i + n]) or tuple(keys[i:i + n]) != key:
+                continue
+            chars[i:i + n] = list(term)
+            fixed[i:i + n] = [True] * n
+
+    def _approximate(self, name: str, chars: list[str], keys: list, fixed: list[bool], original: str) -> None:
+        key, n = self._keys[name], len(name)
+        allowed = max(1, n // 4)
+        i = 0
+        while i <= len(chars) - n:
+            stretch = keys[i:i + n]
+            if any(fixed[i:i + n]) or None in stretch:
+                i += 1
+                continue
+            distances = [Levenshtein.distance(a, b) for a, b in zip(stretch, key)]
+            off = [d for d in distances if d]
+            if not off or len(off) > allowed or max(off) > 2 or not self._keeps_known_words(original[i:i + n], name):
+                i += 1
+                continue
+            chars[i:i + n] = list(name)
+            fixed[i:i + n] = [True] * n
+            i += n
+
+    def _keeps_known_words(self, stretch: str, name: str) -> bool:
+        """Every known word found exactly in ``stretch`` is at the same place in ``name``."""
+        for word in [*self._known, *DOMAIN_TERMS]:
+            start = stretch.find(word)
+            while start >= 0:
+                if name[start:start + len(word)] != word:
+                    return False
+                start = stretch.find(word, start + 1)
+        return True

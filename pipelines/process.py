@@ -21,6 +21,7 @@ from audit.text import to_simplified
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
+from pipelines.vocabulary import call_corrector, call_vocabulary
 from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
@@ -58,15 +59,8 @@ class PipelineOptions:
 
 
 def hotwords(contact: Contact) -> list[str]:
-    """Per-call vocabulary the log already knows: creditor, agency, the collector's name."""
-    words = [contact.creditor, contact.agency, contact.agent_name, contact.debtor_name]
-    for name in (contact.creditor, contact.agency):
-        words += _HAN_RUN.findall(name or "")
-        # "鼎信催收服务有限公司" is said as "鼎信公司"; "招商银行信用卡中心" as "招商银行".
-        short = re.sub(r"(催收|资产管理|信息|科技|网络|服务|小额贷款|小贷)*(有限)?(责任)?(公司|中心)$", "", name or "")
-        if short and short != name:
-            words += [short, short + "公司"]
-    return [w for w in dict.fromkeys(words) if w]
+    """Per-call vocabulary the log already knows (:func:`pipelines.vocabulary.call_vocabulary`)."""
+    return call_vocabulary(contact).words()
 
 
 class Pipeline:
@@ -98,7 +92,8 @@ class Pipeline:
 
     def process(self, contact: Contact, audio: Audio) -> Transcript:
         """Transcribe, diarize and label one contact's recording."""
-        corrector = Corrector(hotwords=hotwords(contact))
+        vocabulary = call_vocabulary(contact)
+        corrector = call_corrector(vocabulary)
         layout = contact.channel_layout or "mono"
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, corrector, agent_channel=0 if layout.endswith("left") else 1)

@@ -94,3 +94,11 @@ def call_vocabulary(contact: Contact) -> Vocabulary:
             people.append(person)
     return Vocabulary(creditor=creditor, agency=agency, people=people,
                       product=list(PRODUCT_WORDS.get(contact.product or "", ())))
+
+
+def call_corrector(vocabulary: Vocabulary):
+    """The pinyin corrector for one contact: the call's words as hotwords, its names (creditor,
+    agency, people) also matched approximately (:class:`pipelines.correct.Corrector`)."""
+    from pipelines.correct import Corrector
+
+    return Corrector(hotwords=vocabulary.words(), names=[w for ws in vocabulary.names().values() for w in ws])

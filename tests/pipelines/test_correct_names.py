@@ -1,0 +1,40 @@
+"""The call's names are matched approximately, with guards against rewriting what was right."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.correct import Corrector
+from pipelines.vocabulary import Vocabulary, call_corrector
+
+HB_004 = Vocabulary(creditor=["交通银行", "交行"], agency=["交通银行信用卡中心", "信用卡中心"], people=["刘志远"],
+                    product=["信用卡", "账单", "最低还款额", "分期"])
+
+
+@pytest.mark.parametrize(("heard", "fixed", "names"), [
+    ("我是塑建花委托的催收专员", "我是速借花委托的催收专员", ["速借花"]),  # one syllable off (jian/jie)
+    ("我们是中夕银行信用卡中心的", "我们是中信银行信用卡中心的", ["中信银行信用卡中心", "中信银行"]),
+    ("还款请走中线银行的官方渠道", "还款请走中信银行的官方渠道", ["中信银行"]),
+    ("我是张商银行系用卡中心的", "我是招商银行信用卡中心的", ["招商银行信用卡中心"]),  # two of nine
+])
+def test_a_name_heard_one_syllable_off_is_restored(heard, fixed, names):
+    assert Corrector(names=names)(heard) == fixed
+
+
+@pytest.mark.parametrize("heard", [
+    "这是我们俩的工作证，您可以看一下",  # hb-004: 工作证 must never become 工作人员 (VISIT_PROCEDURE)
+    "这是我的工作证和身份证",
+    "我们是工作人员",
+])
+def test_hb_004_a_domain_word_already_right_stays(heard):
+    assert call_corrector(HB_004)(heard) == heard
+
+
+def test_guards_length_distance_and_known_words():
+    corrector = Corrector(names=["速借花"])
+    assert corrector("快一点") == "快一点"  # nothing like the name
+    assert corrector("速借") == "速借"  # shorter than the name: never
+    assert corrector("塑建发") == "塑建发"  # two syllables off of three: too far
+    # a known word inside the stretch that the name does not hold at that place blocks the rewrite
+    assert Corrector(names=["信用卡中心"])("信用卡中新") == "信用卡中心"
+    assert Corrector(["征信"], names=["中信银行"])("征信银行") == "征信银行"
