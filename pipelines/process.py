@@ -9,7 +9,6 @@ names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,18 +20,17 @@ from audit.text import to_simplified
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
 from pipelines.correct import Corrector
-from pipelines.vocabulary import call_corrector, call_vocabulary
 from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
 from pipelines.roles import assign_roles, expected_agents, party_role_for
+from pipelines.vocabulary import call_corrector, call_vocabulary
 
 Hook = Callable[..., None]
 # Speaker labels of a stereo recording's two channels (``segment.speaker``, ``audit transcripts``).
 # The other party's channel keeps the label "contact" that stored segments and users' transcript
 # exports already carry, although the person is the *party* (README.md, Glossary).
 AGENT_CHANNEL, PARTY_CHANNEL = "agent", "contact"
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _no_hook(step: str, artifact: Any = None, **kwargs) -> None:
