@@ -10,7 +10,8 @@ The call's *names* (creditor, agency, people: :mod:`pipelines.vocabulary`), thre
 more, are also matched approximately, because Whisper base often gets one syllable of a name it
 never saw wrong (塑建花 for 速借花, 中夕银行 for 中信银行, 张商银行 for 招商银行): a stretch of the same
 length whose syllables differ from the name's in at most one position in four (at least one),
-each by at most two letters. Guards, since a wrong rewrite is worse than a garbled name: the
+each by at most two letters and with an onset of the same group (j/q/x, g/k/h ...). Syllables are
+read by words (银行 is yin hang). Guards, since a wrong rewrite is worse than a garbled name: the
 stretch must be all Chinese characters of the same length as the name (工作证 never becomes
 工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
 inside it (a domain term or another of the call's words) must stay where it is in the name.
@@ -30,24 +31,59 @@ DOMAIN_TERMS = (
     "工作证", "身份证", "催款通知书", "律师函", "柜台", "银行柜台", "官方渠道", "对公账户", "个人账户",
     "信用卡", "信用卡中心", "网贷", "平台", "法院", "起诉", "立案", "坐牢", "老赖", "签收",
     "收款码", "验证码", "转账", "手续费", "核实", "投诉", "工作人员", "民事纠纷",
+    # words of every collection call whose sound-alikes are rarely meant (issue 16)
+    # (not 理解, 利息: n/l makes 你借, 你吸 sound the same; not 还钱: 还欠; not 工资: 提供支付)
+    "核对", "明细", "账户", "还清", "结清", "协商", "减免", "罚息", "违约金", "借款合同", "客服电话", "外访员",
+    "催款", "欠费",
 )
 
 _FUZZY = [(re.compile(r"^(z|c|s)h"), r"\1"), (re.compile(r"^n"), "l"), (re.compile(r"(a|e|i)ng$"), r"\1n")]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=65536)
 def _syllable(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
+    return _fuzzy(lazy_pinyin(char, style=Style.NORMAL)[0])
+
+
+def _fuzzy(syllable: str) -> str:
     for pattern, repl in _FUZZY:
         syllable = pattern.sub(repl, syllable)
     return syllable
 
 
+@lru_cache(maxsize=65536)
+def _run_keys(run: str) -> tuple[str, ...]:
+    """The syllables of a run of Chinese characters read as words (银行 → yin hang, not yin xing)."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(run, style=Style.NORMAL)
+    if len(syllables) != len(run):
+        return tuple(_syllable(c) for c in run)
+    return tuple(_fuzzy(x) for x in syllables)
+
+
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(_syllable(c) for c in text)
+    return _run_keys(text)
+
+
+def _text_keys(text: str) -> list[str | None]:
+    keys: list[str | None] = [None] * len(text)
+    for run in _HAN_RUN.finditer(text):
+        keys[run.start():run.end()] = list(_run_keys(run.group()))
+    return keys
+
+
+# Onsets a small model confuses with each other: an off syllable of a name must keep its onset
+# group (jie/jian, xin/qi, hui/gui, zhao/zhang; not wang/zhao, jin/ding).
+_ONSET_GROUPS = ("jqx", "zcs", "bp", "dt", "gkh", "fh", "lnr", "m", "w", "y", "aeo")
+
+
+def _same_onset(a: str, b: str) -> bool:
+    return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)
 
 
 class Corrector:
@@ -77,13 +113,12 @@ class Corrector:
         if not text:
             return text
         chars = list(text)
-        keys = [_syllable(c) if _HAN.match(c) else None for c in chars]
+        keys = _text_keys(text)
         fixed = [False] * len(chars)
         original = text
-        # the call's names first (exactly, then approximately), then the other terms exactly
+        # the call's names first, longest first, each exactly then approximately; then the rest
         for name in self._names:
             self._exact(name, chars, keys, fixed)
-        for name in self._names:
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
             self._exact(term, chars, keys, fixed)
@@ -108,7 +143,9 @@ class Corrector:
                 continue
             distances = [Levenshtein.distance(a, b) for a, b in zip(stretch, key)]
             off = [d for d in distances if d]
-            if not off or len(off) > allowed or max(off) > 2 or not self._keeps_known_words(original[i:i + n], name):
+            onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
+            if (not off or len(off) > allowed or max(off) > 2 or not onsets
+                    or not self._keeps_known_words(original[i:i + n], name)):
                 i += 1
                 continue
             chars[i:i + n] = list(name)

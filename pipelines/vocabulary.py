@@ -97,8 +97,14 @@ def call_vocabulary(contact: Contact) -> Vocabulary:
 
 
 def call_corrector(vocabulary: Vocabulary):
-    """The pinyin corrector for one contact: the call's words as hotwords, its names (creditor,
-    agency, people) also matched approximately (:class:`pipelines.correct.Corrector`)."""
+    """The pinyin corrector for one contact: the call's words of three characters or more as
+    hotwords, its names (creditor, agency, people) also matched approximately
+    (:class:`pipelines.correct.Corrector`).
+
+    Two-character words are left out: a short name or a given name sounds like common words too
+    often (王晨 is 完成, 诚和 is the 成合 of 构成合同), and people say the longer forms
+    ("诚和公司", "招商银行") where the name matters."""
     from pipelines.correct import Corrector
 
-    return Corrector(hotwords=vocabulary.words(), names=[w for ws in vocabulary.names().values() for w in ws])
+    words = [w for w in vocabulary.words() if len(w) >= 3]
+    return Corrector(hotwords=words, names=[w for ws in vocabulary.names().values() for w in ws if w in words])

@@ -38,3 +38,16 @@ def test_guards_length_distance_and_known_words():
     # a known word inside the stretch that the name does not hold at that place blocks the rewrite
     assert Corrector(names=["信用卡中心"])("信用卡中新") == "信用卡中心"
     assert Corrector(["征信"], names=["中信银行"])("征信银行") == "征信银行"
+
+
+def test_short_call_words_stay_out_of_the_corrector():
+    vocabulary = Vocabulary(creditor=["平安普惠"], agency=["诚和资产管理公司", "诚和公司", "诚和"], people=["王晨"])
+    corrector = call_corrector(vocabulary)
+    assert corrector("请尽快完成还款") == "请尽快完成还款"  # 王晨 sounds like 完成
+    assert corrector("构成合同违约") == "构成合同违约"  # 诚和 sounds like 成合
+    assert corrector("受平安普贵委托") == "受平安普惠委托"  # gui/hui: one syllable, onset group g/k/h
+
+
+def test_names_are_read_by_words():
+    # 行 of 银行 is hang: 交通营航 (ying hang) is 交通银行
+    assert Corrector(names=["交通银行信用卡中心"])("我们是交通营航信用卡中心的") == "我们是交通银行信用卡中心的"
