@@ -10,7 +10,8 @@ The call's *names* (creditor, agency, people: :mod:`pipelines.vocabulary`), thre
 more, are also matched approximately, because Whisper base often gets one syllable of a name it
 never saw wrong (塑建花 for 速借花, 中夕银行 for 中信银行, 张商银行 for 招商银行): a stretch of the same
 length whose syllables differ from the name's in at most one position in four (at least one),
-each by at most two letters and with an onset of the same group (j/q/x, g/k/h ...). Syllables are
+each by at most two letters and with an onset of the same group (j/q/x, g/k/h ...), or any
+onset when every other character is the name's own (并信公司 for 鼎信公司). Syllables are
 read by words (银行 is yin hang). Guards, since a wrong rewrite is worse than a garbled name: the
 stretch must be all Chinese characters of the same length as the name (工作证 never becomes
 工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
@@ -32,9 +33,10 @@ DOMAIN_TERMS = (
     "信用卡", "信用卡中心", "网贷", "平台", "法院", "起诉", "立案", "坐牢", "老赖", "签收",
     "收款码", "验证码", "转账", "手续费", "核实", "投诉", "工作人员", "民事纠纷",
     # words of every collection call whose sound-alikes are rarely meant (issue 16)
-    # (not 理解, 利息: n/l makes 你借, 你吸 sound the same; not 还钱: 还欠; not 工资: 提供支付)
+    # (not 理解, 利息: n/l makes 你借, 你吸 sound the same; not 还钱: 还欠; not 工资: 提供支付;
+    # not 女士: 律师)
     "核对", "明细", "账户", "还清", "结清", "协商", "减免", "罚息", "违约金", "借款合同", "客服电话", "外访员",
-    "催款", "欠费",
+    "催款", "欠费", "先生",
 )
 
 _FUZZY = [(re.compile(r"^(z|c|s)h"), r"\1"), (re.compile(r"^n"), "l"), (re.compile(r"(a|e|i)ng$"), r"\1n")]
@@ -144,6 +146,8 @@ class Corrector:
             distances = [Levenshtein.distance(a, b) for a, b in zip(stretch, key)]
             off = [d for d in distances if d]
             onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
+            if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters
+                onsets = sum(a != b for a, b in zip(original[i:i + n], name)) == 1
             if (not off or len(off) > allowed or max(off) > 2 or not onsets
                     or not self._keeps_known_words(original[i:i + n], name)):
                 i += 1

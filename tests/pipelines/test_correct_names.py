@@ -51,3 +51,10 @@ def test_short_call_words_stay_out_of_the_corrector():
 def test_names_are_read_by_words():
     # 行 of 银行 is hang: 交通营航 (ying hang) is 交通银行
     assert Corrector(names=["交通银行信用卡中心"])("我们是交通营航信用卡中心的") == "我们是交通银行信用卡中心的"
+
+
+def test_any_onset_only_when_the_rest_is_the_names_own_characters():
+    corrector = Corrector(names=["鼎信公司", "招商银行", "鼎信催收"])
+    assert corrector("我是并信公司的工作人员") == "我是鼎信公司的工作人员"
+    assert corrector("你可以在网上银行操作") == "你可以在网上银行操作"  # wang/zhao, and 上 is not 商
+    assert corrector("委托相关公司进行催收") == "委托相关公司进行催收"  # jin/ding, and 行 is not 信
