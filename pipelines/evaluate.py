@@ -27,7 +27,7 @@ from audit.evaluation import category_scores, entity_summary, expected_categorie
 from audit.manifest import read_manifest
 from audit.storage import init_db, make_engine
 from audit.text import to_simplified
-from pipelines.entities import KINDS, score_entities
+from pipelines.entities import KINDS, misses, score_entities
 from pipelines.intervals import overlap
 from pipelines.vocabulary import call_vocabulary
 
@@ -170,11 +170,13 @@ def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | No
         e, n = edit_distance(normalize(hyp), normalize(ref)), len(normalize(ref))
         errors, chars = errors + e, chars + n
         row: dict[str, Any] = {"cer": round(e / max(1, n), 4), "layout": contact.channel_layout}
-        found = score_entities(t["turns"], segs, call_vocabulary(contact), normalize)
+        vocabulary = call_vocabulary(contact)
+        found = score_entities(t["turns"], segs, vocabulary, normalize)
         for kind, (right, total) in found.items():
             entities[kind][0] += right
             entities[kind][1] += total
         row["entities"] = [sum(r for r, _ in found.values()), sum(m for _, m in found.values())]
+        row["entity_misses"] = [[kind, said] for kind, said, _heard in misses(t["turns"], segs, vocabulary, normalize)]
         if any(to_simplified(s.text, phrases=True) != s.text for s in segs):
             traditional.append(contact.call_id)
         layout = "stereo" if (contact.channel_layout or "").startswith("stereo") else "mono"
