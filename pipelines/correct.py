@@ -72,10 +72,26 @@ def _key(text: str) -> tuple[str, ...]:
     return _run_keys(text)
 
 
-def _text_keys(text: str) -> list[str | None]:
-    keys: list[str | None] = [None] * len(text)
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every reading of one character (行: xing, hang, heng ...), fuzzed."""
+    from pypinyin import Style, pinyin
+
+    return tuple(dict.fromkeys(_fuzzy(x) for x in pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def _text_keys(text: str, every_reading: bool = False) -> list[tuple[str, ...] | None]:
+    """Per character of ``text`` its readings: as part of a word, and on its own; with
+    ``every_reading`` all readings of the character (a garbled transcript makes wrong words:
+    广发言行 is read yan xing, but 行 there stands for hang). Every reading is for the call's names
+    matched exactly only: matched approximately, or for the generic terms, it rewrites too much
+    (前 as qian of 欠款, 会 as kuai)."""
+    keys: list[tuple[str, ...] | None] = [None] * len(text)
     for run in _HAN_RUN.finditer(text):
-        keys[run.start():run.end()] = list(_run_keys(run.group()))
+        words = _run_keys(run.group())
+        for offset, char in enumerate(run.group()):
+            alone = _readings(char) if every_reading else (_syllable(char),)
+            keys[run.start() + offset] = tuple(dict.fromkeys((words[offset], *alone)))
     return keys
 
 
@@ -115,12 +131,12 @@ class Corrector:
         if not text:
             return text
         chars = list(text)
-        keys = _text_keys(text)
+        keys, every = _text_keys(text), _text_keys(text, every_reading=True)
         fixed = [False] * len(chars)
         original = text
         # the call's names first, longest first, each exactly then approximately; then the rest
         for name in self._names:
-            self._exact(name, chars, keys, fixed)
+            self._exact(name, chars, every, fixed)
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
             self._exact(term, chars, keys, fixed)
@@ -129,7 +145,7 @@ class Corrector:
     def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
         key, n = self._keys[term], len(term)
         for i in range(len(chars) - n + 1):
-            if any(fixed[i:i + n]) or tuple(keys[i:i + n]) != key:
+            if any(fixed[i:i + n]) or not all(k is not None and s in k for s, k in zip(key, keys[i:i + n])):
                 continue
             chars[i:i + n] = list(term)
             fixed[i:i + n] = [True] * n
@@ -139,10 +155,12 @@ class Corrector:
         allowed = max(1, n // 4)
         i = 0
         while i <= len(chars) - n:
-            stretch = keys[i:i + n]
-            if any(fixed[i:i + n]) or None in stretch:
+            readings = keys[i:i + n]
+            if any(fixed[i:i + n]) or None in readings:
                 i += 1
                 continue
+            # of each character's readings, the one closest to the name's syllable
+            stretch = [min(r, key=lambda x, y=y: Levenshtein.distance(x, y)) for r, y in zip(readings, key)]
             distances = [Levenshtein.distance(a, b) for a, b in zip(stretch, key)]
             off = [d for d in distances if d]
             onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)

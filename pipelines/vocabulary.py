@@ -84,8 +84,8 @@ class Vocabulary:
 
 def call_vocabulary(contact: Contact) -> Vocabulary:
     """The words of one contact: short forms of the creditor and the agency, the agent's and the
-    debtor's names where the log has them (full name and surname + 先生/女士 are how they are
-    said), and the product's words."""
+    debtor's names where the log has them, and the product's words. (Not "我姓刘", how a collector
+    gives a name at the door: it sounds like 我行 + a word, "我行为", "我行联系".)"""
     creditor = short_forms(contact.creditor)
     agency = [w for w in short_forms(contact.agency) if w not in creditor or w == CARD_CENTRE]
     people: list[str] = []
@@ -98,8 +98,9 @@ def call_vocabulary(contact: Contact) -> Vocabulary:
 
 def call_corrector(vocabulary: Vocabulary):
     """The pinyin corrector for one contact: the call's words of three characters or more as
-    hotwords, its names (creditor, agency, people) also matched approximately
-    (:class:`pipelines.correct.Corrector`).
+    hotwords, the creditor's and the agency's names also matched approximately
+    (:class:`pipelines.correct.Corrector`). People's names are matched exactly only: matched
+    approximately, a three-character name found itself in common phrases (不良作用 → 不梁志勇).
 
     Two-character words are left out: a short name or a given name sounds like common words too
     often (王晨 is 完成, 诚和 is the 成合 of 构成合同), and people say the longer forms
@@ -107,4 +108,4 @@ def call_corrector(vocabulary: Vocabulary):
     from pipelines.correct import Corrector
 
     words = [w for w in vocabulary.words() if len(w) >= 3]
-    return Corrector(hotwords=words, names=[w for ws in vocabulary.names().values() for w in ws if w in words])
+    return Corrector(hotwords=words, names=[w for w in [*vocabulary.creditor, *vocabulary.agency] if w in words])

@@ -58,3 +58,16 @@ def test_any_onset_only_when_the_rest_is_the_names_own_characters():
     assert corrector("我是并信公司的工作人员") == "我是鼎信公司的工作人员"
     assert corrector("你可以在网上银行操作") == "你可以在网上银行操作"  # wang/zhao, and 上 is not 商
     assert corrector("委托相关公司进行催收") == "委托相关公司进行催收"  # jin/ding, and 行 is not 信
+
+
+def test_every_reading_of_a_character_only_for_names_matched_exactly():
+    # 言行 is read yan xing, but 行 also reads hang: 广发言行 is 广发银行 (yan/yin: one letter)
+    assert Corrector(names=["广发银行"])("受广发言行委托") == "受广发银行委托"
+    # the generic terms keep to the common readings: 前 is not the qian of 欠款
+    assert Corrector()("请于本月底前完成还款") == "请于本月底前完成还款"
+
+
+def test_people_are_matched_exactly_only():
+    corrector = call_corrector(Vocabulary(people=["梁志勇"]))
+    assert corrector("以免造成不良作用") == "以免造成不良作用"
+    assert corrector("我是梁志勇") == "我是梁志勇"
