@@ -5,7 +5,7 @@ Usage::
     python benchmarks/decoding_study.py CORPUS [CORPUS ...] [--limit N] [--settings a,b] \\
         [--cache DIR] [--json out.json]
 
-Each setting is a change to today's :class:`pipelines.asr.AsrOptions` (``SETTINGS`` below). Per
+Each setting is a change to the default :class:`pipelines.asr.AsrOptions` (``SETTINGS`` below). Per
 recording the real engine (the embedded Whisper base, int8, the ASR gap fill and the cleaning of
 hallucinations) transcribes the mono downmix; the transcript is converted to Simplified and put
 through the pinyin corrector with the call's vocabulary (as the pipeline does), then scored:
@@ -41,11 +41,11 @@ from pipelines.asr import AsrOptions, AsrSegment, Word
 
 # name -> AsrOptions changes from today's defaults
 SETTINGS: dict[str, dict] = {
-    "today": {},
+    "default": {},
     "beam1": {"beam_size": 1},
     "no_fallback": {"temperature": (0.0,)},
     "vad_silence_1000": {"min_silence_ms": 1000},
-    "vad_pad_200": {"speech_pad_ms": 200},
+    "vad_pad_400": {"speech_pad_ms": 400},
     "vad_threshold_0.35": {"vad_threshold": 0.35},
     "condition_prev": {"condition_on_previous_text": True},
     "no_speech_0.8": {"no_speech_threshold": 0.8},
