@@ -161,7 +161,9 @@ class Corrector:
                 continue
             # of each character's readings, the one closest to the name's syllable
             stretch = [min(r, key=lambda x, y=y: Levenshtein.distance(x, y)) for r, y in zip(readings, key)]
-            distances = [Levenshtein.distance(a, b) for a, b in zip(stretch, key)]
+            # the name's own character matches whatever it is read as (行 of 音行 is the hang of 银行)
+            distances = [0 if c == m else Levenshtein.distance(a, b)
+                         for a, b, c, m in zip(stretch, key, original[i:i + n], name)]
             off = [d for d in distances if d]
             onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
             if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters

@@ -71,3 +71,8 @@ def test_people_are_matched_exactly_only():
     corrector = call_corrector(Vocabulary(people=["梁志勇"]))
     assert corrector("以免造成不良作用") == "以免造成不良作用"
     assert corrector("我是梁志勇") == "我是梁志勇"
+
+
+def test_the_names_own_character_matches_however_it_is_read():
+    # 音行 is read yin xing; 行 is the name's own character; 过/广 is the one syllable off
+    assert Corrector(names=["广发银行"])("您通过过发音行的官方渠道还款") == "您通过广发银行的官方渠道还款"
