@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/decoding_study.py CORPUS [CORPUS ...] [--limit N] [--settings a,b] \\
-        [--cache DIR] [--json out.json]
+        [--cache DIR] [--rescore] [--asr-model DIR] [--json out.json]
 
 Each setting is a change to the default :class:`pipelines.asr.AsrOptions` (``SETTINGS`` below). Per
 recording the real engine (the embedded Whisper base, int8, the ASR gap fill and the cleaning of
@@ -98,7 +98,8 @@ def score(contact, truth: dict, segments: list[AsrSegment]) -> dict:
             "entities": score_entities(turns, fixed, vocabulary, normalize)}
 
 
-def run(corpora: list[Path], names: list[str], limit: int | None, cache: Path, rescore: bool) -> list[dict]:
+def run(corpora: list[Path], names: list[str], limit: int | None, cache: Path, rescore: bool,
+        model: str = "embedded") -> list[dict]:
     from pipelines.asr import get_engine
     from pipelines.vocabulary import call_vocabulary
 
@@ -120,7 +121,7 @@ def run(corpora: list[Path], names: list[str], limit: int | None, cache: Path, r
                     continue
                 else:
                     if engine is None:
-                        engine = get_engine("faster-whisper")
+                        engine = get_engine("faster-whisper", model)
                     audio = mono_audio(corpus, contact, cache)
                     options = dataclasses.replace(AsrOptions(), **SETTINGS[name],
                                                   hotwords=call_vocabulary(contact).words())
@@ -166,13 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(".decoding-study"))
     parser.add_argument("--rescore", action="store_true", help="only score what is cached; decode nothing")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    parser.add_argument("--asr-model", default="embedded",
+                        help="'embedded' (default) or a local CTranslate2 directory; use its own --cache")
     args = parser.parse_args(argv)
     names = args.settings.split(",") if args.settings else list(SETTINGS)
     unknown = [n for n in names if n not in SETTINGS]
     if unknown:
         parser.error(f"unknown settings {unknown}; known: {', '.join(SETTINGS)}")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    rows = run(args.corpora, names, args.limit, args.cache, args.rescore)
+    rows = run(args.corpora, names, args.limit, args.cache, args.rescore, args.asr_model)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
