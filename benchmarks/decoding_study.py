@@ -45,7 +45,7 @@ SETTINGS: dict[str, dict] = {
     "beam1": {"beam_size": 1},
     "no_fallback": {"temperature": (0.0,)},
     "vad_silence_1000": {"min_silence_ms": 1000},
-    "vad_pad_400": {"speech_pad_ms": 400},
+    "vad_pad_200": {"speech_pad_ms": 200},
     "vad_threshold_0.35": {"vad_threshold": 0.35},
     "condition_prev": {"condition_on_previous_text": True},
     "no_speech_0.8": {"no_speech_threshold": 0.8},

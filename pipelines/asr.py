@@ -78,7 +78,7 @@ class AsrOptions:
     vad_filter: bool = True
     vad_threshold: float = 0.5
     min_silence_ms: int = 500
-    speech_pad_ms: int = 200  # 400 before the decoding study (docs/hearing.md)
+    speech_pad_ms: int = 400  # 200 reads better but moved word times: docs/hearing.md
     no_speech_threshold: float = 0.6
     # conditioning on the previous window invites repetition loops on the quiet tail of a call
     condition_on_previous_text: bool = False
