@@ -32,3 +32,13 @@ def test_a_mention_counts_when_heard_exactly_in_the_overlapping_time():
              SimpleNamespace(start=30.0, end=31.0, text="鼎信公司")]  # far from the turn: not counted
     assert score_entities(turns, heard, vocabulary, normalize) == {
         "creditor": [1, 1], "agency": [0, 1], "people": [1, 1]}
+
+
+def test_entity_summary_overall_and_per_kind():
+    from audit.evaluation import entity_summary
+
+    summary = entity_summary({"creditor": [3, 4], "agency": [1, 1], "people": [0, 0]})
+    assert summary["accuracy"] == 0.8 and summary["mentions"] == 5
+    assert summary["per_kind"]["creditor"]["accuracy"] == 0.75
+    assert summary["per_kind"]["people"]["accuracy"] is None
+    assert entity_summary({"creditor": [0, 0]})["accuracy"] is None
