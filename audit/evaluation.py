@@ -92,3 +92,13 @@ def oracle_eval(corpus_dir: str | Path, pack=None) -> dict[str, dict[str, Any]]:
     for finding in pack.scan_log(contacts):
         predicted.setdefault(finding.call_id, set()).add(finding.category)
     return category_scores(expected, predicted, [c.call_id for c in contacts])
+
+
+def entity_summary(counts: dict[str, list[int]]) -> dict[str, Any]:
+    """Entity accuracy from per-kind ``[right, total]`` counts: overall and per kind (``None``
+    where a kind has no mention)."""
+    right = sum(r for r, _ in counts.values())
+    total = sum(n for _, n in counts.values())
+    return {"accuracy": round(right / total, 4) if total else None, "right": right, "mentions": total,
+            "per_kind": {kind: {"right": r, "mentions": n, "accuracy": round(r / n, 4) if n else None}
+                         for kind, (r, n) in counts.items()}}

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,7 @@ def recordings(corpus: Path, limit: int | None):
 
 
 def subset_dir(corpus: Path, contacts, tmp: Path) -> Path:
-    """A manifest holding just ``contacts`` (audio linked from the corpus)."""
+    """A manifest holding just ``contacts`` (audio copied from the corpus)."""
     import csv
 
     with open(corpus / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
@@ -63,7 +64,8 @@ def subset_dir(corpus: Path, contacts, tmp: Path) -> Path:
     out = tmp / "input"
     (out / "audio").mkdir(parents=True)
     for row in rows:
-        (out / row["audio_file"]).symlink_to((corpus / row["audio_file"]).resolve())
+        # copied: audit batch refuses a recording that leads outside its input folder (a link)
+        shutil.copyfile(corpus / row["audio_file"], out / row["audio_file"])
     with open(out / "manifest.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

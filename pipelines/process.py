@@ -9,7 +9,6 @@ names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,13 +24,13 @@ from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
 from pipelines.roles import assign_roles, expected_agents, party_role_for
+from pipelines.vocabulary import call_corrector, call_vocabulary
 
 Hook = Callable[..., None]
 # Speaker labels of a stereo recording's two channels (``segment.speaker``, ``audit transcripts``).
 # The other party's channel keeps the label "contact" that stored segments and users' transcript
 # exports already carry, although the person is the *party* (README.md, Glossary).
 AGENT_CHANNEL, PARTY_CHANNEL = "agent", "contact"
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _no_hook(step: str, artifact: Any = None, **kwargs) -> None:
@@ -58,15 +57,8 @@ class PipelineOptions:
 
 
 def hotwords(contact: Contact) -> list[str]:
-    """Per-call vocabulary the log already knows: creditor, agency, the collector's name."""
-    words = [contact.creditor, contact.agency, contact.agent_name, contact.debtor_name]
-    for name in (contact.creditor, contact.agency):
-        words += _HAN_RUN.findall(name or "")
-        # "鼎信催收服务有限公司" is said as "鼎信公司"; "招商银行信用卡中心" as "招商银行".
-        short = re.sub(r"(催收|资产管理|信息|科技|网络|服务|小额贷款|小贷)*(有限)?(责任)?(公司|中心)$", "", name or "")
-        if short and short != name:
-            words += [short, short + "公司"]
-    return [w for w in dict.fromkeys(words) if w]
+    """Per-call vocabulary the log already knows (:func:`pipelines.vocabulary.call_vocabulary`)."""
+    return call_vocabulary(contact).words()
 
 
 class Pipeline:
@@ -98,7 +90,8 @@ class Pipeline:
 
     def process(self, contact: Contact, audio: Audio) -> Transcript:
         """Transcribe, diarize and label one contact's recording."""
-        corrector = Corrector(hotwords=hotwords(contact))
+        vocabulary = call_vocabulary(contact)
+        corrector = call_corrector(vocabulary)
         layout = contact.channel_layout or "mono"
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, corrector, agent_channel=0 if layout.endswith("left") else 1)

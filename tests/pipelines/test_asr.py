@@ -43,7 +43,7 @@ def test_engine_registry_names_the_choices():
 
 
 def test_faster_whisper_missing_local_model(tmp_path):
-    with pytest.raises(asr.AsrError, match="cannot load model"):
+    with pytest.raises(asr.AsrError, match="does not exist"):  # checked before loading (test_asr_model.py)
         asr.FasterWhisperEngine(str(tmp_path / "no-such-model"))
 
 

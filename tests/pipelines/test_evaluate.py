@@ -25,7 +25,13 @@ def test_edit_distance(hyp, ref, edits):
 
 @pytest.mark.parametrize(("text", "normalized"), [
     ("您好，我是XX公司的！", "您好我是xx公司的"),
-    ("还款1000元", "还款一零零零元"),
+    ("还款1000元", "还款一千元"),  # numbers as they are read: the truth writes what was said
+    ("逾期45天，共5,000元", "逾期四十五天共五千元"),
+    ("15天", "十五天"),
+    ("30500", "三万零五百"),
+    ("1.5万", "一点五万"),
+    ("13800138000", "一三八零零一三八零零零"),  # a phone number digit by digit
+    ("0571", "零五七一"),
     ("這個號碼", "这个号码"),  # Traditional counts as the Simplified reference
 ])
 def test_normalize_before_cer(text, normalized):

@@ -1,0 +1,111 @@
+"""The per-call vocabulary: the names people actually say, built from the manifest row.
+
+The log carries registered names ("诚汇资产管理有限公司", "速借花网络小贷", "招商银行信用卡中心");
+on a call people say "诚汇资产", "诚汇公司", "速借花", "招商银行" or "招行", and "信用卡中心" on its
+own. :func:`short_forms` strips what nobody says (the legal form, a city or province in front,
+the line of business at the end) and keeps each intermediate form, so every way of saying the
+name is a word the pinyin corrector can restore. :func:`call_vocabulary` gathers the words of one
+contact by kind (creditor, agency, people, product): the corrector takes them as hotwords and
+:mod:`pipelines.entities` looks for them in the truth transcripts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from audit.schema import Contact
+
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_LEGAL = re.compile(r"(股份)?(有限)?(责任)?公司$")
+# Said-nobody prefixes: a province or a city ("深圳市", "广东省", "上海").
+_PLACE = re.compile(
+    r"^(北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|济南|青岛|厦门|福州|合肥|"
+    r"南昌|昆明|贵阳|南宁|海口|沈阳|大连|长春|哈尔滨|石家庄|太原|呼和浩特|兰州|西宁|银川|乌鲁木齐|拉萨|宁波|"
+    r"东莞|佛山|无锡|广东|浙江|江苏|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|云南|贵州|广西|海南|辽宁|"
+    r"吉林|黑龙江|山西|陕西|甘肃|青海|宁夏|新疆|西藏|内蒙古)(市|省|自治区)?(?=[\u4e00-\u9fff]{2})"
+)
+# Words of a line of business at the end of a registered name, stripped one at a time; each
+# stripped leaves a shorter name that is still said ("诚汇资产管理" → "诚汇资产" → "诚汇").
+_BUSINESS = ("管理", "资产", "金融", "科技", "网络", "小贷", "贷款", "小额", "信息", "咨询", "商务", "催收",
+             "服务", "投资", "数据", "征信")
+CARD_CENTRE = "信用卡中心"
+# Banks have a second, one-syllable short name.
+_BANK_ABBREVIATIONS = {"招商银行": "招行", "工商银行": "工行", "建设银行": "建行", "农业银行": "农行",
+                       "中国银行": "中行", "交通银行": "交行", "民生银行": "民生", "光大银行": "光大"}
+PRODUCT_WORDS = {"credit_card": ("信用卡", "账单", "最低还款额", "分期"),
+                 "online_loan": ("借款", "网贷", "平台", "本息")}
+
+
+def short_forms(name: str) -> list[str]:
+    """Every form of a registered name that people say, the name itself first.
+
+    >>> short_forms("深圳市诚汇资产管理有限公司")[:5]
+    ['深圳市诚汇资产管理有限公司', '诚汇资产管理', '诚汇资产管理公司', '诚汇资产', '诚汇资产公司']
+    """
+    name = (name or "").strip()
+    if not name:
+        return []
+    forms = [name]
+    if name.endswith(CARD_CENTRE) and len(name) > len(CARD_CENTRE) + 1:
+        bank = name[:-len(CARD_CENTRE)]
+        return [*forms, *short_forms(bank), CARD_CENTRE]
+    company = bool(_LEGAL.search(name))
+    base = stem = _PLACE.sub("", _LEGAL.sub("", name))
+    while True:
+        forms.append(stem)
+        if company:  # "诚汇资产管理有限公司" is said "诚汇公司" as well as "诚汇"
+            forms.append(stem + "公司")
+        cut = next((b for b in _BUSINESS if stem.endswith(b) and len(stem) - len(b) >= 2), None)
+        if cut is None:
+            break
+        stem = stem[:-len(cut)]
+    if base in _BANK_ABBREVIATIONS:
+        forms.append(_BANK_ABBREVIATIONS[base])
+    return [f for f in dict.fromkeys(forms) if _HAN.match(f) and len(f) >= 2]
+
+
+@dataclass
+class Vocabulary:
+    """One contact's words by kind; :meth:`words` is the flat list, the call's own names first."""
+
+    creditor: list[str] = field(default_factory=list)
+    agency: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    product: list[str] = field(default_factory=list)
+
+    def words(self) -> list[str]:
+        return list(dict.fromkeys([*self.creditor, *self.agency, *self.people, *self.product]))
+
+    def names(self) -> dict[str, list[str]]:
+        """The entity kinds (creditor, agency, people) and their words, for entity accuracy."""
+        return {"creditor": self.creditor, "agency": self.agency, "people": self.people}
+
+
+def call_vocabulary(contact: Contact) -> Vocabulary:
+    """The words of one contact: short forms of the creditor and the agency, the agent's and the
+    debtor's names where the log has them, and the product's words. (Not "我姓刘", how a collector
+    gives a name at the door: it sounds like 我行 + a word, "我行为", "我行联系".)"""
+    creditor = short_forms(contact.creditor)
+    agency = [w for w in short_forms(contact.agency) if w not in creditor or w == CARD_CENTRE]
+    people: list[str] = []
+    for person in (contact.agent_name, getattr(contact, "debtor_name", "")):
+        if person and _HAN.match(person) and 2 <= len(person) <= 4:
+            people.append(person)
+    return Vocabulary(creditor=creditor, agency=agency, people=people,
+                      product=list(PRODUCT_WORDS.get(contact.product or "", ())))
+
+
+def call_corrector(vocabulary: Vocabulary):
+    """The pinyin corrector for one contact: the call's words of three characters or more as
+    hotwords, the creditor's and the agency's names also matched approximately
+    (:class:`pipelines.correct.Corrector`). People's names are matched exactly only: matched
+    approximately, a three-character name found itself in common phrases (不良作用 → 不梁志勇).
+
+    Two-character words are left out: a short name or a given name sounds like common words too
+    often (王晨 is 完成, 诚和 is the 成合 of 构成合同), and people say the longer forms
+    ("诚和公司", "招商银行") where the name matters."""
+    from pipelines.correct import Corrector
+
+    words = [w for w in vocabulary.words() if len(w) >= 3]
+    return Corrector(hotwords=words, names=[w for w in [*vocabulary.creditor, *vocabulary.agency] if w in words])

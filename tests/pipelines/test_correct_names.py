@@ -1,0 +1,78 @@
+"""The call's names are matched approximately, with guards against rewriting what was right."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.correct import Corrector
+from pipelines.vocabulary import Vocabulary, call_corrector
+
+HB_004 = Vocabulary(creditor=["交通银行", "交行"], agency=["交通银行信用卡中心", "信用卡中心"], people=["刘志远"],
+                    product=["信用卡", "账单", "最低还款额", "分期"])
+
+
+@pytest.mark.parametrize(("heard", "fixed", "names"), [
+    ("我是塑建花委托的催收专员", "我是速借花委托的催收专员", ["速借花"]),  # one syllable off (jian/jie)
+    ("我们是中夕银行信用卡中心的", "我们是中信银行信用卡中心的", ["中信银行信用卡中心", "中信银行"]),
+    ("还款请走中线银行的官方渠道", "还款请走中信银行的官方渠道", ["中信银行"]),
+    ("我是张商银行系用卡中心的", "我是招商银行信用卡中心的", ["招商银行信用卡中心"]),  # two of nine
+])
+def test_a_name_heard_one_syllable_off_is_restored(heard, fixed, names):
+    assert Corrector(names=names)(heard) == fixed
+
+
+@pytest.mark.parametrize("heard", [
+    "这是我们俩的工作证，您可以看一下",  # hb-004: 工作证 must never become 工作人员 (VISIT_PROCEDURE)
+    "这是我的工作证和身份证",
+    "我们是工作人员",
+])
+def test_hb_004_a_domain_word_already_right_stays(heard):
+    assert call_corrector(HB_004)(heard) == heard
+
+
+def test_guards_length_distance_and_known_words():
+    corrector = Corrector(names=["速借花"])
+    assert corrector("快一点") == "快一点"  # nothing like the name
+    assert corrector("速借") == "速借"  # shorter than the name: never
+    assert corrector("塑建发") == "塑建发"  # two syllables off of three: too far
+    # a known word inside the stretch that the name does not hold at that place blocks the rewrite
+    assert Corrector(names=["信用卡中心"])("信用卡中新") == "信用卡中心"
+    assert Corrector(["征信"], names=["中信银行"])("征信银行") == "征信银行"
+
+
+def test_short_call_words_stay_out_of_the_corrector():
+    vocabulary = Vocabulary(creditor=["平安普惠"], agency=["诚和资产管理公司", "诚和公司", "诚和"], people=["王晨"])
+    corrector = call_corrector(vocabulary)
+    assert corrector("请尽快完成还款") == "请尽快完成还款"  # 王晨 sounds like 完成
+    assert corrector("构成合同违约") == "构成合同违约"  # 诚和 sounds like 成合
+    assert corrector("受平安普贵委托") == "受平安普惠委托"  # gui/hui: one syllable, onset group g/k/h
+
+
+def test_names_are_read_by_words():
+    # 行 of 银行 is hang: 交通营航 (ying hang) is 交通银行
+    assert Corrector(names=["交通银行信用卡中心"])("我们是交通营航信用卡中心的") == "我们是交通银行信用卡中心的"
+
+
+def test_any_onset_only_when_the_rest_is_the_names_own_characters():
+    corrector = Corrector(names=["鼎信公司", "招商银行", "鼎信催收"])
+    assert corrector("我是并信公司的工作人员") == "我是鼎信公司的工作人员"
+    assert corrector("你可以在网上银行操作") == "你可以在网上银行操作"  # wang/zhao, and 上 is not 商
+    assert corrector("委托相关公司进行催收") == "委托相关公司进行催收"  # jin/ding, and 行 is not 信
+
+
+def test_every_reading_of_a_character_only_for_names_matched_exactly():
+    # 言行 is read yan xing, but 行 also reads hang: 广发言行 is 广发银行 (yan/yin: one letter)
+    assert Corrector(names=["广发银行"])("受广发言行委托") == "受广发银行委托"
+    # the generic terms keep to the common readings: 前 is not the qian of 欠款
+    assert Corrector()("请于本月底前完成还款") == "请于本月底前完成还款"
+
+
+def test_people_are_matched_exactly_only():
+    corrector = call_corrector(Vocabulary(people=["梁志勇"]))
+    assert corrector("以免造成不良作用") == "以免造成不良作用"
+    assert corrector("我是梁志勇") == "我是梁志勇"
+
+
+def test_the_names_own_character_matches_however_it_is_read():
+    # 音行 is read yin xing; 行 is the name's own character; 过/广 is the one syllable off
+    assert Corrector(names=["广发银行"])("您通过过发音行的官方渠道还款") == "您通过广发银行的官方渠道还款"
