@@ -55,6 +55,9 @@ class PipelineOptions:
     text_weight: float | None = 0.1
     # measure how each segment was said (loudness, pitch, pace, overlap; pipelines.acoustics)
     acoustics: bool = True
+    # collector voiceprints (audit.voiceprints.Profile by agent id): collector voices of mono
+    # recordings are identified against them (pipelines.voices); None or empty: not done
+    voiceprints: dict[str, Any] | None = None
 
 
 def hotwords(contact: Contact) -> list[str]:
@@ -106,6 +109,11 @@ class Pipeline:
         else:
             segments, agent_voices = self._mono(contact, audio, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
+        voices: dict[str, Any] = {}
+        if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
+            from pipelines.voices import identify
+
+            voices = identify(contact, audio.mono(), segments, self.options.voiceprints)
         stereo = layout.startswith("stereo") and audio.channels == 2
         metrics = call_metrics(audio, segments)
         if self.options.acoustics:
@@ -114,6 +122,7 @@ class Pipeline:
             metrics.update(measure(audio, segments, stereo=stereo))
             self.hook("acoustics", segments, call_id=contact.call_id)
         metrics["agent_voices"] = agent_voices
+        metrics.update(voices)
         metrics["layout_used"] = "stereo" if stereo else "mono"
         if layout.startswith("stereo") and audio.channels != 2:
             metrics["warning"] = "manifest says stereo but the file has one channel; diarized as mono"
@@ -143,6 +152,7 @@ class Pipeline:
         for seg in segments:
             is_agent = seg.speaker == AGENT_CHANNEL
             seg.role = Role.AGENT.value if is_agent else role
+            seg.agent_id = contact.agent_id if is_agent else None
             seg.channel = agent_channel if is_agent else 1 - agent_channel
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         return segments

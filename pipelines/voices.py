@@ -1,0 +1,202 @@
+"""Collector voiceprints from audio: enrollment embeddings and identification of collector voices.
+
+**Same band on both sides.** A stereo call reaches us as 8 kHz telephone audio (300-3400 Hz);
+a home visit is 16 kHz room audio. The channel change moves a GE2E embedding more than a change
+of speaker does, so every stretch is taken down to the telephone band (8 kHz, 300-3400 Hz
+band-pass, back to 16 kHz for the encoder) before it is embedded: enrollment and
+identification compare voices in the same band.
+
+**Enrollment** (:func:`enrollment_chunks`): the collector channel of a stereo call (or a file
+given to ``audit voices enroll``) → VAD → one embedding per stretch of at least
+``audit.voiceprints.MIN_CHUNK_S`` of speech (the mean of its 1.6 s window embeddings).
+
+**Identification** (:func:`identify`): on a mono call or visit, each collector-side speaker (a
+cluster of the diarization, not a single turn: a cluster's many seconds give a steadier
+embedding) is embedded and scored against the profiles of the candidates - the collectors the
+log names and their team. Scores are normalised against the cohort of the other enrolled
+profiles (symmetric s-norm), collectors are matched to clusters one-to-one (Hungarian
+assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster whose best
+normalised score stays below :data:`ACCEPT` gets ``unregistered``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from audit.schema import Contact, Role, Segment
+from audit.voiceprints import MIN_CHUNK_S, UNREGISTERED, Chunk, Profile
+from pipelines.audio import SAMPLE_RATE
+
+# thresholds on the s-normalised score, calibrated on benchmarks/corpus_voices (docs in README)
+ACCEPT = 1.0            # a cluster with a lower best score is "unregistered" (not attributed)
+UNREGISTERED_ALARM = -0.5  # below this the voice is raised as unregistered (VISIT_STAFFING)
+LOGGED_BONUS = 0.5      # a collector the log names is preferred over a team-mate by this much
+CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
+
+
+def telephone_band(audio: np.ndarray) -> np.ndarray:
+    """16 kHz audio taken down to the telephone band (8 kHz, 300-3400 Hz) and back to 16 kHz."""
+    from scipy.signal import butter, resample_poly, sosfiltfilt
+
+    x = np.asarray(audio, dtype=np.float64)
+    if x.size < 64:
+        return x.astype(np.float32)
+    narrow = resample_poly(x, 1, 2)
+    sos = butter(6, [300, 3400], btype="bandpass", fs=SAMPLE_RATE // 2, output="sos")
+    narrow = sosfiltfilt(sos, narrow)
+    return resample_poly(narrow, 2, 1)[: x.size].astype(np.float32)
+
+
+def embed_spans(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
+    """One unit embedding for all of ``spans`` of 16 kHz ``audio`` together, in the telephone band."""
+    from pipelines.diarization.embedding import embed_windows, unit
+
+    spans = [(s, e) for s, e in spans if e - s > 0.3]
+    if not spans:
+        return np.zeros(256, np.float32)
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    band = telephone_band(audio[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE) + 1])
+    windows = embed_windows(band, [(s - lo, e - lo) for s, e in spans])
+    stacked = np.concatenate([w for w in windows if len(w)]) if any(len(w) for w in windows) else np.zeros((1, 256))
+    return unit(stacked.mean(axis=0)).astype(np.float32)
+
+
+def enrollment_chunks(channel: np.ndarray, source: str, *, spans: Sequence[tuple[float, float]] | None = None
+                      ) -> list[Chunk]:
+    """Embeddings of one collector's speech (a stereo call's collector channel, or a file).
+
+    The speech found by the VAD (or ``spans``) is cut into stretches of at most
+    :data:`CHUNK_MAX_S` seconds; stretches under ``MIN_CHUNK_S`` are left out (an empty list
+    for a call with too little collector speech).
+    """
+    if spans is None:
+        from pipelines.vad import speech_regions
+
+        spans = speech_regions(channel)
+    groups: list[list[tuple[float, float]]] = [[]]
+    for span in spans:
+        if sum(e - s for s, e in groups[-1]) >= CHUNK_MAX_S:
+            groups.append([])
+        groups[-1].append(span)
+    if len(groups) > 1 and sum(e - s for s, e in groups[-1]) < MIN_CHUNK_S:
+        groups[-2] += groups.pop()
+    chunks = []
+    for i, group in enumerate(groups):
+        seconds = sum(e - s for s, e in group)
+        if seconds >= MIN_CHUNK_S:
+            name = source if len(groups) == 1 else f"{source}#{i}"
+            chunks.append(Chunk(embedding=embed_spans(channel, group).tolist(), seconds=round(seconds, 2), source=name))
+    return chunks
+
+
+@dataclass
+class VoiceMatch:
+    """What identification decided for one collector-side speaker of a mono recording."""
+
+    speaker: str
+    agent_id: str          # an agent id, or "unregistered"
+    score: float | None    # the s-normalised score of the chosen (or best) profile
+    seconds: float
+    best: str | None = None  # the best-scoring candidate, even when not accepted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "agent_id": self.agent_id, "best": self.best,
+                "score": None if self.score is None else round(self.score, 3), "seconds": round(self.seconds, 1)}
+
+
+def candidates(contact: Contact, profiles: dict[str, Profile]) -> tuple[list[str], set[str]]:
+    """The usable profiles of the collectors the log names, then their team's; and the logged ids."""
+    logged = [contact.agent_id, *contact.visit_staff_ids]
+    logged = [a for a in dict.fromkeys(logged) if a]
+    teams = {contact.team} | {profiles[a].team for a in logged if a in profiles}
+    team = sorted(a for a, p in profiles.items() if p.team and p.team in teams)
+    names = [a for a in dict.fromkeys([*logged, *team]) if a in profiles and profiles[a].ready]
+    return names, set(logged)
+
+
+def snorm_scores(vectors: np.ndarray, names: list[str], profiles: dict[str, Profile]) -> np.ndarray:
+    """Symmetric s-norm of cosine scores: ``vectors`` (n × 256) against the ``names`` profiles.
+
+    Each raw score is standardised against the test voice's scores with every *other* ready
+    profile (the cohort) and against the profile's scores with the other profiles' centroids,
+    and the two are averaged. With fewer than three other profiles the raw cosine is scaled to
+    a comparable range instead (cos - 0.75) / 0.05.
+    """
+    ready = [a for a, p in profiles.items() if p.ready]
+    cents = {a: profiles[a].centroid() for a in ready}
+    raw = np.array([[float(v @ cents[a]) for a in names] for v in vectors]).reshape(len(vectors), len(names))
+    if len(ready) < 4:
+        return (raw - 0.75) / 0.05
+    out = np.zeros_like(raw)
+    for j, a in enumerate(names):
+        cohort = np.stack([cents[b] for b in ready if b != a])
+        prof = cohort @ cents[a]
+        mu_p, sd_p = float(prof.mean()), float(prof.std()) + 1e-3
+        for i, v in enumerate(vectors):
+            test = cohort @ v
+            mu_t, sd_t = float(test.mean()), float(test.std()) + 1e-3
+            out[i, j] = 0.5 * ((raw[i, j] - mu_t) / sd_t + (raw[i, j] - mu_p) / sd_p)
+    return out
+
+
+def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[float, float]]]:
+    """The spans of each collector-side speaker label."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for seg in segments:
+        if seg.role == Role.AGENT.value:
+            spans.setdefault(seg.speaker, []).append((seg.start, seg.end))
+    return spans
+
+
+def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contact: Contact,
+          profiles: dict[str, Profile], *, accept: float = ACCEPT) -> list[VoiceMatch]:
+    """Assign collector clusters to enrolled collectors one-to-one (see the module docstring)."""
+    from scipy.optimize import linear_sum_assignment
+
+    names, logged = candidates(contact, profiles)
+    if not speakers:
+        return []
+    if not names:
+        return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
+    scores = snorm_scores(vectors, names, profiles)
+    gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
+    rows, cols = linear_sum_assignment(-gain)
+    chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+    out = []
+    for i, speaker in enumerate(speakers):
+        j = chosen.get(i)
+        best = int(np.argmax(scores[i]))
+        if j is not None and scores[i, j] >= accept:
+            out.append(VoiceMatch(speaker, names[j], float(scores[i, j]), seconds[i], names[best]))
+        else:
+            out.append(VoiceMatch(speaker, UNREGISTERED, float(scores[i, best]), seconds[i], names[best]))
+    return out
+
+
+def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profiles: dict[str, Profile]
+             ) -> dict[str, Any]:
+    """Give each collector segment of a mono recording the speaking collector's agent id.
+
+    Sets ``segment.agent_id`` in place and returns the metrics the staffing rule reads:
+    ``collector_voices`` (one :class:`VoiceMatch` dict per collector speaker) and
+    ``logged_staff`` (the ids the log names).
+    """
+    clusters = collector_clusters(segments)
+    speakers = list(clusters)
+    seconds = [sum(e - s for s, e in clusters[s]) for s in speakers]
+    vectors = np.stack([embed_spans(mono, clusters[s]) for s in speakers]) if speakers else np.zeros((0, 256))
+    matches = match(vectors, speakers, seconds, contact, profiles)
+    by_speaker = {m.speaker: m.agent_id for m in matches}
+    for seg in segments:
+        if seg.role == Role.AGENT.value:
+            seg.agent_id = by_speaker.get(seg.speaker)
+    names, _ = candidates(contact, profiles)
+    return {"collector_voices": [m.to_dict() for m in matches],
+            "logged_staff": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a],
+            "logged_with_profile": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids])
+                                    if a in profiles and profiles[a].ready],
+            "voice_candidates": names}
