@@ -32,9 +32,9 @@ from audit.voiceprints import MIN_CHUNK_S, UNREGISTERED, Chunk, Profile
 from pipelines.audio import SAMPLE_RATE
 
 # thresholds on the s-normalised score, calibrated on benchmarks/corpus_voices (docs in README)
-ACCEPT = 1.0            # a cluster with a lower best score is "unregistered" (not attributed)
-UNREGISTERED_ALARM = -0.5  # below this the voice is raised as unregistered (VISIT_STAFFING)
-LOGGED_BONUS = 0.5      # a collector the log names is preferred over a team-mate by this much
+ACCEPT = -0.5           # a cluster scoring lower is "unregistered": not attributed, and raised by VISIT_STAFFING
+LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
+ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 
 
@@ -153,7 +153,7 @@ def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[floa
 
 
 def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contact: Contact,
-          profiles: dict[str, Profile], *, accept: float = ACCEPT) -> list[VoiceMatch]:
+          profiles: dict[str, Profile], *, accept: float = ACCEPT, one_to_one: bool = ONE_TO_ONE) -> list[VoiceMatch]:
     """Assign collector clusters to enrolled collectors one-to-one (see the module docstring)."""
     from scipy.optimize import linear_sum_assignment
 
@@ -164,14 +164,22 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
         return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
     scores = snorm_scores(vectors, names, profiles)
     gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
-    rows, cols = linear_sum_assignment(-gain)
-    chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+    if one_to_one:
+        rows, cols = linear_sum_assignment(-gain)
+        chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+    else:
+        chosen = {i: int(np.argmax(gain[i])) for i in range(len(speakers))}
     out = []
+    taken = {j for i, j in chosen.items() if scores[i, j] >= accept}
     for i, speaker in enumerate(speakers):
         j = chosen.get(i)
         best = int(np.argmax(scores[i]))
         if j is not None and scores[i, j] >= accept:
             out.append(VoiceMatch(speaker, names[j], float(scores[i, j]), seconds[i], names[best]))
+        elif scores[i, best] >= accept and best in taken:
+            # the voice of a collector another cluster already is: one voice the diarization
+            # split in two (it was told to find as many collectors as the log names)
+            out.append(VoiceMatch(speaker, names[best], float(scores[i, best]), seconds[i], names[best]))
         else:
             out.append(VoiceMatch(speaker, UNREGISTERED, float(scores[i, best]), seconds[i], names[best]))
     return out
