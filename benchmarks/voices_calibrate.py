@@ -100,6 +100,8 @@ def main() -> None:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--cache", type=Path, help="embeddings cache (default CORPUS/voice_embeddings.json)")
     ap.add_argument("--pipeline", help="database URL where `audit batch CORPUS` ran: measure the real pipeline")
+    ap.add_argument("--fit-means", action="store_true",
+                    help="write pipelines/data/voices/channel_means.json from the tune split (and the enrollment calls)")
     args = ap.parse_args()
     from audit.voiceprints import Chunk
     from pipelines import voices as V
@@ -109,6 +111,17 @@ def main() -> None:
         rows = list(csv.DictReader(f))
     data = embed_all(args.corpus, rows, args.cache or args.corpus / "voice_embeddings.json")
     teams = {r["agent_id"]: r["team"] for r in rows if r["call_id"].startswith("enr-")}
+    if args.fit_means:
+        phone = [e for chunks in data["enroll"].values() for e, _, _ in chunks]
+        room = [e for c, vo in data["voices"].items() if scen[c]["meta"]["split"] == "tune"
+                and scen[c]["kind"] == "visit" for e, _ in vo.values()]
+        V.MEANS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        V.MEANS_FILE.write_text(json.dumps({
+            "phone": np.mean(phone, axis=0).round(6).tolist(), "room": np.mean(room, axis=0).round(6).tolist(),
+            "fitted_on": f"benchmarks/corpus_voices tune split: {len(phone)} enrollment stretches, "
+                         f"{len(room)} collector voices of visits"}))
+        V._MEANS = None
+        print(f"wrote {V.MEANS_FILE.relative_to(ROOT)}")
 
     # 1. enrollment
     profiles: dict[str, Profile] = {}
@@ -119,66 +132,57 @@ def main() -> None:
     print(f"enrolled {sum(p.ready for p in profiles.values())}/{len(profiles)} collectors ready; "
           f"{sum(len(p.chunks) for p in profiles.values())} stretches, rejected as another voice: {rejected}")
 
-    # 2.-4. per split
+    # 2. trials (EER), per split
     by_id = {r["call_id"]: r for r in rows}
-    report: dict[str, dict] = {}
-    all_alarm_scores: dict[str, list] = {"tune": [], "heldout": []}
-    for split in ("tune", "heldout"):
-        calls = [c for c in data["voices"] if scen[c]["meta"]["split"] == split]
+    ready = [a for a, p in profiles.items() if p.ready]
+    cents = np.stack([V.profile_vector(profiles[a]) for a in ready])
+    tests: dict[str, list] = {"tune": [], "heldout": []}  # (contact, names, vectors, seconds)
+    for call_id, voices in data["voices"].items():
+        names = list(voices)
+        vectors = np.array([voices[v][0] for v in names], dtype=np.float32)
+        vectors = V.compensate(vectors, "room" if by_id[call_id]["kind"] == "visit" else "phone")
+        tests[scen[call_id]["meta"]["split"]].append((_contact(by_id[call_id]), names, vectors,
+                                                      [voices[v][1] for v in names]))
+    for split, items in tests.items():
         raw_t, raw_n, sn_t, sn_n = [], [], [], []
-        right = total = 0.0
-        unreg_hits = unreg_n = 0
-        alarm: list[tuple[float, bool]] = []  # (best s-norm score, truly unregistered)
-        ready = [a for a, p in profiles.items() if p.ready]
-        for call_id in calls:
-            voices = data["voices"][call_id]
-            names = list(voices)
-            vectors = np.array([voices[v][0] for v in names], dtype=np.float32)
-            cents = np.stack([profiles[a].centroid() for a in ready])
-            raw = vectors @ cents.T
-            sn = V.snorm_scores(vectors, ready, profiles)
+        for _contact_, names, vectors, _ in items:
+            raw, sn = vectors @ cents.T, V.snorm_scores(vectors, ready, profiles)
             for i, v in enumerate(names):
                 for j, a in enumerate(ready):
                     (raw_t if a == v else raw_n).append(raw[i, j])
                     (sn_t if a == v else sn_n).append(sn[i, j])
-            contact = _contact(by_id[call_id])
-            matches = V.match(vectors, names, [voices[v][1] for v in names], contact, profiles)
-            for m in matches:
-                registered = m.speaker in profiles
-                if registered:
-                    total += m.seconds
-                    right += m.seconds if m.agent_id == m.speaker else 0.0
-                else:
-                    unreg_n += 1
-                    unreg_hits += m.agent_id == UNREGISTERED
-                alarm.append((m.score if m.score is not None else -99.0, not registered))
         raw_eer, raw_thr = eer(np.array(raw_t), np.array(raw_n))
         sn_eer, sn_thr = eer(np.array(sn_t), np.array(sn_n))
-        all_alarm_scores[split] = alarm
-        report[split] = {"calls": len(calls), "attribution": right / max(total, 1e-9), "collector_s": total,
-                         "eer_raw": raw_eer, "eer_raw_thr": raw_thr, "eer_snorm": sn_eer, "eer_snorm_thr": sn_thr,
-                         "trials": (len(raw_t), len(raw_n)), "unreg_not_attributed": (unreg_hits, unreg_n)}
-    # unregistered alarm: threshold on the best candidate's s-norm score, FA <= 5 % on tune
-    tune = all_alarm_scores["tune"]
-    regs = np.array([s for s, u in tune if not u])
-    thr = float(np.quantile(regs, 0.05)) if len(regs) else V.UNREGISTERED_ALARM
+        print(f"\n[{split}] {len(items)} mono calls/visits; EER same voice phone->room vs other voices: raw cosine "
+              f"{100 * raw_eer:.1f} % (at {raw_thr:.3f}), s-norm {100 * sn_eer:.1f} % (at {sn_thr:.2f}); "
+              f"trials {len(raw_t)} target / {len(raw_n)} non-target")
+
+    # 3.-4. the product's decision at a sweep of ACCEPT thresholds
+    def decide(split: str, accept: float) -> dict:
+        right = total = 0.0
+        fa = reg = hit = unreg = 0
+        for contact, names, vectors, seconds in tests[split]:
+            for m in V.match(vectors, names, seconds, contact, profiles, accept=accept):
+                if m.speaker in profiles:
+                    reg += 1
+                    total += m.seconds
+                    right += m.seconds if m.agent_id == m.speaker else 0.0
+                    fa += m.agent_id == UNREGISTERED
+                else:
+                    unreg += 1
+                    hit += m.agent_id == UNREGISTERED
+        return {"attribution": right / max(total, 1e-9), "seconds": total, "fa": (fa, reg), "recall": (hit, unreg)}
+
+    sweep = [float(t) for t in np.round(np.arange(-3.0, 3.01, 0.1), 2)]
+    tune_fa = {t: decide("tune", t)["fa"] for t in sweep}
+    chosen = max((t for t in sweep if tune_fa[t][0] <= 0.05 * tune_fa[t][1]), default=V.ACCEPT)
+    print(f"\nACCEPT with false alarms <= 5 % on tune: {chosen:.1f} (the product uses {V.ACCEPT})")
     for split in ("tune", "heldout"):
-        al = all_alarm_scores[split]
-        reg = [s for s, u in al if not u]
-        unr = [s for s, u in al if u]
-        for name, t in (("chosen(FA<=5% tune)", thr), ("product", V.UNREGISTERED_ALARM)):
-            report[split][f"unregistered@{name}"] = {
-                "threshold": round(t, 3), "recall": f"{sum(s < t for s in unr)}/{len(unr)}",
-                "false_alarm": f"{sum(s < t for s in reg)}/{len(reg)}"}
-    for split, r in report.items():
-        print(f"\n[{split}] {r['calls']} mono calls/visits, {r['collector_s']:.0f} s of registered collector speech")
-        print(f"  attribution (perfect diarization): {100 * r['attribution']:.1f} %")
-        print(f"  EER phone->room, raw cosine: {100 * r['eer_raw']:.1f} % (threshold {r['eer_raw_thr']:.3f}); "
-              f"s-norm: {100 * r['eer_snorm']:.1f} % (threshold {r['eer_snorm_thr']:.2f}); trials {r['trials']}")
-        print(f"  unregistered voices left unattributed: {r['unreg_not_attributed'][0]}/{r['unreg_not_attributed'][1]}")
-        for k, v in r.items():
-            if k.startswith("unregistered@"):
-                print(f"  {k}: {v}")
+        for t in sorted({chosen, V.ACCEPT}):
+            r = decide(split, t)
+            print(f"[{split}] ACCEPT {t:+.1f}: attribution (perfect diarization) {100 * r['attribution']:.1f} % "
+                  f"of {r['seconds']:.0f} s; unregistered recall {r['recall'][0]}/{r['recall'][1]}, "
+                  f"false alarm {r['fa'][0]}/{r['fa'][1]}")
     if args.pipeline:
         pipeline_attribution(args.pipeline, args.corpus, scen, set(profiles))
 

@@ -113,7 +113,8 @@ class Pipeline:
         if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
             from pipelines.voices import identify
 
-            voices = identify(contact, audio.mono(), segments, self.options.voiceprints)
+            voices = identify(contact, audio.mono(), segments, self.options.voiceprints,
+                              channel="phone" if audio.source_rate <= 8000 else "room")
         stereo = layout.startswith("stereo") and audio.channels == 2
         metrics = call_metrics(audio, segments)
         if self.options.acoustics:

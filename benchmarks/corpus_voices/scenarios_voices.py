@@ -124,20 +124,22 @@ def build() -> list[dict]:
     scenarios.append(_stereo("enr-V302-x", "V302", "U906", 3, rng))
     scenarios.append(_stereo("enr-V405-x", "V405", "U905", 4, rng))
     n = 0
+    vrng = random.Random(12)  # the visits draw from their own generator: the stereo calls above never change
+    rng = vrng
     for split in ("tune", "heldout"):
         for team, members in TEAMS.items():
-            for j in range(4):
+            for j in range(7):
                 n += 1
-                k = 3 if j == 3 else 2
+                k = 3 if j in (3, 5) else 2
                 staff = rng.sample(members, k)
                 voices, logged = list(staff), list(staff)
-                if j == 2:                                          # an unregistered collector replaces one
-                    voices[1] = UNREGISTERED[(n // 4) % 5]
+                if j in (2, 6):                                     # an unregistered collector replaces one
+                    voices[1] = UNREGISTERED[n % 6]
                     logged = list(staff)
                 if j == 1 and team in ("外访二组", "外访四组"):      # log claims a third collector never heard
                     logged = staff + [rng.choice([m for m in members if m not in staff])]
-                kind = "call" if j == 0 and team in ("外访二组", "外访三组") else "visit"
-                violation_by = 1 if j in (0, 3) else None
+                kind = "call" if j == 0 or (j == 4 and team in ("外访二组", "外访三组")) else "visit"
+                violation_by = 1 if j in (0, 3, 4) else None
                 scenarios.append(_mono(f"vis-{n:02d}", staff, voices, logged, kind, split, rng, violation_by))
     return scenarios
 

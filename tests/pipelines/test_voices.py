@@ -68,6 +68,7 @@ def fake_voices(monkeypatch):
         return heard[min(s for s, _ in spans)].astype(np.float32)
 
     monkeypatch.setattr(voices, "embed_spans", embed_spans)
+    monkeypatch.setattr(voices, "_MEANS", {})  # random fake voices: no channel mean to remove
     return heard
 
 
