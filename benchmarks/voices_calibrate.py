@@ -101,7 +101,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, help="embeddings cache (default CORPUS/voice_embeddings.json)")
     ap.add_argument("--pipeline", help="database URL where `audit batch CORPUS` ran: measure the real pipeline")
     ap.add_argument("--fit-means", action="store_true",
-                    help="write pipelines/data/voices/channel_means.json from the tune split (and the enrollment calls)")
+                    help="write pipelines/data/voices/channel_means.json from the tune split and the enrollment calls")
     args = ap.parse_args()
     from audit.voiceprints import Chunk
     from pipelines import voices as V
@@ -145,7 +145,7 @@ def main() -> None:
                                                       [voices[v][1] for v in names]))
     for split, items in tests.items():
         raw_t, raw_n, sn_t, sn_n = [], [], [], []
-        for _contact_, names, vectors, _ in items:
+        for _, names, vectors, _seconds in items:
             raw, sn = vectors @ cents.T, V.snorm_scores(vectors, ready, profiles)
             for i, v in enumerate(names):
                 for j, a in enumerate(ready):
