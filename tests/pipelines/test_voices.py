@@ -126,3 +126,31 @@ def test_telephone_band_removes_what_a_telephone_cannot_carry():
     low, mid, high = (np.sin(2 * np.pi * f * t).astype(np.float32) for f in (100, 1000, 6000))
     rms = [float(np.sqrt(np.mean(voices.telephone_band(x)[2000:-2000] ** 2))) for x in (low, mid, high)]
     assert rms[1] > 0.6 and rms[0] < 0.1 and rms[2] < 0.05
+
+
+def test_batch_enrolls_stereo_calls_first_then_identifies_against_them(engine, tmp_path, corpus_dir, monkeypatch):
+    from audit import voiceprints
+    from audit.storage import session as open_session
+    from pipelines.batch import run_batch
+    from tests.pipelines.test_batch import TruthExecutor, make_batch
+
+    def fake_chunks(_channel, source, spans=None):
+        return [Chunk(_unit(len(source)).tolist(), 40.0, source)]
+
+    monkeypatch.setattr(voices, "enrollment_chunks", fake_chunks)
+
+    class Recording(TruthExecutor):
+        profiles: list = []
+
+        def map(self, worker, items):
+            self.profiles.append(sorted(worker.options.voiceprints or {}))
+            yield from super().map(worker, items)
+
+    batch = make_batch(tmp_path / "in", corpus_dir, ["dev-007", "dev-001", "dev-002", "dev-003"])
+    executor = Recording(corpus_dir)
+    summary = run_batch(engine, batch, executor=executor, voices=True)
+    assert summary.ok and summary.audited == 4
+    assert executor.ran[:2] == ["dev-001", "dev-003"]            # the stereo calls first
+    assert executor.profiles == [[], ["A017", "A022"]]            # the rest sees what they enrolled
+    with open_session(engine) as s:
+        assert {r["agent_id"]: r["n_calls"] for r in voiceprints.summaries(s)} == {"A017": 1, "A022": 1}
