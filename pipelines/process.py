@@ -163,7 +163,8 @@ class Pipeline:
         asr = self.asr.transcribe(mono, self.options.asr_options)
         self.hook("asr", asr, call_id=contact.call_id, channel=None)
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
-        speakers = expected_speakers(contact.kind, contact.visit_staff)
+        # (a call whose log names its collectors counts like a visit: they and the other party)
+        speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
             return self._attributed(contact, mono, asr, corrector, speakers)
         turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)
