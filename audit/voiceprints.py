@@ -19,7 +19,7 @@ This module is the pure core (numpy only): the embeddings are computed from audi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,19 +83,28 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
-def reject_outliers(chunks: list[Chunk], margin: float = OUTLIER_MARGIN) -> list[Chunk]:
+Compare = Callable[[np.ndarray], np.ndarray]  # embeddings -> the unit vectors outliers are judged on
+
+
+def reject_outliers(chunks: list[Chunk], margin: float = OUTLIER_MARGIN, compare: Compare | None = None
+                    ) -> list[Chunk]:
     """Mark as rejected the stretches whose voice is not the profile's (in place; returned).
 
     Each stretch's score is its mean cosine similarity to the *other* stretches; with three or
     more stretches, one scoring ``margin`` below the median score is another voice (a minority:
     the seat is the collector's most of the time). With two, nothing can be told apart: both
     stay. Rejected stretches stay on record and are judged again when more calls arrive.
+
+    ``compare`` maps the embeddings to the space they are judged in (the pipeline removes the
+    telephone channel's mean first, ``pipelines.voices.OUTLIERS``: there voices stand apart
+    far more than in the raw embeddings, where every voice is 0.8-0.99 alike).
     """
     for c in chunks:
         c.kept = True
     if len(chunks) < 3:
         return chunks
-    vectors = unit(np.array([c.embedding for c in chunks], dtype=np.float64))
+    vectors = np.array([c.embedding for c in chunks], dtype=np.float64)
+    vectors = unit(compare(vectors) if compare is not None else vectors)
     sims = vectors @ vectors.T
     np.fill_diagonal(sims, np.nan)
     scores = np.nanmean(sims, axis=1)
@@ -105,13 +114,14 @@ def reject_outliers(chunks: list[Chunk], margin: float = OUTLIER_MARGIN) -> list
     return chunks
 
 
-def add_chunks(profile: Profile, new: Iterable[Chunk]) -> Profile:
+def add_chunks(profile: Profile, new: Iterable[Chunk], margin: float = OUTLIER_MARGIN,
+               compare: Compare | None = None) -> Profile:
     """Add stretches (a stretch from a source already enrolled replaces it), keep the most
     recent :data:`MAX_CHUNKS`, and judge the outliers again."""
     new = list(new)
     sources = {c.source for c in new}
     chunks = [c for c in profile.chunks if c.source not in sources] + [c for c in new if c.seconds >= MIN_CHUNK_S]
-    profile.chunks = reject_outliers(chunks[-MAX_CHUNKS:])
+    profile.chunks = reject_outliers(chunks[-MAX_CHUNKS:], margin, compare)
     return profile
 
 
@@ -146,10 +156,11 @@ def load_profile(session: Session, agent_id: str) -> Profile | None:
     return _to_profile(row) if row is not None else None
 
 
-def enroll(session: Session, agent_id: str, chunks: Sequence[Chunk]) -> Profile:
+def enroll(session: Session, agent_id: str, chunks: Sequence[Chunk], margin: float = OUTLIER_MARGIN,
+           compare: Compare | None = None) -> Profile:
     """Add stretches of ``agent_id``'s speech to their profile (created when missing); caller commits."""
     profile = load_profile(session, agent_id) or Profile(agent_id)
-    add_chunks(profile, chunks)
+    add_chunks(profile, chunks, margin, compare)
     save_profile(session, profile)
     return profile
 

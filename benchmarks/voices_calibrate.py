@@ -127,7 +127,7 @@ def main() -> None:
     profiles: dict[str, Profile] = {}
     for row in sorted((r for r in rows if r["call_id"].startswith("enr-")), key=lambda r: r["started_at"]):
         p = profiles.setdefault(row["agent_id"], Profile(row["agent_id"], team=teams[row["agent_id"]]))
-        add_chunks(p, [Chunk(e, s, src) for e, s, src in data["enroll"][row["call_id"]]])
+        add_chunks(p, [Chunk(e, s, src) for e, s, src in data["enroll"][row["call_id"]]], **V.OUTLIERS)
     rejected = sorted(c.source for p in profiles.values() for c in p.chunks if not c.kept)
     print(f"enrolled {sum(p.ready for p in profiles.values())}/{len(profiles)} collectors ready; "
           f"{sum(len(p.chunks) for p in profiles.values())} stretches, rejected as another voice: {rejected}")
@@ -189,14 +189,17 @@ def main() -> None:
 
 def pipeline_attribution(url: str, corpus: Path, scen: dict, enrolled: set[str]) -> None:
     """Share of registered collector speech (truth turns) covered by stored segments carrying the
-    right agent id, per split; plus the staffing findings raised."""
+    right agent id, per split and kind; and VISIT_STAFFING by voice against what the scenario did."""
     import sqlalchemy as sa
 
     from audit.storage import make_engine
 
     engine = make_engine(url)
-    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    staffing: dict[str, list[tuple[str, bool]]] = defaultdict(list)  # split -> (call, truly wrong staffing)
     with engine.connect() as conn:
+        fired = {r[0]: r[1] for r in conn.execute(sa.text(
+            "select call_id, evidence from finding where rule_id='VISIT-2STAFF-VOICES'")).all()}
         for call_id, sc in scen.items():
             if not call_id.startswith("vis-"):
                 continue
@@ -210,17 +213,25 @@ def pipeline_attribution(url: str, corpus: Path, scen: dict, enrolled: set[str])
                 dur = t["end"] - t["start"]
                 ok = sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e, a, _ in segs if a == t["voice"])
                 agent = sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e, _, r in segs if r == "agent")
-                acc[split][0] += min(ok, dur)
-                acc[split][1] += dur
-                acc[split][2] += min(agent, dur)
-        staffing = conn.execute(sa.text("select call_id, rule_id, evidence from finding "
-                                        "where category='VISIT_STAFFING' and call_id like 'vis-%' "
-                                        "order by call_id")).all()
-    for split, (ok, dur, agent) in acc.items():
-        print(f"[pipeline {split}] attribution of registered collector speech: {100 * ok / dur:.1f} % "
-              f"(collector role on {100 * agent / dur:.1f} % of it)")
-    for row in staffing:
-        print("  ", *row)
+                for key in ((split, sc["kind"]), (split, "all")):
+                    acc[key][0] += min(ok, dur)
+                    acc[key][1] += dur
+                    acc[key][2] += min(agent, dur)
+            if sc["kind"] == "visit":
+                voices = set(sc["voices"].values())
+                wrong = any(v not in enrolled for v in voices) or set(sc["meta"]["visit_staff"].split(";")) != voices
+                staffing[split].append((call_id, wrong))
+    for (split, kind), (ok, dur, agent) in sorted(acc.items()):
+        print(f"[pipeline {split} {kind}] registered collector speech attributed to the right agent: "
+              f"{100 * ok / dur:.1f} % of {dur:.0f} s (given the collector role: {100 * agent / dur:.1f} %)")
+    for split, visits in staffing.items():
+        hit = sum(1 for c, w in visits if w and c in fired)
+        fa = sum(1 for c, w in visits if not w and c in fired)
+        print(f"[pipeline {split}] VISIT-2STAFF-VOICES: {hit}/{sum(w for _, w in visits)} visits with wrong staffing "
+              f"flagged, {fa}/{sum(not w for _, w in visits)} correct visits flagged")
+        for c, w in visits:
+            if c in fired or w:
+                print(f"    {c} {'WRONG' if w else 'ok   '} {fired.get(c, '-')}")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipelines.audio import AudioError, load_audio
-    from pipelines.voices import enrollment_chunks
+    from pipelines.voices import OUTLIERS, enrollment_chunks
 
     chunks = []
     for path in args.audio:
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: less than {voiceprints.MIN_CHUNK_S:.0f} s of speech; not enrolled", file=sys.stderr)
         chunks += found
     with open_session(engine) as session:
-        profile = voiceprints.enroll(session, args.agent_id, chunks)
+        profile = voiceprints.enroll(session, args.agent_id, chunks, **OUTLIERS)
         session.commit()
     rejected = sum(1 for c in profile.chunks if not c.kept)
     print(f"voiceprint of {args.agent_id}: {profile.speech_s:.0f} s of speech from {len(profile.kept)} stretch(es)"

@@ -235,8 +235,9 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                         stored_now.add(result.call_id)
                         if result.voice_chunks:  # the collector channel of a stereo call
                             from audit.voiceprints import enroll
+                            from pipelines.voices import OUTLIERS
 
-                            enroll(session, item.contact.agent_id, result.voice_chunks)
+                            enroll(session, item.contact.agent_id, result.voice_chunks, **OUTLIERS)
                         if before_commit:
                             before_commit(session, [result.call_id])
                     _record_progress(session, run_id, summary)
