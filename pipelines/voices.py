@@ -46,6 +46,8 @@ ACCEPT = 0.8            # a cluster scoring lower is "unregistered": not attribu
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
+SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
+SEGMENT_MIN_S = 1.0     # shorter collector segments keep their cluster's collector
 
 
 MEANS_FILE = Path(__file__).parent / "data" / "voices" / "channel_means.json"
@@ -239,6 +241,34 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
     return out
 
 
+def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment], profiles: dict[str, Profile],
+                    channel: str, matches: list[VoiceMatch], *, prior: float | None = None,
+                    min_s: float | None = None) -> None:
+    """Turn-level correction inside the collector side: the diarization sometimes puts two
+    collectors' turns in one cluster. Each collector segment of at least ``min_s`` seconds is
+    scored against the collectors heard here and the logged ones with a voiceprint, its
+    cluster's collector favoured by ``prior``; the best one takes the segment if the segment's
+    own score passes ``ACCEPT``. Segments of unregistered clusters are left alone."""
+    prior = SEGMENT_PRIOR if prior is None else prior
+    min_s = SEGMENT_MIN_S if min_s is None else min_s
+    logged = [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a in profiles
+              and profiles[a].ready]
+    heard = [m.agent_id for m in matches if m.agent_id in profiles]
+    names = list(dict.fromkeys([*heard, *logged]))
+    # an unregistered cluster is left alone: it is nobody enrolled, a turn of it must not become one
+    long = [s for s in segments if s.role == Role.AGENT.value and s.end - s.start >= min_s
+            and s.agent_id in profiles]
+    if len(names) < 2 or not long or prior is None:
+        return
+    vectors = compensate(np.stack([embed_spans(mono, [(s.start, s.end)]) for s in long]), channel)
+    scores = snorm_scores(vectors, names, profiles)
+    for seg, row in zip(long, scores, strict=True):
+        gain = row + np.array([prior if a == seg.agent_id else 0.0 for a in names])
+        best = int(np.argmax(gain))
+        if row[best] >= ACCEPT:  # only to a collector the turn itself sounds like
+            seg.agent_id = names[best]
+
+
 def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profiles: dict[str, Profile],
              channel: str = "room") -> dict[str, Any]:
     """Give each collector segment of a mono recording the speaking collector's agent id.
@@ -259,6 +289,8 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
     for seg in segments:
         if seg.role == Role.AGENT.value:
             seg.agent_id = by_speaker.get(seg.speaker)
+    if SEGMENT_PRIOR is not None:
+        refine_segments(contact, mono, segments, profiles, channel, matches)
     names, _ = candidates(contact, profiles)
     return {"collector_voices": [m.to_dict() for m in matches],
             "logged_staff": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a],

@@ -65,7 +65,8 @@ def fake_voices(monkeypatch):
     heard = {0.0: _noisy(VOICE["V301"], 7), 6.5: _noisy(VOICE["V305"], 8)}
 
     def embed_spans(_audio, spans):
-        return heard[min(s for s, _ in spans)].astype(np.float32)
+        start = min(s for s, _ in spans)
+        return heard[0.0 if start == 9.5 else start].astype(np.float32)  # S0 speaks at 0.0 and 9.5
 
     monkeypatch.setattr(voices, "embed_spans", embed_spans)
     monkeypatch.setattr(voices, "_MEANS", {})  # random fake voices: no channel mean to remove
