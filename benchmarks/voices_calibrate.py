@@ -195,7 +195,7 @@ def pipeline_attribution(url: str, corpus: Path, scen: dict, enrolled: set[str])
     from audit.storage import make_engine
 
     engine = make_engine(url)
-    acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     staffing: dict[str, list[tuple[str, bool]]] = defaultdict(list)  # split -> (call, truly wrong staffing)
     with engine.connect() as conn:
         fired = {r[0]: r[1] for r in conn.execute(sa.text(
@@ -213,17 +213,20 @@ def pipeline_attribution(url: str, corpus: Path, scen: dict, enrolled: set[str])
                 dur = t["end"] - t["start"]
                 ok = sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e, a, _ in segs if a == t["voice"])
                 agent = sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e, _, r in segs if r == "agent")
+                held = sum(max(0.0, min(e, t["end"]) - max(s, t["start"])) for s, e, _, _ in segs)
                 for key in ((split, sc["kind"]), (split, "all")):
                     acc[key][0] += min(ok, dur)
                     acc[key][1] += dur
                     acc[key][2] += min(agent, dur)
+                    acc[key][3] += min(held, dur)
             if sc["kind"] == "visit":
                 voices = set(sc["voices"].values())
                 wrong = any(v not in enrolled for v in voices) or set(sc["meta"]["visit_staff"].split(";")) != voices
                 staffing[split].append((call_id, wrong))
-    for (split, kind), (ok, dur, agent) in sorted(acc.items()):
+    for (split, kind), (ok, dur, agent, held) in sorted(acc.items()):
         print(f"[pipeline {split} {kind}] registered collector speech attributed to the right agent: "
-              f"{100 * ok / dur:.1f} % of {dur:.0f} s (given the collector role: {100 * agent / dur:.1f} %)")
+              f"{100 * ok / dur:.1f} % of {dur:.0f} s of truth turns, {100 * ok / max(held, 1e-9):.1f} % of the "
+              f"{held:.0f} s the transcript holds (collector role on {100 * agent / dur:.1f} %)")
     for split, visits in staffing.items():
         hit = sum(1 for c, w in visits if w and c in fired)
         fa = sum(1 for c, w in visits if not w and c in fired)
