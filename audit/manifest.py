@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +85,30 @@ def _int(value: str, column: str, maximum: int) -> int | None:
     if number != int(number):
         raise ValueError(f"{column} {value!r} is not a whole number")
     return int(number)
+
+
+_AGENT_ID = re.compile(r"^[\w.\-]{1,64}$")
+
+
+def _staff(value: str) -> tuple[int | None, tuple[str, ...]]:
+    """``visit_staff``: a head count (``2``), or the collectors' agent ids separated by ``;``
+    (``V301;V305``: the count is how many); returns (count, ids)."""
+    value = value.strip()
+    try:
+        float(value)
+        numeric = True
+    except (ValueError, OverflowError):
+        numeric = not value
+    if numeric:  # a head count (its own errors: not finite, out of range, not whole)
+        return _int(value, "visit_staff", MAX_VISIT_STAFF), ()
+    ids = tuple(dict.fromkeys(p.strip() for p in re.split(r"[;；]", value) if p.strip()))
+    bad = [i for i in ids if not _AGENT_ID.match(i)]
+    if bad or not ids:
+        raise ValueError(f"visit_staff {value!r} is neither a number nor agent ids separated by ';' "
+                         f"(like 2 or V301;V305)")
+    if len(ids) > MAX_VISIT_STAFF:
+        raise ValueError(f"visit_staff {value!r} names more than {MAX_VISIT_STAFF} collectors")
+    return len(ids), ids
 
 
 def _float(value: str, column: str, maximum: float) -> float:
@@ -174,6 +199,7 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         raise ValueError(f"contact_role {role!r} is not one of {', '.join(CONTACT_ROLES)}")
     if not get("agent_id"):
         raise ValueError("agent_id is empty")
+    staff, staff_ids = _staff(get("visit_staff"))
     return Contact(
         call_id=call_id,
         kind=kind,
@@ -191,7 +217,8 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         phone=_phone(get("phone")),
         contact_role=role,
         days_past_due=_int(get("days_past_due"), "days_past_due", MAX_DAYS_PAST_DUE),
-        visit_staff=_int(get("visit_staff"), "visit_staff", MAX_VISIT_STAFF),
+        visit_staff=staff,
+        visit_staff_ids=staff_ids,
         channel_layout=layout,
         audio_file=audio,
         debtor_name=get("debtor_name"),

@@ -4,7 +4,8 @@ Tables: ``agent``, ``case``, ``contact`` (calls, visits and dial attempts withou
 ``segment`` (diarized transcript), ``finding``, ``review_log`` (who changed a finding's review
 and how), ``audit_run`` (one row per batch run), ``alert_outbox`` (one row per finding and alert
 sink: pending, sent or dead), ``alert_dead_letter`` (alerts that could not be delivered) and
-``auth_log`` (dashboard sign-ins and sign-outs).
+``auth_log`` (dashboard sign-ins and sign-outs) and ``voiceprint`` (collectors' voice profiles,
+biometric data: see :mod:`audit.voiceprints`).
 Schema changes go through Alembic
 (``audit/migrations``); never edit a released migration.
 """
@@ -152,6 +153,10 @@ class Segment(SQLModel, table=True):
     # how it was said (audit.schema.Acoustics as a dict): level and pitch against the same party,
     # pace, talk-over, silence before; NULL for rows stored before migration 0007
     acoustics: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # the collector whose voice this is (matched against the voiceprints, pipelines.voices):
+    # an agent id, "unregistered" (a collector voice matching no profile), or NULL (not a
+    # collector, not identified, or stored before migration 0009)
+    agent_id: str | None = Field(default=None, max_length=64)
 
     __table_args__ = (UniqueConstraint("call_id", "idx", name="uq_segment_call_idx"),)
 
@@ -185,6 +190,9 @@ class Finding(SQLModel, table=True):
     # sure it is (1.0 for a deterministic rule); rows older than migration 0004 read "" and 1.0
     detector: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
     confidence: float = Field(default=1.0, sa_column_kwargs={"server_default": "1"})
+    # the collector who said it, identified by voice (migration 0009); NULL: the contact's agent
+    # (scorecards attribute a finding to coalesce(finding.agent_id, contact.agent_id))
+    agent_id: str | None = Field(default=None, max_length=64, index=True)
     review_status: str = Field(default=ReviewStatus.OPEN.value, max_length=16, index=True)
     review_reason: str | None = Field(default=None, sa_column=Column(Text))
     reviewed_by: str | None = Field(default=None, max_length=64)
@@ -302,3 +310,21 @@ class AuthLog(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=64)
     session_id: str | None = Field(default=None, max_length=32, index=True)
     detail: str = Field(default="", sa_column=Column(Text))
+
+
+class Voiceprint(SQLModel, table=True):
+    """A collector's voice profile: biometric, sensitive personal information (README, Voiceprints).
+
+    ``embeddings`` are the kept speaker embeddings (lists of floats, one per enrolled stretch of
+    at least ``audit.voiceprints.MIN_CHUNK_S`` of speech), ``sources`` where each came from (call
+    id or file name, seconds, kept or rejected as an outlier). No audio is stored. Removal
+    deletes the row (``audit voices remove``).
+    """
+
+    agent_id: str = Field(primary_key=True, max_length=64)
+    embeddings: list[list[float]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    speech_s: float = 0.0
+    n_calls: int = 0
+    sources: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    built_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

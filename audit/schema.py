@@ -89,6 +89,9 @@ class Contact:
     contact_role: str = Role.DEBTOR.value
     days_past_due: int | None = None
     visit_staff: int | None = None
+    # the collectors the log names (manifest ``visit_staff`` given as ``V301;V305``); empty when
+    # the log gives only a count
+    visit_staff_ids: tuple[str, ...] = ()
     channel_layout: str | None = None  # stereo_agent_left | stereo_agent_right | mono
     audio_file: str | None = None
     debtor_name: str = ""
@@ -166,6 +169,8 @@ class Segment:
     confidence: float | None = None
     channel: int | None = None
     acoustics: Acoustics | None = None  # None: not measured (a truth transcript, an old row)
+    # the collector whose voice this is (pipelines.voices): an agent id, "unregistered", or None
+    agent_id: str | None = None
 
 
 @dataclass
@@ -196,6 +201,8 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
     detector: str = ""
     confidence: float = 1.0
+    # the collector who said it, identified by voice (None: the contact's agent)
+    agent_id: str | None = None
 
     @property
     def suspected(self) -> bool:

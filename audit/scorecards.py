@@ -50,6 +50,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from audit import models
+from audit.read.agents import SAID_BY
 from audit.read.scope import DEFAULT_TZ, Period, Scope
 from audit.read.sql import (
     AUDITED_STATUSES,
@@ -136,15 +137,22 @@ class AgentScorecard:
 
 
 
+def _agent_name(conn: Connection, agent_id: str) -> str:
+    return conn.execute(sa.select(A.name).where(A.agent_id == agent_id)).scalar() or ""
+
+
 def _selection(period: Period, tz: str, team: str | None, agency: str | None) -> sa.ColumnElement:
     """The contacts of ``period`` (days in ``tz``), of one team and agency where given."""
     return contacts_where(Scope(), period.filters(tz, team=team, agency=agency))
 
 
 def _audited_figures(
-    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None
+    conn: Connection, where, group_cols: Sequence[sa.ColumnElement], score_fn: ScoreFn | None,
+    finding_cols: Sequence[sa.ColumnElement] | None = None,
 ) -> dict[tuple, dict[str, Any]]:
-    """Average score, pass rate and non-dismissed finding count per group of audited contacts."""
+    """Average score, pass rate and non-dismissed finding count per group of audited contacts
+    (findings grouped by ``finding_cols`` when given: per agent, the collector who said it)."""
+    finding_cols = finding_cols if finding_cols is not None else group_cols
     scores = contact_scores(conn, where, score_fn)
     sel = sa.select(C.call_id, *group_cols).where(where, C.status.in_(AUDITED_STATUSES))
     acc: dict[tuple, list[tuple[float, bool]]] = defaultdict(list)
@@ -153,10 +161,10 @@ def _audited_figures(
     found = dict(
         (tuple(r[:-1]), int(r[-1]))
         for r in conn.execute(
-            sa.select(*group_cols, sa.func.count(F.id))
+            sa.select(*finding_cols, sa.func.count(F.id))
             .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
             .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
-            .group_by(*group_cols)
+            .group_by(*finding_cols)
         )
     )
     out = {}
@@ -259,15 +267,21 @@ def agent_scorecards(
                 failed=int(failed),
             )
 
-        # Findings on audited contacts, by category/severity/review, in one grouped query.
+        # Findings on audited contacts, by category/severity/review, in one grouped query; a
+        # finding counts against the collector who said it (identified by voice), else the
+        # contact's agent.
         rows = conn.execute(
-            sa.select(C.agent_id, C.team, F.category, F.severity, F.review_status, sa.func.count(F.id))
+            sa.select(SAID_BY, C.team, F.category, F.severity, F.review_status, sa.func.count(F.id))
             .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
             .where(where, C.status.in_(AUDITED_STATUSES))
-            .group_by(C.agent_id, C.team, F.category, F.severity, F.review_status)
+            .group_by(SAID_BY, C.team, F.category, F.severity, F.review_status)
         ).all()
         for agent_id, team_name, category, severity, review, n in rows:
-            card = cards[(agent_id, team_name)]
+            card = cards.get((agent_id, team_name))
+            if card is None:  # a collector who said it on a contact another collector led
+                card = cards[(agent_id, team_name)] = AgentScorecard(
+                    agent_id=agent_id, agent_name=_agent_name(conn, agent_id), team=team_name or "", agency="",
+                    period_start=period.start, period_end=period.end)
             n = int(n)
             if review == SUSPECTED:
                 continue  # a model's doubt nobody confirmed: no finding, no review count
@@ -285,7 +299,7 @@ def agent_scorecards(
             if severity == Severity.CRITICAL.value:
                 card.critical_findings += n
 
-        for key, figures in _audited_figures(conn, where, key_cols, score_fn).items():
+        for key, figures in _audited_figures(conn, where, key_cols, score_fn, (SAID_BY, C.team)).items():
             card = cards[key]
             card.contacts = figures["contacts"]
             card.avg_score = figures["avg_score"]
@@ -293,6 +307,8 @@ def agent_scorecards(
             card.findings = figures["findings"]
             card.findings_per_100 = figures["findings_per_100"]
         for card in cards.values():
+            if not card.contacts:  # findings on contacts led by others only
+                card.findings = sum(card.findings_by_category.values())
             if card.contacts:
                 card.findings_per_100_by_category = {
                     cat: 100.0 * n / card.contacts for cat, n in card.findings_by_category.items()
@@ -304,7 +320,7 @@ def agent_scorecards(
                 setattr(card, name, value)
 
         prev_where = _selection(period.previous(), tz, team, agency)
-        for key, figures in _audited_figures(conn, prev_where, key_cols, score_fn).items():
+        for key, figures in _audited_figures(conn, prev_where, key_cols, score_fn, (SAID_BY, C.team)).items():
             if key in cards:
                 card = cards[key]
                 card.prev_contacts = figures["contacts"]

@@ -84,6 +84,7 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
         visit_staff=contact.visit_staff, channel_layout=contact.channel_layout, phone=contact.phone or None,
         meta={"agent_name": contact.agent_name, "audio_file": contact.audio_file, "line": contact.line,
               "debtor_name": contact.debtor_name,
+              **({"visit_staff_ids": list(contact.visit_staff_ids)} if contact.visit_staff_ids else {}),
               # databases keep instants, not offsets: the debtor's local time needs the offset
               "utc_offset_s": int(offset.total_seconds())},
     )
@@ -118,6 +119,7 @@ def _replace_findings(session: Session, call_id: str, findings: Iterable[Finding
         row.speaker, row.role, row.start, row.end = finding.speaker, finding.role, finding.start, finding.end
         row.evidence, row.details = finding.evidence, finding.details
         row.detector, row.confidence = finding.detector, finding.confidence
+        row.agent_id = finding.agent_id
         if row.review_status in _UNREVIEWED or previous is None:
             row.review_status = (models.ReviewStatus.SUSPECTED if finding.suspected else models.ReviewStatus.OPEN).value
         session.add(row)
@@ -150,7 +152,8 @@ def save_audit(session: Session, contact: Contact, transcript: Transcript | None
             session.add(models.Segment(call_id=contact.call_id, idx=idx, speaker=seg.speaker, role=seg.role,
                                        start=seg.start, end=seg.end, text=seg.text,
                                        confidence=seg.confidence, channel=seg.channel,
-                                       acoustics=seg.acoustics.to_dict() if seg.acoustics else None))
+                                       acoustics=seg.acoustics.to_dict() if seg.acoustics else None,
+                                       agent_id=seg.agent_id))
         row.duration_s = transcript.duration_s
         row.metrics = transcript.metrics
     _replace_findings(session, contact.call_id, findings)
@@ -203,7 +206,8 @@ def contact_from_row(row: models.Contact) -> Contact:
                    contact_role=row.contact_role,
                    days_past_due=row.days_past_due, visit_staff=row.visit_staff,
                    channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
-                   debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0))
+                   debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0),
+                   visit_staff_ids=tuple(meta.get("visit_staff_ids") or ()))
 
 
 # ----------------------------------------------------------------------------- run records

@@ -54,6 +54,9 @@ class PipelineOptions:
     text_weight: float | None = 0.1
     # measure how each segment was said (loudness, pitch, pace, overlap; pipelines.acoustics)
     acoustics: bool = True
+    # collector voiceprints (audit.voiceprints.Profile by agent id): collector voices of mono
+    # recordings are identified against them (pipelines.voices); None or empty: not done
+    voiceprints: dict[str, Any] | None = None
 
 
 def hotwords(contact: Contact) -> list[str]:
@@ -99,6 +102,12 @@ class Pipeline:
         else:
             segments, agent_voices = self._mono(contact, audio, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
+        voices: dict[str, Any] = {}
+        if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
+            from pipelines.voices import identify
+
+            voices = identify(contact, audio.mono(), segments, self.options.voiceprints,
+                              channel="phone" if audio.source_rate <= 8000 else "room")
         stereo = layout.startswith("stereo") and audio.channels == 2
         metrics = call_metrics(audio, segments)
         if self.options.acoustics:
@@ -107,6 +116,7 @@ class Pipeline:
             metrics.update(measure(audio, segments, stereo=stereo))
             self.hook("acoustics", segments, call_id=contact.call_id)
         metrics["agent_voices"] = agent_voices
+        metrics.update(voices)
         metrics["layout_used"] = "stereo" if stereo else "mono"
         if layout.startswith("stereo") and audio.channels != 2:
             metrics["warning"] = "manifest says stereo but the file has one channel; diarized as mono"
@@ -136,6 +146,7 @@ class Pipeline:
         for seg in segments:
             is_agent = seg.speaker == AGENT_CHANNEL
             seg.role = Role.AGENT.value if is_agent else role
+            seg.agent_id = contact.agent_id if is_agent else None
             seg.channel = agent_channel if is_agent else 1 - agent_channel
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         return segments
@@ -145,7 +156,8 @@ class Pipeline:
         asr = self.asr.transcribe(mono, self.options.asr_options)
         self.hook("asr", asr, call_id=contact.call_id, channel=None)
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
-        speakers = expected_speakers(contact.kind, contact.visit_staff)
+        # (a call whose log names its collectors counts like a visit: they and the other party)
+        speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
             return self._attributed(contact, mono, asr, corrector, speakers)
         turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)

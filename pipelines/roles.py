@@ -47,7 +47,9 @@ def party_role_for(texts: list[str], default: str) -> str:
 
 
 def expected_agents(contact: Contact) -> int:
-    if contact.kind == "visit":
+    """How many collectors speak: ``visit_staff`` on a visit, or on a call whose log names the
+    collectors (``V301;V305``: a second collector joined); else one."""
+    if contact.kind == "visit" or contact.visit_staff_ids:
         return max(1, contact.visit_staff or 1)
     return 1
 

@@ -190,3 +190,19 @@ def test_a_phone_that_is_no_number_is_a_row_error():
            "agent_id": "A017", "phone": "call me maybe"}
     with pytest.raises(ValueError, match="phone 'call me maybe' is not a phone number"):
         parse_row(row, 2)
+
+
+@pytest.mark.parametrize("cell, count, ids", [
+    ("2", 2, ()), ("", None, ()), ("V301;V305", 2, ("V301", "V305")), (" V301 ； V305;V301 ", 2, ("V301", "V305")),
+    ("V410", 1, ("V410",)),
+])
+def test_visit_staff_is_a_count_or_agent_ids(tmp_path, cell, count, ids):
+    contacts, errors = read_manifest(write(tmp_path, HEADER + _row(visit_staff=cell)))
+    assert not errors, errors
+    assert contacts[0].visit_staff == count and contacts[0].visit_staff_ids == ids
+
+
+@pytest.mark.parametrize("cell", ["V301;<script>", ";;", "V3 01"])
+def test_visit_staff_that_is_neither_is_a_row_error(tmp_path, cell):
+    contacts, errors = read_manifest(write(tmp_path, HEADER + _row(visit_staff=cell)))
+    assert not contacts and "visit_staff" in errors[0].reason

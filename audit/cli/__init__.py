@@ -8,7 +8,7 @@ executor choices only while their options are built, so ``audit --help`` is inst
 Groups: :mod:`~audit.cli.batch` (batch, nightly), :mod:`~audit.cli.watch`,
 :mod:`~audit.cli.results` (transcripts, findings), :mod:`~audit.cli.evaluate` (eval),
 :mod:`~audit.cli.db`, :mod:`~audit.cli.rules`, :mod:`~audit.cli.exports` (scorecards, evidence),
-:mod:`~audit.cli.dashboard` and :mod:`~audit.cli.users`; options several of them share are in
+:mod:`~audit.cli.dashboard`, :mod:`~audit.cli.users` and :mod:`~audit.cli.voices`; options several of them share are in
 :mod:`~audit.cli.common`.
 """
 
@@ -23,7 +23,7 @@ from audit import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     """The root ``audit`` parser with every command group registered on it."""
-    from audit.cli import batch, dashboard, db, evaluate, exports, results, rules, users, watch
+    from audit.cli import batch, dashboard, db, evaluate, exports, results, rules, users, voices, watch
 
     parser = argparse.ArgumentParser(
         prog="audit",
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # in the order `audit --help` lists them
-    for group in (batch, watch, results, evaluate, db, rules, exports, dashboard, users):
+    for group in (batch, watch, results, evaluate, db, rules, exports, dashboard, users, voices):
         group.add_parser(sub)
     return parser
 

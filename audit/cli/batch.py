@@ -45,6 +45,9 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--low-memory", action="store_true", default=None,
                         help="free each model after its stage (default: automatic below 3 GiB RAM per worker)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--voices", action=argparse.BooleanOptionalAction, default=True,
+                        help="collector voiceprints: enroll from the collector channel of stereo calls (audited "
+                             "first), identify collector voices on mono calls and visits (default: on)")
 
 
 class _Progress:
@@ -112,7 +115,7 @@ def _run_batch(args, input_dir: Path) -> int:
     try:
         summary = run_batch(engine, input_dir, options=pipeline_options(args), pack_path=args.pack,
                             force=args.force, executor=executor, progress=progress, on_plan=progress.plan,
-                            low_memory=args.low_memory)
+                            low_memory=args.low_memory, voices=args.voices)
     except ManifestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -33,6 +33,10 @@ from audit.read.sql import (
 )
 from audit.scoring import UNCOUNTED
 
+# who a finding counts against: the collector who said it (identified by voice, migration
+# 0009), else the contact's agent
+SAID_BY = sa.func.coalesce(F.agent_id, C.agent_id)
+
 
 @dataclass(frozen=True)
 class TrendPoint:
@@ -106,22 +110,25 @@ def agent_trend(
         return d if freq == "day" else max(period.start, d - timedelta(days=d.weekday()))
 
     where = contacts_where(Scope(), period.filters(tz, team=team, agency=agency, agent_id=agent_id))
+    anyone = contacts_where(Scope(), period.filters(tz, team=team, agency=agency))
     with connection(source) as conn:
         scores = contact_scores(conn, where, score_fn)
         starts: dict[str, Any] = dict(
             conn.execute(sa.select(C.call_id, C.started_at).where(where, C.status.in_(AUDITED_STATUSES))).all())
-        found: dict[str, int] = dict(
-            conn.execute(
-                sa.select(F.call_id, sa.func.count(F.id))
-                .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
-                .where(where, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
-                .group_by(F.call_id)
-            ).all()
-        )
+        # findings this collector said (voiceprints), on any contact; else those of their contacts
+        found = conn.execute(
+            sa.select(F.call_id, C.started_at, sa.func.count(F.id))
+            .select_from(FINDING.join(CONTACT, F.call_id == C.call_id))
+            .where(anyone, SAID_BY == agent_id, C.status.in_(AUDITED_STATUSES), F.review_status.not_in(UNCOUNTED))
+            .group_by(F.call_id, C.started_at)
+        ).all()
     acc: dict[date, list[tuple[float, bool, int]]] = defaultdict(list)
     for call_id, (score, passed) in scores.items():
         day = aware(starts[call_id], zone).date()
-        acc[bucket(day)].append((float(score), bool(passed), int(found.get(call_id, 0))))
+        acc[bucket(day)].append((float(score), bool(passed), 0))
+    said: dict[date, int] = defaultdict(int)
+    for _call_id, started, n in found:
+        said[bucket(aware(started, zone).date())] += int(n)
     points = []
     day = period.start
     seen: set[date] = set()
@@ -137,7 +144,7 @@ def agent_trend(
                     contacts=n,
                     avg_score=sum(v[0] for v in vals) / n if n else None,
                     pass_rate=sum(1 for v in vals if v[1]) / n if n else None,
-                    findings=sum(v[2] for v in vals),
+                    findings=said.get(b, 0),
                 )
             )
         day += timedelta(days=1)
@@ -155,7 +162,9 @@ def worst_findings(
     agency: str | None = None,
     tz: str = DEFAULT_TZ,
 ) -> list[WorstFinding]:
-    """The agent's most severe non-dismissed findings in the period, most severe first.
+    """The agent's most severe non-dismissed findings in the period, most severe first: the
+    findings they said (by voice, on any contact), and those of their own contacts said by no
+    identified collector.
 
     Ties are broken by the contact time (earliest first), then the time in the recording.
 
@@ -170,7 +179,7 @@ def worst_findings(
         tz: The business time zone the days are counted in.
     """
     period = Period(start, end)
-    where = contacts_where(Scope(), period.filters(tz, team=team, agency=agency, agent_id=agent_id))
+    where = sa.and_(contacts_where(Scope(), period.filters(tz, team=team, agency=agency)), SAID_BY == agent_id)
     q = (
         sa.select(
             F.id, F.call_id, C.started_at, F.rule_id, F.category, F.severity, F.title, F.citation,

@@ -356,7 +356,9 @@ class RulePack:
             if self._in_scope(rule, contact):
                 findings.extend(conduct.conduct_finding(rule, self._citations[rule.id], contact.call_id, stretch)
                                 for stretch in conduct.judge(rule, segments, self.parameters))
-        return findings
+        from audit.voiceprints import attribute_findings
+
+        return attribute_findings(findings, segments)
 
     def conduct_metrics(self, segments: list[Segment]) -> dict[str, Any]:
         """The collector's conduct in figures with this pack's thresholds (raised-voice seconds,

@@ -91,13 +91,38 @@ def _record_progress(session, run_id: int, summary: BatchSummary) -> None:
     run.failures = [f.as_dict() for f in summary.failures]
 
 
+def _phases(engine: Engine, options: PipelineOptions, pack_path: str | None, low_memory: bool, pack: RulePack,
+            todo: list, voices: bool):
+    """(worker, items) to run in order. With voices, stereo calls go first (they enroll their
+    collector's voiceprint), then the rest against the voiceprints stored by then."""
+    from dataclasses import replace
+
+    if not voices:
+        yield Worker(options, pack_path, low_memory=low_memory, pack=pack), todo
+        return
+    from audit.voiceprints import load_profiles
+
+    def stereo(item) -> bool:
+        return (item.contact.channel_layout or "mono").startswith("stereo")
+
+    first = [i for i in todo if stereo(i)]
+    if first:
+        yield Worker(replace(options, voiceprints={}), pack_path, low_memory=low_memory, pack=pack), first
+    with open_session(engine) as session:
+        profiles = load_profiles(session)
+    rest = [i for i in todo if not stereo(i)]
+    if rest:
+        yield Worker(replace(options, voiceprints=profiles), pack_path, low_memory=low_memory, pack=pack), rest
+
+
 def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions | None = None,
               pack_path: str | None = None, force: bool = False, executor: Executor | None = None,
               low_memory: bool | None = None,
               progress: Callable[[WorkResult, BatchSummary], None] | None = None,
               on_plan: Callable[[int, float], None] | None = None,
               manifest: str | Path | None = None, pack: RulePack | None = None,
-              before_commit: Callable[[Session, list[str]], None] | None = None) -> BatchSummary:
+              before_commit: Callable[[Session, list[str]], None] | None = None,
+              voices: bool = False) -> BatchSummary:
     """Audit every row of ``INPUT_DIR/manifest.csv`` into the database behind ``engine``.
 
     Args:
@@ -117,6 +142,9 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
         before_commit: called with the session and the call_ids whose findings were just
             stored, in their transaction, before it commits (``audit watch`` writes the alert
             outbox there, so an alert exists exactly when its finding does).
+        voices: collector voiceprints (pipelines.voices): stereo calls are audited first and
+            enroll their collector channel into the agent's voiceprint; mono calls and visits
+            are then identified against the stored voiceprints.
 
     Returns:
         The run's counts and failures; the same is stored as an ``audit_run`` row.
@@ -188,29 +216,34 @@ def run_batch(engine: Engine, input_dir: str | Path, *, options: PipelineOptions
                 session.commit()
 
         # the pack loaded once: a worker in this process need not compile it again
-        worker = Worker(options, pack_path, low_memory=low_memory, pack=pack)
         by_id = {item.contact.call_id: item for item in work.todo}
-        for result in executor.map(worker, work.todo):
-            item = by_id[result.call_id]
-            summary.audio_seconds += result.audio_seconds
-            with open_session(engine) as session:
-                if result.error:
-                    save_failure(session, item.contact, result.error, audio_path=item.audio_path, run_id=run_id)
-                    summary.failures.append(Failure(result.error, item.contact.call_id, item.contact.line))
-                    summary.failed_contacts += 1
-                else:
-                    save_audit(session, item.contact, result.transcript, result.findings, weights=weights,
-                               rule_pack_version=pack.version, audio_path=item.audio_path,
-                               audio_sha256=result.sha256 or item.sha256, run_id=run_id)
-                    summary.audited += 1
-                    summary.findings += len(result.findings)
-                    stored_now.add(result.call_id)
-                    if before_commit:
-                        before_commit(session, [result.call_id])
-                _record_progress(session, run_id, summary)
-                session.commit()
-            if progress:
-                progress(result, summary)
+        for worker, items in _phases(engine, options, pack_path, low_memory, pack, work.todo, voices):
+            for result in executor.map(worker, items):
+                item = by_id[result.call_id]
+                summary.audio_seconds += result.audio_seconds
+                with open_session(engine) as session:
+                    if result.error:
+                        save_failure(session, item.contact, result.error, audio_path=item.audio_path, run_id=run_id)
+                        summary.failures.append(Failure(result.error, item.contact.call_id, item.contact.line))
+                        summary.failed_contacts += 1
+                    else:
+                        save_audit(session, item.contact, result.transcript, result.findings, weights=weights,
+                                   rule_pack_version=pack.version, audio_path=item.audio_path,
+                                   audio_sha256=result.sha256 or item.sha256, run_id=run_id)
+                        summary.audited += 1
+                        summary.findings += len(result.findings)
+                        stored_now.add(result.call_id)
+                        if result.voice_chunks:  # the collector channel of a stereo call
+                            from audit.voiceprints import enroll
+                            from pipelines.voices import OUTLIERS
+
+                            enroll(session, item.contact.agent_id, result.voice_chunks, **OUTLIERS)
+                        if before_commit:
+                            before_commit(session, [result.call_id])
+                    _record_progress(session, run_id, summary)
+                    session.commit()
+                if progress:
+                    progress(result, summary)
 
         # Rules across contacts: evaluated over the stored log of the debtors this batch touched.
         log_rules = {r.id for r in pack.rules if r.detector.type in LOG_TYPES}

@@ -53,6 +53,9 @@ class WorkResult:
     audio_seconds: float = 0.0
     elapsed_s: float = 0.0
     sha256: str | None = None
+    # embeddings of the collector channel of a stereo call, to enroll into its agent's voiceprint
+    # (audit.voiceprints.Chunk); empty when voices are off or the call is not stereo
+    voice_chunks: list[Any] = field(default_factory=list)
 
 
 class TruncatedAudio(Exception):
@@ -179,8 +182,20 @@ class Worker:
             log.exception("auditing %s failed", call_id)
             return WorkResult(call_id, error=f"{type(exc).__name__}: {exc}", audio_seconds=audio.duration,
                               elapsed_s=time.perf_counter() - start, sha256=audio.sha256)
+        chunks = []
+        layout = item.contact.channel_layout or "mono"
+        if self.options.voiceprints is not None and layout.startswith("stereo") and audio.channels == 2:
+            try:
+                from pipelines.voices import enrollment_chunks
+
+                # the collector channel's speech, as the transcript found it
+                channel = 0 if layout.endswith("left") else 1
+                spans = [(s.start, s.end) for s in transcript.segments if s.channel == channel]
+                chunks = enrollment_chunks(audio.channel(channel), call_id, spans=spans)
+            except Exception:  # noqa: BLE001 - enrollment is a by-product: never fail the audit for it
+                log.exception("voiceprint enrollment from %s failed", call_id)
         return WorkResult(call_id, transcript, findings, audio_seconds=audio.duration,
-                          elapsed_s=time.perf_counter() - start, sha256=audio.sha256)
+                          elapsed_s=time.perf_counter() - start, sha256=audio.sha256, voice_chunks=chunks)
 
 
 def small_machine(workers: int = 1) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from audit.rules.detectors.base import MetadataDetector, register
+from audit.voiceprints import UNREGISTERED
 
 if TYPE_CHECKING:
     from audit.rules.model import Parameters
@@ -78,12 +79,38 @@ class VisitStaffingDetector(MetadataDetector):
             count = staff if staff is not None else voices
             if count is not None and count < p.visit_min_staff:
                 return f"visit_staff {staff}", {"visit_staff": staff, "agent_voices": voices}
+        elif metrics.get("collector_voices") is not None and contact.has_recording:
+            return _staffing_by_voice(contact, metrics)
         elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
               and staff is not None and staff >= p.visit_min_staff):
             # the manifest claims enough visitors but diarization heard fewer collectors
             return (f"{voices} collector voice(s) heard, manifest says {staff}",
                     {"visit_staff": staff, "agent_voices": voices})
         return None
+
+
+def _staffing_by_voice(contact: Contact, metrics: dict) -> Verdict:
+    """The collectors heard, identified by voice (``pipelines.voices``), against the log: fewer
+    distinct collector voices than it claims, a collector voice matching no enrolled agent, or a
+    logged collector with a voiceprint never heard."""
+    matched = metrics["collector_voices"]
+    known = sorted({m["agent_id"] for m in matched if m["agent_id"] != UNREGISTERED})
+    unregistered = [m for m in matched if m["agent_id"] == UNREGISTERED]
+    distinct = len(known) + len(unregistered)
+    claimed = contact.visit_staff
+    missing = [a for a in metrics.get("logged_with_profile", []) if a not in known]
+    reasons = []
+    if claimed is not None and distinct < claimed:
+        reasons.append(f"{distinct} distinct collector voice(s) heard, the log says {claimed}")
+    if unregistered:
+        reasons.append(f"{len(unregistered)} collector voice(s) match no enrolled agent "
+                       "(" + ", ".join(f"{m['seconds']:.0f} s" for m in unregistered) + ")")
+    if missing:
+        reasons.append(f"logged collector(s) {', '.join(missing)} never heard")
+    if not reasons:
+        return None
+    return "; ".join(reasons), {"visit_staff": claimed, "heard": known, "unregistered": len(unregistered),
+                                "never_heard": missing, "collector_voices": matched}
 
 
 @register
