@@ -302,7 +302,13 @@ class OverlapOptions:
     smooth_s: float = 0.2  # moving average of the probabilities
     min_s: float = 0.4  # shorter runs are not reported
     bridge_s: float = 0.2  # gaps shorter than this inside a run are closed
-    context_s: float = 1.0  # how far after an overlap the party who goes on is looked for
+    context_s: float = 1.5  # how far after an overlap the party who goes on is looked for
+    # a turn that the diarizer begins after the overlap's end counts only when nothing but the
+    # other party's speech comes between (no pause this long): the interrupter's first words
+    # are often given to the party they talked over; a reply after a pause is no talk-over (a
+    # pause as the pipeline cuts turns: 0.6 s; segment edges are word times, and gaps of 0.4 s
+    # between the words of one stretch of speech are common)
+    pause_s: float = 0.6
     # the diarizer may begin the interrupter's turn up to this long before the overlap (its
     # change point often falls early: the words said over someone are dropped)
     lead_s: float = 2.0
@@ -381,9 +387,11 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
     the other one when its turn began around the overlap (not more than ``lead_s`` before
     it: a turn going on for longer was not started over anyone; the overlap was the other
     party's interjection) and the other party's last segment before that turn ends no more than
-    ``silent_s`` before the overlap (someone was speaking). The diarizer's change point
-    may fall anywhere near the overlap, and the recogniser often drops the words said over
-    someone, so segment times are only trusted to a second.
+    ``silent_s`` before the overlap (someone was speaking). A turn the diarizer begins after
+    the overlap's end counts only when it follows the other party's speech without a pause
+    (``pause_s``). The diarizer's change point may fall anywhere near the overlap, and the
+    recogniser often drops the words said over someone, so segment times are only trusted to a
+    second.
     """
     options = options or OverlapOptions()
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
@@ -410,6 +418,8 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
         before = order[first - 1]
         if segments[before].end < o.start - options.silent_s:
             continue
+        if start > o.end and start - segments[before].end >= options.pause_s:
+            continue  # a reply after a pause: the other party's speech, not this one, held the overlap
         out.append(TalkOver(o, order[first], before))
     return out
 

@@ -148,7 +148,8 @@ class EmbeddedDiarizer:
         if opts.voice_features > 0:
             from pipelines.diarization.voice import augment, piece_features
 
-            embeddings = augment(embeddings, piece_features(audio, pieces), durations, opts.voice_features)
+            features, level = piece_features(audio, pieces)
+            embeddings = augment(embeddings, features, durations, opts.voice_features, level)
         self._emit("embeddings", embeddings)
         return pieces, embeddings
 

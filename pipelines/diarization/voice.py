@@ -42,45 +42,59 @@ def _mel_dct() -> tuple[np.ndarray, np.ndarray]:
     return fb, basis
 
 
-def cepstra(x16: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mel-cepstra c1..c12 of every 10 ms frame of a 16 kHz signal, and which frames are speech."""
+def cepstra(x16: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mel-cepstra c1..c12 of every 10 ms frame of a 16 kHz signal, which frames are speech, and
+    each frame's level (dB)."""
     from scipy.fft import rfft
     from scipy.signal import resample_poly
 
     y = resample_poly(np.asarray(x16, dtype=np.float32), 1, SAMPLE_RATE // RATE)
     n = max(0, 1 + (len(y) - NFFT) // HOP)
     if n == 0:
-        return np.zeros((0, N_CEPS)), np.zeros(0, dtype=bool)
+        return np.zeros((0, N_CEPS)), np.zeros(0, dtype=bool), np.zeros(0)
     frames = np.lib.stride_tricks.sliding_window_view(y, NFFT)[::HOP][:n]
     power = np.abs(rfft(frames * np.hanning(NFFT).astype(np.float32), axis=1, workers=1)) ** 2
     fb, basis = _mel_dct()
     logmel = np.log(power @ fb + 1e-10)
     db = 10 * np.log10(power.sum(axis=1) + 1e-10)
     speech = db > np.percentile(db, 10) + 12
-    return logmel @ basis.T, speech
+    return logmel @ basis.T, speech, db
 
 
-def piece_features(x16: np.ndarray, pieces: list[tuple[float, float]]) -> np.ndarray:
-    """Mean and standard deviation of c1..c12 over each piece's speech frames: ``(pieces, 24)``."""
-    ceps, speech = cepstra(x16)
+def piece_features(x16: np.ndarray, pieces: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of c1..c12 over each piece's speech frames, ``(pieces, 24)``,
+    and each piece's level against the recording's speech (dB, median of its speech frames)."""
+    ceps, speech, db = cepstra(x16)
     out = np.zeros((len(pieces), 2 * N_CEPS))
+    level = np.zeros(len(pieces))
+    reference = float(np.median(db[speech])) if speech.any() else 0.0
     for index, (start, end) in enumerate(pieces):
         a, b = int(start * RATE / HOP), min(len(ceps), int(end * RATE / HOP))
-        rows = ceps[a:b][speech[a:b]] if speech[a:b].sum() >= 5 else ceps[a:b]
-        if len(rows):
-            out[index] = np.concatenate([rows.mean(axis=0), rows.std(axis=0)])
-    return out
+        rows = speech[a:b] if speech[a:b].sum() >= 5 else np.ones(max(0, b - a), dtype=bool)
+        if rows.any():
+            out[index] = np.concatenate([ceps[a:b][rows].mean(axis=0), ceps[a:b][rows].std(axis=0)])
+            level[index] = float(np.median(db[a:b][rows])) - reference
+    return out, level
 
 
-def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray, weight: float) -> np.ndarray:
+def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray, weight: float,
+            level: np.ndarray | None = None, loud_db: float = 6.0) -> np.ndarray:
     """Unit embeddings with the z-scored features appended (scaled so that all of them together
-    weigh ``weight``), normalised to unit length again."""
+    weigh ``weight``), normalised to unit length again.
+
+    A piece ``loud_db`` or more over the recording's speech (``level``) is a raised voice: its
+    spectrum is tilted (and often clipped), so its features would make a speaker of their own;
+    it gets neutral features (the recording's mean) and its embedding alone places it.
+    """
     from pipelines.diarization.embedding import unit
 
     if weight <= 0 or len(embeddings) < 2:
         return embeddings
     w = np.maximum(np.asarray(durations, dtype=np.float64), 1e-3)
-    mean = np.average(features, axis=0, weights=w)
-    spread = np.sqrt(np.average((features - mean) ** 2, axis=0, weights=w)) + 1e-6
-    z = (features - mean) / spread
+    calm = np.ones(len(features), dtype=bool) if level is None else np.asarray(level) < loud_db
+    if calm.sum() < 2:
+        return embeddings
+    mean = np.average(features[calm], axis=0, weights=w[calm])
+    spread = np.sqrt(np.average((features[calm] - mean) ** 2, axis=0, weights=w[calm])) + 1e-6
+    z = np.where(calm[:, None], (features - mean) / spread, 0.0)
     return unit(np.concatenate([embeddings, weight * z / np.sqrt(z.shape[1])], axis=1)).astype(np.float32)

@@ -164,3 +164,13 @@ def test_the_level_is_kept_from_the_probability_call():
     assert np.array_equal(level, overlap.frame_features(x)[:, overlap.N_MELS])
     # the talk-over of this clip is two voices at a speaking level, kept
     assert len(overlap.voice_overlaps(x)) == 1
+
+
+def test_a_turn_begun_after_the_overlap_counts_only_without_a_pause_before_it():
+    # the diarizer gave the collector's first words (said over the debtor) to the debtor: the
+    # collector's own turn begins 0.6 s after the overlap, straight after that speech
+    glued = [seg("agent", 0.0, 5.0), seg("debtor", 5.5, 10.6), seg("agent", 10.6, 13.0)]
+    assert [(t.interrupter, t.interrupted) for t in attribute([Overlap(8.6, 10.0, 0.8)], glued)] == [(2, 1)]
+    # a spurious overlap inside the debtor's line, and the collector answers after a pause
+    reply = [seg("agent", 0.0, 5.0), seg("debtor", 5.5, 10.1), seg("agent", 11.1, 13.0)]
+    assert attribute([Overlap(9.4, 10.0, 0.5)], reply) == []
