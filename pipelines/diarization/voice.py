@@ -4,11 +4,12 @@ Resemblyzer's GE2E embedding barely tells apart two voices that share a base voi
 line (docs/conduct.md). Vocal-tract length and spectral tilt shape the long-term spectral
 envelope, which cepstral coefficients summarise: :func:`piece_features` gives each piece the
 mean and spread of 12 mel-cepstral coefficients (c1..c12, level-free: c0 is left out) over
-its speech frames, in the telephone band at 8 kHz. :func:`augment` z-scores them across the
+its speech frames, in the telephone band (100-3800 Hz, so a 16 kHz visit and an 8 kHz call
+are read alike). :func:`augment` z-scores them across the
 recording's pieces (duration-weighted: each voice is compared with the others in the same call)
 and appends them, scaled by ``weight``, to the unit embeddings.
 
-numpy and scipy only; one STFT of the recording, a few milliseconds a minute.
+numpy and scipy only; one STFT of the recording (docs/conduct.md has the cost).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import numpy as np
 
 from pipelines.audio import SAMPLE_RATE
 
-RATE = 8000
-NFFT = 256  # 32 ms
-HOP = 80  # 10 ms
+RATE = SAMPLE_RATE
+NFFT = 512  # 32 ms
+HOP = 160  # 10 ms
 N_MELS = 32
 N_CEPS = 12
 BAND = (100.0, 3800.0)
@@ -39,24 +40,30 @@ def _mel_dct() -> tuple[np.ndarray, np.ndarray]:
         lo, mid, hi = edges[m:m + 3]
         fb[:, m] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
     basis = dct(np.eye(N_MELS), type=2, norm="ortho", axis=0)[1:N_CEPS + 1]  # (ceps, mels)
-    return fb, basis
+    return fb.astype(np.float32), basis.astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _window() -> np.ndarray:
+    return np.hanning(NFFT).astype(np.float32)
 
 
 def cepstra(x16: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mel-cepstra c1..c12 of every 10 ms frame of a 16 kHz signal, which frames are speech, and
     each frame's level (dB)."""
     from scipy.fft import rfft
-    from scipy.signal import resample_poly
 
-    y = resample_poly(np.asarray(x16, dtype=np.float32), 1, SAMPLE_RATE // RATE)
+    y = np.asarray(x16, dtype=np.float32)
     n = max(0, 1 + (len(y) - NFFT) // HOP)
     if n == 0:
         return np.zeros((0, N_CEPS)), np.zeros(0, dtype=bool), np.zeros(0)
     frames = np.lib.stride_tricks.sliding_window_view(y, NFFT)[::HOP][:n]
-    power = np.abs(rfft(frames * np.hanning(NFFT).astype(np.float32), axis=1, workers=1)) ** 2
+    spectrum = rfft(frames * _window(), axis=1, workers=1)
+    power = spectrum.real ** 2 + spectrum.imag ** 2
     fb, basis = _mel_dct()
-    logmel = np.log(power @ fb + 1e-10)
-    db = 10 * np.log10(power.sum(axis=1) + 1e-10)
+    mel = power @ fb
+    logmel = np.log(mel + 1e-10)
+    db = 10 * np.log10(mel.sum(axis=1) + 1e-10)
     speech = db > np.percentile(db, 10) + 12
     return logmel @ basis.T, speech, db
 
