@@ -36,17 +36,20 @@ def test_features_follow_the_spectral_envelope_and_not_the_level():
     assert 10 < level[2] - level[0] < 14
 
 
-def test_augment_appends_z_scored_features_and_keeps_loud_pieces_neutral():
+def test_augment_appends_z_scored_features_unless_someone_raises_their_voice():
     rng = np.random.default_rng(0)
     embeddings = rng.normal(size=(4, 256))
     embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
     features = np.array([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0], [9.0, -9.0]])
     durations = np.ones(4)
-    out = augment(embeddings, features, durations, 0.5, level=np.array([0.0, 0.0, 0.0, 12.0]))
+    out = augment(embeddings, features, durations, 0.5, level=np.array([0.0, 1.0, -2.0, 3.0]))
     assert out.shape == (4, 258)
     assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
-    assert np.allclose(out[3, 256:], 0.0)  # a shout: its embedding alone places it
-    assert not np.allclose(out[0, 256:], 0.0)
+    z = out[:, 256:] / np.linalg.norm(out[:, :256], axis=1, keepdims=True)
+    assert np.allclose(z.mean(axis=0), 0.0) and np.allclose(z.std(axis=0), 0.5 / np.sqrt(2))
+    # a shout in the recording (12 dB over its speech): the embeddings alone decide
+    shouted = augment(embeddings, features, durations, 0.5, level=np.array([0.0, 0.0, 0.0, 12.0]))
+    assert shouted is embeddings
     # off: the embeddings as they were
     assert augment(embeddings, features, durations, 0.0) is embeddings
 
