@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25]
+    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25] [--option voice_features=0.2]
 
 Prints a per-file table and the overall DER with the speaker count taken from the manifest
 (calls: 2; visits: visit_staff + 1) and with the count estimated, at the given collar and at

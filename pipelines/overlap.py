@@ -16,7 +16,8 @@ a mono call or a visit left no trace in the segments. This module finds it in th
    voices, laid with known offsets and rendered through callsynth's telephone and far-field
    channels; never on a test set.
 3. **Overlaps** (:func:`find_overlaps`): runs of frames whose smoothed probability goes over
-   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long.
+   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long; one as loud as
+   a shout is one clipped voice, not two (:func:`voice_overlaps`, ``max_level_db``).
 4. **The diarizer's pieces are cut at overlaps** (:func:`split_at_overlaps`, called by the
    pipeline after clustering): a talk-over glues two voices without a pause, and on a telephone
    line their embeddings are often too close for the diarizer to split them.
