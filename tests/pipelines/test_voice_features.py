@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pipelines.audio import SAMPLE_RATE, load_audio
 from pipelines.diarization.embedded import EmbeddedDiarizer, EmbeddedOptions
@@ -62,3 +64,15 @@ def test_the_diarizer_appends_them_only_when_asked():
     assert len(pieces) >= 2  # the collector, then the debtor
     assert voiced.shape == (len(pieces), 256 + 24)
     assert np.allclose(np.linalg.norm(voiced, axis=1), 1.0)
+
+
+def test_der_benchmark_passes_diarizer_options():
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("benchmarks_der", root / "benchmarks" / "der.py")
+    der = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(der)
+    options = der.diarizer_options(["voice_features=0.2", "refine=false", "max_piece_s=4"])["options"]
+    assert (options.voice_features, options.refine, options.max_piece_s) == (0.2, False, 4.0)
+    assert der.diarizer_options([]) == {}
+    with pytest.raises(SystemExit, match="unknown option"):
+        der.diarizer_options(["no_such=1"])
