@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25]
+    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25] [--option voice_features=0.2]
 
 Prints a per-file table and the overall DER with the speaker count taken from the manifest
 (calls: 2; visits: visit_staff + 1) and with the count estimated, at the given collar and at
@@ -124,16 +124,37 @@ def format_report(result: dict[str, Any], title: str) -> str:
     return "\n".join(lines)
 
 
+def diarizer_options(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` strings as diarizer options (the embedded diarizer's :class:`EmbeddedOptions`)."""
+    if not pairs:
+        return {}
+    from dataclasses import fields
+
+    from pipelines.diarization.embedded import EmbeddedOptions
+
+    types = {f.name: type(getattr(EmbeddedOptions(), f.name)) for f in fields(EmbeddedOptions)}
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in types:
+            raise SystemExit(f"--option {pair}: unknown option; choose from {', '.join(types)}")
+        cast = types[key]
+        values[key] = value.lower() in ("1", "true", "yes") if cast is bool else cast(value)
+    return {"options": EmbeddedOptions(**values)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus_dir", type=Path)
     parser.add_argument("--diarizer", default="embedded")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a diarizer option (e.g. voice_features=0.2 for the embedded diarizer); repeatable")
     parser.add_argument("--collar", type=float, default=0.25,
                         help="pyannote.metrics collar (total width; 0.25 = +/-0.125 s)")
     parser.add_argument("--max-der", type=float, default=None,
                         help="exit 1 when the overall DER (manifest counts, --collar) exceeds this fraction")
     args = parser.parse_args(argv)
-    diarizer = get_diarizer(args.diarizer)
+    diarizer = get_diarizer(args.diarizer, **diarizer_options(args.option))
     began = time.perf_counter()
     if hasattr(diarizer, "load"):
         diarizer.load()

@@ -16,7 +16,8 @@ a mono call or a visit left no trace in the segments. This module finds it in th
    voices, laid with known offsets and rendered through callsynth's telephone and far-field
    channels; never on a test set.
 3. **Overlaps** (:func:`find_overlaps`): runs of frames whose smoothed probability goes over
-   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long.
+   ``threshold``, extended while it stays over ``edge``, at least ``min_s`` long; one as loud as
+   a shout is one clipped voice, not two (:func:`voice_overlaps`, ``max_level_db``).
 4. **The diarizer's pieces are cut at overlaps** (:func:`split_at_overlaps`, called by the
    pipeline after clustering): a talk-over glues two voices without a pause, and on a telephone
    line their embeddings are often too close for the diarizer to split them.
@@ -241,7 +242,11 @@ def load_model(path: str | None = None) -> Trees:
     return Trees.from_json(json.loads(Path(path or MODEL).read_text(encoding="utf-8")))
 
 
-_LAST: tuple[tuple, np.ndarray] | None = None  # the last recording's probabilities (diarization, then acoustics)
+_LAST: tuple[tuple, np.ndarray, np.ndarray] | None = None  # the last recording's (key, probability, level)
+
+
+def _key(x16: np.ndarray, model: Trees | None) -> tuple:
+    return (len(x16), hash(x16[:: max(1, len(x16) // 997)].tobytes()), id(model))
 
 
 def overlap_probability(x16: np.ndarray, model: Trees | None = None) -> np.ndarray:
@@ -251,13 +256,23 @@ def overlap_probability(x16: np.ndarray, model: Trees | None = None) -> np.ndarr
     pieces, then to measure the talk-overs)."""
     global _LAST
     x16 = np.asarray(x16, dtype=np.float32)
-    key = (len(x16), hash(x16[:: max(1, len(x16) // 997)].tobytes()), id(model))
+    key = _key(x16, model)
     if _LAST is not None and _LAST[0] == key:
         return _LAST[1]
     X = frame_features(x16)
     probability = (model or load_model()).probability(X) if len(X) else np.zeros(0)
-    _LAST = (key, probability)
+    _LAST = (key, probability, X[:, N_MELS].astype(np.float64) if len(X) else np.zeros(0))
     return probability
+
+
+def frame_level(x16: np.ndarray, model: Trees | None = None) -> np.ndarray:
+    """Level of each 20 ms frame in the telephone band, in dB over the recording's speech
+    (the frame feature the classifier sees; kept from :func:`overlap_probability`'s last call)."""
+    x16 = np.asarray(x16, dtype=np.float32)
+    if _LAST is not None and _LAST[0] == _key(x16, model):
+        return _LAST[2]
+    X = frame_features(x16)
+    return X[:, N_MELS].astype(np.float64) if len(X) else np.zeros(0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +303,13 @@ class OverlapOptions:
     smooth_s: float = 0.2  # moving average of the probabilities
     min_s: float = 0.4  # shorter runs are not reported
     bridge_s: float = 0.2  # gaps shorter than this inside a run are closed
-    context_s: float = 1.0  # how far after an overlap the party who goes on is looked for
+    context_s: float = 1.5  # how far after an overlap the party who goes on is looked for
+    # a turn that the diarizer begins after the overlap's end counts only when nothing but the
+    # other party's speech comes between (no pause this long): the interrupter's first words
+    # are often given to the party they talked over; a reply after a pause is no talk-over (a
+    # pause as the pipeline cuts turns: 0.6 s; segment edges are word times, and gaps of 0.4 s
+    # between the words of one stretch of speech are common)
+    pause_s: float = 0.6
     # the diarizer may begin the interrupter's turn up to this long before the overlap (its
     # change point often falls early: the words said over someone are dropped)
     lead_s: float = 2.0
@@ -296,6 +317,11 @@ class OverlapOptions:
     # recogniser drops words said over someone, and often the few before)
     silent_s: float = 3.0
     min_side_s: float = 0.8  # a diarizer piece is cut at an overlap leaving at least this on each side
+    # an overlap whose frames are this loud over the recording's speech (median) is a shout, not
+    # two people: a clipped voice has partials the multi-pitch features read as a second voice.
+    # Two voices at once are a few dB over one (on the tuning set: real overlaps at most +5.9 dB,
+    # shouts read as two voices at least +7.1 dB); None keeps every overlap
+    max_level_db: float | None = 6.5
 
 
 def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None) -> list[Overlap]:
@@ -317,6 +343,23 @@ def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None
             a = round(prev.start / FRAME_S)
         out.append(Overlap(round(a * FRAME_S, 2), round(b * FRAME_S, 2), float(smooth[a:b].mean())))
     return [o for o in out if o.duration >= options.min_s]
+
+
+def voice_overlaps(x16: np.ndarray, options: OverlapOptions | None = None,
+                   model: Trees | None = None) -> list[Overlap]:
+    """The overlaps of a mono recording, less those loud enough to be one shouting voice
+    (``max_level_db``)."""
+    options = options or OverlapOptions()
+    found = find_overlaps(overlap_probability(x16, model), options)
+    if options.max_level_db is None or not found:
+        return found
+    level = frame_level(x16, model)
+    keep = []
+    for o in found:
+        frames = level[round(o.start / FRAME_S):round(o.end / FRAME_S)]
+        if not len(frames) or float(np.median(frames)) < options.max_level_db:
+            keep.append(o)
+    return keep
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -345,9 +388,11 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
     the other one when its turn began around the overlap (not more than ``lead_s`` before
     it: a turn going on for longer was not started over anyone; the overlap was the other
     party's interjection) and the other party's last segment before that turn ends no more than
-    ``silent_s`` before the overlap (someone was speaking). The diarizer's change point
-    may fall anywhere near the overlap, and the recogniser often drops the words said over
-    someone, so segment times are only trusted to a second.
+    ``silent_s`` before the overlap (someone was speaking). A turn the diarizer begins after
+    the overlap's end counts only when it follows the other party's speech without a pause
+    (``pause_s``). The diarizer's change point may fall anywhere near the overlap, and the
+    recogniser often drops the words said over someone, so segment times are only trusted to a
+    second.
     """
     options = options or OverlapOptions()
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
@@ -374,6 +419,8 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
         before = order[first - 1]
         if segments[before].end < o.start - options.silent_s:
             continue
+        if start > o.end and start - segments[before].end >= options.pause_s:
+            continue  # a reply after a pause: the other party's speech, not this one, held the overlap
         out.append(TalkOver(o, order[first], before))
     return out
 
@@ -383,7 +430,7 @@ def talk_overs(x16: np.ndarray, segments: list, options: OverlapOptions | None =
     """Talk-overs in a mono recording with diarized, role-labelled segments."""
     if not segments:
         return []
-    return attribute(find_overlaps(overlap_probability(x16, model), options), segments, options)
+    return attribute(voice_overlaps(x16, options, model), segments, options)
 
 
 def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embeddings: np.ndarray,
@@ -407,7 +454,7 @@ def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embedd
     labels = np.asarray(labels)
     if len(pieces) < 2 or len(np.unique(labels)) < 2:
         return pieces, labels
-    found = find_overlaps(overlap_probability(x16), options)
+    found = voice_overlaps(x16, options)
     edges = [e for piece in pieces for e in piece]
     parts: dict[int, list[tuple[float, float]]] = {}
     for index, (start, end) in enumerate(pieces):
@@ -424,10 +471,12 @@ def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embedd
     durations = np.array([end - start for start, end in pieces])
     names = np.unique(labels)
 
+    voices = unit(embeddings[:, :256])  # the GE2E part (the diarizer may append voice features)
+
     def centroid(name: int) -> np.ndarray:
         mask = labels == name
         mask = mask & kept if (mask & kept).any() else mask  # a voice heard only in cut pieces keeps them
-        return unit(np.average(embeddings[mask], axis=0, weights=durations[mask]))
+        return unit(np.average(voices[mask], axis=0, weights=durations[mask]))
 
     centroids = np.stack([centroid(n) for n in names])
     flat = [part for index in sorted(parts) for part in parts[index]]

@@ -8,6 +8,8 @@ Two engines behind one small Protocol (:class:`Diarizer`), picked by name with
   speech, the speech is cut into turn-sized pieces, each piece gets a Resemblyzer GE2E
   embedding (:mod:`.embedding`), and the pieces are clustered on cosine distance
   (:mod:`.clustering`). The speaker count comes from the caller (the manifest) or is estimated.
+  Optionally (``voice_features``, off by default) cepstral features of each piece
+  (:mod:`.voice`) are appended to its embedding.
 * ``pyannote`` (:class:`pipelines.diarization.pyannote.PyannoteDiarizer`) wraps a
   ``pyannote.audio`` pipeline, an optional extra whose weights come from a token-gated hub or a
   local pipeline directory.

@@ -43,6 +43,8 @@ class EmbeddedOptions:
         linkage: clustering method, see :func:`.clustering.cluster_embeddings`.
         window_step_s: hop between the 1.6 s embedding windows inside a piece.
         refine: k-means refinement of the clusters (see :func:`.clustering.cluster_embeddings`).
+        voice_features: weight of the pieces' spectral-envelope features (:mod:`.voice`)
+            appended to their embeddings; 0 leaves the embeddings alone.
     """
 
     vad_threshold: float = 0.5
@@ -59,6 +61,7 @@ class EmbeddedOptions:
     linkage: str = "ward"
     window_step_s: float = 0.8
     refine: bool = True
+    voice_features: float = 0.0
 
 
 @dataclass
@@ -142,6 +145,11 @@ class EmbeddedDiarizer:
         if opts.center and len(pieces) > 2:
             embeddings = embeddings - np.average(embeddings, axis=0, weights=durations)
         embeddings = unit(embeddings)
+        if opts.voice_features > 0:
+            from pipelines.diarization.voice import augment, piece_features
+
+            features, level = piece_features(audio, pieces)
+            embeddings = augment(embeddings, features, durations, opts.voice_features, level)
         self._emit("embeddings", embeddings)
         return pieces, embeddings
 

@@ -137,3 +137,40 @@ def test_acoustics_counts_a_mono_talk_over_heard_in_the_mix(monkeypatch):
     segments = [seg("debtor", 0.5, 6.0), seg("agent", 6.1, 12.0)]
     measure(audio, segments, stereo=False, options=AcousticOptions(detect_overlap=False))
     assert segments[1].acoustics.interrupt_s == 0
+
+
+def test_an_overlap_as_loud_as_a_shout_is_one_voice_not_two(monkeypatch):
+    # a clipped shout reads as two voices to the multi-pitch features; two voices at once are
+    # only a few dB over one, a shout 10 dB and more
+    probability = np.zeros(int(10 / FRAME_S))
+    probability[int(2.0 / FRAME_S):int(3.0 / FRAME_S)] = 0.9  # two voices, +3 dB
+    probability[int(6.0 / FRAME_S):int(7.0 / FRAME_S)] = 0.9  # a shout, +12 dB
+    level = np.zeros(len(probability))
+    level[int(2.0 / FRAME_S):int(3.0 / FRAME_S)] = 3.0
+    level[int(6.0 / FRAME_S):int(7.0 / FRAME_S)] = 12.0
+    monkeypatch.setattr(overlap, "overlap_probability", lambda x16, model=None: probability)
+    monkeypatch.setattr(overlap, "frame_level", lambda x16, model=None: level)
+    x = np.zeros(10 * 16000, np.float32)
+    kept = overlap.voice_overlaps(x)
+    assert len(kept) == 1 and 1.8 <= kept[0].start <= 2.2
+    assert len(overlap.voice_overlaps(x, OverlapOptions(max_level_db=None))) == 2
+
+
+def test_the_level_is_kept_from_the_probability_call():
+    x = load_audio(FIXTURES / "talkover_cm004.mp3").mono()
+    probability = overlap.overlap_probability(x)
+    level = overlap.frame_level(x)
+    assert len(level) == len(probability)
+    assert np.array_equal(level, overlap.frame_features(x)[:, overlap.N_MELS])
+    # the talk-over of this clip is two voices at a speaking level, kept
+    assert len(overlap.voice_overlaps(x)) == 1
+
+
+def test_a_turn_begun_after_the_overlap_counts_only_without_a_pause_before_it():
+    # the diarizer gave the collector's first words (said over the debtor) to the debtor: the
+    # collector's own turn begins 0.6 s after the overlap, straight after that speech
+    glued = [seg("agent", 0.0, 5.0), seg("debtor", 5.5, 10.6), seg("agent", 10.6, 13.0)]
+    assert [(t.interrupter, t.interrupted) for t in attribute([Overlap(8.6, 10.0, 0.8)], glued)] == [(2, 1)]
+    # a spurious overlap inside the debtor's line, and the collector answers after a pause
+    reply = [seg("agent", 0.0, 5.0), seg("debtor", 5.5, 10.1), seg("agent", 11.1, 13.0)]
+    assert attribute([Overlap(9.4, 10.0, 0.5)], reply) == []
