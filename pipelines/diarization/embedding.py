@@ -72,7 +72,7 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
         wav = _normalize(audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])
         mel = wav_to_mel_spectrogram(wav)
         if len(mel) < frames_per_window:
-            mel = np.pad(mel, ((0, frames_per_window - len(mel)), (0, 0)))
+            mel = _fill_window(mel, frames_per_window)
         last = len(mel) - frames_per_window
         starts = list(range(0, last + 1, frame_step))
         if last - starts[-1] > frame_step // 2:  # cover the tail of the span too
@@ -93,6 +93,18 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
         for owner, vector in zip(owners, vectors):
             out[owner].append(vector)
     return [np.stack(v) if v else np.zeros((0, 256), np.float32) for v in out]
+
+
+def _fill_window(mel: np.ndarray, frames: int) -> np.ndarray:
+    """A span shorter than one window, repeated to fill it (zeros where it has no frames at all).
+
+    Zero padding made short pieces alike: a 0.8 s piece was half silence to the encoder, and
+    the short pieces of different people embedded closer to each other than to their speakers
+    (docs/conduct.md). Repeating the piece's own frames keeps the window all speech of that voice.
+    """
+    if len(mel) == 0:
+        return np.zeros((frames, mel.shape[1]), dtype=mel.dtype)
+    return np.pad(mel, ((0, frames - len(mel)), (0, 0)), mode="wrap")
 
 
 def unit(v: np.ndarray) -> np.ndarray:
