@@ -49,11 +49,13 @@ def _normalize(wav: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
 
 
 def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
-                  window_s: float = 1.6, step_s: float = 0.8, threads: int | None = 1) -> list[np.ndarray]:
+                  window_s: float = 1.6, step_s: float = 0.8, threads: int | None = 1,
+                  fill: str = "repeat") -> list[np.ndarray]:
     """Partial (window-level) GE2E embeddings for each span, in one batched forward pass.
 
     Each span is cut into windows of 1.6 s (the encoder's training length) every ``step_s``;
-    a span shorter than a window gives one zero-padded window. ``threads`` caps torch's
+    a span shorter than a window gives one window, filled by repeating the span (``fill="repeat"``,
+    see :func:`_fill_window`) or padded with zeros (``"zeros"``, Resemblyzer's own way). ``threads`` caps torch's
     intra-op threads for the call (restored afterwards): the small LSTM batch gains nothing
     from more, and on a shared 2-core machine extra spinning threads made it 5x slower.
 
@@ -62,6 +64,8 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
     """
     import torch
 
+    if fill not in ("repeat", "zeros"):
+        raise ValueError(f"fill must be 'repeat' or 'zeros', got {fill!r}")
     encoder = voice_encoder()  # first: it imports resemblyzer with webrtcvad's pkg_resources warning silenced
     from resemblyzer.audio import wav_to_mel_spectrogram
     frames_per_window = round(window_s * 100)  # 10 ms mel hop
@@ -72,7 +76,8 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
         wav = _normalize(audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])
         mel = wav_to_mel_spectrogram(wav)
         if len(mel) < frames_per_window:
-            mel = _fill_window(mel, frames_per_window)
+            mel = _fill_window(mel, frames_per_window) if fill == "repeat" else \
+                np.pad(mel, ((0, frames_per_window - len(mel)), (0, 0)))
         last = len(mel) - frames_per_window
         starts = list(range(0, last + 1, frame_step))
         if last - starts[-1] > frame_step // 2:  # cover the tail of the span too

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pipelines.audio import load_audio
 from pipelines.diarization.embedding import _fill_window, embed_windows, unit
@@ -31,3 +32,10 @@ def test_short_pieces_land_nearer_their_own_speaker():
     vectors = np.stack([unit(w.mean(axis=0)) for w in embed_windows(x, spans)])
     similarity = vectors[2:] @ vectors[:2].T
     assert np.array_equal(np.argmax(similarity, axis=1), [0, 0, 0, 1, 1, 1])
+    padded = np.stack([unit(w.mean(axis=0)) for w in embed_windows(x, spans, fill="zeros")])
+    assert (np.argmax(padded[2:5] @ padded[:2].T, axis=1) == 1).any()  # what zero padding did
+
+
+def test_fill_is_checked():
+    with pytest.raises(ValueError, match="fill"):
+        embed_windows(np.zeros(16000, np.float32), [(0.0, 0.5)], fill="silence")
