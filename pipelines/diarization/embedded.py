@@ -44,7 +44,10 @@ class EmbeddedOptions:
         window_step_s: hop between the 1.6 s embedding windows inside a piece.
         refine: k-means refinement of the clusters (see :func:`.clustering.cluster_embeddings`).
         voice_features: weight of the pieces' spectral-envelope features (:mod:`.voice`)
-            appended to their embeddings; 0 leaves the embeddings alone.
+            appended to their embeddings; 0 leaves the embeddings alone (docs/conduct.md has
+            the figures).
+        short_fill: how a piece shorter than the encoder's 1.6 s window fills it
+            (:func:`.embedding.embed_windows`: ``"zeros"``, ``"repeat"`` or ``"none"``).
     """
 
     vad_threshold: float = 0.5
@@ -62,6 +65,7 @@ class EmbeddedOptions:
     window_step_s: float = 0.8
     refine: bool = True
     voice_features: float = 0.0
+    short_fill: str = "zeros"
 
 
 @dataclass
@@ -139,7 +143,7 @@ class EmbeddedDiarizer:
             return [], np.zeros((0, 256), np.float32)
         pieces = self._split_long(audio, regions)
         self._emit("pieces", pieces)
-        windows = embed_windows(audio, pieces, step_s=opts.window_step_s)
+        windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=opts.short_fill)
         embeddings = np.stack([unit(w.mean(axis=0)) for w in windows])
         durations = np.array([end - start for start, end in pieces])
         if opts.center and len(pieces) > 2:

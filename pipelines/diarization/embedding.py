@@ -49,11 +49,14 @@ def _normalize(wav: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
 
 
 def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
-                  window_s: float = 1.6, step_s: float = 0.8, threads: int | None = 1) -> list[np.ndarray]:
+                  window_s: float = 1.6, step_s: float = 0.8, threads: int | None = 1,
+                  fill: str = "zeros") -> list[np.ndarray]:
     """Partial (window-level) GE2E embeddings for each span, in one batched forward pass.
 
     Each span is cut into windows of 1.6 s (the encoder's training length) every ``step_s``;
-    a span shorter than a window gives one zero-padded window. ``threads`` caps torch's
+    a span shorter than a window gives one window padded with zeros after it (``fill="zeros"``,
+    Resemblyzer's own way), filled by repeating the span (``"repeat"``, :func:`_fill_window`), or
+    is encoded at its own length (``"none"``); docs/conduct.md compares them. ``threads`` caps torch's
     intra-op threads for the call (restored afterwards): the small LSTM batch gains nothing
     from more, and on a shared 2-core machine extra spinning threads made it 5x slower.
 
@@ -62,17 +65,24 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
     """
     import torch
 
+    if fill not in ("repeat", "zeros", "none"):
+        raise ValueError(f"fill must be 'repeat', 'zeros' or 'none', got {fill!r}")
     encoder = voice_encoder()  # first: it imports resemblyzer with webrtcvad's pkg_resources warning silenced
     from resemblyzer.audio import wav_to_mel_spectrogram
     frames_per_window = round(window_s * 100)  # 10 ms mel hop
     frame_step = max(1, round(step_s * 100))
     batch: list[np.ndarray] = []
     owners: list[int] = []
+    single: list[tuple[int, np.ndarray]] = []  # fill="none": short spans go through the encoder as they are
     for index, (start, end) in enumerate(spans):
         wav = _normalize(audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])
         mel = wav_to_mel_spectrogram(wav)
         if len(mel) < frames_per_window:
-            mel = np.pad(mel, ((0, frames_per_window - len(mel)), (0, 0)))
+            if fill == "none" and len(mel):
+                single.append((index, mel))
+                continue
+            mel = _fill_window(mel, frames_per_window) if fill == "repeat" else \
+                np.pad(mel, ((0, frames_per_window - len(mel)), (0, 0)))
         last = len(mel) - frames_per_window
         starts = list(range(0, last + 1, frame_step))
         if last - starts[-1] > frame_step // 2:  # cover the tail of the span too
@@ -92,7 +102,30 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
             torch.set_num_threads(previous)
         for owner, vector in zip(owners, vectors):
             out[owner].append(vector)
+    if single:
+        previous = torch.get_num_threads()
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            with torch.no_grad():
+                for owner, mel in single:
+                    out[owner].append(encoder(torch.from_numpy(mel[None]).float()).numpy()[0])
+        finally:
+            torch.set_num_threads(previous)
     return [np.stack(v) if v else np.zeros((0, 256), np.float32) for v in out]
+
+
+def _fill_window(mel: np.ndarray, frames: int) -> np.ndarray:
+    """A span shorter than one window, repeated to fill it (zeros where it has no frames at all).
+
+    With zero padding a 0.8 s piece is half silence to the encoder, whose embedding is its state
+    after the last frame, and short pieces of different people embed alike; repeating the
+    piece's own frames avoids that, but did not pay overall (docs/conduct.md), so it is not the
+    default.
+    """
+    if len(mel) == 0:
+        return np.zeros((frames, mel.shape[1]), dtype=mel.dtype)
+    return np.pad(mel, ((0, frames - len(mel)), (0, 0)), mode="wrap")
 
 
 def unit(v: np.ndarray) -> np.ndarray:

@@ -73,6 +73,7 @@ def test_der_benchmark_passes_diarizer_options():
     spec.loader.exec_module(der)
     options = der.diarizer_options(["voice_features=0.2", "refine=false", "max_piece_s=4"])["options"]
     assert (options.voice_features, options.refine, options.max_piece_s) == (0.2, False, 4.0)
+    assert der.diarizer_options(["short_fill=repeat"])["options"].short_fill == "repeat"
     assert der.diarizer_options([]) == {}
     with pytest.raises(SystemExit, match="unknown option"):
         der.diarizer_options(["no_such=1"])
