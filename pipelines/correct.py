@@ -104,6 +104,19 @@ def _same_onset(a: str, b: str) -> bool:
     return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)
 
 
+# Anchors: words that say "an organisation's name is here". Inside the name at the same place
+# (招商银行信用卡通信 holds 银行 of 招商银行信用卡中心), right after the stretch (受广发言好委托, 在平安土贵的
+# 官方渠道) or right before it (受). An anchored stretch may have more syllables off (below).
+_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司")
+_AFTER_ANCHORS = ("委托", "的官方渠道", "的工作人员", "的外访", "的客服", "的借款")
+_BEFORE_ANCHORS = ("受",)
+# Organisations a debtor may name besides the call's own: never rewritten into the call's name
+# (工商银行 is two syllables from 招商银行 and anchored by 银行).
+OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "交通银行", "招商银行", "民生银行", "光大银行",
+              "浦发银行", "中信银行", "广发银行", "兴业银行", "平安银行", "华夏银行", "邮政储蓄", "邮储银行",
+              "北京银行", "上海银行", "网上银行", "手机银行", "网银", "微信", "支付宝", "花呗", "借呗", "京东", "美团")
+
+
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
@@ -168,13 +181,44 @@ class Corrector:
             onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
             if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters
                 onsets = sum(a != b for a, b in zip(original[i:i + n], name)) == 1
-            if (not off or len(off) > allowed or max(off) > 2 or not onsets
+            plain = off and len(off) <= allowed and max(off) <= 2 and onsets
+            if (not off or not (plain or self._anchored(name, original, i, distances))
                     or not self._keeps_known_words(original[i:i + n], name)):
                 i += 1
                 continue
             chars[i:i + n] = list(name)
             fixed[i:i + n] = [True] * n
             i += n
+
+    @staticmethod
+    def _anchored(name: str, original: str, i: int, distances: list[int]) -> bool:
+        """A stretch anchored as an organisation's name may be further off: the syllables outside
+        an anchor word it holds (the *core*: 普宝 of 普宝银行信用卡中心) may be off in half their
+        positions (at least one), in all but one when the stretch is anchored on both sides
+        (受赦见花委托), each by at most three letters (two when only a word inside anchors it) and
+        with any onset; the other syllables of the core are the name's, and the core is at most
+        four characters (a long registered name is not rebuilt from its 咨询有限公司).
+        Never a name the debtor may mean instead (工商银行 for 招商银行)."""
+        n = len(name)
+        stretch = original[i:i + n]
+        if n < 3 or any(stretch.startswith(o) or o.startswith(stretch) for o in OTHER_ORGS if o not in name):
+            return False
+        anchor = [False] * n
+        for word in _INSIDE_ANCHORS:
+            at = name.find(word)
+            if at >= 0 and stretch[at:at + len(word)] == word:
+                anchor[at:at + len(word)] = [True] * len(word)
+        core = [p for p in range(n) if not anchor[p]]
+        before = any(original[:i].endswith(w) for w in _BEFORE_ANCHORS)
+        after = any(original[i + n:].startswith(w) for w in _AFTER_ANCHORS if w not in name)
+        if not core or len(core) > 4 or not (any(anchor) or before or after):
+            return False
+        off = [distances[p] for p in core if distances[p]]
+        if len(off) != sum(1 for d in distances if d):  # everything outside the core is the name's
+            return False
+        allowed = len(core) - 1 if before and after else max(1, len(core) // 2)
+        # anchored only by a word inside it, an off syllable is at most two letters off
+        return 1 <= len(off) <= allowed and max(off) <= (3 if before or after else 2)
 
     def _keeps_known_words(self, stretch: str, name: str) -> bool:
         """Every known word found exactly in ``stretch`` is at the same place in ``name``."""
