@@ -25,6 +25,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from pipelines.entities import SURNAMES
+
 # Collection vocabulary: words the supervisor and the rules need spelled right.
 DOMAIN_TERMS = (
     "逾期", "还款", "欠款", "借款", "贷款", "本息", "账单", "分期", "延期", "最低还款额",
@@ -117,11 +119,73 @@ OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "�
               "北京银行", "上海银行", "网上银行", "手机银行", "网银", "微信", "支付宝", "花呗", "借呗", "京东", "美团")
 
 
+# People's frames (see :func:`people_frames`).
+_XING_SLOT = "姓性心信新星兴幸"
+_NOT_A_SURNAME = "里你了的他她我们吗呢吧啊位老好各这那个"
+_SELF = re.compile(rf"我([{_XING_SLOT}])([\u4e00-\u9fff])(?=$|[^\u4e00-\u9fff]|这是|工号|是|叫)")
+_ADDRESS = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[了吗啊吧呢]))([\u4e00-\u9fff])(?=先生|女士)")
+# given-name characters that sound like a surname (东 like 董, 伟 like 魏): "卫东先生" cut short
+# stays as it is unless the call's own surname is meant
+_GIVEN = "东伟杰涛鹏飞磊静丽敏燕霞芳洋艳宇浩玲峰健琳莉倩雪晨欣怡婷娜俊毅"
+_SHI = "是事市式师实时世"
+# 女 + a shi that is not 士 after a surname, or before 吗; not 孙女是, 子女是, 妇女是 ...
+_MADAM = re.compile(rf"(?<![孙子儿妇男少美母父侄闺长次仙淑修处])女[{_SHI}](?=吗)"
+                    rf"|(?<=[{SURNAMES.replace('孙', '')}])女[{_SHI}](?=$|[^\u4e00-\u9fff]|您|你|下午|上午|晚上|我们)")
+
+
+def _toneless(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def _surname_for(char: str, call: str) -> str | None:
+    """The surname ``char`` sounds like: the call's own surnames first (fuzzy), then the commonest
+    surnames (exact toneless pinyin); ``char`` itself when it is one."""
+    if char in call or char in SURNAMES:
+        return char
+    key = _syllable(char)
+    for s in call:
+        if _syllable(s) == key:
+            return s
+    sound = _toneless(char)
+    return next((s for s in SURNAMES if _toneless(s) == sound), None)
+
+
+def people_frames(text: str, surnames: str = "") -> str:
+    """Surnames in the frames where only a surname can stand: a self-introduction "我姓X" (我心无 →
+    我姓吴, 我信留 → 我姓刘, 我姓网 → 我姓王) ended by a pause, 这是, 工号, 是 or 叫; a form of address
+    "X先生", "X女士" at the start of a sentence (照先生 → 赵先生, 留女士 → 刘女士; not a given-name
+    character, 东先生, unless it sounds like the call's own surname); and 女士 itself
+    after a surname (王女是 → 王女士, 郭靖女师吗 → 郭靖女士吗). ``surnames``: the call's own (the
+    agent's), tried first and matched by the corrector's fuzzy pinyin; any other surname must
+    sound exactly the same, and a self-introduction without 姓 itself must be followed by 这是."""
+    def own(m: re.Match) -> str:
+        slot, char = m.group(1), m.group(2)
+        if char in _NOT_A_SURNAME:
+            return m.group()
+        surname = _surname_for(char, surnames)
+        if surname is None:
+            return m.group()
+        if slot != "姓" and surname not in surnames and not text[m.end():].startswith("这是"):
+            return m.group()
+        return "我姓" + surname
+
+    def address(m: re.Match) -> str:
+        char = m.group(1)
+        surname = None if char in _NOT_A_SURNAME else _surname_for(char, surnames)
+        if surname is None or (char in _GIVEN and surname not in surnames):
+            return char
+        return surname
+
+    return _MADAM.sub("女士", _ADDRESS.sub(address, _SELF.sub(own, text)))
+
+
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
     def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
-                 names: list[str] | None = None):
+                 names: list[str] | None = None, surnames: str = ""):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
@@ -134,6 +198,7 @@ class Corrector:
         self._terms = sorted((t for t in dict.fromkeys(han) if t not in self._names), key=len, reverse=True)
         self._keys = {t: _key(t) for t in [*self._names, *self._terms]}
         self._known = [*self._names, *self._terms]
+        self._surnames = surnames
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -153,7 +218,7 @@ class Corrector:
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
             self._exact(term, chars, keys, fixed)
-        return "".join(chars)
+        return people_frames("".join(chars), self._surnames)
 
     def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
         key, n = self._keys[term], len(term)
