@@ -121,6 +121,8 @@ OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "�
 
 # People's frames (see :func:`people_frames`).
 _XING_SLOT = "姓性心信新星兴幸"
+# 心 and 新 make words with what follows (心累, 心慌, 新买): for a surname not the call's, only these
+_GENERIC_SLOT = "性信星兴幸"
 _NOT_A_SURNAME = "里你了的他她我们吗呢吧啊位老好各这那个"
 _SELF = re.compile(rf"我([{_XING_SLOT}])([\u4e00-\u9fff])(?=$|[^\u4e00-\u9fff]|这是|工号|是|叫)")
 _ADDRESS = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[了吗啊吧呢]))([\u4e00-\u9fff])(?=先生|女士)")
@@ -159,7 +161,8 @@ def people_frames(text: str, surnames: str = "") -> str:
     character, 东先生, unless it sounds like the call's own surname); and 女士 itself
     after a surname (王女是 → 王女士, 郭靖女师吗 → 郭靖女士吗). ``surnames``: the call's own (the
     agent's), tried first and matched by the corrector's fuzzy pinyin; any other surname must
-    sound exactly the same, and a self-introduction without 姓 itself must be followed by 这是."""
+    sound exactly the same, and a self-introduction without 姓 itself must read 我信X (not 我心X) and
+    be followed by 这是我 (我信证这是我的工作证 → 我姓郑)."""
     def own(m: re.Match) -> str:
         slot, char = m.group(1), m.group(2)
         if char in _NOT_A_SURNAME:
@@ -167,7 +170,8 @@ def people_frames(text: str, surnames: str = "") -> str:
         surname = _surname_for(char, surnames)
         if surname is None:
             return m.group()
-        if slot != "姓" and surname not in surnames and not text[m.end():].startswith("这是"):
+        if slot != "姓" and surname not in surnames and (slot not in _GENERIC_SLOT
+                                                         or not text[m.end():].startswith("这是我")):
             return m.group()
         return "我姓" + surname
 
