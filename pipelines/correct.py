@@ -251,7 +251,7 @@ class Corrector:
             if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters
                 onsets = sum(a != b for a, b in zip(original[i:i + n], name)) == 1
             plain = off and len(off) <= allowed and max(off) <= 2 and onsets
-            if (not off or not (plain or self._anchored(name, original, i, distances))
+            if (not off or not (plain or self._anchored(name, original, keys, i, distances))
                     or not self._keeps_known_words(original[i:i + n], name)):
                 i += 1
                 continue
@@ -260,7 +260,7 @@ class Corrector:
             i += n
 
     @staticmethod
-    def _anchored(name: str, original: str, i: int, distances: list[int]) -> bool:
+    def _anchored(name: str, original: str, keys: list, i: int, distances: list[int]) -> bool:
         """A stretch anchored as an organisation's name may be further off: the syllables outside
         an anchor word it holds (the *core*: 普宝 of 普宝银行信用卡中心) may be off in half their
         positions (at least one), in all but one when the stretch is anchored on both sides
@@ -279,7 +279,10 @@ class Corrector:
                 anchor[at:at + len(word)] = [True] * len(word)
         core = [p for p in range(n) if not anchor[p]]
         before = any(original[:i].endswith(w) for w in _BEFORE_ANCHORS)
-        after = any(original[i + n:].startswith(w) for w in _AFTER_ANCHORS if w not in name)
+        # what follows is read by its sound, as the terms will be (受赦见花伟托: 伟托 is 委托)
+        after = any(len(follow := keys[i + n:i + n + len(w)]) == len(w)
+                    and all(k is not None and y in k for y, k in zip(_key(w), follow))
+                    for w in _AFTER_ANCHORS if w not in name)
         if not core or len(core) > 4 or not (any(anchor) or before or after):
             return False
         off = [distances[p] for p in core if distances[p]]
