@@ -131,3 +131,22 @@ def test_people_frames_leave_ordinary_speech(text):
 def test_the_call_corrector_knows_the_agents_surname():
     corrector = call_corrector(Vocabulary(people=["吴建平"]))
     assert corrector("我们是中信银行的，我心无，这是我的工作证") == "我们是中信银行的，我姓吴，这是我的工作证"
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("请您尽快通过官方起到还款", "请您尽快通过官方渠道还款"),  # a long domain term one letter off
+    ("还有一份罪款通知书", "还有一份催款通知书"),
+    ("可以申请个性化分析，每个月少还一点", "可以申请个性化分期，每个月少还一点"),  # 申请 … 分期
+    ("你们信用卡已经一七四十七天了", "你们信用卡已经逾期四十七天了"),  # 已经逾期 + days
+    ("在官方渠道海，别再拖了", "在官方渠道还，别再拖了"),
+])
+def test_words_in_their_frames(heard, fixed):
+    assert Corrector()(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "我发你一个个人账号，你转过来就行",  # 账号 is a word: one letter only for the generic terms
+    "我们分析一下你的情况", "这起到了作用", "一七年的时候", "上海的分公司",
+])
+def test_generic_terms_leave_ordinary_speech(text):
+    assert Corrector()(text) == text
