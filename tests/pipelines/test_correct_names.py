@@ -139,6 +139,12 @@ def test_the_call_corrector_knows_the_agents_surname():
     ("可以申请个性化分析，每个月少还一点", "可以申请个性化分期，每个月少还一点"),  # 申请 … 分期
     ("你们信用卡已经一七四十七天了", "你们信用卡已经逾期四十七天了"),  # 已经逾期 + days
     ("在官方渠道海，别再拖了", "在官方渠道还，别再拖了"),
+    ("上面写了官方的海款方式", "上面写了官方的还款方式"),
+    ("和物业说你欠钱不害。", "和物业说你欠钱不还。"),
+    ("他上班起了，有什么事跟我说", "他上班去了，有什么事跟我说"),
+    ("反正一期记录是要报的", "反正逾期记录是要报的"),
+    ("这是我的工作证语，请您过目", "这是我的工作证，请您过目"),
+    ("我们不会连续您的家人", "我们不会联系您的家人"),
 ])
 def test_words_in_their_frames(heard, fixed):
     assert Corrector()(heard) == fixed
@@ -146,7 +152,8 @@ def test_words_in_their_frames(heard, fixed):
 
 @pytest.mark.parametrize("text", [
     "我发你一个个人账号，你转过来就行",  # 账号 is a word: one letter only for the generic terms
-    "我们分析一下你的情况", "这起到了作用", "一七年的时候", "上海的分公司",
+    "我们分析一下你的情况", "这起到了作用", "一七年的时候", "上海的分公司", "我不害怕", "第一期还了",
+    "连续三天打电话", "他一起了吗",
 ])
 def test_generic_terms_leave_ordinary_speech(text):
     assert Corrector()(text) == text
