@@ -16,6 +16,12 @@ read by words (银行 is yin hang). Guards, since a wrong rewrite is worse than 
 stretch must be all Chinese characters of the same length as the name (工作证 never becomes
 工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
 inside it (a domain term or another of the call's words) must stay where it is in the name.
+
+Round 2 (docs/hearing.md): an organisation's name *anchored* by 受…, …委托, …的官方渠道 or a word of
+its own (银行, 信用卡, 公司) may be further off (:meth:`Corrector._anchored`); generic terms of four
+characters or more are matched one letter off; a few words are fixed in frames only one word fits
+(``_IN_FRAME``); and people's surnames in the frames where only a surname stands
+(:func:`people_frames`: 我姓X, X先生/X女士, 女士).
 """
 
 from __future__ import annotations
