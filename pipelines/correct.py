@@ -16,6 +16,12 @@ read by words (银行 is yin hang). Guards, since a wrong rewrite is worse than 
 stretch must be all Chinese characters of the same length as the name (工作证 never becomes
 工作人员), must not overlap a stretch already matched exactly, and a known word found exactly
 inside it (a domain term or another of the call's words) must stay where it is in the name.
+
+Round 2 (docs/hearing.md): an organisation's name *anchored* by 受…, …委托, …的官方渠道 or a word of
+its own (银行, 信用卡, 公司) may be further off (:meth:`Corrector._anchored`); generic terms of four
+characters or more are matched one letter off; a few words are fixed in frames only one word fits
+(``_IN_FRAME``); and people's surnames in the frames where only a surname stands
+(:func:`people_frames`: 我姓X, X先生/X女士, 女士).
 """
 
 from __future__ import annotations
@@ -24,6 +30,15 @@ import re
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
+
+# The commonest surnames (a form of address after one is a person: pipelines.entities; the
+# corrector's people frames).
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+            "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+            "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅"
+            "童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连"
+            "芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
+            "明佘池查麻苑迟邝")
 
 # Collection vocabulary: words the supervisor and the rules need spelled right.
 DOMAIN_TERMS = (
@@ -104,11 +119,102 @@ def _same_onset(a: str, b: str) -> bool:
     return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)
 
 
+# Anchors: words that say "an organisation's name is here". Inside the name at the same place
+# (招商银行信用卡通信 holds 银行 of 招商银行信用卡中心), right after the stretch (受广发言好委托, 在平安土贵的
+# 官方渠道) or right before it (受). An anchored stretch may have more syllables off (below).
+_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司")
+_AFTER_ANCHORS = ("委托", "的官方渠道", "的工作人员", "的外访", "的客服", "的借款")
+_BEFORE_ANCHORS = ("受",)
+# Organisations a debtor may name besides the call's own: never rewritten into the call's name
+# (工商银行 is two syllables from 招商银行 and anchored by 银行).
+OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "交通银行", "招商银行", "民生银行", "光大银行",
+              "浦发银行", "中信银行", "广发银行", "兴业银行", "平安银行", "华夏银行", "邮政储蓄", "邮储银行",
+              "北京银行", "上海银行", "网上银行", "手机银行", "网银", "微信", "支付宝", "花呗", "借呗", "京东", "美团")
+
+
+# Words heard wrong in a frame that only one word fits (per rule: the frame, what it fixes).
+_IN_FRAME = (
+    (re.compile(r"(?<=申请)(.{0,3}?)分析"), r"\1分期"),  # 申请个性化分析: one applies for 分期
+    (re.compile(r"(?<=已经)[一与于鱼余雨][七期其起](?=[一二三四五六七八九十两几半0-9])"), "逾期"),  # 已经一七四十七天
+    (re.compile(r"(?<=渠道)[海害](?=款|[^\u4e00-\u9fff]|$)"), "还"),  # 官方渠道海，
+    (re.compile(r"[海害](?=款)"), "还"),  # 海款, 害款 are no words
+    (re.compile(r"(?<=不)[害海](?![怕臊羞人处])"), "还"),  # 欠钱不害 (not 不害怕)
+    (re.compile(r"(?<=上班|出门|出差)起了"), "去了"),  # 他上班起了
+    (re.compile(r"[一与于](?=期记录)"), "逾"),  # 一期记录
+    (re.compile(r"(?<=工作证)语"), ""),  # 这是我的工作证语，: no word
+    (re.compile(r"连续(?=[您你他她]|家人)"), "联系"),  # 我们不会连续您的家人
+)
+# People's frames (see :func:`people_frames`).
+_XING_SLOT = "姓性心信新星兴幸"
+# 心 and 新 make words with what follows (心累, 心慌, 新买): for a surname not the call's, only these
+_GENERIC_SLOT = "性信星兴幸"
+_NOT_A_SURNAME = "里你了的他她我们吗呢吧啊位老好各这那个"
+_SELF = re.compile(rf"我([{_XING_SLOT}])([\u4e00-\u9fff])(?=$|[^\u4e00-\u9fff]|这是|工号|是|叫)")
+_ADDRESS = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[了吗啊吧呢]))([\u4e00-\u9fff])(?=先生|女士)")
+# given-name characters that sound like a surname (东 like 董, 伟 like 魏): "卫东先生" cut short
+# stays as it is unless the call's own surname is meant
+_GIVEN = "东伟杰涛鹏飞磊静丽敏燕霞芳洋艳宇浩玲峰健琳莉倩雪晨欣怡婷娜俊毅"
+_SHI = "是事市式师实时世"
+# 女 + a shi that is not 士 after a surname, or before 吗; not 孙女是, 子女是, 妇女是 ...
+_MADAM = re.compile(rf"(?<![孙子儿妇男少美母父侄闺长次仙淑修处])女[{_SHI}](?=吗)"
+                    rf"|(?<=[{SURNAMES.replace('孙', '')}])女[{_SHI}](?=$|[^\u4e00-\u9fff]|您|你|下午|上午|晚上|我们)")
+
+
+def _toneless(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def _surname_for(char: str, call: str) -> str | None:
+    """The surname ``char`` sounds like: the call's own surnames first (fuzzy), then the commonest
+    surnames (exact toneless pinyin); ``char`` itself when it is one."""
+    if char in call or char in SURNAMES:
+        return char
+    key = _syllable(char)
+    for s in call:
+        if _syllable(s) == key:
+            return s
+    sound = _toneless(char)
+    return next((s for s in SURNAMES if _toneless(s) == sound), None)
+
+
+def people_frames(text: str, surnames: str = "") -> str:
+    """Surnames in the frames where only a surname can stand: a self-introduction "我姓X" (我心无 →
+    我姓吴, 我信留 → 我姓刘, 我姓网 → 我姓王) ended by a pause, 这是, 工号, 是 or 叫; a form of address
+    "X先生", "X女士" at the start of a sentence (照先生 → 赵先生, 留女士 → 刘女士; not a given-name
+    character, 东先生, unless it sounds like the call's own surname); and 女士 itself
+    after a surname (王女是 → 王女士, 郭靖女师吗 → 郭靖女士吗). ``surnames``: the call's own (the
+    agent's), tried first and matched by the corrector's fuzzy pinyin; any other surname must
+    sound exactly the same, and a self-introduction without 姓 itself must read 我信X (not 我心X) and
+    be followed by 这是我 (我信证这是我的工作证 → 我姓郑)."""
+    def own(m: re.Match) -> str:
+        slot, char = m.group(1), m.group(2)
+        if char in _NOT_A_SURNAME:
+            return m.group()
+        surname = _surname_for(char, surnames)
+        if surname is None:
+            return m.group()
+        if slot != "姓" and surname not in surnames and (slot not in _GENERIC_SLOT
+                                                         or not text[m.end():].startswith("这是我")):
+            return m.group()
+        return "我姓" + surname
+
+    def address(m: re.Match) -> str:
+        char = m.group(1)
+        surname = None if char in _NOT_A_SURNAME else _surname_for(char, surnames)
+        if surname is None or (char in _GIVEN and surname not in surnames):
+            return char
+        return surname
+
+    return _MADAM.sub("女士", _ADDRESS.sub(address, _SELF.sub(own, text)))
+
+
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
     def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
-                 names: list[str] | None = None):
+                 names: list[str] | None = None, surnames: str = ""):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
@@ -121,6 +227,7 @@ class Corrector:
         self._terms = sorted((t for t in dict.fromkeys(han) if t not in self._names), key=len, reverse=True)
         self._keys = {t: _key(t) for t in [*self._names, *self._terms]}
         self._known = [*self._names, *self._terms]
+        self._surnames = surnames
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -140,7 +247,15 @@ class Corrector:
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
             self._exact(term, chars, keys, fixed)
-        return "".join(chars)
+        # long domain terms are also matched approximately, after every exact match (官方起到 →
+        # 官方渠道, 罪款通知书 → 催款通知书)
+        for term in self._terms:
+            if len(term) >= 4 and term in DOMAIN_TERMS:
+                self._approximate(term, chars, keys, fixed, original, letters=1)
+        text = "".join(chars)
+        for pattern, repl in _IN_FRAME:
+            text = pattern.sub(repl, text)
+        return people_frames(text, self._surnames)
 
     def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
         key, n = self._keys[term], len(term)
@@ -150,7 +265,11 @@ class Corrector:
             chars[i:i + n] = list(term)
             fixed[i:i + n] = [True] * n
 
-    def _approximate(self, name: str, chars: list[str], keys: list, fixed: list[bool], original: str) -> None:
+    def _approximate(self, name: str, chars: list[str], keys: list, fixed: list[bool], original: str,
+                     letters: int = 2) -> None:
+        """``name`` where a stretch sounds nearly like it (above); ``letters``: how far one off
+        syllable may be (1 for the generic domain terms: 个人账号 is not 个人账户), and a generic
+        term is never matched by its anchors."""
         key, n = self._keys[name], len(name)
         allowed = max(1, n // 4)
         i = 0
@@ -168,13 +287,48 @@ class Corrector:
             onsets = all(_same_onset(a, b) for a, b, d in zip(stretch, key, distances) if d)
             if not onsets and len(off) == 1:  # 并信公司: any onset when the rest is the name's own characters
                 onsets = sum(a != b for a, b in zip(original[i:i + n], name)) == 1
-            if (not off or len(off) > allowed or max(off) > 2 or not onsets
+            plain = off and len(off) <= allowed and max(off) <= letters and onsets
+            anchored = letters == 2 and self._anchored(name, original, keys, i, distances)
+            if (not off or not (plain or anchored)
                     or not self._keeps_known_words(original[i:i + n], name)):
                 i += 1
                 continue
             chars[i:i + n] = list(name)
             fixed[i:i + n] = [True] * n
             i += n
+
+    @staticmethod
+    def _anchored(name: str, original: str, keys: list, i: int, distances: list[int]) -> bool:
+        """A stretch anchored as an organisation's name may be further off: the syllables outside
+        an anchor word it holds (the *core*: 普宝 of 普宝银行信用卡中心) may be off in half their
+        positions (at least one), in all but one when the stretch is anchored on both sides
+        (受赦见花委托), each by at most three letters (two when only a word inside anchors it) and
+        with any onset; the other syllables of the core are the name's, and the core is at most
+        four characters (a long registered name is not rebuilt from its 咨询有限公司).
+        Never a name the debtor may mean instead (工商银行 for 招商银行)."""
+        n = len(name)
+        stretch = original[i:i + n]
+        if n < 3 or any(stretch.startswith(o) or o.startswith(stretch) for o in OTHER_ORGS if o not in name):
+            return False
+        anchor = [False] * n
+        for word in _INSIDE_ANCHORS:
+            at = name.find(word)
+            if at >= 0 and stretch[at:at + len(word)] == word:
+                anchor[at:at + len(word)] = [True] * len(word)
+        core = [p for p in range(n) if not anchor[p]]
+        before = any(original[:i].endswith(w) for w in _BEFORE_ANCHORS)
+        # what follows is read by its sound, as the terms will be (受赦见花伟托: 伟托 is 委托)
+        after = any(len(follow := keys[i + n:i + n + len(w)]) == len(w)
+                    and all(k is not None and y in k for y, k in zip(_key(w), follow))
+                    for w in _AFTER_ANCHORS if w not in name)
+        if not core or len(core) > 4 or not (any(anchor) or before or after):
+            return False
+        off = [distances[p] for p in core if distances[p]]
+        if len(off) != sum(1 for d in distances if d):  # everything outside the core is the name's
+            return False
+        allowed = len(core) - 1 if before and after else max(1, len(core) // 2)
+        # anchored only by a word inside it, an off syllable is at most two letters off
+        return 1 <= len(off) <= allowed and max(off) <= (3 if before or after else 2)
 
     def _keeps_known_words(self, stretch: str, name: str) -> bool:
         """Every known word found exactly in ``stretch`` is at the same place in ``name``."""

@@ -15,16 +15,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pipelines.correct import SURNAMES
 from pipelines.vocabulary import Vocabulary
 
 KINDS = ("creditor", "agency", "people")
-# The hundred commonest surnames cover most callers; a form of address after one is a person.
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
-            "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
-            "莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅"
-            "童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连"
-            "芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
-            "明佘池查麻苑迟邝")
 _PERSON = re.compile(rf"[{SURNAMES}](?:先生|女士|小姐|经理|老师|师傅|阿姨|大姐|大哥)|(?<=姓)[{SURNAMES}]")
 
 

@@ -108,4 +108,5 @@ def call_corrector(vocabulary: Vocabulary):
     from pipelines.correct import Corrector
 
     words = [w for w in vocabulary.words() if len(w) >= 3]
-    return Corrector(hotwords=words, names=[w for w in [*vocabulary.creditor, *vocabulary.agency] if w in words])
+    return Corrector(hotwords=words, names=[w for w in [*vocabulary.creditor, *vocabulary.agency] if w in words],
+                     surnames="".join(dict.fromkeys(p[0] for p in vocabulary.people)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.correct import Corrector
+from pipelines.correct import Corrector, people_frames
 from pipelines.vocabulary import Vocabulary, call_corrector
 
 HB_004 = Vocabulary(creditor=["交通银行", "交行"], agency=["交通银行信用卡中心", "信用卡中心"], people=["刘志远"],
@@ -76,3 +76,84 @@ def test_people_are_matched_exactly_only():
 def test_the_names_own_character_matches_however_it_is_read():
     # 音行 is read yin xing; 行 is the name's own character; 过/广 is the one syllable off
     assert Corrector(names=["广发银行"])("您通过过发音行的官方渠道还款") == "您通过广发银行的官方渠道还款"
+
+
+@pytest.mark.parametrize(("heard", "fixed", "names"), [
+    ("你还是在快一点的官方渠道还", "你还是在快易借的官方渠道还", ["快易借"]),  # anchored after: dian/jie
+    ("月底之前在平安土贵的官方渠道还", "月底之前在平安普惠的官方渠道还", ["平安普惠"]),  # two of four off
+    ("受赦见花委托联系您", "受速借花委托联系您", ["速借花"]),  # anchored on both sides: two of three
+    ("受广发言好委托", "受广发银行委托", ["广发银行"]),
+    ("受赦见花伟托联系您", "受速借花委托联系您", ["速借花"]),  # the anchor after is read by its sound
+    ("我是招商银行信用卡通信的工作人员", "我是招商银行信用卡中心的工作人员", ["招商银行信用卡中心"]),
+    ("我是普宝银行信用卡中心的工作人员", "我是浦发银行信用卡中心的工作人员", ["浦发银行信用卡中心"]),
+    ("我是安心拿公司的外访员", "我是安信达公司的外访员", ["安信达公司"]),
+    ("红打遵守公司", "恒达催收公司", ["恒达催收公司"]),
+])
+def test_an_anchored_name_may_be_further_off(heard, fixed, names):
+    assert Corrector(names=names)(heard) == fixed
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("你快一点", ["快易借"]),  # no anchor: the common phrase stays
+    ("我工商银行的卡可以吗", ["招商银行"]),  # another bank the debtor may mean
+    ("你可以在网上银行操作", ["招商银行"]),
+    ("你可以在手机银行上操作", ["招商银行"]),
+    ("上海证大投资咨询有限公司请您注意", ["安信达商务咨询有限公司"]),  # a long name is not rebuilt
+    ("我们在平台上的官方渠道", ["平安普惠"]),
+])
+def test_anchors_do_not_rewrite_ordinary_speech(text, names):
+    assert Corrector(names=names)(text) == text
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("我心无这是我的工作证", "我姓吴这是我的工作证"),  # the agent's surname, fuzzy (wu)
+    ("外访专员我信留，这是我的工作证", "外访专员我姓刘，这是我的工作证"),
+    ("我姓网这是我们的工作证", "我姓王这是我们的工作证"),
+    ("我信证这是我的工作证", "我姓郑这是我的工作证"),  # another surname: only before 这是
+    ("照先生您先别激动", "赵先生您先别激动"),
+    ("留女士我们不是来逼您的", "刘女士我们不是来逼您的"),
+    ("您好是郭靖女师吗", "您好是郭靖女士吗"),
+    ("王女是，下午好", "王女士，下午好"),
+])
+def test_people_in_their_frames(heard, fixed):
+    assert people_frames(heard, "吴刘王") == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "我行为不当", "我心里是这么想的", "我信你，", "我心慌", "我心累这是真的吗", "我心累这是我的错", "我新买这是我的",
+    "孙女是我带大的", "子女是无辜的", "来了位先生", "您好,东先生,我是银行的", "王律师您好",
+])
+def test_people_frames_leave_ordinary_speech(text):
+    assert people_frames(text, "吴刘王李") == text
+    assert call_corrector(Vocabulary(people=["吴建平", "刘志远"]))(text) == text
+
+
+def test_the_call_corrector_knows_the_agents_surname():
+    corrector = call_corrector(Vocabulary(people=["吴建平"]))
+    assert corrector("我们是中信银行的，我心无，这是我的工作证") == "我们是中信银行的，我姓吴，这是我的工作证"
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("请您尽快通过官方起到还款", "请您尽快通过官方渠道还款"),  # a long domain term one letter off
+    ("还有一份罪款通知书", "还有一份催款通知书"),
+    ("可以申请个性化分析，每个月少还一点", "可以申请个性化分期，每个月少还一点"),  # 申请 … 分期
+    ("你们信用卡已经一七四十七天了", "你们信用卡已经逾期四十七天了"),  # 已经逾期 + days
+    ("在官方渠道海，别再拖了", "在官方渠道还，别再拖了"),
+    ("上面写了官方的海款方式", "上面写了官方的还款方式"),
+    ("和物业说你欠钱不害。", "和物业说你欠钱不还。"),
+    ("他上班起了，有什么事跟我说", "他上班去了，有什么事跟我说"),
+    ("反正一期记录是要报的", "反正逾期记录是要报的"),
+    ("这是我的工作证语，请您过目", "这是我的工作证，请您过目"),
+    ("我们不会连续您的家人", "我们不会联系您的家人"),
+])
+def test_words_in_their_frames(heard, fixed):
+    assert Corrector()(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "我发你一个个人账号，你转过来就行",  # 账号 is a word: one letter only for the generic terms
+    "我们分析一下你的情况", "这起到了作用", "一七年的时候", "上海的分公司", "我不害怕", "第一期还了",
+    "连续三天打电话", "他一起了吗",
+])
+def test_generic_terms_leave_ordinary_speech(text):
+    assert Corrector()(text) == text
