@@ -112,6 +112,22 @@ def test_unregistered_voice_and_a_logged_collector_never_heard_raise_staffing(fa
     assert all(f.agent_id is None for f in findings if f.category == "ABUSE")  # stays with the lead
 
 
+def test_an_unmatched_voice_is_not_raised_while_a_logged_collector_has_no_voiceprint(fake_voices):
+    """Part-way through enrollment (V306 logged but never enrolled) a voice matching nobody may be
+    V306 and stays in the evidence only; the same voice with everyone logged enrolled is raised."""
+    fake_voices[6.5] = STRANGER
+    contact, segments = _visit("V301;V306"), _segments()
+    profiles = {a: p for a, p in _profiles().items() if a != "V306"}
+    metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments, profiles)
+    assert UNREGISTERED in [m["agent_id"] for m in metrics["collector_voices"]]
+    assert not [f for f in load_pack(None).scan_contact(contact, segments, metrics)
+                if f.rule_id == "VISIT-2STAFF-VOICES"]
+    metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments, _profiles())
+    (staffing,) = [f for f in load_pack(None).scan_contact(contact, segments, metrics)
+                   if f.rule_id == "VISIT-2STAFF-VOICES"]
+    assert "match no enrolled agent" in staffing.evidence
+
+
 def test_one_voice_split_in_two_is_fewer_voices_than_the_log_claims(fake_voices):
     fake_voices[6.5] = _noisy(VOICE["V301"], 9)  # the "second collector" is the lead again
     contact, segments = _visit(), _segments()

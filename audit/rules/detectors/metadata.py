@@ -102,7 +102,12 @@ def _staffing_by_voice(contact: Contact, metrics: dict) -> Verdict:
     reasons = []
     if claimed is not None and distinct < claimed:
         reasons.append(f"{distinct} distinct collector voice(s) heard, the log says {claimed}")
-    if unregistered:
+    # An unmatched voice is raised only when every collector the log names has a voiceprint:
+    # otherwise it may be a logged collector nobody has enrolled yet (a team or a bank part-way
+    # through enrollment), and it stays in the evidence without making a finding.
+    logged = metrics.get("logged_staff") or []
+    all_enrolled = bool(logged) and set(logged) <= set(metrics.get("logged_with_profile") or [])
+    if unregistered and all_enrolled:
         reasons.append(f"{len(unregistered)} collector voice(s) match no enrolled agent "
                        "(" + ", ".join(f"{m['seconds']:.0f} s" for m in unregistered) + ")")
     if missing:
