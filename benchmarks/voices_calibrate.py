@@ -1,6 +1,6 @@
 """Calibrate and measure collector identification by voice (issue 11) on benchmarks/corpus_voices.
 
-    python benchmarks/voices_calibrate.py CORPUS_DIR [--pipeline DB_URL] [--cache FILE]
+    python benchmarks/voices_calibrate.py CORPUS_DIR [--pipeline DB_URL [--reidentify] [--study]] [--cache FILE]
 
 CORPUS_DIR is the generated corpus (``benchmarks/corpus_voices/generate.py OUT``). Steps:
 
@@ -22,15 +22,15 @@ CORPUS_DIR is the generated corpus (``benchmarks/corpus_voices/generate.py OUT``
    only (10 ms frames louder than the recording's noise floor + 10 dB: a truth turn is the
    whole TTS clip, its leading and trailing silence included, which no transcript segment
    covers), and VISIT-2STAFF-VOICES per visit against what the scenario did.
-7. With ``--study`` as well: sub-cluster re-splitting rules on the stored segments (the
-   collector segments of a cluster given to another logged collector by their own voice):
-   per-segment argmax with a cluster prior, Viterbi over the collector turns with a switch
-   penalty, segment + cluster scores; attribution per split (docs/voiceprints.md, *Study*).
 6. With ``--reidentify`` as well: the voice step alone is run again on the stored segments
    (``pipelines.voices.identify``, what ``pipelines.process`` calls after diarization and
    roles, on the same audio) and measured the same way, without re-running ASR and
    diarization; VISIT-2STAFF-VOICES is judged again from its output by the pack's detector at
    a sweep of ``min_voice_s``; the step's CPU seconds per second of audio are printed.
+7. With ``--study`` as well: sub-cluster re-splitting rules on the stored segments (the
+   collector segments of a cluster given to another logged collector by their own voice):
+   per-segment argmax with a cluster prior, Viterbi over the collector turns with a switch
+   penalty, segment + cluster scores; attribution per split (docs/voiceprints.md, *Round 2*).
 """
 
 from __future__ import annotations
