@@ -110,3 +110,33 @@ def test_enroll_and_remove_require_an_admin_name(argv):
 
     with pytest.raises(SystemExit):
         build_parser().parse_args(argv)
+
+
+def test_staffing_by_voice_holds_back_a_voice_too_short_to_judge():
+    """min_voice_s: an unregistered voice with less speech is inconclusive (listed, not raised)
+    and may be the logged collector not otherwise heard; a longer one is raised as before."""
+    from audit.rules.detectors.metadata import VisitStaffingDetector
+    from audit.schema import Contact
+
+    contact = Contact(call_id="vis-1", kind="visit", started_at=None, talk_seconds=0.0,  # type: ignore[arg-type]
+                      outcome="answered", agent_id="V301", team="t", visit_staff=2,
+                      visit_staff_ids=("V301", "V305"), audio_file="vis-1.wav")
+
+    def metrics(seconds: float, logged: tuple[str, ...] = ("V301", "V305")) -> dict:
+        lead = {"speaker": "S0", "agent_id": "V301", "best": "V301", "score": 2.0, "seconds": 9.0}
+        other = {"speaker": "S1", "agent_id": voiceprints.UNREGISTERED, "best": "V302", "score": 0.3,
+                 "seconds": seconds}
+        return {"collector_voices": [lead, other],
+                "logged_with_profile": list(logged)}
+
+    def judge(min_voice_s: float, m: dict):
+        return VisitStaffingDetector(type="visit_staffing", source="voices", min_voice_s=min_voice_s).judge(
+            contact, m, None)  # type: ignore[arg-type]
+
+    raised = judge(0.0, metrics(2.5))
+    assert raised and "match no enrolled agent" in raised[0] and "V305 never heard" in raised[0]
+    assert judge(3.0, metrics(2.5)) is None                      # too short to judge, and may be V305
+    long_enough = judge(3.0, metrics(4.0))
+    assert long_enough and "match no enrolled agent" in long_enough[0]
+    two_missing = judge(3.0, metrics(2.5, ("V301", "V305", "V306")))  # one short voice cannot be both
+    assert two_missing and "V305, V306 never heard" in two_missing[0] and two_missing[1]["inconclusive"] == 1

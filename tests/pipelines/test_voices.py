@@ -68,7 +68,11 @@ def fake_voices(monkeypatch):
         start = min(s for s, _ in spans)
         return heard[0.0 if start == 9.5 else start].astype(np.float32)  # S0 speaks at 0.0 and 9.5
 
+    def segment_windows(_mono, segments):  # one "window" per segment, its speaker's voice
+        return {id(s): heard[0.0 if s.start == 9.5 else s.start][None, :] for s in segments}
+
     monkeypatch.setattr(voices, "embed_spans", embed_spans)
+    monkeypatch.setattr(voices, "segment_windows", segment_windows)
     monkeypatch.setattr(voices, "_MEANS", {})  # random fake voices: no channel mean to remove
     return heard
 
@@ -171,3 +175,28 @@ def test_batch_enrolls_stereo_calls_first_then_identifies_against_them(engine, t
     assert executor.profiles == [[], ["A017", "A022"]]            # the rest sees what they enrolled
     with open_session(engine) as s:
         assert {r["agent_id"]: r["n_calls"] for r in voiceprints.summaries(s)} == {"A017": 1, "A022": 1}
+
+
+def test_identification_runs_the_encoder_once_for_clusters_and_turns(monkeypatch):
+    """The cluster embeddings and the turn-level correction share one pass of the encoder over
+    the collector segments (the voice step's cost), and a cluster's voice is the mean of its
+    segments' windows."""
+    from pipelines.diarization import embedding
+
+    calls = []
+    voice_at = {0.0: _noisy(VOICE["V301"], 7), 9.5: _noisy(VOICE["V301"], 5), 6.5: _noisy(VOICE["V305"], 8)}
+
+    def embed_windows(_audio, spans, **_kw):
+        calls.append(list(spans))
+        return [np.stack([voice_at[s], voice_at[s]]) for s, _ in spans]
+
+    monkeypatch.setattr(embedding, "embed_windows", embed_windows)
+    monkeypatch.setattr(voices, "_MEANS", {})
+    contact, segments = _visit(), _segments()
+    metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments, _profiles())
+    assert len(calls) == 1 and sorted(calls[0]) == [(0.0, 4.0), (6.5, 9.0), (9.5, 12.0)]
+    assert [s.agent_id for s in segments] == ["V301", None, "V305", "V301"]
+    assert {m["speaker"]: m["agent_id"] for m in metrics["collector_voices"]} == {"S0": "V301", "S1": "V305"}
+    windows = voices.segment_windows(np.zeros(16000 * 12, np.float32), [segments[0], segments[3]])
+    expected = (voice_at[0.0] + voice_at[9.5]) / np.linalg.norm(voice_at[0.0] + voice_at[9.5])
+    assert np.allclose(voices._mean_unit(list(windows.values())), expected, atol=1e-6)

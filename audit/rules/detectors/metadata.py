@@ -69,6 +69,9 @@ class VisitStaffingDetector(MetadataDetector):
 
     type: Literal["visit_staffing"]
     source: Literal["manifest", "voices"] = "manifest"
+    # (source voices) an unregistered collector voice with less speech than this is too little to
+    # judge: listed in the details as inconclusive, not raised; 0 raises every one
+    min_voice_s: float = 0.0
 
     def judge(self, contact: Contact, metrics: dict, p: Parameters) -> Verdict:
         if contact.kind != "visit":
@@ -80,7 +83,7 @@ class VisitStaffingDetector(MetadataDetector):
             if count is not None and count < p.visit_min_staff:
                 return f"visit_staff {staff}", {"visit_staff": staff, "agent_voices": voices}
         elif metrics.get("collector_voices") is not None and contact.has_recording:
-            return _staffing_by_voice(contact, metrics)
+            return _staffing_by_voice(contact, metrics, self.min_voice_s)
         elif (voices is not None and contact.has_recording and voices < p.visit_min_staff
               and staff is not None and staff >= p.visit_min_staff):
             # the manifest claims enough visitors but diarization heard fewer collectors
@@ -89,25 +92,33 @@ class VisitStaffingDetector(MetadataDetector):
         return None
 
 
-def _staffing_by_voice(contact: Contact, metrics: dict) -> Verdict:
+def _staffing_by_voice(contact: Contact, metrics: dict, min_voice_s: float = 0.0) -> Verdict:
     """The collectors heard, identified by voice (``pipelines.voices``), against the log: fewer
     distinct collector voices than it claims, a collector voice matching no enrolled agent, or a
-    logged collector with a voiceprint never heard."""
+    logged collector with a voiceprint never heard.
+
+    An unregistered voice with less than ``min_voice_s`` seconds of speech is *inconclusive*: it
+    still counts as a voice heard, is not raised as unregistered, and may be one of the logged
+    collectors not otherwise heard (so as many of those are not raised as never heard)."""
     matched = metrics["collector_voices"]
     known = sorted({m["agent_id"] for m in matched if m["agent_id"] != UNREGISTERED})
-    unregistered = [m for m in matched if m["agent_id"] == UNREGISTERED]
-    distinct = len(known) + len(unregistered)
+    voices = [m for m in matched if m["agent_id"] == UNREGISTERED]
+    unregistered = [m for m in voices if m["seconds"] >= min_voice_s]
+    inconclusive = [m for m in voices if m["seconds"] < min_voice_s]
+    distinct = len(known) + len(voices)
     claimed = contact.visit_staff
     missing = [a for a in metrics.get("logged_with_profile", []) if a not in known]
+    if len(missing) <= len(inconclusive):
+        missing = []
     reasons = []
     if claimed is not None and distinct < claimed:
         reasons.append(f"{distinct} distinct collector voice(s) heard, the log says {claimed}")
-    # An unmatched voice is raised only when every collector the log names has a voiceprint:
-    # otherwise it may be a logged collector nobody has enrolled yet (a team or a bank part-way
-    # through enrollment), and it stays in the evidence without making a finding.
+    # Each collector the log names without a voiceprint may explain one unmatched voice (a team
+    # or a bank part-way through enrollment): only unmatched voices beyond those are raised; the
+    # others stay in the evidence without making a finding.
     logged = metrics.get("logged_staff") or []
-    all_enrolled = bool(logged) and set(logged) <= set(metrics.get("logged_with_profile") or [])
-    if unregistered and all_enrolled:
+    unenrolled = len(set(logged) - set(metrics.get("logged_with_profile") or []))
+    if len(unregistered) > unenrolled:
         reasons.append(f"{len(unregistered)} collector voice(s) match no enrolled agent "
                        "(" + ", ".join(f"{m['seconds']:.0f} s" for m in unregistered) + ")")
     if missing:
@@ -115,7 +126,8 @@ def _staffing_by_voice(contact: Contact, metrics: dict) -> Verdict:
     if not reasons:
         return None
     return "; ".join(reasons), {"visit_staff": claimed, "heard": known, "unregistered": len(unregistered),
-                                "never_heard": missing, "collector_voices": matched}
+                                "inconclusive": len(inconclusive), "never_heard": missing,
+                                "collector_voices": matched}
 
 
 @register
