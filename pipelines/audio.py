@@ -91,3 +91,14 @@ def load_audio(path: str | Path, sha256: str | None = None) -> Audio:
     if samples.shape[1] < MIN_SECONDS * SAMPLE_RATE:
         raise AudioError(f"{path}: only {samples.shape[1] / SAMPLE_RATE:.2f} s of audio; nothing to audit")
     return Audio(path=path, samples=samples, source_rate=int(source_rate), sha256=sha256)
+
+
+def mel_filterbank(freqs: np.ndarray, band: tuple[float, float], n_mels: int) -> np.ndarray:
+    """Triangular mel filters over ``band`` (Hz) for FFT bins at ``freqs``: (bins, n_mels)."""
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    edges = 700 * (10 ** (np.linspace(mel(band[0]), mel(band[1]), n_mels + 2) / 2595) - 1)
+    fb = np.zeros((len(freqs), n_mels))
+    for m in range(n_mels):
+        lo, mid, hi = edges[m:m + 3]
+        fb[:, m] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
+    return fb

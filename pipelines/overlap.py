@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pipelines.audio import mel_filterbank
+
 RATE = 8000
 HOP = 160  # 20 ms
 FRAME_S = HOP / RATE
@@ -58,13 +60,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarra
     """Mel filters, harmonic-sum weights, harmonic masks and octave exclusions (computed once)."""
     freqs = np.fft.rfftfreq(NFFT, 1 / RATE)
     df = freqs[1]
-    # mel filters over the band
-    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
-    edges = 700 * (10 ** (np.linspace(mel(BAND[0]), mel(BAND[1]), N_MELS + 2) / 2595) - 1)
-    fb = np.zeros((len(freqs), N_MELS))
-    for m in range(N_MELS):
-        lo, mid, hi = edges[m:m + 3]
-        fb[:, m] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
+    fb = mel_filterbank(freqs, BAND, N_MELS)
     f0 = F0_MIN * 2 ** (np.arange(0, 12 * np.log2(F0_MAX / F0_MIN), F0_STEP_ST) / 12)
     weights = np.zeros((len(freqs), len(f0)))
     masks = np.zeros((len(f0), len(freqs)), dtype=bool)

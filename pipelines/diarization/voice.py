@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipelines.audio import SAMPLE_RATE
+from pipelines.audio import SAMPLE_RATE, mel_filterbank
 
 RATE = SAMPLE_RATE
 NFFT = 512  # 32 ms
@@ -33,12 +33,7 @@ def _mel_dct() -> tuple[np.ndarray, np.ndarray]:
     from scipy.fft import dct
 
     freqs = np.fft.rfftfreq(NFFT, 1 / RATE)
-    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
-    edges = 700 * (10 ** (np.linspace(mel(BAND[0]), mel(BAND[1]), N_MELS + 2) / 2595) - 1)
-    fb = np.zeros((len(freqs), N_MELS))
-    for m in range(N_MELS):
-        lo, mid, hi = edges[m:m + 3]
-        fb[:, m] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
+    fb = mel_filterbank(freqs, BAND, N_MELS)
     basis = dct(np.eye(N_MELS), type=2, norm="ortho", axis=0)[1:N_CEPS + 1]  # (ceps, mels)
     return fb.astype(np.float32), basis.astype(np.float32)
 
