@@ -126,7 +126,7 @@ def test_staffing_by_voice_holds_back_a_voice_too_short_to_judge():
         lead = {"speaker": "S0", "agent_id": "V301", "best": "V301", "score": 2.0, "seconds": 9.0}
         other = {"speaker": "S1", "agent_id": voiceprints.UNREGISTERED, "best": "V302", "score": 0.3,
                  "seconds": seconds}
-        return {"collector_voices": [lead, other],
+        return {"collector_voices": [lead, other], "logged_staff": ["V301", "V305"],
                 "logged_with_profile": list(logged)}
 
     def judge(min_voice_s: float, m: dict):

@@ -7,6 +7,7 @@ the finding lands on that collector's scorecard and in their worst findings, not
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
@@ -130,6 +131,22 @@ def test_an_unmatched_voice_is_not_raised_while_a_logged_collector_has_no_voicep
     (staffing,) = [f for f in load_pack(None).scan_contact(contact, segments, metrics)
                    if f.rule_id == "VISIT-2STAFF-VOICES"]
     assert "match no enrolled agent" in staffing.evidence
+
+
+def test_unmatched_voices_of_collectors_the_log_only_counts_are_not_raised(fake_voices):
+    """visit_staff as a head count (2) with only the lead's id: the second voice cannot be matched
+    to anyone and is no finding; with no voiceprint usable at all, neither voice is."""
+    fake_voices[6.5] = STRANGER
+    contact, segments = dataclasses.replace(_visit(), visit_staff_ids=()), _segments()
+    metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments, _profiles())
+    assert [m["agent_id"] for m in metrics["collector_voices"]].count(UNREGISTERED) == 1
+    assert not [f for f in load_pack(None).scan_contact(contact, segments, metrics)
+                if f.rule_id == "VISIT-2STAFF-VOICES"]
+    metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments,
+                              {"V399": Profile("V399", [Chunk(_unit(5).tolist(), 10.0, "x")], team="外访一组")})
+    assert all(m["agent_id"] == UNREGISTERED for m in metrics["collector_voices"])
+    assert not [f for f in load_pack(None).scan_contact(contact, segments, metrics)
+                if f.rule_id == "VISIT-2STAFF-VOICES"]
 
 
 def test_one_voice_split_in_two_is_fewer_voices_than_the_log_claims(fake_voices):

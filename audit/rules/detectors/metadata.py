@@ -113,11 +113,12 @@ def _staffing_by_voice(contact: Contact, metrics: dict, min_voice_s: float = 0.0
     reasons = []
     if claimed is not None and distinct < claimed:
         reasons.append(f"{distinct} distinct collector voice(s) heard, the log says {claimed}")
-    # Each collector the log names without a voiceprint may explain one unmatched voice (a team
-    # or a bank part-way through enrollment): only unmatched voices beyond those are raised; the
-    # others stay in the evidence without making a finding.
+    # Each collector the log claims without a voiceprint (named but not enrolled — a team or a
+    # bank part-way through enrollment — or only counted in visit_staff) may explain one unmatched
+    # voice: only unmatched voices beyond those are raised; the others stay in the evidence.
     logged = metrics.get("logged_staff") or []
-    unenrolled = len(set(logged) - set(metrics.get("logged_with_profile") or []))
+    enrolled = len(set(logged) & set(metrics.get("logged_with_profile") or []))
+    unenrolled = max(claimed or 0, len(logged)) - enrolled
     if len(unregistered) > unenrolled:
         reasons.append(f"{len(unregistered)} collector voice(s) match no enrolled agent "
                        "(" + ", ".join(f"{m['seconds']:.0f} s" for m in unregistered) + ")")
