@@ -63,7 +63,12 @@ def test_transcripts_jsonl_contract(audited):
     db, _ = audited
     lines = audit("transcripts", "--db", db, "--format", "jsonl").stdout.splitlines()
     rows = [json.loads(line) for line in lines]
-    assert rows and all(set(r) == {"call_id", "speaker", "role", "start", "end", "text"} for r in rows)
+    assert rows and all(set(r) == {"call_id", "speaker", "role", "agent_id", "start", "end", "text"} for r in rows)
+    # agent_id: the speaking collector, only on collector segments — on a stereo call the
+    # collector channel's agent; on dev-002 (mono) nobody enrolled can be B203, so "unregistered"
+    assert {(r["call_id"], r["role"], r["agent_id"]) for r in rows} == {
+        ("dev-003", "agent", "A022"), ("dev-003", "debtor", None),
+        ("dev-002", "agent", "unregistered"), ("dev-002", "debtor", None)}
     assert {r["call_id"] for r in rows} == {"dev-003", "dev-002"}
     stereo = [r for r in rows if r["call_id"] == "dev-003"]
     # the collector is on the left channel: every agent segment is the "agent" channel speaker
@@ -79,7 +84,7 @@ def test_transcripts_jsonl_contract(audited):
 def test_findings_json_contract(audited):
     db, _ = audited
     findings = json.loads(audit("findings", "--db", db, "--format", "json").stdout)
-    keys = {"call_id", "rule_id", "category", "severity", "speaker", "role", "start", "end", "evidence"}
+    keys = {"call_id", "rule_id", "category", "severity", "speaker", "role", "agent_id", "start", "end", "evidence"}
     assert findings and all(keys <= set(f) for f in findings)
     assert all(f["category"] in {c.value for c in Category} for f in findings)
     assert all(f["citation"] for f in findings)

@@ -78,7 +78,7 @@ def test_findings_keep_detector_and_confidence(engine):
     found = [Finding(call_id="c2", rule_id="SIM-1", category="ABUSE", severity="high", start=1.0, end=2.0,
                      detector="similar", confidence=1.0),
              Finding(call_id="c2", rule_id="ML-ABUSE", category="ABUSE", severity="medium", start=3.0, end=4.0,
-                     detector="model", confidence=0.8125)]
+                     detector="model", confidence=0.8125, agent_id="A019")]
     with session(engine) as s:
         save_audit(s, contact, Transcript("c2", 20.0, []), found, rule_pack_version="v1", audio_path=None,
                    audio_sha256=None, run_id=None)
@@ -87,6 +87,8 @@ def test_findings_keep_detector_and_confidence(engine):
         rows = {r.rule_id: finding_dict(r) for r in s.exec(select(models.Finding))}
     assert (rows["SIM-1"]["detector"], rows["SIM-1"]["confidence"]) == ("similar", 1.0)
     assert (rows["ML-ABUSE"]["detector"], rows["ML-ABUSE"]["confidence"]) == ("model", 0.8125)
+    # the collector who said it (identified by voice), printed by `audit findings`; none on SIM-1
+    assert (rows["ML-ABUSE"]["agent_id"], rows["SIM-1"]["agent_id"]) == ("A019", None)
 
 
 def test_migration_0004_fills_older_findings(engine):

@@ -37,7 +37,8 @@ def cmd_transcripts(args) -> int:
         for seg in session.exec(query):
             if args.format == "jsonl":
                 print(json.dumps({"call_id": seg.call_id, "speaker": seg.speaker, "role": seg.role,
-                                  "start": seg.start, "end": seg.end, "text": seg.text}, ensure_ascii=False))
+                                  "agent_id": seg.agent_id, "start": seg.start, "end": seg.end, "text": seg.text},
+                                 ensure_ascii=False))
             else:
                 print(f"{seg.call_id} [{seg.start:7.2f}-{seg.end:7.2f}] {seg.role:11s} {seg.speaker:8s} {seg.text}")
     return 0
@@ -46,7 +47,8 @@ def cmd_transcripts(args) -> int:
 def finding_dict(f) -> dict:
     """A stored finding as the object ``audit findings`` prints."""
     return {"call_id": f.call_id, "rule_id": f.rule_id, "category": f.category, "severity": f.severity,
-            "speaker": f.speaker, "role": f.role, "start": f.start, "end": f.end, "evidence": f.evidence,
+            "speaker": f.speaker, "role": f.role, "agent_id": f.agent_id, "start": f.start, "end": f.end,
+            "evidence": f.evidence,
             "title": f.title, "citation": f.citation, "detector": f.detector, "confidence": f.confidence,
             "review_status": f.review_status}
 
