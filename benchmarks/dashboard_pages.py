@@ -8,8 +8,8 @@ call-detail page opens the visible contact with the most findings. Target: every
 under 2 s. Prints a table on stdout (Streamlit's bare-mode notices go to stderr); exits 1 if
 over target.
 
-    audit batch ../shared/corpus --db sqlite:////tmp/corpus.db     # once (minutes of CPU)
-    python benchmarks/dashboard_pages.py --db sqlite:////tmp/corpus.db
+    audit batch ../shared/corpus --db sqlite:///corpus.db     # once (minutes of CPU)
+    python benchmarks/dashboard_pages.py --db sqlite:///corpus.db
     python benchmarks/dashboard_pages.py --corpus ../shared/corpus  # audits into a temp file first
 """
 
