@@ -91,23 +91,16 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
             batch.append(mel[s:s + frames_per_window])
             owners.append(index)
     out: list[list[np.ndarray]] = [[] for _ in spans]
-    if batch:
+    if batch or single:
         previous = torch.get_num_threads()
         if threads:
             torch.set_num_threads(threads)
         try:
             with torch.no_grad():
-                vectors = encoder(torch.from_numpy(np.stack(batch)).float()).numpy()
-        finally:
-            torch.set_num_threads(previous)
-        for owner, vector in zip(owners, vectors):
-            out[owner].append(vector)
-    if single:
-        previous = torch.get_num_threads()
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            with torch.no_grad():
+                if batch:
+                    vectors = encoder(torch.from_numpy(np.stack(batch)).float()).numpy()
+                    for owner, vector in zip(owners, vectors):
+                        out[owner].append(vector)
                 for owner, mel in single:
                     out[owner].append(encoder(torch.from_numpy(mel[None]).float()).numpy()[0])
         finally:
