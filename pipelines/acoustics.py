@@ -9,8 +9,8 @@ measures.
 * **Loudness**: RMS of 10 ms frames, over the frames a simple energy detector calls speech, on
   the speaker's own channel of a stereo call and on the mix otherwise; also as a curve, one
   value every 0.25 s, for the call detail picture.
-* **Pitch**: YIN (``librosa.yin``) on the segments only, at 8 kHz with a 10 ms hop, over the
-  loud (voiced) frames: the median and the 10th–90th percentile range.
+* **Pitch**: YIN (:func:`yin`, librosa's algorithm in plain numpy) on the segments only, at 8 kHz
+  with a 10 ms hop, over the loud (voiced) frames: the median and the 10th–90th percentile range.
 * **Pace**: characters per second of the segment (ASR word times).
 * **Overlap**: stereo, both channels speaking at once (per-channel energy detector; a channel
   far below the other is echo or crosstalk, not a voice); mono, overlapping turns of the two
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from audit.schema import Acoustics, Role, Segment
 from pipelines.audio import SAMPLE_RATE, Audio
@@ -117,16 +118,51 @@ def _power_db(db: np.ndarray) -> float | None:
     return float(10 * np.log10(np.mean(10 ** (db / 10)) + 1e-12))
 
 
+def yin(y: np.ndarray, *, fmin: float, fmax: float, sr: int, frame_length: int, hop_length: int,
+        trough_threshold: float = 0.1) -> np.ndarray:
+    """Fundamental frequency (Hz) of each centred frame by YIN (de Cheveigné & Kawahara 2002).
+
+    The same computation as ``librosa.yin`` (zero-padded centred frames, cumulative mean normalised
+    difference, the first local minimum under ``trough_threshold`` or else the global minimum,
+    parabolic refinement), in numpy alone: librosa's version compiles numba kernels on its first
+    call, seconds that a short batch paid in every fresh process (docs/conduct.md, *Cost*).
+    """
+    y = np.pad(y, frame_length // 2)
+    frames = sliding_window_view(y, frame_length)[::hop_length].T  # (frame_length, frames)
+    min_period = int(np.floor(sr / fmax))
+    max_period = min(int(np.ceil(sr / fmin)), frame_length - 1)
+    n_fft = 1 << (2 * frame_length - 1).bit_length()
+    spec = np.fft.rfft(frames, n=n_fft, axis=0)
+    acf = np.fft.irfft(spec.real ** 2 + spec.imag ** 2, n=n_fft, axis=0)[: max_period + 1]
+    energy = np.cumsum(np.square(frames), axis=0)
+    diff = np.empty_like(energy[: max_period + 1])
+    diff[0] = 0
+    diff[1:] = 2 * (acf[0:1] - acf[1:]) - energy[:max_period]
+    mean = np.cumsum(diff[1:], axis=0) / np.arange(1, max_period + 1, dtype=diff.dtype)[:, None]
+    d = diff[min_period: max_period + 1] / (mean[min_period - 1: max_period] + np.finfo(mean.dtype).tiny)
+    # parabolic refinement of each lag (none at the edges, none where it would leave the bin)
+    a, b = d[2:] + d[:-2] - 2 * d[1:-1], (d[2:] - d[:-2]) / 2
+    shifts = np.zeros_like(d)
+    inside = np.abs(b) < np.abs(a)
+    shifts[1:-1] = np.where(inside, -b / np.where(inside, a, 1), 0)
+    trough = np.zeros(d.shape, dtype=bool)
+    trough[0] = d[0] < d[1]
+    trough[1:-1] = (d[1:-1] < d[:-2]) & (d[1:-1] <= d[2:])
+    trough[-1] = d[-1] < d[-2]
+    under = trough & (d < trough_threshold)
+    lag = np.where(under.any(axis=0), np.argmax(under, axis=0), np.argmin(d, axis=0))
+    return sr / (min_period + lag + shifts[lag, np.arange(d.shape[1])])
+
+
 def _pitch(x: np.ndarray, db: np.ndarray, speech: np.ndarray) -> np.ndarray:
     """Pitch (Hz) of the loud voiced 10 ms frames of one segment."""
-    import librosa  # heavy: only the pipeline measures pitch
     from scipy.signal import resample_poly
 
     if len(x) < 0.1 * SAMPLE_RATE or not speech.any():
         return np.zeros(0)
     y = resample_poly(x, PITCH_RATE, SAMPLE_RATE).astype(np.float32)
-    f0 = librosa.yin(y, fmin=PITCH_FMIN, fmax=PITCH_FMAX, sr=PITCH_RATE, frame_length=320,
-                     hop_length=int(HOP_S * PITCH_RATE), center=True)
+    f0 = yin(y, fmin=PITCH_FMIN, fmax=PITCH_FMAX, sr=PITCH_RATE, frame_length=320,
+             hop_length=int(HOP_S * PITCH_RATE))
     n = min(len(f0), len(db))
     f0, db, speech = f0[:n], db[:n], speech[:n]
     # vowels are the loud part of speech: frames within 12 dB of the segment's loud frames

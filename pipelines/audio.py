@@ -7,7 +7,7 @@ encoder expect) with its channels kept, so a stereo call can be split by channel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ class Audio:
     samples: np.ndarray
     source_rate: int
     sha256: str
+    _mono: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def rate(self) -> int:
@@ -45,7 +46,12 @@ class Audio:
         return self.samples.shape[1] / SAMPLE_RATE
 
     def mono(self) -> np.ndarray:
-        return self.samples.mean(axis=0).astype(np.float32)
+        """The channels' mean, computed once per recording (ASR, diarization, acoustics and voices
+        all read it); read-only, so that no stage changes what the next one hears."""
+        if self._mono is None:
+            self._mono = self.samples.mean(axis=0).astype(np.float32)
+            self._mono.flags.writeable = False
+        return self._mono
 
     def channel(self, index: int) -> np.ndarray:
         return np.ascontiguousarray(self.samples[index], dtype=np.float32)

@@ -112,3 +112,22 @@ def test_silent_segment_measures_without_error():
     segments.append(Segment("agent", "agent", 25.0, 26.0, "", channel=0))  # nothing said there
     measure(audio, sorted(segments, key=lambda s: s.start), stereo=True)
     assert segments[-1].acoustics.pitch_hz is None
+
+
+def test_yin_is_librosas_algorithm_without_numba():
+    """The numpy YIN gives librosa.yin's pitch, frame by frame, on a voice-like signal."""
+    librosa = pytest.importorskip("librosa")
+    from pipelines.acoustics import yin
+
+    rng = np.random.default_rng(7)
+    t = np.arange(int(1.5 * 8000)) / 8000
+    f0 = 120 + 40 * np.sin(2 * np.pi * 0.7 * t)  # a gliding voice with harmonics and noise
+    phase = 2 * np.pi * np.cumsum(f0) / 8000
+    y = sum(np.sin(k * phase) / k for k in range(1, 6)) + 0.05 * rng.standard_normal(len(t))
+    y = y.astype(np.float32)
+    kw = dict(fmin=60.0, fmax=500.0, sr=8000, frame_length=320, hop_length=80)
+    ours, theirs = yin(y, **kw), librosa.yin(y, center=True, **kw)
+    assert ours.shape == theirs.shape
+    assert np.mean(np.abs(ours - theirs) / theirs < 1e-3) > 0.99
+    truth = f0[np.minimum(np.arange(len(ours)) * 80, len(f0) - 1)]  # frame i is centred at i hops
+    assert np.median(np.abs(ours[5:-5] - truth[5:-5]) / truth[5:-5]) < 0.03
