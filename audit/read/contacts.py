@@ -107,6 +107,8 @@ class SegmentRow:
     end: float
     text: str
     acoustics: dict[str, Any] | None = None  # audit.schema.Acoustics as stored; None before 0007
+    # the collector who said it, by voice (pipelines.voices): an agent id, "unregistered" or None
+    agent_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class FindingRow:
     reviewed_at: datetime | None
     detector: str = ""
     confidence: float = 1.0
+    agent_id: str | None = None  # the collector who said it, by voice; None: the contact's agent
 
 
 @dataclass(frozen=True)
@@ -373,13 +376,14 @@ def contact_recording(db: Database, scope: Scope, call_id: str) -> Path | None:
 def contact_segments(db: Database, scope: Scope, call_id: str) -> list[SegmentRow]:
     """The contact's transcript in order (empty when out of scope)."""
     q = (
-        sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text, S.acoustics)
+        sa.select(S.idx, S.speaker, S.role, S.start, S.end, S.text, S.acoustics, S.agent_id)
         .select_from(models.table_of(models.Segment).join(CONTACT, S.call_id == C.call_id))
         .where(S.call_id == call_id, *scope.conditions()).order_by(S.idx)
     )
     with connection(db) as conn:
         return [SegmentRow(r.idx, r.speaker, r.role, float(r.start), float(r.end), r.text,
-                           r.acoustics if isinstance(r.acoustics, dict) else None) for r in conn.execute(q)]
+                           r.acoustics if isinstance(r.acoustics, dict) else None, r.agent_id)
+                for r in conn.execute(q)]
 
 
 def _finding_row(r) -> FindingRow:
@@ -391,6 +395,7 @@ def _finding_row(r) -> FindingRow:
         review_reason=r.review_reason, reviewed_by=r.reviewed_by,
         reviewed_at=aware(r.reviewed_at, ZoneInfo(DEFAULT_TZ)),
         detector=r.detector or "", confidence=as_float(r.confidence) if r.confidence is not None else 1.0,
+        agent_id=r.agent_id,
     )
 
 

@@ -30,6 +30,11 @@ def _seconds(value: str | None) -> float | None:
     return t if t is not None and math.isfinite(t) and 0 <= t < 86_400 else None
 
 
+def _voice(agent_id: str) -> str:
+    """A collector identified by voice: the agent id, or that the voice matches no enrolled agent."""
+    return _("unregistered voice") if agent_id == "unregistered" else ui.esc(agent_id)
+
+
 user = ui.require_user()
 url = data.db_url()
 
@@ -137,6 +142,8 @@ with right:
             )
             if f.title:
                 st.markdown(ui.esc(f.title))
+            if f.agent_id:
+                st.caption(_("Said by collector {agent} (identified by voice)").format(agent=_voice(f.agent_id)))
             if f.citation:
                 st.caption(_("Citation: {citation}").format(citation=ui.esc(f.citation)))
             if f.evidence:
@@ -170,6 +177,11 @@ with right:
                             result=ui.result_text(result.passed)))
                         st.rerun()
 
+def _said_by(agent_id: str | None) -> str:
+    """`` · V305`` after the speaker label of a collector line whose voice was identified."""
+    return f" · {_voice(agent_id)}" if agent_id else ""
+
+
 with left:
     st.subheader(_("Transcript"))
     if not view.segments:
@@ -195,7 +207,7 @@ with left:
             f'<div style="padding:2px 6px;margin:2px 0;border-radius:4px;{style}">'
             f'<span style="color:#8c959f;font-family:monospace">{ui.clock(seg.start)}</span> '
             f'<b style="color:{color}">{ui.esc(i18n.role_label(seg.role))}</b> '
-            f'<span style="color:#8c959f">({ui.esc(seg.speaker)})</span> '
+            f'<span style="color:#8c959f">({ui.esc(seg.speaker)}{_said_by(seg.agent_id)})</span> '
             f"{body}</div>"
         )
     if lines:

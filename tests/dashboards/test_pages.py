@@ -358,3 +358,28 @@ def test_search_by_sound_keeps_the_scope_and_marks_the_hit(dashboard_env, userna
         )
     else:
         assert not hits and "t-002" not in all_text(at)
+
+
+def test_call_detail_names_the_collector_who_said_each_line(dashboard_env, english):
+    """With voiceprints, a line and its finding carry the speaking collector: the page says who."""
+    url = dashboard_env["url"]
+    fid = _finding_id(url, "t-002", "THREAT-CONTACTS")
+    S = models.Segment
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            lines = conn.execute(sa.select(S.idx).where(S.call_id == "t-002", S.role == "agent")
+                                 .order_by(S.idx)).scalars().all()
+            assert len(lines) >= 2
+            conn.execute(sa.update(models.Finding).where(models.Finding.id == fid).values(agent_id="V305"))
+            conn.execute(sa.update(S).where(S.call_id == "t-002", S.idx.in_(lines[:-1])).values(agent_id="V305"))
+            conn.execute(sa.update(S).where(S.call_id == "t-002", S.idx == lines[-1]).values(agent_id="unregistered"))
+    finally:
+        engine.dispose()
+    at = app(dashboard_env, "wang", call_id="t-002")
+    at.run()
+    render(at, "call_detail")
+    text = all_text(at)
+    assert "Said by collector V305 (identified by voice)" in text
+    assert text.count(" · V305)") == len(lines) - 1
+    assert text.count(" · unregistered voice)") == 1
