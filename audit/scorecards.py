@@ -23,7 +23,11 @@ Definitions (the export files and the dashboard show these, so they are spelled 
   straight to the database, and keeps the scoring policy in one place. Dismissed
   (and confirmed) findings are still reported as review counts.
 * **Average score** and **pass rate** are over audited contacts; **findings per 100 contacts**
-  divides non-dismissed findings by audited contacts.
+  divides non-dismissed findings by audited contacts *and the visits assisted*.
+* **Visits assisted**: audited visits whose log names the agent (``visit_staff`` as agent ids)
+  but which another collector led. A finding said there counts against the collector who said
+  it (identified by voice), so those visits are in the denominator of their findings per 100;
+  the visit's score stays with the lead's contacts (one score per contact, not split).
 * **Change vs previous period**: the same figures for the period of equal length that ends the
   day before ``start``.
 * **Rank in team**: by average score (higher first), then pass rate, then fewer critical
@@ -86,6 +90,7 @@ class AgentScorecard:
     dial_attempts: int = 0  # no_recording contacts, audited on metadata only
     failed: int = 0  # could not be audited; not in any rate
     contacts: int = 0  # audited: calls + visits + dial attempts
+    visits_assisted: int = 0  # audited visits the log names them on, led by another collector
     avg_score: float | None = None
     pass_rate: float | None = None
     findings: int = 0  # not dismissed
@@ -144,6 +149,18 @@ def _agent_name(conn: Connection, agent_id: str) -> str:
 def _selection(period: Period, tz: str, team: str | None, agency: str | None) -> sa.ColumnElement:
     """The contacts of ``period`` (days in ``tz``), of one team and agency where given."""
     return contacts_where(Scope(), period.filters(tz, team=team, agency=agency))
+
+
+def _assisted(conn: Connection, where) -> dict[tuple, int]:
+    """Per (agent, team): audited visits whose log names the agent but another collector led."""
+    out: dict[tuple, int] = defaultdict(int)
+    rows = conn.execute(sa.select(C.agent_id, C.team, C.meta).where(
+        where, C.kind == "visit", C.status == ContactStatus.AUDITED.value))
+    for lead, team_name, meta in rows:
+        for agent_id in dict.fromkeys((meta or {}).get("visit_staff_ids") or ()):
+            if agent_id != lead:
+                out[(agent_id, team_name)] += 1
+    return out
 
 
 def _audited_figures(
@@ -306,12 +323,21 @@ def agent_scorecards(
             card.pass_rate = figures["pass_rate"]
             card.findings = figures["findings"]
             card.findings_per_100 = figures["findings_per_100"]
+        for key, n in _assisted(conn, where).items():
+            card = cards.get(key)
+            if card is None:  # a second collector who led nothing in the period
+                card = cards[key] = AgentScorecard(
+                    agent_id=key[0], agent_name=_agent_name(conn, key[0]), team=key[1] or "", agency="",
+                    period_start=period.start, period_end=period.end)
+            card.visits_assisted = n
         for card in cards.values():
             if not card.contacts:  # findings on contacts led by others only
                 card.findings = sum(card.findings_by_category.values())
-            if card.contacts:
+            took_part = card.contacts + card.visits_assisted
+            if took_part:
+                card.findings_per_100 = 100.0 * card.findings / took_part
                 card.findings_per_100_by_category = {
-                    cat: 100.0 * n / card.contacts for cat, n in card.findings_by_category.items()
+                    cat: 100.0 * n / took_part for cat, n in card.findings_by_category.items()
                 }
 
         for key, figures in _conduct_figures(conn, where, key_cols).items():
@@ -320,13 +346,14 @@ def agent_scorecards(
                 setattr(card, name, value)
 
         prev_where = _selection(period.previous(), tz, team, agency)
+        prev_assisted = _assisted(conn, prev_where)
         for key, figures in _audited_figures(conn, prev_where, key_cols, score_fn, (SAID_BY, C.team)).items():
             if key in cards:
                 card = cards[key]
                 card.prev_contacts = figures["contacts"]
                 card.prev_avg_score = figures["avg_score"]
                 card.prev_pass_rate = figures["pass_rate"]
-                card.prev_findings_per_100 = figures["findings_per_100"]
+                card.prev_findings_per_100 = 100.0 * figures["findings"] / (figures["contacts"] + prev_assisted[key])
 
     _rank(cards.values())
     return sorted(cards.values(), key=lambda c: (c.team, c.rank_in_team or 10**9, c.agent_id))

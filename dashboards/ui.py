@@ -56,6 +56,7 @@ COLUMN_LABELS = {
     "top finding": N_("top finding"),
     "rank": N_("rank"),
     "contacts": N_("contacts"),
+    "visits assisted": N_("visits assisted"),
     "avg score": N_("avg score"),
     "Δ score": N_("Δ score"),
     "pass rate %": N_("pass rate %"),

@@ -96,6 +96,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("visits_audited", N_("Visits audited"), _attr("visits_audited"), "0", width=8),
     Column("dial_attempts", N_("Unanswered dial attempts"), _attr("dial_attempts"), "0"),
     Column("contacts", N_("Contacts audited"), _attr("contacts"), "0"),
+    Column("visits_assisted", N_("Visits assisted (led by another collector)"), _attr("visits_assisted"), "0"),
     Column("failed", N_("Audit failed"), _attr("failed"), "0", width=9),
     Column("avg_score", N_("Average score"), _attr("avg_score"), SCORE_FORMAT, width=8),
     Column("score_change", N_("Average score vs previous period"), _attr("score_change"), CHANGE_FORMAT,

@@ -261,13 +261,14 @@ def _figures_table(card: AgentScorecard, font: str):
 
     rank = "—" if card.rank_in_team is None else f"{card.rank_in_team}/{card.team_size}"
     header = [pgettext("scorecard", "Audited"), pgettext("scorecard", "Calls"),
-              pgettext("scorecard", "Visits"),
+              pgettext("scorecard", "Visits"), pgettext("scorecard", "Assisted"),
               pgettext("scorecard", "Unanswered"), pgettext("scorecard", "Average score"),
               pgettext("scorecard", "vs previous"), pgettext("scorecard", "Pass rate"),
               pgettext("scorecard", "vs previous"), pgettext("scorecard", "Findings per 100"),
               pgettext("scorecard", "Critical findings"), pgettext("scorecard", "Rank in team")]
     values = [
-        str(card.contacts), str(card.calls_audited), str(card.visits_audited), str(card.dial_attempts),
+        str(card.contacts), str(card.calls_audited), str(card.visits_audited), str(card.visits_assisted),
+        str(card.dial_attempts),
         fmt_num(card.avg_score), fmt_change(card.score_change),
         fmt_num(None if card.pass_rate is None else 100 * card.pass_rate, suffix="%"),
         fmt_change(None if card.pass_rate_change is None else 100 * card.pass_rate_change),
@@ -275,7 +276,7 @@ def _figures_table(card: AgentScorecard, font: str):
     ]
     table = Table([header, values])
     style = _table_style(font)
-    style.add("BACKGROUND", (4, 1), (4, 1), score_colour(card.avg_score))
+    style.add("BACKGROUND", (5, 1), (5, 1), score_colour(card.avg_score))
     style.add("FONTSIZE", (0, 1), (-1, 1), 10)
     table.setStyle(style)
     return table

@@ -37,7 +37,8 @@ def delta(value, digits=1, scale=1.0):
 
 table = ui.table([{
     "agent": c.agent_id, "name": c.agent_name, "team": c.team, "rank": c.rank_in_team,
-    "contacts": c.contacts, "avg score": delta(c.avg_score), "Δ score": delta(c.score_change),
+    "contacts": c.contacts, "visits assisted": c.visits_assisted,
+    "avg score": delta(c.avg_score), "Δ score": delta(c.score_change),
     "pass rate %": delta(c.pass_rate, scale=100), "findings / 100": delta(c.findings_per_100),
     "critical": c.critical_findings, "confirmed": c.confirmed, "dismissed": c.dismissed,
     "open": c.open + c.appealed,

@@ -101,6 +101,10 @@ def test_second_collector_saying_the_violating_line_is_on_their_scorecard(tmp_pa
     assert cards["V305"].findings_by_category.get("ABUSE") == len(abuse)
     assert "ABUSE" not in cards["V301"].findings_by_category
     assert cards["V301"].visits_audited == 1 and cards["V305"].contacts == 0
+    # the visit V305 took part in is their denominator: findings per 100 contacts taken part in
+    assert (cards["V305"].visits_assisted, cards["V301"].visits_assisted) == (1, 0)
+    assert cards["V305"].findings_per_100 == pytest.approx(100.0 * len(abuse))
+    assert cards["V305"].findings_per_100_by_category["ABUSE"] == pytest.approx(100.0 * len(abuse))
     assert [w.category for w in worst_findings(engine, "V305", date(2026, 11, 1), date(2026, 11, 30))] == ["ABUSE"]
     assert "ABUSE" not in [w.category for w in worst_findings(engine, "V301", date(2026, 11, 1),
                                                                 date(2026, 11, 30))]
