@@ -8,6 +8,7 @@ are imported on first use: importing this module costs only numpy.
 from __future__ import annotations
 
 import threading
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,46 @@ def _normalize(wav: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
     return (wav * (10 ** (target_dbfs / 20) / rms)).astype(np.float32)
 
 
+# The encoder's input (Resemblyzer's audio hparams): a mel power spectrogram of 25 ms Hann
+# windows every 10 ms, 40 Slaney mel bands over 0-8 kHz, not log-scaled.
+_N_FFT, _HOP, _N_MELS = 400, 160, 40
+
+
+@cache
+def _slaney_mel(sr: int = SAMPLE_RATE, n_fft: int = _N_FFT, n_mels: int = _N_MELS) -> np.ndarray:
+    """``librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)``: Slaney's mel scale (linear to
+    1 kHz, logarithmic above) and area-normalised triangles, (n_mels, 1 + n_fft // 2), float32."""
+    f_sp, min_log_hz, logstep = 200.0 / 3, 1000.0, np.log(6.4) / 27.0
+
+    def to_mel(f: np.ndarray) -> np.ndarray:
+        return np.where(f >= min_log_hz, min_log_hz / f_sp + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep,
+                        f / f_sp)
+
+    def to_hz(m: np.ndarray) -> np.ndarray:
+        return np.where(m >= min_log_hz / f_sp, min_log_hz * np.exp(logstep * (m - min_log_hz / f_sp)), f_sp * m)
+
+    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    edges = to_hz(np.linspace(to_mel(np.array(0.0)), to_mel(np.array(sr / 2.0)), n_mels + 2))
+    ramps = np.subtract.outer(edges, fft_hz)
+    width = np.diff(edges)
+    weights = np.zeros((n_mels, len(fft_hz)), dtype=np.float32)
+    for i in range(n_mels):
+        weights[i] = np.maximum(0, np.minimum(-ramps[i] / width[i], ramps[i + 2] / width[i + 1]))
+    weights *= (2.0 / (edges[2:n_mels + 2] - edges[:n_mels]))[:, None]
+    return weights
+
+
+def encoder_mel(wav: np.ndarray) -> np.ndarray:
+    """The encoder's input frames, (frames, 40): what ``resemblyzer.audio.wav_to_mel_spectrogram``
+    computes (librosa's centred, zero-padded STFT and mel filters), in numpy alone. librosa's
+    first call in a process imports and compiles for seconds (docs/conduct.md, *Cost*)."""
+    y = np.pad(np.asarray(wav, dtype=np.float32), _N_FFT // 2)
+    frames = np.lib.stride_tricks.sliding_window_view(y, _N_FFT)[::_HOP]
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(_N_FFT) / _N_FFT)  # periodic Hann
+    spec = np.fft.rfft(frames * window, axis=-1).astype(np.complex64)
+    return ((spec.real ** 2 + spec.imag ** 2) @ _slaney_mel().T).astype(np.float32)
+
+
 def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
                   window_s: float = 1.6, step_s: float = 0.8, threads: int | None = 1,
                   fill: str = "zeros") -> list[np.ndarray]:
@@ -67,8 +108,7 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
 
     if fill not in ("repeat", "zeros", "none"):
         raise ValueError(f"fill must be 'repeat', 'zeros' or 'none', got {fill!r}")
-    encoder = voice_encoder()  # first: it imports resemblyzer with webrtcvad's pkg_resources warning silenced
-    from resemblyzer.audio import wav_to_mel_spectrogram
+    encoder = voice_encoder()
     frames_per_window = round(window_s * 100)  # 10 ms mel hop
     frame_step = max(1, round(step_s * 100))
     batch: list[np.ndarray] = []
@@ -76,7 +116,7 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
     single: list[tuple[int, np.ndarray]] = []  # fill="none": short spans go through the encoder as they are
     for index, (start, end) in enumerate(spans):
         wav = _normalize(audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)])
-        mel = wav_to_mel_spectrogram(wav)
+        mel = encoder_mel(wav)
         if len(mel) < frames_per_window:
             if fill == "none" and len(mel):
                 single.append((index, mel))

@@ -48,3 +48,20 @@ def test_unpadded_short_pieces_are_encoded_at_their_own_length():
     assert short.shape == (1, 256) and long.shape == (1, 256)
     assert not np.allclose(short, embed_windows(x, spans[:1])[0])  # not the zero-padded window
     assert np.isclose(np.linalg.norm(short), 1.0, atol=1e-4)
+
+
+def test_encoder_mel_is_resemblyzers_input_without_librosa():
+    """The encoder's mel frames are Resemblyzer's (librosa's STFT and Slaney filters), in numpy."""
+    librosa = pytest.importorskip("librosa")
+    from pipelines.diarization.embedding import _slaney_mel, encoder_mel
+
+    assert np.array_equal(_slaney_mel(), librosa.filters.mel(sr=16000, n_fft=400, n_mels=40))
+    rng = np.random.default_rng(3)
+    t = np.arange(16000) / 16000
+    wav = (0.3 * np.sin(2 * np.pi * 180 * t) + 0.05 * rng.standard_normal(len(t))).astype(np.float32)
+    for n in (len(wav), 12_345, 300):  # whole windows, a ragged end, shorter than one FFT
+        ours = encoder_mel(wav[:n])
+        theirs = librosa.feature.melspectrogram(y=wav[:n], sr=16000, n_fft=400, hop_length=160,
+                                                n_mels=40).astype(np.float32).T
+        assert ours.shape == theirs.shape
+        assert np.abs(ours - theirs).max() <= 1e-5 * np.abs(theirs).max()
