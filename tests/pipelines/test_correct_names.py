@@ -202,6 +202,7 @@ def test_the_calls_own_surname_heard_with_r_for_l():
     ("等你发了公司再说", "等你发了工资再说"),
     ("他在平台上见了三万块", "他在平台上借了三万块"),
     ("你到底是哪家等？", "你到底是哪家的？"),  # 是…的 heard 是…等 at the end of a clause
+    ("你们会不会跟他说这个是？", "你们会不会跟他说这个事？"),  # 是 ends no clause
 ])
 def test_round_three_frames(heard, fixed):
     assert Corrector()(heard) == fixed
@@ -209,7 +210,7 @@ def test_round_three_frames(heard, fixed):
 
 @pytest.mark.parametrize("text", [
     "我们一起三天没见了", "请稍等。", "我就是在等，", "他在开发公司上班", "公司的卡不能用", "第一期三个月",
-    "你先等，", "见了面再说",
+    "你先等，", "见了面再说", "这个是我的", "什么是逾期？", "就是这个是吧",
 ])
 def test_round_three_frames_leave_ordinary_speech(text):
     assert Corrector()(text) == text
