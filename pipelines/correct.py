@@ -132,6 +132,8 @@ OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "�
               "北京银行", "上海银行", "网上银行", "手机银行", "网银", "微信", "支付宝", "花呗", "借呗", "京东", "美团")
 
 
+# 受 X 委托 heard 收 X 委托 (收快意见委托): fixed before the names, so that 受 anchors X
+_ENTRUSTED = re.compile(r"收(?=[\u4e00-\u9fff]{2,6}?[委伟尾为][托拖脱])(?!到|入|款|钱|费)")
 # Frames that only an organisation fills, for the call's two-character names (_in_org_frame):
 # a word before it that takes an organisation (在/到 X 的应用, 打 X 的客服电话, 那张 X 卡, 我们是 X 的)
 # and what follows it (的应用, 的客服, 的卡, 卡, 借款, 委托, 的 at the end of a self-introduction).
@@ -160,9 +162,15 @@ _IN_FRAME = (
     (re.compile(r"(?<![开研])发(了?)公司(?![的里])"), r"发\1工资"),  # 发了公司我们帮你还
     (re.compile(r"见了(?=[一二三四五六七八九十两几0-9][一二三四五六七八九十百千万两几0-9]*[万千块])"),
      "借了"),  # 在易佳小贷见了两万六
-    (re.compile(r"(?<=这个|那个|什么|这件|那件)是(?=[，。？！,.?!]|$)"), "事"),  # 说这个是？: 是 ends no clause
+    (re.compile(r"(?<=这个|那个|什么|这件|那件)是(?=[，。？！,.?!]|$)"), "事"),
+    (re.compile(r"(?<=本金)[家加]里西"), "加利息"),  # 本金家里西一共…: the principal plus interest
+    (re.compile(r"[签牵](?=了(?:我们|你们|他们)?[一二三四五六七八九十两几0-9][一二三四五六七八九十百千万两几点0-9]*"
+                r"[万千百块元])"), "欠"),  # 卡牵了一万九千: an amount owed (not 签了两份)
+    (re.compile(r"(?:(?<=再)|(?<=分没|钱没|都没|还没|柜台))海(?=[，。？！,.?!]|$|了)"), "还"),  # 一分没海, 去柜台海
+  # 说这个是？: 是 ends no clause
     # 是…的 heard 是…等 at the end of a clause (我是广发信用卡中心等, 你到底是哪家等)
-    (re.compile(r"(是[^，。？！,.?!、；;：:\s]{0,8}?[^在稍再先等要请还都也就只得会能])等(?=[，。？！,.?!；;]|$)"), r"\1的"),
+    (re.compile(r"(是[^，。？！,.?!、；;：:\s]{0,8}?[^在稍再先等要请还都也就只得会能])等(?=[，。？！,.?!；;]|$)"),
+     r"\1的"),
 )
 # People's frames (see :func:`people_frames`).
 _XING_SLOT = "姓性心信新星兴幸"
@@ -264,11 +272,12 @@ class Corrector:
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        text = _ENTRUSTED.sub("受", text)
         chars = list(text)
         keys, every = _text_keys(text), _text_keys(text, every_reading=True)
         fixed = [False] * len(chars)
         original = text
-        # the call's names first, longest first, each exactly then approximately; then the rest
+        # the call's names first, longest first, all exactly, then approximately; then the rest
         for name in self._names:
             self._exact(name, chars, every, fixed)
         for name in self._names:  # approximately only where no name of the call is heard exactly

@@ -214,3 +214,28 @@ def test_round_three_frames(heard, fixed):
 ])
 def test_round_three_frames_leave_ordinary_speech(text):
     assert Corrector()(text) == text
+
+
+@pytest.mark.parametrize(("heard", "fixed", "names"), [
+    # 受 X 委托 heard 收: fixed before the names, so that 受 anchors the name on both sides
+    ("我们是安信达公司的，收快意见委托来找你", "我们是安信达公司的，受快易借委托来找你", ["快易借"]),
+])
+def test_entrusted_by_heard_as_receive(heard, fixed, names):
+    assert Corrector(names=names)(heard) == fixed
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("账单上本金家里西一共两万", "账单上本金加利息一共两万"),
+    ("他信用卡签了我们三万多块", "他信用卡欠了我们三万多块"),
+    ("半年了一分没海。", "半年了一分没还。"),
+    ("我明天去柜台海，", "我明天去柜台还，"),
+])
+def test_money_owed_in_its_frames(heard, fixed):
+    assert Corrector()(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "合同我签了两份", "他签了字", "我收到委托书了", "收钱委托别人", "我家里西边有个超市", "上海。", "这里没海，",
+])
+def test_money_frames_leave_ordinary_speech(text):
+    assert Corrector()(text) == text
