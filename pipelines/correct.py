@@ -22,6 +22,10 @@ its own (银行, 信用卡, 公司) may be further off (:meth:`Corrector._anchor
 characters or more are matched one letter off; a few words are fixed in frames only one word fits
 (``_IN_FRAME``); and people's surnames in the frames where only a surname stands
 (:func:`people_frames`: 我姓X, X先生/X女士, 女士).
+
+Round 3: all of the call's forms exactly before any approximately; a two-character name of the
+creditor or agency in a frame only an organisation fills (:meth:`Corrector._in_org_frame`: 在中心的
+动卡空间 → 在中信的); 收…委托 → 受…委托 before the names; more frames of collection calls.
 """
 
 from __future__ import annotations
@@ -378,7 +382,7 @@ class Corrector:
         anchor (过发的官方渠道 for 广发); it is not part of a word already matched (信用卡中心)."""
         key = self._keys[name]
         text = "".join(chars)
-        for i in range(1, len(chars) - 1) if len(chars) > 2 else ():
+        for i in range(1, len(chars) - 1):
             if any(fixed[i:i + 2]) or text[i:i + 2] == name or None in every[i:i + 2]:
                 continue
             if not (_ORG_BEFORE.search(text[:i]) and (after := _ORG_AFTER.match(text, i + 2))):
