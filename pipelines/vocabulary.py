@@ -18,14 +18,15 @@ from audit.schema import Contact
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _LEGAL = re.compile(r"(股份)?(有限)?(责任)?公司$")
-# Said-nobody prefixes: a province or a city ("深圳市", "广东省", "上海"), and after it a district
+# Said-nobody prefixes: 中国, a province or a city ("深圳市", "广东省", "上海"), and after it a district
 # or a free-trade zone that registered names of lenders carry ("深圳前海汇通…" is said 汇通).
 _PLACE = re.compile(
-    r"^(北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|济南|青岛|厦门|福州|合肥|"
+    r"^(中国|北京|上海|天津|重庆|深圳|广州|杭州|南京|苏州|成都|武汉|西安|长沙|郑州|济南|青岛|厦门|福州|合肥|"
     r"南昌|昆明|贵阳|南宁|海口|沈阳|大连|长春|哈尔滨|石家庄|太原|呼和浩特|兰州|西宁|银川|乌鲁木齐|拉萨|宁波|"
     r"东莞|佛山|无锡|广东|浙江|江苏|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|云南|贵州|广西|海南|辽宁|"
     r"吉林|黑龙江|山西|陕西|甘肃|青海|宁夏|新疆|西藏|内蒙古)(市|省|自治区)?"
 )
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _ZONE = re.compile(r"^(前海|浦东新区|浦东|滨海新区|滨海|两江新区|两江|南沙|横琴|自贸区|高新区|经济开发区|开发区)")
 # Words of a line of business at the end of a registered name, stripped one at a time (the
 # longer unit first); each stripped leaves a shorter name that is still said ("诚汇资产管理" →
@@ -55,7 +56,7 @@ def _strip_place(name: str) -> str:
     rest = name[m.end():] if m else name
     rest = _ZONE.sub("", rest) if m else rest
     core = rest
-    while (cut := next((b for b in _BUSINESS if core.endswith(b)), None)) is not None and len(core) > len(cut):
+    while (cut := next((b for b in _BUSINESS if core.endswith(b)), None)) is not None:
         core = core[:-len(cut)]
     if len(core) < 2 or (core.endswith(BANK) and len(core) <= len(BANK) + 1):
         return name
@@ -91,7 +92,7 @@ def short_forms(name: str) -> list[str]:
     >>> short_forms("深圳市诚汇资产管理有限公司")[:5]
     ['深圳市诚汇资产管理有限公司', '诚汇资产管理', '诚汇资产管理公司', '诚汇资产', '诚汇资产公司']
     """
-    name = (name or "").strip()
+    name = _BRACKETS.sub("", (name or "").strip())  # 捷信消费金融（中国）有限公司
     if not name:
         return []
     forms = [name]

@@ -70,3 +70,11 @@ def test_lenders_lose_zone_and_are_said_by_their_line_of_business_short():
     assert "易佳小贷" in short_forms("重庆市易佳网络小额贷款有限公司")
     assert {"马上消费金融", "马上金融", "马上消金"} <= set(short_forms("马上消费金融股份有限公司"))
     assert "恒泽信息咨询公司" in short_forms("杭州恒泽信息咨询有限公司")
+
+
+def test_china_and_brackets_are_not_said():
+    assert {"华融资产", "华融"} <= set(short_forms("中国华融资产管理股份有限公司"))
+    assert {"捷信消费金融", "捷信", "捷信消金"} <= set(short_forms("捷信消费金融（中国）有限公司"))
+    # a name that is all place and line of business keeps its place (湖北消费金融 is not 消费金融)
+    forms = short_forms("湖北消费金融股份有限公司")
+    assert "湖北消费金融" in forms and "消费金融" not in forms
