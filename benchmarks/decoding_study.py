@@ -52,6 +52,8 @@ SETTINGS: dict[str, dict] = {
     "vocab_prompt": {"vocabulary_to": "prompt"},
     "vocab_hotwords": {"vocabulary_to": "hotwords"},
     "no_prompt": {"initial_prompt": None},
+    # a generic collection-call sentence, no call's names (the call's words in the prompt did not pay)
+    "domain_prompt": {"initial_prompt": "以下是普通话的句子。您好，您的欠款已经逾期了，请尽快还款。"},
 }
 
 

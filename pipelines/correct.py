@@ -22,6 +22,10 @@ its own (银行, 信用卡, 公司) may be further off (:meth:`Corrector._anchor
 characters or more are matched one letter off; a few words are fixed in frames only one word fits
 (``_IN_FRAME``); and people's surnames in the frames where only a surname stands
 (:func:`people_frames`: 我姓X, X先生/X女士, 女士).
+
+Round 3: all of the call's forms exactly before any approximately; a two-character name of the
+creditor or agency in a frame only an organisation fills (:meth:`Corrector._in_org_frame`: 在中心的
+动卡空间 → 在中信的); 收…委托 → 受…委托 before the names; more frames of collection calls.
 """
 
 from __future__ import annotations
@@ -132,6 +136,15 @@ OTHER_ORGS = ("工商银行", "建设银行", "农业银行", "中国银行", "�
               "北京银行", "上海银行", "网上银行", "手机银行", "网银", "微信", "支付宝", "花呗", "借呗", "京东", "美团")
 
 
+# 受 X 委托 heard 收 X 委托 (收快意见委托): fixed before the names, so that 受 anchors X
+_ENTRUSTED = re.compile(r"收(?=[\u4e00-\u9fff]{2,6}?[委伟尾为][托拖脱])(?!到|入|款|钱|费)")
+# Frames that only an organisation fills, for the call's two-character names (_in_org_frame):
+# a word before it that takes an organisation (在/到 X 的应用, 打 X 的客服电话, 那张 X 卡, 我们是 X 的)
+# and what follows it (的应用, 的客服, 的卡, 卡, 借款, 委托, 的 at the end of a self-introduction).
+_ORG_BEFORE = re.compile(r"(?:[在再到去打找跟给向走受用从]|那张|我们是|我是|这里是|这边是)$")
+_ORG_AFTER = re.compile(
+    r"(?P<strong>的官方渠道|的官方|委托|的客服|的应用|的app|的APP|的借款|的信用卡|信用卡中心|小贷)?"
+    r"(?(strong)|(?:的(?:卡|账单|网点|柜台|动卡|手机银行|工作人员|外访)|卡|信用卡|那张卡|借|的(?=$|[^\u4e00-\u9fff]|这是|工号)))")
 # Words heard wrong in a frame that only one word fits (per rule: the frame, what it fixes).
 _IN_FRAME = (
     (re.compile(r"(?<=申请)(.{0,3}?)分析"), r"\1分期"),  # 申请个性化分析: one applies for 分期
@@ -143,6 +156,24 @@ _IN_FRAME = (
     (re.compile(r"[一与于](?=期记录)"), "逾"),  # 一期记录
     (re.compile(r"(?<=工作证)语"), ""),  # 这是我的工作证语，: no word
     (re.compile(r"连续(?=[您你他她]|家人)"), "联系"),  # 我们不会连续您的家人
+    # round 3 (docs/hearing.md): frames every collection call has
+    (re.compile(r"[一与于鱼余雨以已][七其](?=[一二三四五六七八九十两几0-9][一二三四五六七八九十百两几0-9]*(?:天|个多?月))"),
+     "逾期"),  # 一七五十七天, 以七八十四天: days or months past due
+    (re.compile(r"[一与于鱼余雨以已][期七其起](?=[记纪]录)"), "逾期"),  # 于七纪录
+    (re.compile(r"(?<=逾期)纪录"), "记录"),
+    (re.compile(r"如时(?=[报上告])"), "如实"),  # 如时报送征信: 如时 is no word
+    (re.compile(r"公司(?=卡|晚发|还没发|没发|压着|就到|到账|发下来)"), "工资"),  # 公司卡 for 工资卡
+    (re.compile(r"(?<![开研])发(了?)公司(?![的里])"), r"发\1工资"),  # 发了公司我们帮你还
+    (re.compile(r"见了(?=[一二三四五六七八九十两几0-9][一二三四五六七八九十百千万两几0-9]*[万千块])"),
+     "借了"),  # 在易佳小贷见了两万六
+    (re.compile(r"(?<=这个|那个|什么|这件|那件)是(?=[，。？！,.?!]|$)"), "事"),  # 说这个是？: 是 ends no clause
+    (re.compile(r"(?<=本金)[家加]里西"), "加利息"),  # 本金家里西一共…: the principal plus interest
+    (re.compile(r"[签牵](?=了(?:我们|你们|他们)?[一二三四五六七八九十两几0-9][一二三四五六七八九十百千万两几点0-9]*"
+                r"[万千百块元])"), "欠"),  # 卡牵了一万九千: an amount owed (not 签了两份)
+    (re.compile(r"(?:(?<=再)|(?<=分没|钱没|都没|还没|柜台))海(?=[，。？！,.?!]|$|了)"), "还"),  # 一分没海, 去柜台海
+    # 是…的 heard 是…等 at the end of a clause (我是广发信用卡中心等, 你到底是哪家等)
+    (re.compile(r"(是[^，。？！,.?!、；;：:\s]{0,8}?[^在稍再先等要请还都也就只得会能])等(?=[，。？！,.?!；;]|$)"),
+     r"\1的"),
 )
 # People's frames (see :func:`people_frames`).
 _XING_SLOT = "姓性心信新星兴幸"
@@ -174,6 +205,10 @@ def _surname_for(char: str, call: str) -> str | None:
     key = _syllable(char)
     for s in call:
         if _syllable(s) == key:
+            return s
+    for s in call:  # the call's own surname heard with r for l (如 for 卢)
+        own = _syllable(s)
+        if own[1:] == key[1:] and own[:1] in "lnr" and key[:1] in "lnr":
             return s
     sound = _toneless(char)
     return next((s for s in SURNAMES if _toneless(s) == sound), None)
@@ -214,7 +249,7 @@ class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
     def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
-                 names: list[str] | None = None, surnames: str = ""):
+                 names: list[str] | None = None, surnames: str = "", short_names: list[str] | None = None):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
@@ -228,6 +263,9 @@ class Corrector:
         self._keys = {t: _key(t) for t in [*self._names, *self._terms]}
         self._known = [*self._names, *self._terms]
         self._surnames = surnames
+        self._short_names = [n for n in dict.fromkeys(short_names or [])
+                             if len(n) == 2 and all(_HAN.match(c) for c in n) and n not in self._known]
+        self._keys.update({n: _key(n) for n in self._short_names})
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -237,13 +275,15 @@ class Corrector:
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        text = _ENTRUSTED.sub("受", text)
         chars = list(text)
         keys, every = _text_keys(text), _text_keys(text, every_reading=True)
         fixed = [False] * len(chars)
         original = text
-        # the call's names first, longest first, each exactly then approximately; then the rest
+        # the call's names first, longest first, all exactly, then approximately; then the rest
         for name in self._names:
             self._exact(name, chars, every, fixed)
+        for name in self._names:  # approximately only where no name of the call is heard exactly
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
             self._exact(term, chars, keys, fixed)
@@ -252,6 +292,8 @@ class Corrector:
         for term in self._terms:
             if len(term) >= 4 and term in DOMAIN_TERMS:
                 self._approximate(term, chars, keys, fixed, original, letters=1)
+        for name in self._short_names:
+            self._in_org_frame(name, chars, every, fixed)
         text = "".join(chars)
         for pattern, repl in _IN_FRAME:
             text = pattern.sub(repl, text)
@@ -329,6 +371,33 @@ class Corrector:
         allowed = len(core) - 1 if before and after else max(1, len(core) // 2)
         # anchored only by a word inside it, an off syllable is at most two letters off
         return 1 <= len(off) <= allowed and max(off) <= (3 if before or after else 2)
+
+    def _in_org_frame(self, name: str, chars: list[str], every: list, fixed: list[bool]) -> None:
+        """A two-character name of the call's creditor or agency (中信, 易佳, 恒泽) where a sound-alike
+        word stands in a frame that only an organisation fills (:data:`_ORG_BEFORE` +
+        :data:`_ORG_AFTER`): 在中心的动卡空间 → 在中信的, 在一家的应用里 → 易佳, 那张中心卡 → 中信卡,
+        我们是横泽的 → 恒泽. The stretch sounds like the name (every reading), or one syllable is one
+        letter off with an onset of the same group (贵通 for 汇通), two letters before a strong
+        anchor (过发的官方渠道 for 广发); it is not part of a word already matched (信用卡中心)."""
+        key = self._keys[name]
+        text = "".join(chars)
+        for i in range(1, len(chars) - 1):
+            if any(fixed[i:i + 2]) or text[i:i + 2] == name or None in every[i:i + 2]:
+                continue
+            if not (_ORG_BEFORE.search(text[:i]) and (after := _ORG_AFTER.match(text, i + 2))):
+                continue
+            limit = 2 if after.group("strong") else 1
+            distances = [0 if c == m else min(Levenshtein.distance(r, y) for r in k)
+                         for c, m, k, y in zip(text[i:i + 2], name, every[i:i + 2], key)]
+            off = [(d, r) for d, r in zip(distances, range(2)) if d]
+            if len(off) > 1 or (off and (off[0][0] > limit or not any(
+                    _same_onset(r, key[off[0][1]]) for r in every[i + off[0][1]]))):
+                continue
+            if any(text[i:i + 2] in o or o in text[i - 1:i + 3] for o in OTHER_ORGS):
+                continue
+            chars[i:i + 2] = list(name)
+            fixed[i:i + 2] = [True, True]
+            text = "".join(chars)
 
     def _keeps_known_words(self, stretch: str, name: str) -> bool:
         """Every known word found exactly in ``stretch`` is at the same place in ``name``."""

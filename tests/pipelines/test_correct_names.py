@@ -157,3 +157,85 @@ def test_words_in_their_frames(heard, fixed):
 ])
 def test_generic_terms_leave_ordinary_speech(text):
     assert Corrector()(text) == text
+
+
+# round 3: names that generalise (docs/hearing.md)
+@pytest.mark.parametrize(("heard", "fixed", "short"), [
+    ("您可以在中心的手机银行还", "您可以在中信的手机银行还", ["中信"]),  # sound-alike word in an org's frame
+    ("你那张中心卡已经逾期了", "你那张中信卡已经逾期了", ["中信"]),
+    ("到时候在一家的应用里还就行", "到时候在易佳的应用里还就行", ["易佳"]),
+    ("打名声的客服电话就能办", "打民生的客服电话就能办", ["民生"]),
+    ("我们是横泽的，这是工作证", "我们是恒泽的，这是工作证", ["恒泽"]),
+    ("在贵通的应用里还上", "在汇通的应用里还上", ["汇通"]),  # one letter off, onset of the same group
+    ("走过发的官方渠道", "走广发的官方渠道", ["广发"]),  # two letters before a strong anchor
+])
+def test_two_character_names_in_an_organisations_frame(heard, fixed, short):
+    assert Corrector(short_names=short)(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "这是信用卡中心的客服电话",  # 中心 inside a word already matched
+    "我在中心的时候见过他", "我们一家的事不用你管", "去服务中心的柜台",  # no org frame on both sides
+    "你去工商银行的柜台还",  # another bank the debtor may mean
+    "我们在一起的时候",
+])
+def test_two_character_names_leave_ordinary_speech(text):
+    assert Corrector(short_names=["中信", "易佳", "工商"])(text) == text
+
+
+def test_an_exact_form_wins_over_an_approximate_one_of_the_same_length():
+    # 一家小代 is 易佳小贷 exactly; 易佳网络 (tried first, same length) may not take it approximately
+    corrector = Corrector(names=["易佳网络", "易佳小贷"])
+    assert corrector("受一家小代委托联系您") == "受易佳小贷委托联系您"
+
+
+def test_the_calls_own_surname_heard_with_r_for_l():
+    assert people_frames("我姓如，这是我的工作证", "卢") == "我姓卢，这是我的工作证"
+    assert people_frames("我姓如，这是我的工作证", "陈") == "我姓如，这是我的工作证"
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("您这笔已经以七八十四天了", "您这笔已经逾期八十四天了"),  # days past due without 已经 before it too
+    ("一七三个多月了", "逾期三个多月了"),
+    ("于七纪录会如时报送征信", "逾期记录会如实报送征信"),
+    ("你把公司卡交给我们", "你把工资卡交给我们"),
+    ("等你发了公司再说", "等你发了工资再说"),
+    ("他在平台上见了三万块", "他在平台上借了三万块"),
+    ("你到底是哪家等？", "你到底是哪家的？"),  # 是…的 heard 是…等 at the end of a clause
+    ("你们会不会跟他说这个是？", "你们会不会跟他说这个事？"),  # 是 ends no clause
+])
+def test_round_three_frames(heard, fixed):
+    assert Corrector()(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "我们一起三天没见了", "请稍等。", "我就是在等，", "他在开发公司上班", "公司的卡不能用", "第一期三个月",
+    "你先等，", "见了面再说", "这个是我的", "什么是逾期？", "就是这个是吧",
+])
+def test_round_three_frames_leave_ordinary_speech(text):
+    assert Corrector()(text) == text
+
+
+@pytest.mark.parametrize(("heard", "fixed", "names"), [
+    # 受 X 委托 heard 收: fixed before the names, so that 受 anchors the name on both sides
+    ("我们是安信达公司的，收快意见委托来找你", "我们是安信达公司的，受快易借委托来找你", ["快易借"]),
+])
+def test_entrusted_by_heard_as_receive(heard, fixed, names):
+    assert Corrector(names=names)(heard) == fixed
+
+
+@pytest.mark.parametrize(("heard", "fixed"), [
+    ("账单上本金家里西一共两万", "账单上本金加利息一共两万"),
+    ("他信用卡签了我们三万多块", "他信用卡欠了我们三万多块"),
+    ("半年了一分没海。", "半年了一分没还。"),
+    ("我明天去柜台海，", "我明天去柜台还，"),
+])
+def test_money_owed_in_its_frames(heard, fixed):
+    assert Corrector()(heard) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "合同我签了两份", "他签了字", "我收到委托书了", "收钱委托别人", "我家里西边有个超市", "上海。", "这里没海，",
+])
+def test_money_frames_leave_ordinary_speech(text):
+    assert Corrector()(text) == text

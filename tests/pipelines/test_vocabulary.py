@@ -34,8 +34,47 @@ def test_call_vocabulary_by_kind():
                       product="credit_card", debtor_name="陈明")
     vocabulary = call_vocabulary(contact)
     assert vocabulary.creditor == ["交通银行", "交行"]
-    assert vocabulary.agency == ["交通银行信用卡中心", CARD_CENTRE]  # the bank is the creditor's word
+    # the bank is the creditor's word; the centre is said by the bank's short name too
+    assert vocabulary.agency == ["交通银行信用卡中心", "交行信用卡中心", CARD_CENTRE]
     assert vocabulary.people == ["刘志远", "陈明"]
     assert "信用卡" in vocabulary.product
     assert vocabulary.words()[:2] == ["交通银行", "交行"]
     assert set(vocabulary.names()) == {"creditor", "agency", "people"}
+
+
+def test_banks_are_said_without_china_place_or_legal_form():
+    assert short_forms("中国民生银行股份有限公司")[1:] == ["中国民生银行", "民生银行", "民生"]
+    assert short_forms("中国工商银行股份有限公司")[-2:] == ["工商银行", "工行"]  # not 工商 alone
+    assert short_forms("中信银行股份有限公司")[1:] == ["中信银行", "中信"]
+    assert short_forms("上海浦东发展银行股份有限公司")[-2:] == ["浦发银行", "浦发"]
+    assert short_forms("深圳前海微众银行股份有限公司")[-2:] == ["微众银行", "微众"]
+    # a city's own bank keeps its city: 银行 alone is no name
+    assert short_forms("北京银行股份有限公司") == ["北京银行股份有限公司", "北京银行"]
+    assert short_forms("中国银行") == ["中国银行", "中行"]
+    assert not any(f.endswith("银行公司") for f in short_forms("平安银行股份有限公司"))
+
+
+def test_a_card_centre_is_said_by_each_short_name_of_its_bank():
+    forms = short_forms("中国民生银行信用卡中心")
+    for said in ("民生银行信用卡中心", "民生信用卡中心", "民生银行", "民生", CARD_CENTRE):
+        assert said in forms
+    assert "招行信用卡中心" in short_forms("招商银行信用卡中心")
+
+
+def test_lenders_lose_zone_and_are_said_by_their_line_of_business_short():
+    forms = short_forms("深圳前海汇通网络小额贷款有限公司")
+    for said in ("汇通小贷", "汇通", "汇通公司"):
+        assert said in forms
+    assert not any(f.startswith(("深圳", "前海")) for f in forms[1:])
+    assert not any(f.endswith("小额") for f in forms)  # 小额贷款 is one unit
+    assert "易佳小贷" in short_forms("重庆市易佳网络小额贷款有限公司")
+    assert {"马上消费金融", "马上金融", "马上消金"} <= set(short_forms("马上消费金融股份有限公司"))
+    assert "恒泽信息咨询公司" in short_forms("杭州恒泽信息咨询有限公司")
+
+
+def test_china_and_brackets_are_not_said():
+    assert {"华融资产", "华融"} <= set(short_forms("中国华融资产管理股份有限公司"))
+    assert {"捷信消费金融", "捷信", "捷信消金"} <= set(short_forms("捷信消费金融（中国）有限公司"))
+    # a name that is all place and line of business keeps its place (湖北消费金融 is not 消费金融)
+    forms = short_forms("湖北消费金融股份有限公司")
+    assert "湖北消费金融" in forms and "消费金融" not in forms
