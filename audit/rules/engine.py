@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
+from audit.names import CARD_CENTRE, short_forms
 from audit.rules.matcher import Hit, LexiconIndex, Utterance
 from audit.rules.model import Parameters, Rule, detector_label
 from audit.schema import Contact, Finding, Segment
@@ -223,8 +224,11 @@ def _names_of(creditor: str | None, agency: str | None) -> tuple[str, ...]:
 
 
 def _first_person_names(creditor: str | None, agency: str | None) -> list[str]:
-    """The creditor and agency names a collector may introduce themself with, and short forms."""
-    names: set[str] = set()
+    """The creditor and agency names a collector may introduce themself with, and short forms:
+    the forms people say (:func:`audit.names.short_forms`: 中国民生银行股份有限公司 → 民生银行, 民生;
+    深圳前海汇通网络小额贷款有限公司 → 汇通小贷, 汇通), and the name with its suffixes stripped one by
+    one. "信用卡中心" alone names no institution."""
+    names: set[str] = {f for name in (creditor, agency) for f in short_forms(name or "") if f != CARD_CENTRE}
     suffixes = ("股份有限公司", "服务有限公司", "有限责任公司", "有限公司", "信用卡中心", "网络小额贷款",
                 "小额贷款", "网络小贷", "小贷", "催收服务", "催收", "服务", "公司", "集团",
                 "管理", "咨询", "商务", "信息", "科技")  # 诚汇资产管理 -> 诚汇资产, 安信达商务咨询 -> 安信达

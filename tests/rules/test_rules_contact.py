@@ -43,6 +43,20 @@ def test_identification_by_the_agency_short_name(pack, text, identified):
     assert ("MISSING_IDENTIFICATION" in cats(pack, c, [seg(text)])) is not identified
 
 
+@pytest.mark.parametrize("creditor,agency,text,identified", [
+    # the log's registered names, said the way people say them (audit.names.short_forms)
+    ("中国民生银行股份有限公司", "中国民生银行信用卡中心", "您好，我们是民生信用卡中心的", True),
+    ("中国民生银行股份有限公司", "中国民生银行信用卡中心", "我这边是民生的，找一下刘先生", True),
+    ("交通银行股份有限公司", "上海瑞恒资产管理有限公司", "我是交行委托的瑞恒资产的工作人员", True),
+    ("交通银行股份有限公司", "上海瑞恒资产管理有限公司", "我们瑞恒公司这边想跟您核实一下", True),
+    ("重庆市易佳网络小额贷款有限公司", "成都顺达商务服务有限公司", "我是易佳小贷的，您的借款逾期了", True),
+    ("交通银行股份有限公司", "上海瑞恒资产管理有限公司", "你在交行的卡逾期了", False),   # not the caller
+])
+def test_identification_by_registered_names_said_short(pack, creditor, agency, text, identified):
+    c = contact(agency=agency, creditor=creditor)
+    assert ("MISSING_IDENTIFICATION" in cats(pack, c, [seg(text)])) is not identified
+
+
 def test_identification_only_counts_the_collector(pack):
     segments = [seg("你是招商银行的吧？", role="debtor"), seg("你的钱什么时候还？")]
     assert "MISSING_IDENTIFICATION" in cats(pack, contact(), segments)
