@@ -143,16 +143,20 @@ class EmbeddedDiarizer:
             return [], np.zeros((0, 256), np.float32)
         pieces = self._split_long(audio, regions)
         self._emit("pieces", pieces)
-        windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=opts.short_fill)
+        fill = opts.short_fill
+        if opts.voice_features > 0 or fill == "auto":
+            from pipelines.diarization.voice import augment, piece_features, raised
+
+            features, level = piece_features(audio, pieces)
+            if fill == "auto":  # a recording with a raised voice keeps Resemblyzer's zero padding
+                fill = "zeros" if raised(level) else "repeat"
+        windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=fill)
         embeddings = np.stack([unit(w.mean(axis=0)) for w in windows])
         durations = np.array([end - start for start, end in pieces])
         if opts.center and len(pieces) > 2:
             embeddings = embeddings - np.average(embeddings, axis=0, weights=durations)
         embeddings = unit(embeddings)
         if opts.voice_features > 0:
-            from pipelines.diarization.voice import augment, piece_features
-
-            features, level = piece_features(audio, pieces)
             embeddings = augment(embeddings, features, durations, opts.voice_features, level)
         self._emit("embeddings", embeddings)
         return pieces, embeddings

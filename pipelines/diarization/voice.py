@@ -79,8 +79,17 @@ def piece_features(x16: np.ndarray, pieces: list[tuple[float, float]]) -> tuple[
     return out, level
 
 
+LOUD_DB = 6.0  # a piece this much over the recording's speech is a raised voice
+
+
+def raised(level: np.ndarray | None, loud_db: float = LOUD_DB) -> bool:
+    """Whether any piece is ``loud_db`` or more over the recording's speech (:func:`piece_features`'s
+    ``level``): such a recording keeps its plain embeddings (see :func:`augment`)."""
+    return level is not None and bool((np.asarray(level) >= loud_db).any())
+
+
 def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray, weight: float,
-            level: np.ndarray | None = None, loud_db: float = 6.0) -> np.ndarray:
+            level: np.ndarray | None = None, loud_db: float = LOUD_DB) -> np.ndarray:
     """Unit embeddings with the z-scored features appended (scaled so that all of them together
     weigh ``weight``), normalised to unit length again.
 
@@ -93,7 +102,7 @@ def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray,
 
     if weight <= 0 or len(embeddings) < 2:
         return embeddings
-    if level is not None and bool((np.asarray(level) >= loud_db).any()):
+    if raised(level, loud_db):
         return embeddings
     w = np.maximum(np.asarray(durations, dtype=np.float64), 1e-3)
     mean = np.average(features, axis=0, weights=w)
