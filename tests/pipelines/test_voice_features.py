@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.audio import SAMPLE_RATE, load_audio
 from pipelines.diarization.embedded import EmbeddedDiarizer, EmbeddedOptions
-from pipelines.diarization.voice import augment, piece_features
+from pipelines.diarization.voice import augment, piece_features, raised
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
 
@@ -77,3 +77,30 @@ def test_der_benchmark_passes_diarizer_options():
     assert der.diarizer_options([]) == {}
     with pytest.raises(SystemExit, match="unknown option"):
         der.diarizer_options(["no_such=1"])
+
+
+def test_auto_fill_repeats_short_pieces_unless_someone_raises_their_voice():
+    """``short_fill="auto"`` (the default): a piece shorter than the encoder's 1.6 s window is
+    repeated to fill it, so that short pieces of different people do not embed alike (held-out 2's
+    hb-003: the second collector's 1.1 s insult went to the debtor's group with zero padding);
+    a recording with a raised voice keeps the zero padding and the plain embeddings (with
+    repeated pieces corpus_conduct's cm-004 gave its shout and both talk-overs to the debtor)."""
+    x = load_audio(FIXTURES / "change_cm004.mp3").mono()
+
+    def embedded(signal: np.ndarray, fill: str) -> tuple[list[tuple[float, float]], np.ndarray]:
+        return EmbeddedDiarizer(options=EmbeddedOptions(voice_features=0.0, short_fill=fill)).pieces(signal)
+
+    pieces, auto = embedded(x, "auto")
+    assert any(end - start < 1.6 for start, end in pieces)  # a short piece to fill
+    _, repeated = embedded(x, "repeat")
+    _, zeros = embedded(x, "zeros")
+    assert np.allclose(auto, repeated) and not np.allclose(auto, zeros)
+    # the last piece shouted (12 dB up): zero-padded as before
+    shouted = x.copy()
+    last = pieces[-1]
+    shouted[int(last[0] * SAMPLE_RATE):int(last[1] * SAMPLE_RATE)] *= 4
+    assert raised(piece_features(shouted, pieces)[1])
+    loud_pieces, loud_auto = embedded(shouted, "auto")
+    assert any(end - start < 1.6 for start, end in loud_pieces)
+    assert np.allclose(loud_auto, embedded(shouted, "zeros")[1])
+    assert not np.allclose(loud_auto, embedded(shouted, "repeat")[1])
