@@ -66,6 +66,7 @@ class EmbeddedOptions:
     refine: bool = True
     voice_features: float = 0.0
     short_fill: str = "zeros"
+    room_only: bool = True
 
 
 @dataclass
@@ -143,20 +144,24 @@ class EmbeddedDiarizer:
             return [], np.zeros((0, 256), np.float32)
         pieces = self._split_long(audio, regions)
         self._emit("pieces", pieces)
-        fill = opts.short_fill
-        if opts.voice_features > 0 or fill == "auto":
-            from pipelines.diarization.voice import augment, piece_features, raised
+        from pipelines.diarization.voice import augment, narrowband, piece_features, raised
 
+        # telephone audio (nothing above 4 kHz) keeps the plain embeddings when room_only
+        voiced = not (opts.room_only and narrowband(audio))
+        fill = opts.short_fill
+        if voiced and (opts.voice_features > 0 or fill == "auto"):
             features, level = piece_features(audio, pieces)
             if fill == "auto":  # a recording with a raised voice keeps Resemblyzer's zero padding
                 fill = "zeros" if raised(level) else "repeat"
+        elif fill == "auto":
+            fill = "zeros"
         windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=fill)
         embeddings = np.stack([unit(w.mean(axis=0)) for w in windows])
         durations = np.array([end - start for start, end in pieces])
         if opts.center and len(pieces) > 2:
             embeddings = embeddings - np.average(embeddings, axis=0, weights=durations)
         embeddings = unit(embeddings)
-        if opts.voice_features > 0:
+        if voiced and opts.voice_features > 0:
             embeddings = augment(embeddings, features, durations, opts.voice_features, level)
         self._emit("embeddings", embeddings)
         return pieces, embeddings
