@@ -44,10 +44,14 @@ class EmbeddedOptions:
         window_step_s: hop between the 1.6 s embedding windows inside a piece.
         refine: k-means refinement of the clusters (see :func:`.clustering.cluster_embeddings`).
         voice_features: weight of the pieces' spectral-envelope features (:mod:`.voice`)
-            appended to their embeddings; 0 leaves the embeddings alone (docs/conduct.md has
-            the figures).
+            appended to their embeddings; 0 leaves the embeddings alone. A recording with a
+            raised voice (a piece 6 dB over its speech) keeps them alone too.
         short_fill: how a piece shorter than the encoder's 1.6 s window fills it
-            (:func:`.embedding.embed_windows`: ``"zeros"``, ``"repeat"`` or ``"none"``).
+            (:func:`.embedding.embed_windows`: ``"zeros"``, ``"repeat"`` or ``"none"``), or
+            ``"auto"``: repeated, unless the recording has a raised voice (then zeros).
+        room_only: the voice features and the ``"auto"`` fill apply only to room recordings;
+            telephone audio (nothing above 4 kHz, :func:`.voice.narrowband`) keeps the plain,
+            zero-padded embeddings. docs/conduct.md (*Fourth pass*) has the figures of the three.
     """
 
     vad_threshold: float = 0.5
@@ -64,8 +68,8 @@ class EmbeddedOptions:
     linkage: str = "ward"
     window_step_s: float = 0.8
     refine: bool = True
-    voice_features: float = 0.0
-    short_fill: str = "zeros"
+    voice_features: float = 0.2
+    short_fill: str = "auto"
     room_only: bool = True
 
 

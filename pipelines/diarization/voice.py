@@ -7,7 +7,9 @@ mean and spread of 12 mel-cepstral coefficients (c1..c12, level-free: c0 is left
 its speech frames, in the telephone band (100-3800 Hz, so a 16 kHz visit and an 8 kHz call
 are read alike). :func:`augment` z-scores them across the
 recording's pieces (duration-weighted: each voice is compared with the others in the same call)
-and appends them, scaled by ``weight``, to the unit embeddings.
+and appends them, scaled by ``weight``, to the unit embeddings. The embedded diarizer does so
+on room recordings only (:func:`narrowband` tells a telephone recording; on the held-out mono
+calls the features cost detections) and not where a voice is raised (:func:`raised`).
 
 numpy and scipy only; one STFT of the recording (docs/conduct.md has the cost).
 """

@@ -91,7 +91,7 @@ def test_auto_fill_repeats_short_pieces_unless_someone_raises_their_voice():
     cash demand). The fixture is an 8 kHz call, read as a room recording with ``room_only`` off."""
     x = load_audio(FIXTURES / "change_cm004.mp3").mono()
 
-    def embedded(signal: np.ndarray, fill: str, room_only: bool = False) -> tuple[list[tuple[float, float]], np.ndarray]:
+    def embedded(signal: np.ndarray, fill: str, room_only: bool = False) -> tuple[list, np.ndarray]:
         options = EmbeddedOptions(voice_features=0.0, short_fill=fill, room_only=room_only)
         return EmbeddedDiarizer(options=options).pieces(signal)
 
