@@ -150,10 +150,11 @@ class EmbeddedDiarizer:
         self._emit("pieces", pieces)
         from pipelines.diarization.voice import augment, narrowband, piece_features, raised
 
-        # telephone audio (nothing above 4 kHz) keeps the plain embeddings when room_only
-        voiced = not (opts.room_only and narrowband(audio))
         fill = opts.short_fill
-        if voiced and (opts.voice_features > 0 or fill == "auto"):
+        wanted = opts.voice_features > 0 or fill == "auto"
+        # telephone audio (nothing above 4 kHz) keeps the plain embeddings when room_only
+        voiced = wanted and not (opts.room_only and narrowband(audio))
+        if voiced:
             features, level = piece_features(audio, pieces)
             if fill == "auto":  # a recording with a raised voice keeps Resemblyzer's zero padding
                 fill = "zeros" if raised(level) else "repeat"
