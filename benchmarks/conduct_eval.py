@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/conduct_eval.py CORPUS [CORPUS ...] [--json out.json] [--pack PACK]
+        [--asr-cache DIR] [--option KEY=VALUE ...]
 
 Each corpus is audited by ``audit batch``'s own code (:func:`pipelines.batch.run_batch`, one
 worker, a throw-away SQLite database): decoding, ASR, diarization, roles, acoustics, the rule
@@ -18,6 +19,11 @@ pack, the database. Then:
 * **Cost**: seconds spent in the features (:func:`pipelines.acoustics.measure` and the mono
   overlap detector's first run, :func:`pipelines.overlap.split_at_overlaps`, timed around each
   call in this process) against the wall time of the whole batch, and against the audio length.
+
+``--asr-cache DIR`` reads the recogniser's output back from ``DIR`` (:mod:`benchmarks.asr_cache`;
+the first run fills it), so runs that change only the diarization (``--option``, an
+:class:`~pipelines.diarization.embedded.EmbeddedOptions` field as in ``benchmarks/der.py``) skip
+the decoding; the cost figures of such a run leave the ASR out of the pipeline time.
 
 The figures of the last run are in docs/conduct.md.
 """
@@ -100,7 +106,7 @@ def ratios(counts: dict[str, int]) -> dict[str, Any]:
             "recall": round(tp / (tp + fn), 3) if tp + fn else None}
 
 
-def evaluate(corpus: Path, pack_path: str | None = None) -> dict[str, Any]:
+def evaluate(corpus: Path, pack_path: str | None = None, options: Any = None) -> dict[str, Any]:
     from sqlmodel import Session, select
 
     from audit import models
@@ -118,7 +124,7 @@ def evaluate(corpus: Path, pack_path: str | None = None) -> dict[str, Any]:
         # (pipelines.overlap.split_at_overlaps); acoustics then reuses its probabilities
         with StageTimer() as timer, StageTimer("pipelines.overlap", "split_at_overlaps") as split_timer:
             started = time.perf_counter()
-            summary = run_batch(engine, corpus, pack_path=pack_path)
+            summary = run_batch(engine, corpus, options=options, pack_path=pack_path)
             elapsed = time.perf_counter() - started
         with Session(engine) as session:
             findings = defaultdict(list)
@@ -204,8 +210,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpora", nargs="+", type=Path)
     parser.add_argument("--pack", default=None, help="rule pack (default: the default pack)")
     parser.add_argument("--json", type=Path, help="write the reports here")
+    parser.add_argument("--asr-cache", type=Path, help="cache the recogniser's output in this folder")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="an embedded diarizer option (EmbeddedOptions field); repeatable")
     args = parser.parse_args(argv)
-    reports = [evaluate(corpus, args.pack) for corpus in args.corpora]
+    options = None
+    if args.asr_cache:
+        from benchmarks.asr_cache import install
+
+        install(args.asr_cache)
+    if args.option:
+        from benchmarks.der import diarizer_options
+        from pipelines.process import PipelineOptions
+
+        options = PipelineOptions(diarizer_options=diarizer_options(args.option))
+    reports = [evaluate(corpus, args.pack, options) for corpus in args.corpora]
     for report in reports:
         print_report(report)
     if args.json:

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25] [--option voice_features=0.2]
+    python benchmarks/der.py ../shared/corpus [--diarizer embedded] [--collar 0.25] [--option voice_features=0]
 
 Prints a per-file table and the overall DER with the speaker count taken from the manifest
 (calls: 2; visits: visit_staff + 1) and with the count estimated, at the given collar and at
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus_dir", type=Path)
     parser.add_argument("--diarizer", default="embedded")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                        help="a diarizer option (e.g. voice_features=0.2 for the embedded diarizer); repeatable")
+                        help="a diarizer option, repeatable (e.g. voice_features=0 and short_fill=zeros: "
+                             "the embedded diarizer's defaults before 2026-12-07)")
     parser.add_argument("--collar", type=float, default=0.25,
                         help="pyannote.metrics collar (total width; 0.25 = +/-0.125 s)")
     parser.add_argument("--max-der", type=float, default=None,

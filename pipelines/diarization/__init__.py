@@ -8,8 +8,10 @@ Two engines behind one small Protocol (:class:`Diarizer`), picked by name with
   speech, the speech is cut into turn-sized pieces, each piece gets a Resemblyzer GE2E
   embedding (:mod:`.embedding`), and the pieces are clustered on cosine distance
   (:mod:`.clustering`). The speaker count comes from the caller (the manifest) or is estimated.
-  Optionally (``voice_features``, off by default) cepstral features of each piece
-  (:mod:`.voice`) are appended to its embedding.
+  On a room recording (a visit) cepstral features of each piece (:mod:`.voice`,
+  ``voice_features``) are appended to its embedding and pieces shorter than the encoder's
+  window are repeated to fill it (``short_fill="auto"``); telephone audio and recordings with
+  a raised voice keep the plain embeddings.
 * ``pyannote`` (:class:`pipelines.diarization.pyannote.PyannoteDiarizer`) wraps a
   ``pyannote.audio`` pipeline, an optional extra whose weights come from a token-gated hub or a
   local pipeline directory.

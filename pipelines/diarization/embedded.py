@@ -44,10 +44,14 @@ class EmbeddedOptions:
         window_step_s: hop between the 1.6 s embedding windows inside a piece.
         refine: k-means refinement of the clusters (see :func:`.clustering.cluster_embeddings`).
         voice_features: weight of the pieces' spectral-envelope features (:mod:`.voice`)
-            appended to their embeddings; 0 leaves the embeddings alone (docs/conduct.md has
-            the figures).
+            appended to their embeddings; 0 leaves the embeddings alone. A recording with a
+            raised voice (a piece 6 dB over its speech) keeps them alone too.
         short_fill: how a piece shorter than the encoder's 1.6 s window fills it
-            (:func:`.embedding.embed_windows`: ``"zeros"``, ``"repeat"`` or ``"none"``).
+            (:func:`.embedding.embed_windows`: ``"zeros"``, ``"repeat"`` or ``"none"``), or
+            ``"auto"``: repeated, unless the recording has a raised voice (then zeros).
+        room_only: the voice features and the ``"auto"`` fill apply only to room recordings;
+            telephone audio (nothing above 4 kHz, :func:`.voice.narrowband`) keeps the plain,
+            zero-padded embeddings. docs/conduct.md (*Fourth pass*) has the figures of the three.
     """
 
     vad_threshold: float = 0.5
@@ -64,8 +68,9 @@ class EmbeddedOptions:
     linkage: str = "ward"
     window_step_s: float = 0.8
     refine: bool = True
-    voice_features: float = 0.0
-    short_fill: str = "zeros"
+    voice_features: float = 0.2
+    short_fill: str = "auto"
+    room_only: bool = True
 
 
 @dataclass
@@ -143,16 +148,25 @@ class EmbeddedDiarizer:
             return [], np.zeros((0, 256), np.float32)
         pieces = self._split_long(audio, regions)
         self._emit("pieces", pieces)
-        windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=opts.short_fill)
+        from pipelines.diarization.voice import augment, narrowband, piece_features, raised
+
+        fill = opts.short_fill
+        wanted = opts.voice_features > 0 or fill == "auto"
+        # telephone audio (nothing above 4 kHz) keeps the plain embeddings when room_only
+        voiced = wanted and not (opts.room_only and narrowband(audio))
+        if voiced:
+            features, level = piece_features(audio, pieces)
+            if fill == "auto":  # a recording with a raised voice keeps Resemblyzer's zero padding
+                fill = "zeros" if raised(level) else "repeat"
+        elif fill == "auto":
+            fill = "zeros"
+        windows = embed_windows(audio, pieces, step_s=opts.window_step_s, fill=fill)
         embeddings = np.stack([unit(w.mean(axis=0)) for w in windows])
         durations = np.array([end - start for start, end in pieces])
         if opts.center and len(pieces) > 2:
             embeddings = embeddings - np.average(embeddings, axis=0, weights=durations)
         embeddings = unit(embeddings)
-        if opts.voice_features > 0:
-            from pipelines.diarization.voice import augment, piece_features
-
-            features, level = piece_features(audio, pieces)
+        if voiced and opts.voice_features > 0:
             embeddings = augment(embeddings, features, durations, opts.voice_features, level)
         self._emit("embeddings", embeddings)
         return pieces, embeddings

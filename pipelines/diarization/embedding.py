@@ -153,8 +153,9 @@ def _fill_window(mel: np.ndarray, frames: int) -> np.ndarray:
 
     With zero padding a 0.8 s piece is half silence to the encoder, whose embedding is its state
     after the last frame, and short pieces of different people embed alike; repeating the
-    piece's own frames avoids that, but did not pay overall (docs/conduct.md), so it is not the
-    default.
+    piece's own frames avoids that. It pays on room recordings without a raised voice, not on
+    telephone calls or with a shout (docs/conduct.md), so the diarizer's default (``"auto"``,
+    :class:`~pipelines.diarization.embedded.EmbeddedOptions`) uses it only there.
     """
     if len(mel) == 0:
         return np.zeros((frames, mel.shape[1]), dtype=mel.dtype)

@@ -7,7 +7,9 @@ mean and spread of 12 mel-cepstral coefficients (c1..c12, level-free: c0 is left
 its speech frames, in the telephone band (100-3800 Hz, so a 16 kHz visit and an 8 kHz call
 are read alike). :func:`augment` z-scores them across the
 recording's pieces (duration-weighted: each voice is compared with the others in the same call)
-and appends them, scaled by ``weight``, to the unit embeddings.
+and appends them, scaled by ``weight``, to the unit embeddings. The embedded diarizer does so
+on room recordings only (:func:`narrowband` tells a telephone recording; on the held-out mono
+calls the features cost detections) and not where a voice is raised (:func:`raised`).
 
 numpy and scipy only; one STFT of the recording (docs/conduct.md has the cost).
 """
@@ -79,8 +81,31 @@ def piece_features(x16: np.ndarray, pieces: list[tuple[float, float]]) -> tuple[
     return out, level
 
 
+def narrowband(x16: np.ndarray, cutoff: float = 4000.0, floor_db: float = -30.0) -> bool:
+    """Whether a 16 kHz signal holds (almost) nothing above ``cutoff``: a telephone recording
+    (8 kHz at the source: the corpora's calls hold 56-65 dB less power there than in all, their
+    room recordings 15-19 dB less)."""
+    from scipy.signal import welch
+
+    y = np.asarray(x16, dtype=np.float32)
+    if len(y) < NFFT:
+        return False
+    freqs, power = welch(y, fs=RATE, nperseg=NFFT, noverlap=0)  # an average: no overlap needed
+    total = float(power.sum())
+    return total > 0 and float(power[freqs > cutoff].sum()) < total * 10 ** (floor_db / 10)
+
+
+LOUD_DB = 6.0  # a piece this much over the recording's speech is a raised voice
+
+
+def raised(level: np.ndarray | None, loud_db: float = LOUD_DB) -> bool:
+    """Whether any piece is ``loud_db`` or more over the recording's speech (:func:`piece_features`'s
+    ``level``): such a recording keeps its plain embeddings (see :func:`augment`)."""
+    return level is not None and bool((np.asarray(level) >= loud_db).any())
+
+
 def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray, weight: float,
-            level: np.ndarray | None = None, loud_db: float = 6.0) -> np.ndarray:
+            level: np.ndarray | None = None, loud_db: float = LOUD_DB) -> np.ndarray:
     """Unit embeddings with the z-scored features appended (scaled so that all of them together
     weigh ``weight``), normalised to unit length again.
 
@@ -93,7 +118,7 @@ def augment(embeddings: np.ndarray, features: np.ndarray, durations: np.ndarray,
 
     if weight <= 0 or len(embeddings) < 2:
         return embeddings
-    if level is not None and bool((np.asarray(level) >= loud_db).any()):
+    if raised(level, loud_db):
         return embeddings
     w = np.maximum(np.asarray(durations, dtype=np.float64), 1e-3)
     mean = np.average(features, axis=0, weights=w)
