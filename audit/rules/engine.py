@@ -314,7 +314,11 @@ class RequiredRule:
                 for hit in names.scan(utt).get("name", []):
                     lo = max(utt.sentence_start(hit.start), hit.start - 12)
                     before = utt.norm[lo:hit.start]
-                    if (any(p in before for p in first_person) or _elliptical_intro(utt, hit)) \
+                    after = utt.norm[hit.end:hit.end + 3]
+                    # "(受)光大银行委托…": the log's institution commissioning the call (受 is often
+                    # misheard, the name and 委托 are not)
+                    commissioned = after.startswith(("委托", "的委托"))
+                    if (any(p in before for p in first_person) or commissioned or _elliptical_intro(utt, hit)) \
                             and not filters.negated(utt, hit.start):
                         return True
         return False

@@ -51,6 +51,11 @@ def test_identification_by_the_agency_short_name(pack, text, identified):
     ("交通银行股份有限公司", "上海瑞恒资产管理有限公司", "我们瑞恒公司这边想跟您核实一下", True),
     ("重庆市易佳网络小额贷款有限公司", "成都顺达商务服务有限公司", "我是易佳小贷的，您的借款逾期了", True),
     ("交通银行股份有限公司", "上海瑞恒资产管理有限公司", "你在交行的卡逾期了", False),   # not the caller
+    # 受 misheard (秀), the log's creditor and 委托 heard: the call says who commissioned it
+    ("中国光大银行股份有限公司", "苏州瑞岚资产管理有限公司", "打扰您了，秀光大银行委托跟您沟通一下", True),
+    # an agency's name misheard as a common word, its line of business heard: "我是X资产的"
+    ("中国光大银行股份有限公司", "苏州瑞岚资产管理有限公司", "我是越南资产的魏丽娜", True),
+    ("中国光大银行股份有限公司", "苏州瑞岚资产管理有限公司", "你们这些资产公司的人", False),
 ])
 def test_identification_by_registered_names_said_short(pack, creditor, agency, text, identified):
     c = contact(agency=agency, creditor=creditor)
