@@ -235,7 +235,8 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
 
 def _relative(segments: list[Segment], levels: list[float], channels, own, total: int,
               options: AcousticOptions) -> None:
-    """Levels and pitch against the party's own median in the call, and the loudness curve."""
+    """Levels against the party's own median in the call, pitch against the voice's (the party's
+    where the voice has no other segment), and the loudness curve."""
     # The reference is the party (collectors, the debtor, a relative), not the diarized voice:
     # a shouting voice sounds so different that diarization often makes it a speaker of its
     # own, and a speaker made of shouts compared with itself never shouts.
@@ -247,10 +248,11 @@ def _relative(segments: list[Segment], levels: list[float], channels, own, total
         long = [i for i in indices if segments[i].end - segments[i].start >= options.min_segment_s] or indices
         base = float(np.median([levels[i] for i in long]))
         pitches = [segments[i].acoustics.pitch_hz for i in long if segments[i].acoustics.pitch_hz]
-        base_pitch = float(np.median(pitches)) if pitches else None
+        party_pitch = float(np.median(pitches)) if pitches else None
         for i in indices:
             seg, ac = segments[i], segments[i].acoustics
             ac.level_rel_db = round(levels[i] - base, 2)
+            base_pitch = _voice_pitch(segments, long, i) or party_pitch
             if ac.pitch_hz and base_pitch:
                 ac.pitch_rel_st = round(float(12 * np.log2(ac.pitch_hz / base_pitch)), 2)
             ch = own(seg)
@@ -268,6 +270,17 @@ def _relative(segments: list[Segment], levels: list[float], channels, own, total
     for n, seg in enumerate(segments):
         seg.acoustics.gap_before_s = round(max(0.0, seg.start - end), 2) if n else None
         end = max(end, seg.end)
+
+
+def _voice_pitch(segments: list[Segment], long: list[int], i: int) -> float | None:
+    """The median pitch of the *other* long segments of segment ``i``'s diarized voice (None when
+    it has none). The loudness stays against the party (a shout the diarizer made a voice of its
+    own would never be loud against itself); the pitch is against the voice, because two
+    collectors of one party differ in pitch by several semitones: a shout by the lower voice
+    reads below the party's median."""
+    own = [segments[j].acoustics.pitch_hz for j in long if j != i and segments[j].speaker == segments[i].speaker
+           and segments[j].acoustics and segments[j].acoustics.pitch_hz]
+    return float(np.median(own)) if own else None
 
 
 def _is_agent(seg: Segment) -> bool:

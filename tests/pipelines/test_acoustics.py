@@ -132,3 +132,24 @@ def test_yin_is_librosas_algorithm_without_numba():
     assert np.mean(np.abs(ours - theirs) / theirs < 1e-3) > 0.99
     truth = f0[np.minimum(np.arange(len(ours)) * 80, len(f0) - 1)]  # frame i is centred at i hops
     assert np.median(np.abs(ours[5:-5] - truth[5:-5]) / truth[5:-5]) < 0.03
+
+
+def test_pitch_is_against_the_voice_and_loudness_against_the_party():
+    """A visit: two collectors five semitones apart. The lower one shouts (+12 dB, +2.5 st over
+    their own voice): louder than the party, higher than their own voice although below the
+    party's median pitch."""
+    n = 30 * SAMPLE_RATE
+    track = RNG.normal(0, 1e-4, n).astype(np.float32)
+    # (speaker, start, seconds, pitch Hz, level dBFS)
+    turns = [("S0", 0.5, 3.0, 200, -24), ("S1", 4.0, 3.0, 150, -24), ("S0", 7.5, 3.0, 200, -24),
+             ("S2", 11.0, 3.0, 240, -24), ("S1", 14.5, 3.0, 173, -12), ("S0", 18.0, 3.0, 200, -24),
+             ("S1", 21.5, 3.0, 150, -24)]
+    segments = []
+    for speaker, start, seconds, f0, db in turns:
+        place(track, start, voice(seconds, f0, db))
+        segments.append(Segment(speaker, "debtor" if speaker == "S2" else "agent", start, start + seconds, "您好"))
+    measure(Audio(Path("visit.wav"), track[None, :], SAMPLE_RATE, "0" * 64), segments, stereo=False)
+    shout = segments[4].acoustics
+    assert shout.level_rel_db == pytest.approx(12, abs=1.5)  # against both collectors
+    assert shout.pitch_rel_st == pytest.approx(12 * np.log2(173 / 150), abs=0.5)  # against S1's own voice
+    assert abs(segments[0].acoustics.pitch_rel_st) < 0.5  # S0 against S0
