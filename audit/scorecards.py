@@ -192,9 +192,13 @@ def _audited_figures(
             "avg_score": sum(float(s) for s, _ in pairs) / n,
             "pass_rate": sum(1 for _, p in pairs if p) / n,
             "findings": found.get(key, 0),
-            "findings_per_100": 100.0 * found.get(key, 0) / n,
         }
     return out
+
+
+def _per_100(findings: int, took_part: int) -> float:
+    """Findings per 100 contacts taken part in (led, and visits assisted)."""
+    return 100.0 * findings / took_part
 
 
 # contact metric -> scorecard attribute (see the module docstring)
@@ -322,7 +326,6 @@ def agent_scorecards(
             card.avg_score = figures["avg_score"]
             card.pass_rate = figures["pass_rate"]
             card.findings = figures["findings"]
-            card.findings_per_100 = figures["findings_per_100"]
         for key, n in _assisted(conn, where).items():
             card = cards.get(key)
             if card is None:  # a second collector who led nothing in the period
@@ -335,9 +338,9 @@ def agent_scorecards(
                 card.findings = sum(card.findings_by_category.values())
             took_part = card.contacts + card.visits_assisted
             if took_part:
-                card.findings_per_100 = 100.0 * card.findings / took_part
+                card.findings_per_100 = _per_100(card.findings, took_part)
                 card.findings_per_100_by_category = {
-                    cat: 100.0 * n / took_part for cat, n in card.findings_by_category.items()
+                    cat: _per_100(n, took_part) for cat, n in card.findings_by_category.items()
                 }
 
         for key, figures in _conduct_figures(conn, where, key_cols).items():
@@ -353,7 +356,7 @@ def agent_scorecards(
                 card.prev_contacts = figures["contacts"]
                 card.prev_avg_score = figures["avg_score"]
                 card.prev_pass_rate = figures["pass_rate"]
-                card.prev_findings_per_100 = 100.0 * figures["findings"] / (figures["contacts"] + prev_assisted[key])
+                card.prev_findings_per_100 = _per_100(figures["findings"], figures["contacts"] + prev_assisted[key])
 
     _rank(cards.values())
     return sorted(cards.values(), key=lambda c: (c.team, c.rank_in_team or 10**9, c.agent_id))

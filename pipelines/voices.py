@@ -45,6 +45,7 @@ from pipelines.audio import SAMPLE_RATE
 ACCEPT = 0.65           # a cluster scoring lower is "unregistered": not attributed, and raised by VISIT_STAFFING
 # (round 2, chosen on the tune split of the real pipeline: docs/voiceprints.md; round 1 had 0.8, the highest
 # threshold with <= 5 % false alarms on whole voices)
+MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
@@ -112,7 +113,7 @@ def embed_spans(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.n
     """One unit embedding for all of ``spans`` of 16 kHz ``audio`` together, in the telephone band."""
     from pipelines.diarization.embedding import embed_windows, unit
 
-    spans = [(s, e) for s, e in spans if e - s > 0.3]
+    spans = [(s, e) for s, e in spans if e - s > MIN_SPAN_S]
     if not spans:
         return np.zeros(256, np.float32)
     lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
@@ -309,8 +310,7 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
     clusters = collector_clusters(segments)
     speakers = list(clusters)
     seconds = [sum(e - s for s, e in clusters[s]) for s in speakers]
-    # spans of 0.3 s or less are left out, as embed_spans does
-    collector = [s for s in segments if s.role == Role.AGENT.value and s.end - s.start > 0.3]
+    collector = [s for s in segments if s.role == Role.AGENT.value and s.end - s.start > MIN_SPAN_S]
     windows = segment_windows(mono, collector)
     vectors = np.stack([_mean_unit([windows[id(s)] for s in collector if s.speaker == k]) for k in speakers]) \
         if speakers else np.zeros((0, 256))

@@ -15,6 +15,7 @@ from audit.evidence import pack_filename
 from audit.i18n import _
 from audit.read.scope import Filters
 from audit.review import ReviewError, allowed_actions
+from audit.voiceprints import UNREGISTERED
 from dashboards import conduct_chart, data, ui
 from dashboards.badges import detector_badge, pick_detectors
 
@@ -32,7 +33,12 @@ def _seconds(value: str | None) -> float | None:
 
 def _voice(agent_id: str) -> str:
     """A collector identified by voice: the agent id, or that the voice matches no enrolled agent."""
-    return _("unregistered voice") if agent_id == "unregistered" else ui.esc(agent_id)
+    return _("unregistered voice") if agent_id == UNREGISTERED else ui.esc(agent_id)
+
+
+def _said_by(agent_id: str | None) -> str:
+    """`` · V305`` after the speaker label of a collector line whose voice was identified."""
+    return f" · {_voice(agent_id)}" if agent_id else ""
 
 
 user = ui.require_user()
@@ -176,11 +182,6 @@ with right:
                             after=i18n.review_label(result.after), score=ui.num(result.score, 0),
                             result=ui.result_text(result.passed)))
                         st.rerun()
-
-def _said_by(agent_id: str | None) -> str:
-    """`` · V305`` after the speaker label of a collector line whose voice was identified."""
-    return f" · {_voice(agent_id)}" if agent_id else ""
-
 
 with left:
     st.subheader(_("Transcript"))
