@@ -1,0 +1,106 @@
+"""Mark the sound events in corpus_heldout5's truth and check the CONDUCT labels against the rule.
+
+Run right after callsynth's synth.py (it reads the TTS clips from callsynth's cache for the voiced
+overlap). Writes into each truth/<id>.json, per turn: ``shout`` (bool), ``overlap`` (requested
+talk-over in s, 0 if none), ``overlap_s`` (how far the turn's span starts before the previous
+turn's span ends), ``overlap_voiced_s`` (on turns that start inside the previous one: overlap of
+the voiced parts of the two clips, frames within 35 dB of each clip's loudest frame) and
+``pause`` (s of dead air before it); and ``conduct`` (raised_voice | overtalk) on each expected
+CONDUCT finding. Fails when a label disagrees with the rule written in scenarios_heldout5.py, when
+a talk-over has under 1.0 s of voiced overlap, or when an enrollment call has under 25 s of
+collector speech.
+
+Usage: python mark_truth5.py CORPUS_DIR SYNTH_PY
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+MIN_VOICED_OVERLAP_S = 1.0
+MIN_ENROLL_SPEECH_S = 25.0
+
+
+def _load(path: str, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def voiced_span(audio: np.ndarray, rate: int = 16000, floor_db: float = -35.0) -> tuple[float, float]:
+    """First and last 10 ms frame within floor_db of the loudest frame, in s from the clip start."""
+    hop = rate // 100
+    n = len(audio) // hop
+    rms = np.sqrt(np.mean(audio[: n * hop].reshape(n, hop) ** 2, axis=1) + 1e-12)
+    on = np.flatnonzero(rms >= rms.max() * 10 ** (floor_db / 20))
+    return float(on[0] * hop / rate), float((on[-1] + 1) * hop / rate)
+
+
+def mark(truth: dict, synth, voices: dict) -> list[str]:
+    problems = []
+    turns = truth["turns"]
+    spans = []
+    for t in turns:
+        fx = t.get("effects", {})
+        clip = synth.speak(None, t["text"], t["speaker"], voices.get(t["speaker"]), bool(fx.get("shout")))
+        v0, v1 = voiced_span(clip)
+        spans.append((t["start"] + v0, t["start"] + v1))
+    for i, t in enumerate(turns):
+        fx = t.get("effects", {})
+        t["shout"] = bool(fx.get("shout"))
+        t["overlap"] = float(fx.get("overlap", 0.0))
+        t["pause"] = float(fx.get("pause", 0.0))
+        prev = turns[i - 1] if i else None
+        t["overlap_s"] = round(max(0.0, prev["end"] - t["start"]), 3) if prev else 0.0
+        if prev and t["overlap_s"] > 0:
+            voiced = min(spans[i - 1][1], spans[i][1]) - max(spans[i - 1][0], spans[i][0])
+            t["overlap_voiced_s"] = round(max(0.0, voiced), 3)
+            if t["overlap"] and t["overlap_voiced_s"] < MIN_VOICED_OVERLAP_S:
+                problems.append(f"turn {i}: voiced overlap {t['overlap_voiced_s']} s < {MIN_VOICED_OVERLAP_S}")
+            if not t["overlap"]:
+                problems.append(f"turn {i}: overlaps the previous turn without an overlap effect")
+    roles = truth["speakers"]
+    over = [i for i, t in enumerate(turns)
+            if t["overlap"] and roles[t["speaker"]] == "agent" and roles[turns[i - 1]["speaker"]] != "agent"]
+    want = {i: "raised_voice" for i, t in enumerate(turns) if t["shout"] and roles[t["speaker"]] == "agent"}
+    if len(over) >= 2:
+        want.update({i: "overtalk" for i in over})
+    got = {}
+    for f in truth["expected_findings"]:
+        if f["category"] != "CONDUCT":
+            continue
+        idx = next(i for i, t in enumerate(turns) if t["start"] == f["start"] and t["speaker"] == f["speaker"])
+        got[idx] = f
+        f["conduct"] = want.get(idx, "?")
+    if set(got) != set(want):
+        problems.append(f"CONDUCT labelled on turns {sorted(got)}, the rule gives {sorted(want)}")
+    return problems
+
+
+def main(corpus: str, synth_py: str) -> int:
+    root = Path(corpus)
+    synth = _load(synth_py, "synth")
+    scen = _load(str(root / "scenarios_heldout5.py"), "scen")
+    problems = []
+    for sc in scen.SCENARIOS:
+        path = root / "truth" / f"{sc['call_id']}.json"
+        truth = json.loads(path.read_text())
+        for p in mark(truth, synth, sc.get("voices", {})):
+            problems.append(f"{sc['call_id']}: {p}")
+        if sc["call_id"].startswith("e5-"):
+            speech = sum(t["end"] - t["start"] for t in truth["turns"] if truth["speakers"][t["speaker"]] == "agent")
+            if speech < MIN_ENROLL_SPEECH_S:
+                problems.append(f"{sc['call_id']}: {speech:.1f} s of collector speech < {MIN_ENROLL_SPEECH_S}")
+        path.write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+    for p in problems:
+        print("PROBLEM", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
