@@ -24,7 +24,7 @@ from pipelines.audio import SAMPLE_RATE
 from pipelines.intervals import overlap
 from pipelines.registry import Registry
 from pipelines.text import MANDARIN_PROMPT, clean_segments
-from pipelines.vad import speech_regions
+from pipelines.vad import share_vad, speech_regions
 
 EMBEDDED = "embedded"
 EMBEDDED_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
@@ -204,6 +204,7 @@ class FasterWhisperEngine:
                  cpu_threads: int = 0):
         from faster_whisper import WhisperModel
 
+        share_vad()  # its vad_filter and the later stages read one VAD pass per recording
         if device == "auto":
             device = "cuda" if _cuda_available() else "cpu"
         compute_type = compute_type or ("float16" if device == "cuda" else "int8")

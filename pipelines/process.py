@@ -19,7 +19,6 @@ from audit.schema import Contact, Role, Segment, Transcript
 from audit.text import to_simplified
 from pipelines.asr import EMBEDDED, AsrEngine, AsrOptions, AsrSegment, Word, get_engine
 from pipelines.audio import SAMPLE_RATE, Audio
-from pipelines.correct import Corrector
 from pipelines.diarization import expected_speakers, get_diarizer
 from pipelines.diarization.clustering import anchor_pieces, estimate_count, speaker_names, to_turns
 from pipelines.intervals import closest_span
@@ -27,6 +26,7 @@ from pipelines.roles import assign_roles, expected_agents, party_role_for
 from pipelines.vocabulary import call_corrector, call_vocabulary
 
 Hook = Callable[..., None]
+Correct = Callable[[str], str]  # a call's corrector (pipelines.correct.Corrector)
 # Speaker labels of a stereo recording's two channels (``segment.speaker``, ``audit transcripts``).
 # The other party's channel keeps the label "contact" that stored segments and users' transcript
 # exports already carry, although the person is the *party* (README.md, Glossary).
@@ -86,6 +86,21 @@ class Pipeline:
             self._diarizer = get_diarizer(self.options.diarizer, **self.options.diarizer_options)
         return self._diarizer
 
+    def share_engines(self, other: Pipeline) -> None:
+        """Use the models ``other`` has loaded where this pipeline would load the same ones.
+
+        A batch with voiceprints audits its stereo calls first and the rest with other options
+        (the voiceprints enrolled by then); those options only steer the processing, so the
+        second pass must not load the ASR model again (a second or more per run).
+        """
+        mine, theirs = self.options, other.options
+        if self._asr is None and (mine.asr, mine.asr_model, mine.device, mine.cpu_threads) == (
+                theirs.asr, theirs.asr_model, theirs.device, theirs.cpu_threads):
+            self._asr = other._asr
+        if self._diarizer is None and (mine.diarizer, mine.diarizer_options) == (
+                theirs.diarizer, theirs.diarizer_options):
+            self._diarizer = other._diarizer
+
     def release(self) -> None:
         """Free the models (small machines run stages one model at a time)."""
         self._asr = None
@@ -94,7 +109,7 @@ class Pipeline:
     def process(self, contact: Contact, audio: Audio) -> Transcript:
         """Transcribe, diarize and label one contact's recording."""
         vocabulary = call_vocabulary(contact)
-        corrector = call_corrector(vocabulary)
+        corrector = _remembering(call_corrector(vocabulary))
         layout = contact.channel_layout or "mono"
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, corrector, agent_channel=0 if layout.endswith("left") else 1)
@@ -125,7 +140,7 @@ class Pipeline:
         self.hook("transcript", transcript, call_id=contact.call_id)
         return transcript
 
-    def _stereo(self, contact: Contact, audio: Audio, corrector: Corrector, agent_channel: int) -> list[Segment]:
+    def _stereo(self, contact: Contact, audio: Audio, corrector: Correct, agent_channel: int) -> list[Segment]:
         """One ASR pass over the mix; each word goes to the channel that is louder while it is said.
 
         Transcribing each channel on its own costs about twice as much: every channel pays for
@@ -151,7 +166,7 @@ class Pipeline:
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         return segments
 
-    def _mono(self, contact: Contact, audio: Audio, corrector: Corrector) -> tuple[list[Segment], int]:
+    def _mono(self, contact: Contact, audio: Audio, corrector: Correct) -> tuple[list[Segment], int]:
         mono = audio.mono()
         asr = self.asr.transcribe(mono, self.options.asr_options)
         self.hook("asr", asr, call_id=contact.call_id, channel=None)
@@ -169,7 +184,7 @@ class Pipeline:
         roles = assign_roles(segments, contact)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 
-    def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Corrector,
+    def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Correct,
                     speakers: int | None) -> tuple[list[Segment], int]:
         """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
         from pipelines.speakers import attribute, role_text_model
@@ -209,6 +224,19 @@ class Pipeline:
             # a recording with no speech pieces (all words outside VAD) is one speaker: the collector
             seg.role = roles.get(seg.speaker, Role.AGENT.value)
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value) or 1
+
+
+def _remembering(corrector: Correct) -> Callable[[str], str]:
+    """``corrector`` that corrects each distinct text once: a mono recording's pieces are read
+    before and after the talk-over split, most of them unchanged."""
+    done: dict[str, str] = {}
+
+    def correct(text: str) -> str:
+        if text not in done:
+            done[text] = corrector(text)
+        return done[text]
+
+    return correct
 
 
 def piece_texts(asr: list[AsrSegment], pieces: list[tuple[float, float]]) -> list[str]:

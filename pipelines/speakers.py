@@ -19,9 +19,9 @@ diarization, Flemotomos et al., 2020):
    small text model, positive for collectors and negative for the others).
 3. The best grouping wins. The groups are few (speakers + 3), so the search is exact.
 
-The text model (:class:`RoleTextModel`) is a character n-gram logistic regression trained at
-first use on the lines bundled in ``pipelines/data/roles/`` (collector and other-party speech
-written for this purpose, none taken from the evaluation corpus).
+The text model (:class:`RoleTextModel`) is a character n-gram logistic regression trained on
+the lines bundled in ``pipelines/data/roles/`` (collector and other-party speech written for
+this purpose, none taken from the evaluation corpus); its fitted arrays ship beside them.
 """
 
 from __future__ import annotations
@@ -55,26 +55,48 @@ class RoleTextModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        from audit.rules.learned import NgramScorer
+
         if not collector or not contact:
             raise ValueError("the role text model needs lines for both sides (collector and contact)")
         self.clip = clip
         texts = [self.normalize(t) for t in (*collector, *contact)]
         labels = np.array([1] * len(collector) + [0] * len(contact))
-        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        features = self._vectorizer.fit_transform(texts)
-        self._model = LogisticRegression(C=4.0, solver="liblinear", random_state=0)
-        self._model.fit(features, labels)
+        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
+        features = vectorizer.fit_transform(texts)
+        model = LogisticRegression(C=4.0, solver="liblinear", random_state=0)
+        model.fit(features, labels)
+        self._scorer = NgramScorer.fitted(vectorizer, model)
+
+    @classmethod
+    def from_scorer(cls, scorer, *, clip: float = 3.0) -> RoleTextModel:
+        """A model from its fitted arrays (:class:`audit.rules.learned.NgramScorer`)."""
+        model = cls.__new__(cls)
+        model.clip, model._scorer = clip, scorer
+        return model
 
     @classmethod
     def bundled(cls) -> RoleTextModel:
-        """The model trained on ``pipelines/data/roles/{collector,contact}.txt``."""
-        return cls(_lines(DATA / "collector.txt"), _lines(DATA / "contact.txt"))
+        """The model of ``pipelines/data/roles/{collector,contact}.txt``: its fitted arrays ship in
+        ``model.npz`` (:func:`write_bundled`), so no process pays for the fit (about a second,
+        and scikit-learn's import); a file that no longer matches the lines is not used."""
+        from audit.rules.learned import NgramScorer
+
+        collector, contact = _lines(DATA / "collector.txt"), _lines(DATA / "contact.txt")
+        try:
+            with np.load(DATA / "model.npz") as shipped:
+                if str(shipped["digest"]) == _digest(collector, contact):
+                    return cls.from_scorer(NgramScorer(**{k: shipped[k] for k in shipped.files if k != "digest"}))
+        except FileNotFoundError:
+            pass
+        return cls(collector, contact)
 
     @staticmethod
     def normalize(text: str) -> str:
         from audit.text import to_simplified
 
-        return _NOISE.sub("", to_simplified(text or "", phrases=True))
+        # lower case: "APP" and "app" are one word (the vectorizer's own lowercasing, done here)
+        return _NOISE.sub("", to_simplified(text or "", phrases=True)).lower()
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Collector log-odds per text; empty texts (no words heard) score 0."""
@@ -82,7 +104,7 @@ class RoleTextModel:
         out = np.zeros(len(clean))
         spoken = [i for i, t in enumerate(clean) if t]
         if spoken:
-            margins = self._model.decision_function(self._vectorizer.transform([clean[i] for i in spoken]))
+            margins = self._scorer.scores([clean[i] for i in spoken])[:, 0]
             out[spoken] = np.clip(margins, -self.clip, self.clip)
         return out
 
@@ -91,12 +113,32 @@ def _lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _digest(collector: Sequence[str], contact: Sequence[str]) -> str:
+    """What the bundled model was trained from (the lines and the settings of RoleTextModel)."""
+    import hashlib
+    import json
+
+    blob = json.dumps(["char", 1, 3, "sublinear", "lower", 4.0, "liblinear", 0, list(collector), list(contact)],
+                      ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def write_bundled(path: Path | None = None) -> Path:
+    """Train the bundled model and write its arrays (run after editing the lines:
+    ``python -c "from pipelines.speakers import write_bundled; write_bundled()"``)."""
+    collector, contact = _lines(DATA / "collector.txt"), _lines(DATA / "contact.txt")
+    path = path or DATA / "model.npz"
+    arrays = RoleTextModel(collector, contact)._scorer.arrays()
+    np.savez_compressed(path, digest=np.array(_digest(collector, contact)), **arrays)
+    return path
+
+
 _MODEL: RoleTextModel | None = None
 _MODEL_LOCK = threading.Lock()
 
 
 def role_text_model() -> RoleTextModel:
-    """The bundled text model, trained once per process (well under a second)."""
+    """The bundled text model, loaded once per process."""
     global _MODEL
     with _MODEL_LOCK:
         if _MODEL is None:

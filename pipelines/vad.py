@@ -8,9 +8,68 @@ so it needs no download and no extra package.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import numpy as np
 
 from pipelines.audio import SAMPLE_RATE
+
+# Silero's speech probabilities of the last few signals seen, kept by content (see share_vad).
+_KEEP = 4
+
+
+class _RememberingVad:
+    """Silero VAD that computes the speech probabilities of a signal once.
+
+    One recording goes through the VAD three times: faster-whisper's ``vad_filter``, the search
+    for speech the decoder skipped (:func:`pipelines.asr.fill_speech_gaps`) and the diarizer's
+    pieces, each with its own thresholds. The thresholds only read the per-frame probabilities,
+    which depend on the samples alone (the model's state starts from zero on every call), so
+    the probabilities of the last few signals are kept, keyed by their samples.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._kept: OrderedDict[tuple[int, bytes], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # signals run through the model (tests read it)
+
+    def __call__(self, audio: np.ndarray, *args: Any, **kwargs: Any) -> np.ndarray:
+        if args or kwargs:
+            return self._model(audio, *args, **kwargs)
+        samples = np.ascontiguousarray(audio)
+        key = (samples.shape[0], hashlib.blake2b(samples.view(np.uint8), digest_size=16).digest())
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key].copy()
+        probabilities = self._model(audio)
+        with self._lock:
+            self.computed += 1
+            self._kept[key] = probabilities.copy()
+            while len(self._kept) > _KEEP:
+                self._kept.popitem(last=False)
+        return probabilities
+
+
+def share_vad() -> _RememberingVad:
+    """Make faster-whisper's Silero VAD (its ``vad_filter`` and :func:`speech_regions`) compute
+    each signal's probabilities once per process; returns the shared model.
+
+    faster-whisper builds its VAD model through ``faster_whisper.vad.get_vad_model`` (cached);
+    that function is replaced by one returning the remembering wrapper around the same model.
+    """
+    import faster_whisper.vad as fw_vad
+
+    current = fw_vad.get_vad_model()
+    if isinstance(current, _RememberingVad):
+        return current
+    shared = _RememberingVad(current)
+    fw_vad.get_vad_model = lambda: shared  # type: ignore[assignment]
+    return shared
 
 
 def speech_regions(audio: np.ndarray, *, threshold: float = 0.5, neg_threshold: float | None = None,
@@ -37,6 +96,7 @@ def speech_regions(audio: np.ndarray, *, threshold: float = 0.5, neg_threshold: 
     # faster-whisper pulls in CTranslate2 and onnxruntime: load it on first use, not on import
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    share_vad()
     audio = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
     if audio.size < 512:
         return []

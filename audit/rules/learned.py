@@ -59,39 +59,43 @@ class TrainingSet:
             raise ValueError(f"{source}: no violation lines to train on; the model needs both kinds")
 
 
-class TextClassifier:
-    """A fitted classifier; :meth:`probabilities` scores normalised lines."""
+class NgramScorer:
+    """The linear scores of a fitted character 1–3-gram TF-IDF model, in numpy alone.
 
-    def __init__(self, data: TrainingSet) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
+    Built from a fitted ``TfidfVectorizer`` (``analyzer="char"``, ``sublinear_tf``, l2 norm)
+    and a linear model (:meth:`fitted`), or from the arrays :meth:`arrays` gives (a model
+    trained once and shipped, :mod:`pipelines.speakers`): no scikit-learn at scoring time.
+    """
 
-        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False,
-                                          sublinear_tf=True, dtype=np.float64)
-        from threadpoolctl import threadpool_limits
+    def __init__(self, keys: np.ndarray, key_features: np.ndarray, idf: np.ndarray, weights: np.ndarray,
+                 intercept: np.ndarray) -> None:
+        self._keys = np.asarray(keys, dtype=np.int64)
+        self._key_features = np.asarray(key_features, dtype=np.int64)
+        # one more feature for every n-gram the training never saw, with zero idf and weights
+        self._unknown = len(idf) - 1
+        self._idf = np.asarray(idf, dtype=np.float64)
+        self._weights = np.ascontiguousarray(weights, dtype=np.float64)
+        self._intercept = np.asarray(intercept, dtype=np.float64)
 
-        matrix = self.vectorizer.fit_transform(data.texts)
-        self.model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=RANDOM_STATE)
-        # one thread: BLAS threads fighting the batch workers for the cores made a 0.3 s fit
-        # take seconds, and one thread gives the same numbers on every machine
-        with threadpool_limits(1):
-            self.model.fit(matrix, list(data.labels))
-        self.classes: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
-        vocab: dict[str, int] = self.vectorizer.vocabulary_
-        # the vocabulary as sorted integer keys (see probabilities) and their feature columns
+    @classmethod
+    def fitted(cls, vectorizer, model) -> NgramScorer:
+        """The scorer of a fitted vectorizer and linear model (``coef_``, ``intercept_``)."""
+        vocab: dict[str, int] = vectorizer.vocabulary_
+        # the vocabulary as sorted integer keys (see scores) and their feature columns
         keys = np.array([_gram_key(g) for g in vocab], dtype=np.int64)
         order = np.argsort(keys)
-        self._keys = keys[order]
-        self._key_features = np.array(list(vocab.values()), dtype=np.int64)[order]
-        # one more feature for every n-gram the training never saw, with zero idf and weights
-        self._unknown = len(vocab)
-        self._idf = np.append(np.asarray(self.vectorizer.idf_, dtype=np.float64), 0.0)
-        coef = self.model.coef_.T  # features × (classes, or 1 when binary)
-        self._weights = np.ascontiguousarray(np.vstack([coef, np.zeros((1, coef.shape[1]))]))
-        self._intercept = np.asarray(self.model.intercept_, dtype=np.float64)
+        coef = model.coef_.T  # features × (classes, or 1 when binary)
+        return cls(keys[order], np.array(list(vocab.values()), dtype=np.int64)[order],
+                   np.append(np.asarray(vectorizer.idf_, dtype=np.float64), 0.0),
+                   np.vstack([coef, np.zeros((1, coef.shape[1]))]), model.intercept_)
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, one row per normalised text, columns in :attr:`classes` order.
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What :class:`NgramScorer` is built from (``np.savez`` them; ``NgramScorer(**arrays)``)."""
+        return {"keys": self._keys, "key_features": self._key_features, "idf": self._idf,
+                "weights": self._weights, "intercept": self._intercept}
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The linear model's scores (``decision_function``), one row per text.
 
         The n-grams of all the texts are made at once, as integers from the code points (21 bits
         each: a 3-gram fits in 63), and found in the sorted keys of the vocabulary; no Python
@@ -128,6 +132,33 @@ class TextClassifier:
         scores = np.add.reduceat(self._weights[features] * values[:, None], starts)
         scores /= lengths[:, None]
         scores += self._intercept
+        return scores
+
+
+class TextClassifier:
+    """A fitted classifier; :meth:`probabilities` scores normalised lines."""
+
+    def __init__(self, data: TrainingSet) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=NGRAMS, lowercase=False,
+                                          sublinear_tf=True, dtype=np.float64)
+        from threadpoolctl import threadpool_limits
+
+        matrix = self.vectorizer.fit_transform(data.texts)
+        self.model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=RANDOM_STATE)
+        # one thread: BLAS threads fighting the batch workers for the cores made a 0.3 s fit
+        # take seconds, and one thread gives the same numbers on every machine
+        with threadpool_limits(1):
+            self.model.fit(matrix, list(data.labels))
+        self.classes: tuple[str, ...] = tuple(str(c) for c in self.model.classes_)
+        self._scorer = NgramScorer.fitted(self.vectorizer, self.model)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, one row per normalised text, columns in :attr:`classes` order
+        (:meth:`NgramScorer.scores`, then the logistic or the softmax)."""
+        scores = self._scorer.scores(texts)
         if scores.shape[1] == 1:  # binary: the one column is the second class
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.column_stack([1.0 - positive, positive])

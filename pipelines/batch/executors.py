@@ -52,7 +52,9 @@ class LocalExecutor:
         resident = self._resident
         if resident is None or (resident.options, resident.pack_path, resident.low_memory) != (
                 options, worker.pack_path, worker.low_memory):
-            resident = self._resident = worker.with_options(options)
+            # the models the previous resident loaded stay if the new options use the same ones
+            # (a batch with voiceprints: stereo calls first, then the rest with the voiceprints)
+            resident = self._resident = worker.with_options(options, models_from=resident)
         resident.use_pack_of(worker)  # the caller's pack: the version it stores is the one that scanned
         return resident
 

@@ -117,9 +117,13 @@ class Worker:
         """
         return {"options": self.options, "pack_path": self.pack_path, "low_memory": self.low_memory}
 
-    def with_options(self, options: PipelineOptions) -> Worker:
-        """The same worker with other options, sharing the rule pack already loaded here."""
-        return Worker(options, self.pack_path, self.low_memory, pack=self._pack)
+    def with_options(self, options: PipelineOptions, *, models_from: Worker | None = None) -> Worker:
+        """The same worker with other options, sharing the rule pack already loaded here and
+        the models ``models_from`` has loaded that the new options would load again."""
+        worker = Worker(options, self.pack_path, self.low_memory, pack=self._pack)
+        if models_from is not None and models_from._pipeline is not None and not self.low_memory:
+            worker.pipeline.share_engines(models_from._pipeline)
+        return worker
 
     def use_pack_of(self, other: Worker) -> None:
         """Scan with the rule pack ``other`` scans with: its loaded pack, or none yet (then

@@ -337,6 +337,28 @@ def test_low_memory_frees_each_model_after_its_stage(low_memory, steps, releases
     assert worker._pipeline.released == releases
 
 
+def test_a_second_pass_with_voiceprints_keeps_the_loaded_models(monkeypatch):
+    # audit batch with voiceprints: stereo calls first (voiceprints {}), then the rest with the
+    # profiles enrolled by then; the ASR model and the diarizer must not load a second time
+    import pipelines.process as process
+
+    loads = Counter()
+    monkeypatch.setattr(process, "get_engine", lambda *a, **k: loads.update(["asr"]) or object())
+    monkeypatch.setattr(process, "get_diarizer", lambda *a, **k: loads.update(["diarizer"]) or object())
+    executor = LocalExecutor(1)
+    first = executor._local(Worker(PipelineOptions(voiceprints={}), None), PipelineOptions(voiceprints={}))
+    _ = first.pipeline.asr, first.pipeline.diarizer
+    second_options = PipelineOptions(voiceprints={"V301": object()})
+    second = executor._local(Worker(second_options, None), second_options)
+    assert second is not first and second.options.voiceprints == second_options.voiceprints
+    assert second.pipeline.asr is first.pipeline.asr and second.pipeline.diarizer is first.pipeline.diarizer
+    # other models (another ASR model, another diarizer) are loaded, not shared
+    third_options = PipelineOptions(asr_model="/models/large-v3", diarizer="pyannote")
+    third = executor._local(Worker(third_options, None), third_options)
+    _ = third.pipeline.asr, third.pipeline.diarizer
+    assert third.pipeline.asr is not first.pipeline.asr and loads == {"asr": 2, "diarizer": 2}
+
+
 def test_worker_pickles_without_its_models():
     import pickle
 

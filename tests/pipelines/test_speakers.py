@@ -95,9 +95,34 @@ def test_text_model_tells_collector_from_debtor_lines():
 
 def test_bundled_text_model_reads_its_lines():
     model = role_text_model()
-    assert model is role_text_model()  # trained once per process
+    assert model is role_text_model()  # loaded once per process
     collector, debtor = model.scores(["麻烦您转告他尽快联系我们处理欠款", "我真的没钱，你们别再来了"])
     assert collector > 0 > debtor
+
+
+def test_shipped_text_model_is_the_one_its_lines_train(tmp_path, monkeypatch):
+    # model.npz must be what the lines train now: after editing the lines, run write_bundled()
+    import pipelines.speakers as speakers
+
+    collector = speakers._lines(speakers.DATA / "collector.txt")
+    contact = speakers._lines(speakers.DATA / "contact.txt")
+    with np.load(speakers.DATA / "model.npz") as shipped:
+        assert str(shipped["digest"]) == speakers._digest(collector, contact), \
+            'the role lines changed: python -c "from pipelines.speakers import write_bundled; write_bundled()"'
+    trained = RoleTextModel(collector, contact)
+    texts = [*collector[::37], *contact[::41], "APP上还款", "Ok我知道了", "请您今天下午五点前还款"]
+    assert np.allclose(RoleTextModel.bundled().scores(texts), trained.scores(texts), atol=1e-9)
+    # a model file that does not match the lines is not used: the lines are trained instead
+    stale = tmp_path / "roles"
+    stale.mkdir()
+    for name in ("collector.txt", "contact.txt"):
+        (stale / name).write_text((speakers.DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    speakers.write_bundled(stale / "model.npz")
+    with open(stale / "contact.txt", "a", encoding="utf-8") as handle:
+        handle.write("我现在真的一分钱都拿不出来\n")
+    monkeypatch.setattr(speakers, "DATA", stale)
+    retrained = RoleTextModel.bundled()
+    assert not np.allclose(retrained.scores(texts), trained.scores(texts), atol=1e-9)
 
 
 def test_piece_texts_give_each_word_to_its_piece():
