@@ -9,6 +9,7 @@ names.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ class Pipeline:
         self.hook = hook or _no_hook
         self._asr: AsrEngine | None = None
         self._diarizer = None
+        self._asr_lock = threading.Lock()  # the recogniser may run ahead in another thread
 
     @property
     def asr(self) -> AsrEngine:
@@ -106,16 +108,31 @@ class Pipeline:
         self._asr = None
         self._diarizer = None
 
-    def process(self, contact: Contact, audio: Audio) -> Transcript:
-        """Transcribe, diarize and label one contact's recording."""
+    def hear(self, audio: Audio) -> list[AsrSegment]:
+        """The recogniser's pass over a recording (its mono mix, stereo calls too): the first
+        step of :meth:`process`, which a batch runs ahead for the next recording
+        (:meth:`pipelines.batch.Worker.run`)."""
+        with self._asr_lock:
+            engine = self.asr
+        return engine.transcribe(audio.mono(), self.options.asr_options)
+
+    def process(self, contact: Contact, audio: Audio, heard: list[AsrSegment] | None = None) -> Transcript:
+        """Transcribe, diarize and label one contact's recording.
+
+        ``heard``: the recogniser's output for this recording (:meth:`hear`), when it ran ahead.
+        """
         vocabulary = call_vocabulary(contact)
         corrector = _remembering(call_corrector(vocabulary))
         layout = contact.channel_layout or "mono"
+        if heard is None:
+            heard = self.hear(audio)
+        self.hook("asr", heard, call_id=contact.call_id, channel=None)
         if layout.startswith("stereo") and audio.channels == 2:
-            segments = self._stereo(contact, audio, corrector, agent_channel=0 if layout.endswith("left") else 1)
+            segments = self._stereo(contact, audio, heard, corrector,
+                                    agent_channel=0 if layout.endswith("left") else 1)
             agent_voices = 1
         else:
-            segments, agent_voices = self._mono(contact, audio, corrector)
+            segments, agent_voices = self._mono(contact, audio, heard, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
         voices: dict[str, Any] = {}
         if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
@@ -140,15 +157,14 @@ class Pipeline:
         self.hook("transcript", transcript, call_id=contact.call_id)
         return transcript
 
-    def _stereo(self, contact: Contact, audio: Audio, corrector: Correct, agent_channel: int) -> list[Segment]:
+    def _stereo(self, contact: Contact, audio: Audio, asr: list[AsrSegment], corrector: Correct,
+                agent_channel: int) -> list[Segment]:
         """One ASR pass over the mix; each word goes to the channel that is louder while it is said.
 
         Transcribing each channel on its own costs about twice as much: every channel pays for
         its own 30-second Whisper windows, and a channel that is mostly line noise makes the
         decoder fall back to sampling again and again.
         """
-        asr = self.asr.transcribe(audio.mono(), self.options.asr_options)
-        self.hook("asr", asr, call_id=contact.call_id, channel=None)
         agent, other = audio.channel(agent_channel), audio.channel(1 - agent_channel)
 
         def party(word: Word) -> str:
@@ -166,10 +182,9 @@ class Pipeline:
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         return segments
 
-    def _mono(self, contact: Contact, audio: Audio, corrector: Correct) -> tuple[list[Segment], int]:
+    def _mono(self, contact: Contact, audio: Audio, asr: list[AsrSegment], corrector: Correct
+              ) -> tuple[list[Segment], int]:
         mono = audio.mono()
-        asr = self.asr.transcribe(mono, self.options.asr_options)
-        self.hook("asr", asr, call_id=contact.call_id, channel=None)
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
         # (a call whose log names its collectors counts like a visit: they and the other party)
         speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)

@@ -63,8 +63,8 @@ class LocalExecutor:
         spec["options"] = _with_threads(worker.options, _threads_per_worker(os.cpu_count() or 1, self.workers))
         if self.workers == 1 or len(items) <= 1:
             local = self._local(worker, spec["options"])
-            for item in items:
-                yield local.run(item)
+            for i, item in enumerate(items):  # the next recording is heard while this one finishes
+                yield local.run(item, then=items[i + 1] if i + 1 < len(items) else None)
             return
         import concurrent.futures as cf
         import multiprocessing

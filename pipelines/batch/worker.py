@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,8 @@ class Worker:
         self.low_memory = low_memory
         self._pipeline = None
         self._pack = pack
+        self._next: WorkItem | None = None  # the recording to hear ahead (see run)
+        self._ahead: _Ahead | None = None
 
     def spec(self) -> dict[str, Any]:
         """Constructor arguments: what a new process needs to build the same worker.
@@ -149,14 +152,17 @@ class Worker:
         if self._pipeline is None:
             from pipelines.process import Pipeline
 
-            self._pipeline = Pipeline(self.options, hook=self._stage_done if self.low_memory else None)
+            self._pipeline = Pipeline(self.options, hook=self._stage_done)
         return self._pipeline
 
     def _stage_done(self, step: str, artifact: Any = None, **info: Any) -> None:
-        # Mono: ASR is done once ("asr", channel None) before diarization loads its model.
-        # Stereo: both channels share the ASR model, so it goes when the transcript is done.
-        if (step == "asr" and info.get("channel") is None) or step == "transcript":
-            self.release()
+        if self.low_memory:
+            # Mono: ASR is done once ("asr", channel None) before diarization loads its model.
+            # Stereo: both channels share the ASR model, so it goes when the transcript is done.
+            if (step == "asr" and info.get("channel") is None) or step == "transcript":
+                self.release()
+        elif step == "asr" and self._next is not None:
+            self._ahead, self._next = _Ahead(self, self._next), None
 
     def release(self) -> None:
         """Free the loaded models (the next recording loads them again)."""
@@ -164,22 +170,35 @@ class Worker:
             self._pipeline.release()
             gc.collect()
 
-    def run(self, item: WorkItem) -> WorkResult:
-        """Audit one recording; every error becomes ``WorkResult.error`` with its reason."""
+    def run(self, item: WorkItem, then: WorkItem | None = None) -> WorkResult:
+        """Audit one recording; every error becomes ``WorkResult.error`` with its reason.
+
+        ``then``: the recording that comes next. Once this one's recogniser pass is done, the
+        next one is decoded and heard in a background thread while this one is diarized,
+        measured, scanned and stored (those stages run mostly on one core, the recogniser on
+        the rest); its ``run`` takes the result. Not with ``low_memory`` (one model at a time).
+        """
         from pipelines.audio import AudioError, load_audio
 
         start = time.perf_counter()
         call_id = item.contact.call_id
+        ahead, self._ahead = self._ahead, None
+        self._next = then if not self.low_memory else None
+        heard = None
         try:
-            audio = load_audio(item.audio_path, sha256=item.sha256)
-            check_complete(item.audio_path, audio.duration)
+            found = ahead.result(item) if ahead is not None else None
+            if found is not None:
+                audio, heard = found
+            else:  # not heard ahead, or that failed: here, with its error reported as usual
+                audio = load_audio(item.audio_path, sha256=item.sha256)
+                check_complete(item.audio_path, audio.duration)
         except (AudioError, TruncatedAudio) as exc:
             return WorkResult(call_id, error=str(exc), elapsed_s=time.perf_counter() - start)
         except Exception as exc:  # noqa: BLE001 - a decoder bug on one file must not stop the night
             return WorkResult(call_id, error=f"{item.audio_path}: cannot read ({type(exc).__name__}: {exc})",
                               elapsed_s=time.perf_counter() - start)
         try:
-            transcript = self.pipeline.process(item.contact, audio)
+            transcript = self.pipeline.process(item.contact, audio, heard)
             transcript.metrics.update(self.pack.conduct_metrics(transcript.segments))
             findings = self.pack.scan_contact(item.contact, transcript.segments, transcript.metrics)
         except Exception as exc:
@@ -200,6 +219,31 @@ class Worker:
                 log.exception("voiceprint enrollment from %s failed", call_id)
         return WorkResult(call_id, transcript, findings, audio_seconds=audio.duration,
                           elapsed_s=time.perf_counter() - start, sha256=audio.sha256, voice_chunks=chunks)
+
+
+class _Ahead:
+    """The next recording decoded and heard in a background thread (:meth:`Worker.run`)."""
+
+    def __init__(self, worker: Worker, item: WorkItem) -> None:
+        self.item = item
+        self._found: tuple[Any, Any] | None = None
+        self._thread = threading.Thread(target=self._hear, args=(worker,), name=f"hear-{item.contact.call_id}")
+        self._thread.start()
+
+    def _hear(self, worker: Worker) -> None:
+        from pipelines.audio import load_audio
+
+        try:
+            audio = load_audio(self.item.audio_path, sha256=self.item.sha256)
+            check_complete(self.item.audio_path, audio.duration)
+            self._found = (audio, worker.pipeline.hear(audio))
+        except Exception:  # noqa: BLE001 - the recording's own run decodes it again and reports why
+            log.debug("hearing %s ahead failed", self.item.contact.call_id, exc_info=True)
+
+    def result(self, item: WorkItem) -> tuple[Any, Any] | None:
+        """(audio, recognised segments) of ``item``; None if it was another item or failed."""
+        self._thread.join()
+        return self._found if item is self.item else None
 
 
 def small_machine(workers: int = 1) -> bool:

@@ -96,7 +96,7 @@ class TruthPipeline:
     def __init__(self, corpus_dir: Path):
         self.corpus_dir = corpus_dir
 
-    def process(self, contact, audio) -> Transcript:
+    def process(self, contact, audio, heard=None) -> Transcript:
         truth = json.loads((self.corpus_dir / "truth" / f"{contact.call_id}.json").read_text(encoding="utf-8"))
         segments = [Segment(speaker=t["speaker"], role=t["role"], start=t["start"], end=t["end"], text=t["text"])
                     for t in truth["turns"]]
@@ -357,6 +357,60 @@ def test_a_second_pass_with_voiceprints_keeps_the_loaded_models(monkeypatch):
     third = executor._local(Worker(third_options, None), third_options)
     _ = third.pipeline.asr, third.pipeline.diarizer
     assert third.pipeline.asr is not first.pipeline.asr and loads == {"asr": 2, "diarizer": 2}
+
+
+def test_the_next_recording_is_heard_while_this_one_finishes(corpus_dir):
+    # LocalExecutor (1 worker): once a recording's ASR is done, the next one is decoded and
+    # heard in a background thread; the results are those of one recording after the other, and
+    # a recording whose reading fails ahead is read again in its own run and reported as usual
+    import threading
+
+    from audit.manifest import read_manifest
+    from pipelines.asr import AsrSegment, Word
+
+    contacts = {c.call_id: c for c in read_manifest(corpus_dir / "manifest.csv")[0]}
+    ids = ["dev-001", "dev-003", "dev-005"]
+    items = [WorkItem(contacts[i], str(corpus_dir / contacts[i].audio_file)) for i in ids]
+    items.insert(2, WorkItem(contacts["dev-014"], str(corpus_dir / "audio" / "gone.wav")))
+
+    class HeardBy:  # the recogniser's boundary: says where it ran, hears the same words each time
+        name = "fake"
+
+        def __init__(self):
+            self.threads = []
+
+        def transcribe(self, mono, options):
+            self.threads.append(threading.current_thread().name)
+            text = "您好我是银行的请您尽快还款"
+            return [AsrSegment(0.0, 4.0, text, words=[Word(0.2 + 0.2 * i, 0.4 + 0.2 * i, c)
+                                                       for i, c in enumerate(text)])]
+
+    def audit_all(executor):
+        worker = Worker(PipelineOptions(acoustics=False, cpu_threads=1), None)
+        local = executor._local(worker, worker.options)
+        local.pipeline._asr = engine = HeardBy()
+        results = {r.call_id: r for r in executor.map(worker, items)}
+        return results, engine.threads
+
+    ahead, threads = audit_all(LocalExecutor(1))
+    assert threads[0] == threading.current_thread().name
+    # gone.wav fails ahead and in its own run (reported as usual); it is never heard, so the
+    # recording after it is heard in its own run
+    assert threads[1:] == ["hear-dev-003", threading.current_thread().name]
+    assert "file not found" in ahead["dev-014"].error and "gone.wav" in ahead["dev-014"].error
+
+    class OneAtATime(LocalExecutor):
+        def map(self, worker, items):
+            local = self._local(worker, worker.options)
+            for item in items:
+                yield local.run(item)
+
+    plain, threads = audit_all(OneAtATime(1))
+    assert set(threads) == {threading.current_thread().name}
+    for call_id in ids:
+        assert [(s.speaker, s.role, s.start, s.end, s.text) for s in ahead[call_id].transcript.segments] == \
+               [(s.speaker, s.role, s.start, s.end, s.text) for s in plain[call_id].transcript.segments]
+        assert [f.rule_id for f in ahead[call_id].findings] == [f.rule_id for f in plain[call_id].findings]
 
 
 def test_worker_pickles_without_its_models():
