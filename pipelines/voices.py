@@ -53,7 +53,10 @@ SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collec
 SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
 WINDOW_FILL = "zeros"   # a collector segment shorter than the encoder's 1.6 s window: how it is filled
 WINDOW_STEP_S = 0.8     # the hop of the 1.6 s windows a segment is cut into
-SPLIT = True            # cut a collector segment holding two collectors' lines at a word pause (split_segments)
+SPLIT = False           # cut a collector segment holding two collectors' lines at a word pause (split_segments;
+# off: on the calibration corpus it never fired at a safe margin, docs/voiceprints.md round 3)
+SPLIT_PAUSE_S = 0.3     # ... a cut only after a sentence's end or at a pause this long between words
+SENTENCE_ENDS = "。？！?!."
 SPLIT_PART_S = 1.0      # word-pause split: each part of a collector segment holds at least this much
 SPLIT_CUTS = 1          # ... the word pauses tried per segment (the longest ones; 3 was worse on tune)
 SPLIT_MARGIN = 1.0      # ... the parts' disagreement (see split_segments) needed to cut
@@ -314,12 +317,19 @@ def _segment_words(seg: Segment, words: Sequence[Any]) -> list[Any]:
 
 
 def _cut_points(seg: Segment, words: list[Any], part_s: float, cuts: int) -> list[int]:
-    """Word indices a segment may be cut before: both parts at least ``part_s`` long; the
-    ``cuts`` longest pauses (a word ending a clause first)."""
-    ok = [i for i in range(1, len(words))
-          if words[i - 1].end - seg.start >= part_s and seg.end - words[i].start >= part_s]
-    ok.sort(key=lambda i: (words[i - 1].text.strip()[-1:] in "。？！，,.?!", words[i].start - words[i - 1].end),
-            reverse=True)
+    """Word indices a segment may be cut before: after a sentence's end or at a pause of at least
+    :data:`SPLIT_PAUSE_S`, both parts at least ``part_s`` long; the ``cuts`` best (a sentence's
+    end first, then the longest pause). Never inside a phrase: a cut there would break the
+    words the recogniser's corrections and the rules read together."""
+    def pause(i: int) -> float:
+        return float(words[i].start - words[i - 1].end)
+
+    def ends(i: int) -> bool:
+        return words[i - 1].text.strip()[-1:] in SENTENCE_ENDS
+
+    ok = [i for i in range(1, len(words)) if (ends(i) or pause(i) >= SPLIT_PAUSE_S)
+          and words[i - 1].end - seg.start >= part_s and seg.end - words[i].start >= part_s]
+    ok.sort(key=lambda i: (ends(i), pause(i)), reverse=True)
     return sorted(ok[:cuts])
 
 

@@ -252,6 +252,7 @@ def test_a_segment_holding_two_collectors_lines_is_cut_at_the_word_pause(monkeyp
 
     monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(change_at))
     monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
     said = _words("您好我是招商银行。", 0.0) + _words("请您今天还款", 3.4)
     segments = [Segment("S0", "agent", 0.0, 5.2, "您好我是招商银行。请您今天还款"),
                 Segment("S1", "agent", 6.5, 9.0, "")]
@@ -263,11 +264,23 @@ def test_a_segment_holding_two_collectors_lines_is_cut_at_the_word_pause(monkeyp
     assert {s.speaker for s in segments} == {"S0", "S1"}  # a cut keeps the diarization's speaker
 
 
-def test_without_words_nothing_is_cut(monkeypatch):
+def test_without_words_or_a_pause_nothing_is_cut(monkeypatch):
+    """No words, no cut; and never inside a phrase: without a sentence's end or a pause between
+    the words (here the voice changes mid-phrase, at 2.5 s), the segment stays whole."""
     from pipelines.diarization import embedding
 
-    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(3.1))
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(2.5))
     monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
     segments = [Segment("S0", "agent", 0.0, 5.2, "您好我是招商银行。请您今天还款")]
     voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles())
     assert len(segments) == 1
+    one_phrase = _words("您好我是招商银行请您今天还款", 0.0, step=5.2 / 14)
+    voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=one_phrase)
+    assert len(segments) == 1
+    # the same words with a pause after 招商银行 are cut there
+    paused = one_phrase[:8] + _words("请您今天还款", one_phrase[7].end + 0.4, step=0.3)
+    segments = [Segment("S0", "agent", 0.0, paused[-1].end, "")]
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(paused[8].start - 0.05))
+    voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=paused)
+    assert [s.agent_id for s in segments] == ["V301", "V305"]
