@@ -107,7 +107,8 @@ class Pipeline:
         if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
             from pipelines.voices import identify
 
-            # words: a collector segment holding two collectors' lines is cut at a word pause
+            # words: a collector segment holding two collectors' lines may be cut at a word pause
+            # (pipelines.voices.SPLIT, off by default)
             voices = identify(contact, audio.mono(), segments, self.options.voiceprints,
                               channel="phone" if audio.source_rate <= 8000 else "room", words=words,
                               text_of=lambda ws: corrector(to_simplified("".join(w.text for w in ws).strip(),

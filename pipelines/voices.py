@@ -348,7 +348,8 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
     voices disagree; each part takes its own collector. ``segments`` is changed in place.
 
     A segment of a registered collector (``agent_id`` a profile) long enough for two parts of
-    ``part_s`` is tried at its ``cuts`` longest word pauses; each part is embedded and scored
+    ``part_s`` is tried at its ``cuts`` best cut points (:func:`_cut_points`: a sentence's end or
+    a pause, never inside a phrase); each part is embedded and scored
     against ``names`` (s-norm). A cut is made where the parts' best collectors differ, both
     parts' own scores pass ``ACCEPT``, and the disagreement - how much more the left part sounds
     like its collector than like the right one's, plus the same for the right part - is at
@@ -423,9 +424,9 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
     Sets ``segment.agent_id`` in place and returns the metrics the staffing rule reads:
     ``collector_voices`` (one :class:`VoiceMatch` dict per collector speaker) and
     ``logged_staff`` (the ids the log names). With the recognised ``words`` (objects with
-    ``start``, ``end``, ``text``, ``probability``) a collector segment holding two collectors'
-    lines is cut in two (:func:`split_segments`; ``segments`` changes in place, ``text_of``
-    gives a part's text from its words).
+    ``start``, ``end``, ``text``, ``probability``) and :data:`SPLIT` on, a collector segment
+    holding two collectors' lines is cut in two (:func:`split_segments`; ``segments`` changes in
+    place, ``text_of`` gives a part's text from its words; ``voice_splits`` counts the cuts).
     """
     clusters = collector_clusters(segments)
     speakers = list(clusters)
