@@ -1,6 +1,7 @@
 """Benchmark: which collector said each line, on any callsynth corpus the product has audited.
 
     python benchmarks/voices_attribution.py CORPUS_DIR --db DB_URL [--json out.json]
+        [--reidentify --asr-cache DIR [--split {tune,held}]]
 
 ``benchmarks/voices_calibrate.py`` measures the voice step on the corpus it was calibrated on
 (``benchmarks/corpus_voices``, its scenario module and split). This script measures the same
@@ -17,6 +18,14 @@ to another collector, left ``unregistered``, given a non-collector role, or outs
 segment. A collector voice with no voiceprint (an unregistered person using a logged collector's
 slot) is listed with what its segments were called (``unregistered`` is the right answer).
 VISIT-2STAFF-VOICES findings are listed per visit next to the log and the voices heard.
+
+``--reidentify``: the voice step (:func:`pipelines.voices.identify`, this checkout's) is run
+again on the stored segments, with the recognised words read back from ``--asr-cache`` (the
+folder :mod:`benchmarks.asr_cache` filled while the batch ran, e.g. ``python -c "from
+benchmarks.asr_cache import install; install('DIR'); from audit.cli import main; main([...])"``),
+and VISIT-2STAFF-VOICES is judged again on its output; its CPU time is reported. ``--split``
+keeps the recordings of one split of ``benchmarks/corpus_voices`` (``meta["split"]`` of its
+scenario module: tune = vis-01..28).
 """
 
 from __future__ import annotations
@@ -63,7 +72,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--db", required=True, help="the database `audit batch CORPUS --db` wrote")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--reidentify", action="store_true", help="run the voice step again on the stored segments")
+    ap.add_argument("--asr-cache", type=Path, help="the recogniser's cached output (words) for --reidentify")
+    ap.add_argument("--split", choices=("tune", "held"), help="corpus_voices: only this split")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="with --reidentify: a pipelines.voices setting (e.g. SPLIT_MARGIN=1.5); repeatable")
+    ap.add_argument("--quiet", action="store_true", help="totals only, not each recording")
     args = ap.parse_args(argv)
+    import pipelines.voices as voices
+
+    for item in args.set:
+        name, value = item.split("=", 1)
+        setattr(voices, name, type(getattr(voices, name))(value) if getattr(voices, name) is not None
+                else float(value))
 
     import sqlalchemy as sa
 
@@ -77,12 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     enrolled = {a for a, p in profiles.items() if p.ready}
     with open(args.corpus / "manifest.csv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r.get("audio_file")]
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys((*KEYS, "speech", "speech_right"), 0.0))
+    if args.split:
+        rows = [r for r in rows if _split(r["call_id"]) == args.split]
+    redo = _Reidentify(args.corpus, args.asr_cache, profiles) if args.reidentify else None
+    fields = (*KEYS, "speech", "speech_right", "speech_uncovered")
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(fields, 0.0))
     per_call: dict[str, dict] = {}
     unregistered: list[str] = []
     with engine.connect() as conn:
         staffing = {r[0]: r[1] for r in conn.execute(sa.text(
             "select call_id, evidence from finding where rule_id='VISIT-2STAFF-VOICES'")).all()}
+        if redo is not None:
+            staffing = redo.staffing
         for row in rows:
             if row["channel_layout"] != "mono":
                 continue
@@ -91,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             stored = conn.execute(sa.text('select start, "end", agent_id, role from segment '
                                           "where call_id=:c order by idx"), {"c": call_id}).all()
             segs = [(float(s), float(e), a, r) for s, e, a, r in stored]
-            mono = load_audio(args.corpus / row["audio_file"]).mono()
+            audio = load_audio(args.corpus / row["audio_file"])
+            mono = audio.mono()
+            if redo is not None:
+                segs = redo(conn, row, audio)
             speech = speech_frames(mono, truth["turns"])
             kind = row["kind"]
             call = dict.fromkeys(KEYS, 0.0)
@@ -106,15 +136,18 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 lo, hi = int(t["start"] * 100), int(t["end"] * 100)
                 frames = np.flatnonzero(speech[lo:hi]) + lo
-                right = np.zeros(len(frames), bool)
+                right, covered = np.zeros(len(frames), bool), np.zeros(len(frames), bool)
                 for s, e, a, r in segs:
+                    inside = (frames >= s * 100) & (frames < e * 100)
+                    covered |= inside
                     if r == "agent" and a == t["voice"]:
-                        right |= (frames >= s * 100) & (frames < e * 100)
+                        right |= inside
                 for key in (kind, "all"):
                     for k, v in got.items():
                         totals[key][k] += v
                     totals[key]["speech"] += len(frames) / 100
                     totals[key]["speech_right"] += right.sum() / 100
+                    totals[key]["speech_uncovered"] += (~covered).sum() / 100
                 for k, v in got.items():
                     call[k] += v
             voices = sorted({t["voice"] for t in truth["turns"] if t.get("role") == "agent" and t.get("voice")})
@@ -127,20 +160,86 @@ def main(argv: list[str] | None = None) -> int:
         pct = {k: 100 * t[k] / dur for k in KEYS}
         print(f"[{key}] registered collector speech given the right agent: {pct['right']:.1f} % of {dur:.0f} s "
               f"of truth turns, {100 * t['speech_right'] / max(t['speech'], 1e-9):.1f} % of their "
-              f"{t['speech']:.0f} s of speech frames; another collector {pct['other_collector']:.1f} %, "
+              f"{t['speech']:.0f} s of speech frames ({100 * t['speech_uncovered'] / max(t['speech'], 1e-9):.1f} % "
+              f"outside every segment); another collector {pct['other_collector']:.1f} %, "
               f"unregistered {pct['unregistered']:.1f} %, not the collector role {pct['other_role']:.1f} %, "
               f"outside every segment {pct['uncovered']:.1f} %")
-    for call_id, c in per_call.items():
+    for call_id, c in ({} if args.quiet else per_call).items():
         dur = sum(c[k] for k in KEYS)
         share = f"{100 * c['right'] / dur:.0f} % right" if dur else "no enrolled collector"
         print(f"  {call_id} ({c['kind']}) log {c['logged']}, voices {';'.join(c['voices'])}: {share}"
               + (f"; VISIT-2STAFF-VOICES: {c['staffing']}" if c["staffing"] else ""))
-    for line in unregistered:
+    for line in ([] if args.quiet else unregistered):
         print(f"  not enrolled: {line}")
+    if redo is not None:
+        print(f"voice step re-run: {redo.cpu_s:.1f} s CPU for {redo.audio_s:.0f} s of audio "
+              f"({redo.cpu_s / max(redo.audio_s, 1e-9):.4f} s/s); segments {redo.before} -> {redo.after}")
     if args.json:
         args.json.write_text(json.dumps({"totals": totals, "calls": per_call, "not_enrolled": unregistered},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def _split(call_id: str) -> str | None:
+    """corpus_voices: vis-01..28 are the tune split, vis-29..56 held out (scenario meta)."""
+    if not call_id.startswith("vis-"):
+        return None
+    return "tune" if int(call_id[4:]) <= 28 else "held"
+
+
+class _Reidentify:
+    """The voice step again on a recording's stored segments, with its cached words."""
+
+    def __init__(self, corpus: Path, cache: Path | None, profiles: dict) -> None:
+        from audit.manifest import read_manifest
+        from pipelines.process import PipelineOptions
+
+        contacts, _ = read_manifest(corpus / "manifest.csv")
+        self.contacts = {c.call_id: c for c in contacts}
+        self.cache, self.profiles, self.options = cache, profiles, PipelineOptions()
+        self.staffing: dict[str, str] = {}
+        self.cpu_s = self.audio_s = 0.0
+        self.before = self.after = 0
+
+    def words(self, mono: np.ndarray) -> list | None:
+        from benchmarks.asr_cache import _key, _load
+
+        if self.cache is None:
+            return None
+        path = self.cache / f"{_key(mono, self.options.asr_options, self.options.asr_model)}.json"
+        if not path.is_file():
+            print(f"  (no cached words for a recording of {len(mono) / 16000:.0f} s)")
+            return None
+        return [w for seg in _load(json.loads(path.read_text(encoding="utf-8"))) for w in seg.words]
+
+    def __call__(self, conn, row: dict, audio) -> list[tuple[float, float, str | None, str]]:
+        import time
+
+        import sqlalchemy as sa
+
+        from audit.rules.detectors.metadata import VisitStaffingDetector
+        from audit.schema import Segment
+        from pipelines.voices import identify
+
+        stored = conn.execute(sa.text('select speaker, role, start, "end", text, confidence from segment '
+                                      "where call_id=:c order by idx"), {"c": row["call_id"]}).all()
+        segments = [Segment(sp, r, float(s), float(e), t or "", c) for sp, r, s, e, t, c in stored]
+        contact = self.contacts[row["call_id"]]
+        mono = audio.mono()
+        words = self.words(mono)
+        self.before += len(segments)
+        started = time.process_time()
+        metrics = identify(contact, mono, segments, self.profiles,
+                           "phone" if audio.source_rate <= 8000 else "room", words=words)
+        self.cpu_s += time.process_time() - started
+        self.audio_s += len(mono) / 16000
+        self.after += len(segments)
+        if contact.kind == "visit":
+            verdict = VisitStaffingDetector(type="visit_staffing", source="voices").judge(
+                contact, metrics, None)  # type: ignore[arg-type]
+            if verdict:
+                self.staffing[row["call_id"]] = verdict[0]
+        return [(s.start, s.end, s.agent_id, s.role) for s in segments]
 
 
 if __name__ == "__main__":

@@ -127,19 +127,24 @@ class Pipeline:
         if heard is None:
             heard = self.hear(audio)
         self.hook("asr", heard, call_id=contact.call_id, channel=None)
+        words: list[Word] = []
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, heard, corrector,
                                     agent_channel=0 if layout.endswith("left") else 1)
             agent_voices = 1
         else:
-            segments, agent_voices = self._mono(contact, audio, heard, corrector)
+            segments, agent_voices, words = self._mono(contact, audio, heard, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
         voices: dict[str, Any] = {}
         if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
             from pipelines.voices import identify
 
+            # words: a collector segment holding two collectors' lines may be cut at a word pause
+            # (pipelines.voices.SPLIT, off by default)
             voices = identify(contact, audio.mono(), segments, self.options.voiceprints,
-                              channel="phone" if audio.source_rate <= 8000 else "room")
+                              channel="phone" if audio.source_rate <= 8000 else "room", words=words,
+                              text_of=lambda ws: corrector(to_simplified("".join(w.text for w in ws).strip(),
+                                                                         phrases=True)))
         stereo = layout.startswith("stereo") and audio.channels == 2
         metrics = call_metrics(audio, segments)
         if self.options.acoustics:
@@ -183,13 +188,15 @@ class Pipeline:
         return segments
 
     def _mono(self, contact: Contact, audio: Audio, asr: list[AsrSegment], corrector: Correct
-              ) -> tuple[list[Segment], int]:
+              ) -> tuple[list[Segment], int, list[Word]]:
+        """Segments, the number of collector speakers, and the recognised words."""
         mono = audio.mono()
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
         # (a call whose log names its collectors counts like a visit: they and the other party)
         speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)
+        words = [w for seg in asr for w in seg.words or [Word(seg.start, seg.end, seg.text)]]
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
-            return self._attributed(contact, mono, asr, corrector, speakers)
+            return (*self._attributed(contact, mono, asr, corrector, speakers), words)
         turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
@@ -197,7 +204,7 @@ class Pipeline:
             # words were converted one by one; phrases (答覆→答复) only convert whole
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         roles = assign_roles(segments, contact)
-        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
+        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value), words
 
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Correct,
                     speakers: int | None) -> tuple[list[Segment], int]:
@@ -205,7 +212,13 @@ class Pipeline:
         from pipelines.speakers import attribute, role_text_model
 
         diarizer = self.diarizer
-        pieces, embeddings = diarizer.pieces(mono)
+        if contact.kind != "visit" and expected_agents(contact) > 1:
+            # a mono call a second collector joins: two voices that share the telephone band, which
+            # the spectral-envelope features tell apart better than the plain embeddings (they
+            # are for room audio otherwise; docs/voiceprints.md, round 3)
+            pieces, embeddings = diarizer.pieces(mono, room_only=False)
+        else:
+            pieces, embeddings = diarizer.pieces(mono)
         durations = np.array([end - start for start, end in pieces])
         if speakers is None and len(pieces):
             anchors = embeddings[anchor_pieces(durations, diarizer.options.cluster_min_s)]

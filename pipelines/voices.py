@@ -30,7 +30,7 @@ normalised score stays below :data:`ACCEPT` gets ``unregistered``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,17 @@ LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mat
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
-SEGMENT_MIN_S = 1.0     # shorter collector segments keep their cluster's collector
+SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
+WINDOW_FILL = "zeros"   # a collector segment shorter than the encoder's 1.6 s window: how it is filled
+WINDOW_STEP_S = 0.8     # the hop of the 1.6 s windows a segment is cut into
+SPLIT = False           # cut a collector segment holding two collectors' lines at a word pause (split_segments;
+# off: on the calibration corpus it never fired at a safe margin, docs/voiceprints.md round 3)
+SPLIT_PAUSE_S = 0.3     # ... a cut only after a sentence's end or at a pause this long between words
+SENTENCE_ENDS = "。？！?!."
+SPLIT_PART_S = 1.0      # word-pause split: each part of a collector segment holds at least this much
+SPLIT_CUTS = 1          # ... the word pauses tried per segment (the longest ones; 3 was worse on tune)
+SPLIT_MARGIN = 1.0      # ... the parts' disagreement (see split_segments) needed to cut
+SPLIT_FILL = "zeros"    # ... how a part shorter than the encoder's 1.6 s window is filled (embed_windows)
 
 
 MEANS_FILE = Path(__file__).parent / "data" / "voices" / "channel_means.json"
@@ -255,10 +265,7 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     the window embeddings of each segment (by ``id``) when already computed."""
     prior = SEGMENT_PRIOR if prior is None else prior
     min_s = SEGMENT_MIN_S if min_s is None else min_s
-    logged = [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a in profiles
-              and profiles[a].ready]
-    heard = [m.agent_id for m in matches if m.agent_id in profiles]
-    names = list(dict.fromkeys([*heard, *logged]))
+    names = _heard_and_logged(contact, profiles, matches)
     # an unregistered cluster is left alone: it is nobody enrolled, a turn of it must not become one
     long = [s for s in segments if s.role == Role.AGENT.value and s.end - s.start >= min_s
             and s.agent_id in profiles]
@@ -275,17 +282,127 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
             seg.agent_id = names[best]
 
 
-def segment_windows(mono: np.ndarray, segments: Sequence[Segment]) -> dict[int, np.ndarray]:
+def _heard_and_logged(contact: Contact, profiles: dict[str, Profile], matches: list[VoiceMatch]) -> list[str]:
+    """The collectors a turn may be given: those heard here, then the logged ones with a voiceprint."""
+    logged = [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a in profiles
+              and profiles[a].ready]
+    heard = [m.agent_id for m in matches if m.agent_id in profiles]
+    return list(dict.fromkeys([*heard, *logged]))
+
+
+def segment_windows(mono: np.ndarray, segments: Sequence[Segment], *, band: np.ndarray | None = None
+                    ) -> dict[int, np.ndarray]:
     """The 1.6 s window embeddings of each segment (by ``id``), in the telephone band: the
-    recording is band-limited once and all windows go through the encoder in one pass (the
-    cluster embeddings and the turn-level correction share them)."""
+    recording is band-limited once (``band``: already done) and all windows go through the
+    encoder in one pass (the cluster embeddings and the turn-level correction share them)."""
     from pipelines.diarization.embedding import embed_windows
 
     spans = [(s.start, s.end) for s in segments]
     if not spans:
         return {}
-    band = telephone_band(mono[:int(max(e for _, e in spans) * SAMPLE_RATE) + 1])
-    return {id(s): w for s, w in zip(segments, embed_windows(band, spans), strict=True)}
+    if band is None:
+        band = recording_band(mono, max(e for _, e in spans))
+    return {id(s): w for s, w in zip(segments, embed_windows(band, spans, fill=WINDOW_FILL, step_s=WINDOW_STEP_S),
+                                     strict=True)}
+
+
+def recording_band(mono: np.ndarray, end: float) -> np.ndarray:
+    """The recording up to ``end`` seconds, in the telephone band (:func:`telephone_band`)."""
+    return telephone_band(mono[:int(end * SAMPLE_RATE) + 1])
+
+
+def _segment_words(seg: Segment, words: Sequence[Any]) -> list[Any]:
+    """The recognised words of a segment (segments start and end on word times)."""
+    return [w for w in words if seg.start - 0.02 <= (w.start + w.end) / 2 <= seg.end + 0.02]
+
+
+def _cut_points(seg: Segment, words: list[Any], part_s: float, cuts: int) -> list[int]:
+    """Word indices a segment may be cut before: after a sentence's end or at a pause of at least
+    :data:`SPLIT_PAUSE_S`, both parts at least ``part_s`` long; the ``cuts`` best (a sentence's
+    end first, then the longest pause). Never inside a phrase: a cut there would break the
+    words the recogniser's corrections and the rules read together."""
+    def pause(i: int) -> float:
+        return float(words[i].start - words[i - 1].end)
+
+    def ends(i: int) -> bool:
+        return words[i - 1].text.strip()[-1:] in SENTENCE_ENDS
+
+    ok = [i for i in range(1, len(words)) if (ends(i) or pause(i) >= SPLIT_PAUSE_S)
+          and words[i - 1].end - seg.start >= part_s and seg.end - words[i].start >= part_s]
+    ok.sort(key=lambda i: (ends(i), pause(i)), reverse=True)
+    return sorted(ok[:cuts])
+
+
+def _part(seg: Segment, start: float, end: float, words: list[Any], agent_id: str,
+          join: Callable[[list[Any]], str]) -> Segment:
+    probs = [float(getattr(w, "probability", 1.0)) for w in words]
+    return Segment(speaker=seg.speaker, role=seg.role, start=start, end=end, text=join(words),
+                   confidence=round(float(np.mean(probs)), 3), channel=seg.channel, agent_id=agent_id)
+
+
+def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[Any], profiles: dict[str, Profile],
+                   channel: str, names: list[str], *, text_of: Callable[[list[Any]], str] | None = None,
+                   band: np.ndarray | None = None, part_s: float | None = None, cuts: int | None = None,
+                   margin: float | None = None) -> int:
+    """Cut collector segments that hold two collectors' lines at the word pause where their
+    voices disagree; each part takes its own collector. ``segments`` is changed in place.
+
+    A segment of a registered collector (``agent_id`` a profile) long enough for two parts of
+    ``part_s`` is tried at its ``cuts`` best cut points (:func:`_cut_points`: a sentence's end or
+    a pause, never inside a phrase); each part is embedded and scored
+    against ``names`` (s-norm). A cut is made where the parts' best collectors differ, both
+    parts' own scores pass ``ACCEPT``, and the disagreement - how much more the left part sounds
+    like its collector than like the right one's, plus the same for the right part - is at
+    least ``margin``; of several, the one with the largest disagreement. ``text_of`` gives a
+    part's text from its words (the recogniser's corrections); the words joined otherwise.
+    Returns the number of cuts.
+    """
+    from pipelines.diarization.embedding import embed_windows
+
+    part_s = SPLIT_PART_S if part_s is None else part_s
+    cuts = SPLIT_CUTS if cuts is None else cuts
+    margin = SPLIT_MARGIN if margin is None else margin
+    if len(names) < 2 or not words:
+        return 0
+    tried: list[tuple[Segment, list[Any], list[int]]] = []
+    for seg in segments:
+        if seg.role != Role.AGENT.value or seg.agent_id not in profiles or seg.end - seg.start < 2 * part_s:
+            continue
+        said = _segment_words(seg, words)
+        points = _cut_points(seg, said, part_s, cuts)
+        if points:
+            tried.append((seg, said, points))
+    if not tried:
+        return 0
+    spans = [span for seg, said, points in tried for i in points
+             for span in ((seg.start, said[i - 1].end), (said[i].start, seg.end))]
+    if band is None:
+        band = recording_band(mono, max(e for _, e in spans))
+    vectors = compensate(np.stack([_mean_unit(w) for w in embed_windows(band, spans, fill=SPLIT_FILL)]), channel)
+    scores = snorm_scores(vectors, names, profiles)
+    join = text_of or (lambda ws: "".join(w.text for w in ws).strip())
+    row, made = 0, 0
+    for seg, said, points in tried:
+        best: tuple[float, int, int, int] | None = None
+        for i in points:
+            one, two = scores[row], scores[row + 1]
+            row += 2
+            a, b = int(np.argmax(one)), int(np.argmax(two))
+            if a == b or one[a] < ACCEPT or two[b] < ACCEPT:
+                continue
+            gap = float(one[a] - one[b] + two[b] - two[a])
+            if gap >= margin and (best is None or gap > best[0]):
+                best = (gap, i, a, b)
+        if best is None:
+            continue
+        _, i, a, b = best
+        at = next(k for k, x in enumerate(segments) if x is seg)
+        left, right = said[:i], said[i:]
+        parts = [_part(seg, seg.start, round(left[-1].end, 3), left, names[a], join),
+                 _part(seg, round(right[0].start, 3), seg.end, right, names[b], join)]
+        segments[at:at + 1] = parts
+        made += 1
+    return made
 
 
 def _mean_unit(windows: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
@@ -298,20 +415,25 @@ def _mean_unit(windows: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
 
 
 def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profiles: dict[str, Profile],
-             channel: str = "room") -> dict[str, Any]:
+             channel: str = "room", *, words: Sequence[Any] | None = None,
+             text_of: Callable[[list[Any]], str] | None = None) -> dict[str, Any]:
     """Give each collector segment of a mono recording the speaking collector's agent id.
 
     ``channel``: ``room`` (a visit recorder) or ``phone`` (a mono telephone recording), whose
     mean embedding is removed (:func:`compensate`).
     Sets ``segment.agent_id`` in place and returns the metrics the staffing rule reads:
     ``collector_voices`` (one :class:`VoiceMatch` dict per collector speaker) and
-    ``logged_staff`` (the ids the log names).
+    ``logged_staff`` (the ids the log names). With the recognised ``words`` (objects with
+    ``start``, ``end``, ``text``, ``probability``) and :data:`SPLIT` on, a collector segment
+    holding two collectors' lines is cut in two (:func:`split_segments`; ``segments`` changes in
+    place, ``text_of`` gives a part's text from its words; ``voice_splits`` counts the cuts).
     """
     clusters = collector_clusters(segments)
     speakers = list(clusters)
     seconds = [sum(e - s for s, e in clusters[s]) for s in speakers]
     collector = [s for s in segments if s.role == Role.AGENT.value and s.end - s.start > MIN_SPAN_S]
-    windows = segment_windows(mono, collector)
+    band = recording_band(mono, max(s.end for s in collector)) if collector else None
+    windows = segment_windows(mono, collector, band=band)
     vectors = np.stack([_mean_unit([windows[id(s)] for s in collector if s.speaker == k]) for k in speakers]) \
         if speakers else np.zeros((0, 256))
     vectors = compensate(vectors, channel)
@@ -322,9 +444,13 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
             seg.agent_id = by_speaker.get(seg.speaker)
     if SEGMENT_PRIOR is not None:
         refine_segments(contact, mono, segments, profiles, channel, matches, windows=windows)
+    splits = 0
+    if words is not None and SPLIT:
+        splits = split_segments(mono, segments, words, profiles, channel, _heard_and_logged(contact, profiles, matches),
+                                text_of=text_of, band=band)
     names, _ = candidates(contact, profiles)
     return {"collector_voices": [m.to_dict() for m in matches],
             "logged_staff": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a],
             "logged_with_profile": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids])
                                     if a in profiles and profiles[a].ready],
-            "voice_candidates": names}
+            "voice_candidates": names, "voice_splits": splits}

@@ -130,11 +130,14 @@ class EmbeddedDiarizer:
         self._emit("labels", labels)
         return to_turns(pieces, labels, merge_gap=opts.merge_gap_s)
 
-    def pieces(self, audio: np.ndarray) -> tuple[list[tuple[float, float]], np.ndarray]:
+    def pieces(self, audio: np.ndarray, *,
+               room_only: bool | None = None) -> tuple[list[tuple[float, float]], np.ndarray]:
         """Cut the speech into single-speaker pieces and embed each one (no clustering yet).
 
         The pipeline clusters these itself when it decides speakers and roles together
         (:mod:`pipelines.speakers`); :meth:`diarize` clusters them on the voice alone.
+        ``room_only``: overrides the option for this recording (the pipeline turns it off on a
+        mono call with two collectors, docs/voiceprints.md).
 
         Returns:
             ``(start, end)`` pieces in seconds and one unit-length GE2E embedding per piece.
@@ -153,7 +156,8 @@ class EmbeddedDiarizer:
         fill = opts.short_fill
         wanted = opts.voice_features > 0 or fill == "auto"
         # telephone audio (nothing above 4 kHz) keeps the plain embeddings when room_only
-        voiced = wanted and not (opts.room_only and narrowband(audio))
+        room_only = opts.room_only if room_only is None else room_only
+        voiced = wanted and not (room_only and narrowband(audio))
         if voiced:
             features, level = piece_features(audio, pieces)
             if fill == "auto":  # a recording with a raised voice keeps Resemblyzer's zero padding

@@ -132,3 +132,52 @@ def test_roles_on_a_visit_with_two_collectors():
 def test_hotwords_from_the_log():
     words_ = hotwords(contact())
     assert {"招商银行", "鼎信催收服务有限公司", "鼎信", "鼎信公司", "李娜"} <= set(words_)
+
+
+def test_a_mono_call_two_collectors_join_is_diarized_with_voice_features_and_identified_by_its_words(monkeypatch):
+    """A mono call whose log names two collectors: the diarizer's spectral-envelope features are
+    turned on for it (they are for room audio otherwise), and the voice step gets the recognised
+    words (to cut a segment holding two collectors' lines). A call with one collector keeps the
+    diarizer's defaults."""
+    import numpy as np
+
+    import pipelines.voices
+    from audit.voiceprints import Chunk, Profile
+    from pipelines.audio import Audio
+    from pipelines.diarization.embedded import EmbeddedOptions
+    from pipelines.process import Pipeline, PipelineOptions
+
+    asked: list[dict] = []
+
+    class FakeDiarizer:
+        options = EmbeddedOptions()
+
+        def pieces(self, mono, **kw):
+            asked.append(kw)
+            rng = np.random.default_rng(0)
+            vectors = rng.normal(size=(3, 256))
+            return [(0.0, 2.0), (2.5, 4.5), (5.0, 7.0)], vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    class FakeAsr:
+        name = "fake"
+
+        def transcribe(self, mono, options):
+            return [AsrSegment(0.0, 7.0, "", words=words("您好我是银行的", 0.1) + words("我没钱", 2.6)
+                               + words("请您今天还款", 5.1))]
+
+    given: list[dict] = []
+
+    def identify(contact, mono, segments, profiles, channel="room", **kw):
+        given.append(kw)
+        return {}
+
+    monkeypatch.setattr(pipelines.voices, "identify", identify)
+    profiles = {"A1": Profile("A1", [Chunk([1.0] + [0.0] * 255, 30.0, "enr")])}
+    pipeline = Pipeline(PipelineOptions(voiceprints=profiles, acoustics=False))
+    pipeline._asr, pipeline._diarizer = FakeAsr(), FakeDiarizer()
+    audio = Audio(path=None, samples=np.zeros((1, 16000 * 8), np.float32), source_rate=8000, sha256="0" * 64)
+    pipeline.process(contact(visit_staff=2, visit_staff_ids=("A1", "A2"), channel_layout="mono"), audio)
+    pipeline.process(contact(channel_layout="mono"), audio)
+    assert asked == [{"room_only": False}, {}]
+    assert [len(g["words"]) for g in given] == [16, 16] and callable(given[0]["text_of"])
+    assert given[0]["text_of"](words("答覆", 0.0)) == "答复"  # a part's text as a segment's: Simplified

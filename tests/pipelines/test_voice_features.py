@@ -63,6 +63,8 @@ def test_the_diarizer_appends_them_only_when_asked():
     assert plain.shape[1] == 256
     # an 8 kHz call: with room_only (the default) the features are left out
     assert EmbeddedDiarizer(options=EmbeddedOptions(voice_features=0.2)).pieces(x)[1].shape[1] == 256
+    # ... unless the caller turns room_only off for this recording (a mono call two collectors share)
+    assert EmbeddedDiarizer(options=EmbeddedOptions(voice_features=0.2)).pieces(x, room_only=False)[1].shape[1] == 280
     assert len(pieces) >= 2  # the collector, then the debtor
     assert voiced.shape == (len(pieces), 256 + 24)
     assert np.allclose(np.linalg.norm(voiced, axis=1), 1.0)

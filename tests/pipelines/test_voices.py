@@ -69,7 +69,7 @@ def fake_voices(monkeypatch):
         start = min(s for s, _ in spans)
         return heard[0.0 if start == 9.5 else start].astype(np.float32)  # S0 speaks at 0.0 and 9.5
 
-    def segment_windows(_mono, segments):  # one "window" per segment, its speaker's voice
+    def segment_windows(_mono, segments, **_kw):  # one "window" per segment, its speaker's voice
         return {id(s): heard[0.0 if s.start == 9.5 else s.start][None, :] for s in segments}
 
     monkeypatch.setattr(voices, "embed_spans", embed_spans)
@@ -221,3 +221,66 @@ def test_identification_runs_the_encoder_once_for_clusters_and_turns(monkeypatch
     windows = voices.segment_windows(np.zeros(16000 * 12, np.float32), [segments[0], segments[3]])
     expected = (voice_at[0.0] + voice_at[9.5]) / np.linalg.norm(voice_at[0.0] + voice_at[9.5])
     assert np.allclose(voices._mean_unit(list(windows.values())), expected, atol=1e-6)
+
+
+def _voice_by_time(change_at: float | None):
+    """A fake encoder: each 0.5 s of a span is V301 before ``change_at`` (None: until 6 s) and
+    V305 after (the second collector's own cluster, from 6.5 s, is V305 either way)."""
+    def embed_windows(_audio, spans, **_kw):
+        change = 6.0 if change_at is None else change_at
+        return [np.stack([_noisy(VOICE["V301"] if t < change else VOICE["V305"], int(t * 10))
+                          for t in np.arange(s, e - 0.01, 0.5) + 0.25]) for s, e in spans]
+    return embed_windows
+
+
+def _words(text: str, start: float, step: float = 0.3) -> list:
+    from pipelines.asr import Word
+
+    return [Word(round(start + i * step, 3), round(start + (i + 1) * step, 3), c) for i, c in enumerate(text)]
+
+
+@pytest.mark.parametrize("change_at, expected", [
+    (3.1, [("V301", 0.0, 2.7, "您好我是招商银行。"), ("V305", 3.4, 5.2, "请您今天还款"), ("V305", 6.5, 9.0, None)]),
+    (None, [("V301", 0.0, 5.2, "您好我是招商银行。请您今天还款"), ("V305", 6.5, 9.0, None)]),
+])
+def test_a_segment_holding_two_collectors_lines_is_cut_at_the_word_pause(monkeypatch, change_at, expected):
+    """One ASR segment spans the lead's line and the second collector's (the diarization put both
+    in one cluster): with the words, the voice step cuts it at the pause where the two parts'
+    voices disagree, and each part gets its own collector and its own words. A segment of one
+    voice stays whole."""
+    from pipelines.diarization import embedding
+
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(change_at))
+    monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
+    said = _words("您好我是招商银行。", 0.0) + _words("请您今天还款", 3.4)
+    segments = [Segment("S0", "agent", 0.0, 5.2, "您好我是招商银行。请您今天还款"),
+                Segment("S1", "agent", 6.5, 9.0, "")]
+    metrics = voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=said,
+                              text_of=lambda ws: "".join(w.text for w in ws))
+    got = [(s.agent_id, s.start, s.end, s.text if s.speaker == "S0" else None) for s in segments]
+    assert got == expected
+    assert metrics["voice_splits"] == (1 if change_at else 0)
+    assert {s.speaker for s in segments} == {"S0", "S1"}  # a cut keeps the diarization's speaker
+
+
+def test_without_words_or_a_pause_nothing_is_cut(monkeypatch):
+    """No words, no cut; and never inside a phrase: without a sentence's end or a pause between
+    the words (here the voice changes mid-phrase, at 2.5 s), the segment stays whole."""
+    from pipelines.diarization import embedding
+
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(2.5))
+    monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
+    segments = [Segment("S0", "agent", 0.0, 5.2, "您好我是招商银行。请您今天还款")]
+    voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles())
+    assert len(segments) == 1
+    one_phrase = _words("您好我是招商银行请您今天还款", 0.0, step=5.2 / 14)
+    voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=one_phrase)
+    assert len(segments) == 1
+    # the same words with a pause after 招商银行 are cut there
+    paused = one_phrase[:8] + _words("请您今天还款", one_phrase[7].end + 0.4, step=0.3)
+    segments = [Segment("S0", "agent", 0.0, paused[-1].end, "")]
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(paused[8].start - 0.05))
+    voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=paused)
+    assert [s.agent_id for s in segments] == ["V301", "V305"]
