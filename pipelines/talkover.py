@@ -1,8 +1,8 @@
 """Who talked over whom in a mono recording: the overlaps heard in the sound, against the turns.
 
 :mod:`pipelines.overlap` hears *where* two voices overlap; the diarized, role-labelled segments
-around each overlap say who started it (:func:`attribute`): the first change of party at the
-overlap, its new turn still heard when the overlap ends. The sound itself says whether a gap
+around each overlap say who started it (:func:`attribute`): the party that goes on after it,
+unless that is a reply to a short turn begun at the overlap. The sound itself says whether a gap
 between the recognised words was a pause (:func:`speech_frames`): the recogniser drops words said
 over someone, so segment times are only trusted to a second. docs/conduct.md has the figures.
 """
@@ -54,57 +54,66 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
               speech: np.ndarray | None = None) -> list[TalkOver]:
     """Who started over whom, from the diarized (role-labelled) segments around each overlap.
 
-    The talk-over is the *first* change of party at the overlap: the first segment of another
-    party than the one before it that begins no more than ``lead_s`` before the overlap (the
-    diarizer's change point often falls early: the words said over someone are dropped) and no
-    more than ``context_s`` after it, while the other party's last segment ends no more than
-    ``silent_s`` before the overlap (someone was speaking), and whose turn is still heard at the
-    overlap's end or after it (0.3 s of it in the ``context_s`` from 0.2 s before the end). The
-    first change, not the party heard after the overlap: an interrupter who stops after a short
-    turn and the other party's reply make two changes, and only the first one started over
-    anybody. A turn further away (a turn going on through the overlap: the other party's
-    interjection) and a change within the party (one collector handing over to the other) are no
-    talk-over.
+    The party heard after the overlap (most speech in the ``context_s`` after it) started over
+    the other one when its turn began around the overlap (not more than ``lead_s`` before it: a
+    turn going on for longer was not started over anyone; the overlap was the other party's
+    interjection) and the other party's last segment before that turn ends no more than
+    ``silent_s`` before the overlap (someone was speaking). The diarizer's change point may fall
+    anywhere near the overlap, and the recogniser often drops the words said over someone, so
+    segment times are only trusted to a second.
 
-    A turn the diarizer begins after the overlap's end counts only when it follows the other
-    party's speech without a pause of ``pause_s`` (a reply after a pause is no talk-over; the
-    diarizer often gives the interrupter's first words to the party they talked over). The pause
-    is read in the sound where ``speech`` (:func:`speech_frames`) is given, between the recognised
-    words otherwise: the recogniser drops words said over someone, so a gap between the words
-    with a voice in it is no pause. Segment times are only trusted to a second.
+    A turn the diarizer begins after the overlap's end, after a gap of ``pause_s`` in the words:
+
+    * when the turn before it began at the overlap (within ``lead_s`` before it, not after its
+      end) and went on through it, *that* turn started the overlap and the one after it is the
+      reply: an interrupter who stops after a short turn, and the other party answers;
+    * otherwise it counts only when the sound has no pause of ``pause_s`` in the gap (``speech``,
+      :func:`speech_frames`; without it, the gap in the words is the pause): the interrupter's
+      first words were dropped or given to the party talked over. A reply after a real pause is
+      no talk-over.
     """
     options = options or OverlapOptions()
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
-    turns = _turn_ends(order, segments)
     out: list[TalkOver] = []
     for o in overlaps:
-        for pos in range(1, len(order)):
-            seg, before = segments[order[pos]], segments[order[pos - 1]]
-            if _party(seg) == _party(before) or not o.start - options.lead_s <= seg.start <= o.end + options.context_s:
-                continue
-            if before.end < o.start - options.silent_s:
-                continue
-            if seg.start > o.end and seg.start - before.end >= options.pause_s and (
-                    speech is None or _silence_s(speech, before.end, seg.start) >= options.pause_s):
-                continue  # a reply after a pause: the other party's speech, not this one, held the overlap
-            heard = min(turns[pos], o.end + options.context_s) - max(seg.start, o.end - 0.2)
-            if heard < 0.3:
-                continue
-            out.append(TalkOver(o, order[pos], order[pos - 1]))
-            break
+        found = _who_started(o, order, segments, options, speech)
+        if found is not None:
+            out.append(TalkOver(o, *found))
     return out
 
 
-def _turn_ends(order: list[int], segments: list) -> list[float]:
-    """For each position in ``order``, when the party's turn that holds it ends (the last end of
-    the consecutive segments of that party)."""
-    ends = [0.0] * len(order)
-    for pos in range(len(order) - 1, -1, -1):
-        end = segments[order[pos]].end
-        if pos + 1 < len(order) and _party(segments[order[pos + 1]]) == _party(segments[order[pos]]):
-            end = max(end, ends[pos + 1])
-        ends[pos] = end
-    return ends
+def _turn_start(order: list[int], segments: list, pos: int) -> int:
+    """The position in ``order`` where the party's turn that holds ``pos`` begins."""
+    party = _party(segments[order[pos]])
+    while pos > 0 and _party(segments[order[pos - 1]]) == party:
+        pos -= 1
+    return pos
+
+
+def _who_started(o: Overlap, order: list[int], segments: list, options: OverlapOptions,
+                 speech: np.ndarray | None) -> tuple[int, int] | None:
+    """(interrupter, interrupted) segment indices for one overlap, or None (see :func:`attribute`)."""
+    def cover(i: int, a: float, b: float) -> float:
+        return max(0.0, min(b, segments[i].end) - max(a, segments[i].start))
+
+    after = max(order, key=lambda i: cover(i, o.end, o.end + options.context_s), default=None)
+    if after is None or cover(after, o.end - 0.2, o.end + options.context_s) < 0.3:
+        return None
+    first = _turn_start(order, segments, order.index(after))
+    start = segments[order[first]].start
+    if first == 0 or start < o.start - options.lead_s:
+        return None
+    before = segments[order[first - 1]]
+    if before.end < o.start - options.silent_s:
+        return None
+    if start > o.end and start - before.end >= options.pause_s:
+        prior = _turn_start(order, segments, first - 1)
+        if (prior > 0 and o.start - options.lead_s <= segments[order[prior]].start <= o.end
+                and before.end >= o.end - 0.2 and segments[order[prior - 1]].end >= o.start - options.silent_s):
+            first = prior  # the short turn that began at the overlap; the one after it is the reply
+        elif speech is None or _silence_s(speech, before.end, start) >= options.pause_s:
+            return None  # a reply after a pause: the other party's speech held the overlap
+    return order[first], order[first - 1]
 
 
 def talk_overs(x16: np.ndarray, segments: list, options: OverlapOptions | None = None,

@@ -45,18 +45,22 @@ def test_a_turn_begun_after_the_overlap_counts_only_without_a_pause_before_it():
     assert attribute([Overlap(9.4, 10.0, 0.5)], reply) == []
 
 
-def test_the_first_change_at_the_overlap_started_it_not_the_reply_after_it():
-    # the collector talks over the debtor and stops; the debtor answers 0.4 s later: the party
+def test_a_short_turn_begun_at_the_overlap_started_it_not_the_reply_after_it():
+    # the collector talks over the debtor and stops; the debtor answers 0.7 s later: the party
     # heard after the overlap is the debtor, but the collector's turn is what began at it
-    segments = [seg("debtor", 0.0, 10.0), seg("agent", 9.0, 10.8), seg("debtor", 11.2, 15.0)]
+    segments = [seg("debtor", 0.0, 10.0), seg("agent", 9.0, 10.5), seg("debtor", 11.2, 15.0)]
     found = attribute([Overlap(9.2, 10.3, 0.8)], segments)
     assert [(t.interrupter, t.interrupted) for t in found] == [(1, 0)]
+    # a turn that ended before the overlap did was not talking through it: the reply is not
+    # claimed for it, and after a pause nobody started over anybody
+    ended = [seg("debtor", 0.0, 10.0), seg("agent", 9.0, 9.6), seg("debtor", 10.9, 15.0)]
+    assert attribute([Overlap(9.2, 10.3, 0.8)], ended) == []
 
 
 def test_a_gap_between_the_words_with_a_voice_in_it_is_no_pause():
     # the recogniser dropped the collector's first words (said over the debtor): the debtor's
     # words end at 7.2 s, the collector's begin at 8.0 s, after the overlap
-    segments = [seg("agent", 0.0, 5.0), seg("debtor", 5.5, 7.2), seg("agent", 8.0, 11.0)]
+    segments = [seg("agent", 0.0, 3.0), seg("debtor", 3.5, 7.2), seg("agent", 8.0, 11.0)]
     overlaps = [Overlap(6.4, 7.6, 0.8)]
     voiced = np.ones(round(12 / FRAME_S), dtype=bool)
     assert [(t.interrupter, t.interrupted) for t in attribute(overlaps, segments, speech=voiced)] == [(2, 1)]
