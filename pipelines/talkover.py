@@ -31,9 +31,10 @@ def _party(seg) -> bool:
 
 
 def speech_frames(level: np.ndarray, blip_s: float = 0.1) -> np.ndarray:
-    """Where someone speaks, per frame (:data:`FRAME_S`): the detector's own voice activity (a
-    frame 12 dB over the recording's quietest tenth, as :func:`frame_features` marks speech);
-    bursts shorter than ``blip_s`` (clicks, a breath) are not speech."""
+    """Where someone speaks, per frame (:data:`~pipelines.overlap.FRAME_S`), from the frame levels
+    of :func:`~pipelines.overlap.frame_level`: the detector's own voice activity (a frame 12 dB
+    over the recording's quietest tenth, as :func:`~pipelines.overlap.frame_features` marks
+    speech); bursts shorter than ``blip_s`` (clicks, a breath) are not speech."""
     if not len(level):
         return np.zeros(0, dtype=bool)
     speech = level > np.percentile(level, 10) + 12.0
