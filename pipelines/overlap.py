@@ -328,12 +328,12 @@ def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None
     smooth = _smooth(probability.astype(np.float64), max(1, round(options.smooth_s / FRAME_S)))
     core = smooth >= options.threshold
     mask = np.zeros(len(smooth), dtype=bool)
-    for a, b in _runs(smooth >= min(options.edge, options.threshold)):
+    for a, b in runs(smooth >= min(options.edge, options.threshold)):
         if core[a:b].any():
             mask[a:b] = True
     bridge = round(options.bridge_s / FRAME_S)
     out: list[Overlap] = []
-    for a, b in _runs(mask):
+    for a, b in runs(mask):
         if out and a * FRAME_S - out[-1].end <= bridge * FRAME_S:
             prev = out.pop()
             a = round(prev.start / FRAME_S)
@@ -358,7 +358,8 @@ def voice_overlaps(x16: np.ndarray, options: OverlapOptions | None = None,
     return keep
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, end)`` frame ranges where ``mask`` holds."""
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))

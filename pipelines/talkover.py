@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelines.acoustics import runs
-from pipelines.overlap import FRAME_S, Overlap, OverlapOptions, Trees, frame_level, voice_overlaps
+from pipelines.overlap import FRAME_S, Overlap, OverlapOptions, Trees, frame_level, runs, voice_overlaps
 
 
 @dataclass(frozen=True)
