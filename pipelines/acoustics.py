@@ -341,10 +341,10 @@ def _overlap_mono(segments: list[Segment], options: AcousticOptions, audio: Audi
             if seg.start - prev.start >= options.lead_s:
                 seg.acoustics.interrupt_s = round(max(seg.acoustics.interrupt_s,
                                                       min(prev.end, seg.end) - seg.start), 2)
-    # -- talk-overs heard in the mix (pipelines/overlap.py) --
+    # -- talk-overs heard in the mix (pipelines/overlap.py, pipelines/talkover.py) --
     if audio is None or not options.detect_overlap or not segments:
         return
-    from pipelines.overlap import talk_overs
+    from pipelines.talkover import talk_overs
 
     for found in talk_overs(audio.mono(), segments):
         seconds = found.overlap.duration

@@ -21,8 +21,8 @@ a mono call or a visit left no trace in the segments. This module finds it in th
 4. **The diarizer's pieces are cut at overlaps** (:func:`split_at_overlaps`, called by the
    pipeline after clustering): a talk-over glues two voices without a pause, and on a telephone
    line their embeddings are often too close for the diarizer to split them.
-5. **Who talked over whom** (:func:`attribute`): the party who goes on after the overlap
-   started over the party heard before it, when its turn began around the overlap.
+5. **Who talked over whom** is :mod:`pipelines.talkover`'s question: the diarized turns around
+   each overlap say it.
 
 Cost: one STFT, a few matrix products and the trees, about 0.5 % of real time on one core
 (docs/conduct.md has the measurement).
@@ -299,12 +299,12 @@ class OverlapOptions:
     smooth_s: float = 0.2  # moving average of the probabilities
     min_s: float = 0.4  # shorter runs are not reported
     bridge_s: float = 0.2  # gaps shorter than this inside a run are closed
-    context_s: float = 1.5  # how far after an overlap the party who goes on is looked for
+    # who started over whom (pipelines.talkover.attribute):
+    context_s: float = 1.5  # how far after an overlap a change of party is looked for
     # a turn that the diarizer begins after the overlap's end counts only when nothing but the
-    # other party's speech comes between (no pause this long): the interrupter's first words
-    # are often given to the party they talked over; a reply after a pause is no talk-over (a
-    # pause as the pipeline cuts turns: 0.6 s; segment edges are word times, and gaps of 0.4 s
-    # between the words of one stretch of speech are common)
+    # other party's speech comes between (no silence this long in the sound): the interrupter's
+    # first words are often given to the party they talked over or not recognised; a reply after
+    # a pause is no talk-over (a pause as the pipeline cuts turns: 0.6 s)
     pause_s: float = 0.6
     # the diarizer may begin the interrupter's turn up to this long before the overlap (its
     # change point often falls early: the words said over someone are dropped)
@@ -328,12 +328,12 @@ def find_overlaps(probability: np.ndarray, options: OverlapOptions | None = None
     smooth = _smooth(probability.astype(np.float64), max(1, round(options.smooth_s / FRAME_S)))
     core = smooth >= options.threshold
     mask = np.zeros(len(smooth), dtype=bool)
-    for a, b in _runs(smooth >= min(options.edge, options.threshold)):
+    for a, b in runs(smooth >= min(options.edge, options.threshold)):
         if core[a:b].any():
             mask[a:b] = True
     bridge = round(options.bridge_s / FRAME_S)
     out: list[Overlap] = []
-    for a, b in _runs(mask):
+    for a, b in runs(mask):
         if out and a * FRAME_S - out[-1].end <= bridge * FRAME_S:
             prev = out.pop()
             a = round(prev.start / FRAME_S)
@@ -358,75 +358,11 @@ def voice_overlaps(x16: np.ndarray, options: OverlapOptions | None = None,
     return keep
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, end)`` frame ranges where ``mask`` holds."""
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
-@dataclass(frozen=True)
-class TalkOver:
-    """An overlap where one party started over another: indices into the segments."""
-
-    overlap: Overlap
-    interrupter: int  # the first segment of the turn that started over the other party
-    interrupted: int  # the other party's last segment before it
-
-
-def _party(seg) -> bool:
-    return seg.role == "agent"
-
-
-def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions | None = None) -> list[TalkOver]:
-    """Who started over whom, from the diarized (role-labelled) segments around each overlap.
-
-    The party heard after the overlap (most speech in the ``context_s`` after it) started over
-    the other one when its turn began around the overlap (not more than ``lead_s`` before
-    it: a turn going on for longer was not started over anyone; the overlap was the other
-    party's interjection) and the other party's last segment before that turn ends no more than
-    ``silent_s`` before the overlap (someone was speaking). A turn the diarizer begins after
-    the overlap's end counts only when it follows the other party's speech without a pause
-    (``pause_s``). The diarizer's change point may fall anywhere near the overlap, and the
-    recogniser often drops the words said over someone, so segment times are only trusted to a
-    second.
-    """
-    options = options or OverlapOptions()
-    order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
-    out: list[TalkOver] = []
-    for o in overlaps:
-        def cover(i: int, a: float, b: float) -> float:
-            return max(0.0, min(b, segments[i].end) - max(a, segments[i].start))
-
-        after = max(order, key=lambda i: cover(i, o.end, o.end + options.context_s), default=None)
-        if after is None or cover(after, o.end - 0.2, o.end + options.context_s) < 0.3:
-            continue
-        party = _party(segments[after])
-        # walk back to the first segment of this party's turn
-        pos = order.index(after)
-        first = pos
-        while first > 0:
-            prev = segments[order[first - 1]]
-            if _party(prev) != party:
-                break
-            first -= 1
-        start = segments[order[first]].start
-        if start < o.start - options.lead_s or first == 0:
-            continue
-        before = order[first - 1]
-        if segments[before].end < o.start - options.silent_s:
-            continue
-        if start > o.end and start - segments[before].end >= options.pause_s:
-            continue  # a reply after a pause: the other party's speech, not this one, held the overlap
-        out.append(TalkOver(o, order[first], before))
-    return out
-
-
-def talk_overs(x16: np.ndarray, segments: list, options: OverlapOptions | None = None,
-               model: Trees | None = None) -> list[TalkOver]:
-    """Talk-overs in a mono recording with diarized, role-labelled segments."""
-    if not segments:
-        return []
-    return attribute(voice_overlaps(x16, options, model), segments, options)
 
 
 def split_at_overlaps(x16: np.ndarray, pieces: list[tuple[float, float]], embeddings: np.ndarray,
