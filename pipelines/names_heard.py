@@ -1,0 +1,56 @@
+"""Names Whisper base wrote as characters that make no word (round 4, docs/hearing.md).
+
+A name the model never saw comes out as characters of the same or a near sound: 建行 as 见航,
+县航, 宪行; 闽川 as 敏川, 宁传, 米川; 澄远 as 承远, 呈演, 城眼; the collector 柯慧敏 as 科会领, 程雪 as
+乘写. Rounds 1–3 restored a two-character name only in a frame that only an organisation fills,
+because a short name sounds like common words (中信 like 中心, 易佳 like 一家). The other side of
+that: where the heard characters make **no word** — not a word of the dictionary themselves, and
+no word of the dictionary runs across their edges — nothing that was said is lost by writing the
+name there. :func:`loose` is that test (jieba's dictionary, the one the rules engine segments
+with). It is what lets :meth:`pipelines.correct.Corrector` restore a call's two-character name
+wherever it stands, and the collector's full name in a self-introduction, without rewriting the
+common words that sound like them (成员 for 澄远, 广大 for 光大, 朋友 for 彭旭 stay).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# a dictionary entry this frequent or more is a word (jieba's counts: 进行 54,355, 交还 222, 还行 3,
+# 呈验 3; its prefixes are stored with 0)
+WORD_FREQ = 10
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@lru_cache(maxsize=1)
+def _freq() -> dict[str, int]:
+    from audit.rules.matcher import _jieba
+
+    jieba = _jieba()
+    jieba.initialize()
+    return jieba.dt.FREQ  # type: ignore[no-any-return]
+
+
+def is_word(text: str) -> bool:
+    """``text`` is a word of the dictionary (two characters or more, frequent enough)."""
+    return len(text) >= 2 and _freq().get(text, 0) >= WORD_FREQ
+
+
+def loose(text: str, i: int, n: int) -> bool:
+    """``text[i:i + n]`` is all Chinese, not a word, and no word of two to four characters
+    overlaps it other than inside it: 都在宁传的应用里 (宁传 is loose), 家庭成员 (成员 is a word),
+    提交航班 (交航 is not: 提交 and 航班 run across its edges)."""
+    stretch = text[i:i + n]
+    if len(stretch) != n or not _HAN.match(stretch) or is_word(stretch):
+        return False
+    for a in range(max(0, i - 3), i + n):
+        for b in range(max(a + 2, i + 1), min(len(text), a + 4) + 1):
+            if (a, b) != (i, i + n) and not (i <= a and b <= i + n) and is_word(text[a:b]):
+                return False
+    return True
+
+
+# A collector's self-introduction: the name follows 我是 / 我叫, or the call's organisation + 的
+# (我是博岳公司的科会领 → 柯慧敏, 我是瑞岚资产的乘写 → 程雪).
+INTRO = re.compile(r"(?:我是|我叫|我们是)$")
