@@ -370,7 +370,9 @@ class Corrector:
         anchor = [False] * n
         for word in _INSIDE_ANCHORS:
             at = name.find(word)
-            if at >= 0 and stretch[at:at + len(word)] == word:
+            heard = keys[i + at:i + at + len(word)] if at >= 0 else []  # or said like it: 回公小代 holds 小贷
+            if at >= 0 and (stretch[at:at + len(word)] == word
+                            or all(k is not None and y in k for y, k in zip(_key(word), heard))):
                 anchor[at:at + len(word)] = [True] * len(word)
         core = [p for p in range(n) if not anchor[p]]
         before = any(original[:i].endswith(w) for w in _BEFORE_ANCHORS)

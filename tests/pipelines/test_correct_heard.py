@@ -81,3 +81,10 @@ def test_people_frames_a_bare_surname_and_a_pause_before_the_badge():
     assert people_frames("姓名，", "严") == "姓名，"  # not the call's surname: stays
     assert people_frames("我信柯，这是我的工作证", "柯") == "我姓柯，这是我的工作证"
     assert people_frames("我信你，这是我的工作证") == "我信你，这是我的工作证"
+
+
+def test_an_anchor_word_heard_as_its_sound():
+    # 小代 is 小贷 said: it anchors the name, and tong/gong (onsets of two groups) is one syllable off
+    corrector = Corrector(names=["宏通小贷"])
+    assert corrector("受宏工小代委托来找你") == "受宏通小贷委托来找你"
+    assert corrector("黄工小代") == "黄工小代"  # both syllables of the core off: too far
