@@ -26,6 +26,10 @@ characters or more are matched one letter off; a few words are fixed in frames o
 Round 3: all of the call's forms exactly before any approximately; a two-character name of the
 creditor or agency in a frame only an organisation fills (:meth:`Corrector._in_org_frame`: 在中心的
 动卡空间 → 在中信的); 收…委托 → 受…委托 before the names; more frames of collection calls.
+
+Round 4 (:mod:`pipelines.names_heard`): a two-character name wherever the heard characters make no
+word of the dictionary (见航 → 建行, 米川 → 闽川); the collector's full name in a self-introduction
+(我是博岳公司的科会领 → 柯慧敏); 资产, 小贷, 消费金融 anchor a name, also when heard as their sound.
 """
 
 from __future__ import annotations
