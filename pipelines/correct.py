@@ -130,7 +130,9 @@ def _same_onset(a: str, b: str) -> bool:
 # Anchors: words that say "an organisation's name is here". Inside the name at the same place
 # (招商银行信用卡通信 holds 银行 of 招商银行信用卡中心), right after the stretch (受广发言好委托, 在平安土贵的
 # 官方渠道) or right before it (受). An anchored stretch may have more syllables off (below).
-_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司", "资产", "小贷", "消费金融")
+# (and the words of a line of business: 越南资产 holds 资产 of 瑞岚资产; the core left is the name's own)
+_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司", "资产", "小贷", "消费金融", "管理", "金融", "信息", "咨询",
+                   "小额贷款")  # not 催收 (进行催收 is not 鼎信催收), 服务, 网络, 科技
 _AFTER_ANCHORS = ("委托", "的官方渠道", "的工作人员", "的外访", "的客服", "的借款")
 _BEFORE_ANCHORS = ("受",)
 # Organisations a debtor may name besides the call's own: never rewritten into the call's name
@@ -248,9 +250,10 @@ def people_frames(text: str, surnames: str = "") -> str:
             return char
         return surname
 
-    def bare(m: re.Match) -> str:  # "姓言，" as a segment of its own: 姓 is said, the surname is the call's
-        surname = _surname_for(m.group(1), surnames)
-        return "姓" + surname if surname and surname in surnames else m.group()
+    def bare(m: re.Match) -> str:  # "姓言，" as a segment of its own: the call's surname of the same sound
+        char = m.group(1)
+        surname = next((s for s in surnames if _toneless(s) == _toneless(char)), None)
+        return "姓" + surname if surname and char not in SURNAMES else m.group()
 
     text = _BARE_XING.sub(bare, _SELF.sub(own, text))
     return _MADAM.sub("女士", _ADDRESS.sub(address, text))
@@ -386,6 +389,8 @@ class Corrector:
                     for w in _AFTER_ANCHORS if w not in name)
         if not core or len(core) > 4 or not (any(anchor) or before or after):
             return False
+        if any((at := stretch.find(w)) >= 0 and name[at:at + len(w)] != w for w in _INSIDE_ANCHORS):
+            return False  # 星澜小贷 holds 小贷 where 瑞岚资产 has 资产: another organisation
         off = [distances[p] for p in core if distances[p]]
         if len(off) != sum(1 for d in distances if d):  # everything outside the core is the name's
             return False
@@ -424,23 +429,33 @@ class Corrector:
         """A two-character name of the call's creditor or agency where two characters that make no
         word (:func:`pipelines.names_heard.loose`) sound like it, or one syllable is one letter
         off (见航, 宪行, 电行 → 建行; 敏川, 米川, 宁传 → 闽川; 承远, 呈演 → 澄远): round 4."""
-        from pipelines.names_heard import loose
+        from pipelines.names_heard import bounded, loose, tone
 
         every = _text_keys(text)  # the usual readings only (印 is not yi: 核对印下借款 is 一下, not 易佳)
         chars = list(text)
+        done = [False] * len(chars)
         for name in self._short_names:
             key = self._keys[name]
             for i in range(len(chars) - 1):
                 stretch = "".join(chars[i:i + 2])
-                if stretch == name or None in every[i:i + 2] or any(c in "的了是" for c in stretch):
+                if stretch == name or any(done[i:i + 2]) or None in every[i:i + 2]:
                     continue
-                distances = [0 if c == m else min(Levenshtein.distance(r, y) for r in k)
-                             for c, m, k, y in zip(stretch, name, every[i:i + 2], key)]
-                if sum(distances) > 1 or not loose("".join(chars), i, 2):
+                near = [min(k, key=lambda r, y=y: Levenshtein.distance(r, y)) for k, y in zip(every[i:i + 2], key)]
+                distances = [0 if c == m else Levenshtein.distance(r, y)
+                             for c, m, r, y in zip(stretch, name, near, key)]
+                if sum(distances) > 1:
                     continue
-                if any(o in "".join(chars[max(0, i - 2):i + 4]) for o in OTHER_ORGS):
+                # one letter off keeps its onset group, unless the other character is the name's (电行 → 建行)
+                off = next((p for p in range(2) if distances[p]), None)
+                own = off is not None and stretch[1 - off] == name[1 - off]
+                if off is not None and not own and (not _same_onset(near[off], key[off])
+                                                    or tone(stretch[off]) != tone(name[off])):
+                    continue  # 花薪 is not 华夏 (xin1/xia4); 县航 is 建行 (xian4/jian4, hang)
+                if not loose(text, i, 2) or not bounded(text, i, 2) or any(
+                        o in text[max(0, i - 2):i + 4] for o in OTHER_ORGS):
                     continue
                 chars[i:i + 2] = list(name)
+                done[i:i + 2] = [True, True]
         return "".join(chars)
 
     def _introduced(self, text: str, fixed: list[bool]) -> str:
@@ -448,16 +463,19 @@ class Corrector:
         的, then the name) where the heard characters are no word and sound nearly like it: two
         letters off in all, at least one syllable right (我是博岳公司的科会领 → 柯慧敏, 瑞岚资产的乘写 →
         程雪, 信用卡中心的念红 → 聂红); round 4."""
-        from pipelines.names_heard import INTRO, is_word
+        from pipelines.names_heard import INTRO, bounded, loose
 
         orgs = [*self._names, *self._short_names]
-        every = _text_keys(text, every_reading=True)
+        every = _text_keys(text)
         chars = list(text)
         for person in self._people:
             key, n = self._keys[person], len(person)
             for i in range(1, len(chars) - n + 1):
                 stretch, before = "".join(chars[i:i + n]), "".join(chars[:i])
-                if stretch == person or any(fixed[i:i + n]) or None in every[i:i + n] or is_word(stretch):
+                if (stretch == person or any(fixed[i:i + n]) or None in every[i:i + n] or not loose(text, i, n)
+                        or not bounded(text, i, n)):  # 任静怡 holds no 韦静, 速借花 no 苏婷
+                    continue
+                if any(text.startswith(w, i + n) for w in _INSIDE_ANCHORS):  # 我是诚汇资产: an organisation
                     continue
                 if not (INTRO.search(before) or before.endswith("的") and any(before[:-1].endswith(o) for o in orgs)):
                     continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.correct import Corrector, people_frames
-from pipelines.names_heard import is_word, loose
+from pipelines.names_heard import bounded, is_word, loose
 
 
 @pytest.mark.parametrize(("text", "at", "expected"), [
@@ -20,6 +20,16 @@ from pipelines.names_heard import is_word, loose
 ])
 def test_loose_is_no_word_and_no_word_across_the_edges(text, at, expected):
     assert loose(text, text.index(at), len(at)) is expected
+
+
+@pytest.mark.parametrize(("text", "at", "expected"), [
+    ("您先问问县航，有结果告诉我", "县航", True),  # 问问 is a word on its side, then a pause
+    ("这是您教航卡的账单", "教航", True),  # 您, and 卡
+    ("在快易借的官方渠道还", "易借", False),  # 快 is part of nothing: the name there is 快易借
+    ("赵方凯先生", "方凯", False),
+])
+def test_bounded_is_the_whole_name_not_part_of_a_longer_one(text, at, expected):
+    assert bounded(text, text.index(at), len(at)) is expected
 
 
 def test_is_word_uses_the_dictionary():
@@ -45,6 +55,13 @@ def test_a_two_character_name_heard_as_no_word_is_restored(heard, fixed, name):
     ("这是你的电子和童", "汇通"),  # he / hui: two letters
     ("我们是在工行办的卡", "建行"),  # another bank the debtor may mean
     ("提交航班信息", "交行"),
+    ("您的花薪钱包账户已逾期", "华夏"),  # one letter off with another tone (xin1 / xia4), no own character
+    ("还款请在快易借的官方渠道", "易佳"),  # another lender's longer name
+    ("我这礼拜五发工资", "浦发"),  # 五 and 不: function characters, never part of a garbled name
+    ("老板怎么不发你工资", "浦发"),
+    ("真是很会享受", "诚汇"),
+    ("你早干嘛去了", "招行"),  # 干嘛 (counted 3 times) runs across the edge
+    ("【佰仟租赁】赵方凯先生", "招行"),
 ])
 def test_a_common_word_or_another_bank_stays(text, name):
     assert Corrector(short_names=[name])(text) == text
@@ -71,14 +88,22 @@ def test_the_collectors_name_in_a_self_introduction(heard, fixed):
     "我是诚汇公司的张经理",  # another person: the surname two letters off
     "我是诚汇公司的外访员",
     "郑雅林说的",  # no frame
+    "我是诚汇公司的郑雅林宇",  # 郑雅林宇 is someone else's longer name
 ])
 def test_no_name_without_the_frame_or_over_a_word(text):
     assert Corrector(names=["诚汇公司"], short_names=["诚汇"], people=["郑雅琴", "彭旭"])(text) == text
 
 
+def test_another_line_of_business_is_another_organisation():
+    # both-sided anchoring (受…委托) allows much, but 小贷 where the name has 资产 is another lender
+    text = "我是鼎禾公司的，受星澜小贷委托联系您"
+    assert Corrector(names=["凯岚资产"])(text) == text
+
+
 def test_people_frames_a_bare_surname_and_a_pause_before_the_badge():
-    assert people_frames("姓言，", "严") == "姓严，"  # 姓 said, the surname the call's own
+    assert people_frames("姓言，", "严") == "姓严，"  # 姓 said, the call's surname of the same sound
     assert people_frames("姓名，", "严") == "姓名，"  # not the call's surname: stays
+    assert people_frames("我是泓安资产的，姓杭，有些业务", "韩") == "我是泓安资产的，姓杭，有些业务"  # hang/han
     assert people_frames("我信柯，这是我的工作证", "柯") == "我姓柯，这是我的工作证"
     assert people_frames("我信你，这是我的工作证") == "我信你，这是我的工作证"
 
