@@ -472,8 +472,8 @@ class Corrector:
             key, n = self._keys[person], len(person)
             for i in range(1, len(chars) - n + 1):
                 stretch, before = "".join(chars[i:i + n]), "".join(chars[:i])
-                if (stretch == person or any(fixed[i:i + n]) or None in every[i:i + n] or not loose(text, i, n)
-                        or not bounded(text, i, n)):  # 任静怡 holds no 韦静, 速借花 no 苏婷
+                if (stretch == person or any(fixed[i:i + n]) or None in every[i:i + n]
+                        or not loose(text, i, n, allow="会") or not bounded(text, i, n)):  # 任静怡: no 韦静
                     continue
                 if any(text.startswith(w, i + n) for w in _INSIDE_ANCHORS):  # 我是诚汇资产: an organisation
                     continue

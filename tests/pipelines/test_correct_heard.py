@@ -113,3 +113,10 @@ def test_an_anchor_word_heard_as_its_sound():
     corrector = Corrector(names=["宏通小贷"])
     assert corrector("受宏工小代委托来找你") == "受宏通小贷委托来找你"
     assert corrector("黄工小代") == "黄工小代"  # both syllables of the core off: too far
+
+
+def test_the_collectors_name_is_not_found_in_function_words():
+    corrector = Corrector(names=["诚汇公司"], short_names=["诚汇"], people=["韦静"])
+    assert corrector("我们是为你那笔欠款来的") == "我们是为你那笔欠款来的"  # wei ni / wei jing: 为 你 are no name
+    assert Corrector(people=["柯慧敏"])("我是博岳公司的科会领，") == "我是博岳公司的科会领，"  # no call's organisation
+    assert Corrector(names=["博岳公司"], people=["柯慧敏"])("我是博岳公司的科会领我们受") == "我是博岳公司的柯慧敏我们受"
