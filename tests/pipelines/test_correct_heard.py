@@ -118,5 +118,6 @@ def test_an_anchor_word_heard_as_its_sound():
 def test_the_collectors_name_is_not_found_in_function_words():
     corrector = Corrector(names=["诚汇公司"], short_names=["诚汇"], people=["韦静"])
     assert corrector("我们是为你那笔欠款来的") == "我们是为你那笔欠款来的"  # wei ni / wei jing: 为 你 are no name
-    assert Corrector(people=["柯慧敏"])("我是博岳公司的科会领，") == "我是博岳公司的科会领，"  # no call's organisation
-    assert Corrector(names=["博岳公司"], people=["柯慧敏"])("我是博岳公司的科会领我们受") == "我是博岳公司的柯慧敏我们受"
+    assert Corrector(people=["许慧玲"])("我是宏通公司的许会林，") == "我是宏通公司的许会林，"  # not the call's org
+    with_org = Corrector(names=["宏通公司"], people=["许慧玲"])
+    assert with_org("我是宏通公司的许会林我们受") == "我是宏通公司的许慧玲我们受"  # 会 may stand for 慧
