@@ -26,6 +26,10 @@ characters or more are matched one letter off; a few words are fixed in frames o
 Round 3: all of the call's forms exactly before any approximately; a two-character name of the
 creditor or agency in a frame only an organisation fills (:meth:`Corrector._in_org_frame`: 在中心的
 动卡空间 → 在中信的); 收…委托 → 受…委托 before the names; more frames of collection calls.
+
+Round 4 (:mod:`pipelines.names_heard`): a two-character name wherever the heard characters make no
+word of the dictionary (见航 → 建行, 米川 → 闽川); the collector's full name in a self-introduction
+(我是博岳公司的科会领 → 柯慧敏); 资产, 小贷, 消费金融 anchor a name, also when heard as their sound.
 """
 
 from __future__ import annotations
@@ -126,7 +130,9 @@ def _same_onset(a: str, b: str) -> bool:
 # Anchors: words that say "an organisation's name is here". Inside the name at the same place
 # (招商银行信用卡通信 holds 银行 of 招商银行信用卡中心), right after the stretch (受广发言好委托, 在平安土贵的
 # 官方渠道) or right before it (受). An anchored stretch may have more syllables off (below).
-_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司")
+# (and the words of a line of business: 越南资产 holds 资产 of 瑞岚资产; the core left is the name's own)
+_INSIDE_ANCHORS = ("信用卡中心", "信用卡", "银行", "公司", "资产", "小贷", "消费金融", "管理", "金融", "信息", "咨询",
+                   "小额贷款")  # not 催收 (进行催收 is not 鼎信催收), 服务, 网络, 科技
 _AFTER_ANCHORS = ("委托", "的官方渠道", "的工作人员", "的外访", "的客服", "的借款")
 _BEFORE_ANCHORS = ("受",)
 # Organisations a debtor may name besides the call's own: never rewritten into the call's name
@@ -181,6 +187,8 @@ _XING_SLOT = "姓性心信新星兴幸"
 _GENERIC_SLOT = "性信星兴幸"
 _NOT_A_SURNAME = "里你了的他她我们吗呢吧啊位老好各这那个"
 _SELF = re.compile(rf"我([{_XING_SLOT}])([\u4e00-\u9fff])(?=$|[^\u4e00-\u9fff]|这是|工号|是|叫)")
+# 姓 + one character at the start of a segment or after a pause, ended by a pause or 受 (姓言，受…委托)
+_BARE_XING = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))姓([\u4e00-\u9fff])(?=$|[^\u4e00-\u9fff]|受|这是)")
 _ADDRESS = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[了吗啊吧呢]))([\u4e00-\u9fff])(?=先生|女士)")
 # given-name characters that sound like a surname (东 like 董, 伟 like 魏): "卫东先生" cut short
 # stays as it is unless the call's own surname is meant
@@ -231,7 +239,7 @@ def people_frames(text: str, surnames: str = "") -> str:
         if surname is None:
             return m.group()
         if slot != "姓" and surname not in surnames and (slot not in _GENERIC_SLOT
-                                                         or not text[m.end():].startswith("这是我")):
+                                                         or not text[m.end():].lstrip("，,、 ").startswith("这是我")):
             return m.group()
         return "我姓" + surname
 
@@ -242,14 +250,21 @@ def people_frames(text: str, surnames: str = "") -> str:
             return char
         return surname
 
-    return _MADAM.sub("女士", _ADDRESS.sub(address, _SELF.sub(own, text)))
+    def bare(m: re.Match) -> str:  # "姓言，" as a segment of its own: the call's surname of the same sound
+        char = m.group(1)
+        surname = next((s for s in surnames if _toneless(s) == _toneless(char)), None)
+        return "姓" + surname if surname and char not in SURNAMES else m.group()
+
+    text = _BARE_XING.sub(bare, _SELF.sub(own, text))
+    return _MADAM.sub("女士", _ADDRESS.sub(address, text))
 
 
 class Corrector:
     """Rewrites sound-alike stretches of a transcript as known terms."""
 
     def __init__(self, terms: tuple[str, ...] | list[str] = DOMAIN_TERMS, hotwords: list[str] | None = None,
-                 names: list[str] | None = None, surnames: str = "", short_names: list[str] | None = None):
+                 names: list[str] | None = None, surnames: str = "", short_names: list[str] | None = None,
+                 people: list[str] | None = None):
         # An ordered set: the call's own words (hotwords) before the generic domain terms, so
         # that among equally long sound-alikes the call's word wins, and the same in every run
         # (a plain set ordered equal-length terms by PYTHONHASHSEED and one transcript changed
@@ -266,6 +281,9 @@ class Corrector:
         self._short_names = [n for n in dict.fromkeys(short_names or [])
                              if len(n) == 2 and all(_HAN.match(c) for c in n) and n not in self._known]
         self._keys.update({n: _key(n) for n in self._short_names})
+        # the collectors' full names, restored in a self-introduction (round 4: names_heard)
+        self._people = [p for p in dict.fromkeys(people or []) if 2 <= len(p) <= 4 and all(_HAN.match(c) for c in p)]
+        self._keys.update({p: _key(p) for p in self._people})
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -276,6 +294,8 @@ class Corrector:
         if not text:
             return text
         text = _ENTRUSTED.sub("受", text)
+        if self._short_names:  # round 4: a two-character name where the heard characters make no word
+            text = self._loose_short_names(text)
         chars = list(text)
         keys, every = _text_keys(text), _text_keys(text, every_reading=True)
         fixed = [False] * len(chars)
@@ -295,6 +315,8 @@ class Corrector:
         for name in self._short_names:
             self._in_org_frame(name, chars, every, fixed)
         text = "".join(chars)
+        if self._people:
+            text = self._introduced(text, fixed)
         for pattern, repl in _IN_FRAME:
             text = pattern.sub(repl, text)
         return people_frames(text, self._surnames)
@@ -355,7 +377,9 @@ class Corrector:
         anchor = [False] * n
         for word in _INSIDE_ANCHORS:
             at = name.find(word)
-            if at >= 0 and stretch[at:at + len(word)] == word:
+            heard = keys[i + at:i + at + len(word)] if at >= 0 else []  # or said like it: 回公小代 holds 小贷
+            if at >= 0 and (stretch[at:at + len(word)] == word
+                            or all(k is not None and y in k for y, k in zip(_key(word), heard))):
                 anchor[at:at + len(word)] = [True] * len(word)
         core = [p for p in range(n) if not anchor[p]]
         before = any(original[:i].endswith(w) for w in _BEFORE_ANCHORS)
@@ -365,6 +389,8 @@ class Corrector:
                     for w in _AFTER_ANCHORS if w not in name)
         if not core or len(core) > 4 or not (any(anchor) or before or after):
             return False
+        if any((at := stretch.find(w)) >= 0 and name[at:at + len(w)] != w for w in _INSIDE_ANCHORS):
+            return False  # 星澜小贷 holds 小贷 where 瑞岚资产 has 资产: another organisation
         off = [distances[p] for p in core if distances[p]]
         if len(off) != sum(1 for d in distances if d):  # everything outside the core is the name's
             return False
@@ -398,6 +424,69 @@ class Corrector:
             chars[i:i + 2] = list(name)
             fixed[i:i + 2] = [True, True]
             text = "".join(chars)
+
+    def _loose_short_names(self, text: str) -> str:
+        """A two-character name of the call's creditor or agency where two characters that make no
+        word (:func:`pipelines.names_heard.loose`) sound like it, or one syllable is one letter
+        off (见航, 宪行, 电行 → 建行; 敏川, 米川, 宁传 → 闽川; 承远, 呈演 → 澄远): round 4."""
+        from pipelines.names_heard import bounded, loose, tone
+
+        every = _text_keys(text)  # the usual readings only (印 is not yi: 核对印下借款 is 一下, not 易佳)
+        chars = list(text)
+        done = [False] * len(chars)
+        for name in self._short_names:
+            key = self._keys[name]
+            for i in range(len(chars) - 1):
+                stretch = "".join(chars[i:i + 2])
+                if stretch == name or any(done[i:i + 2]) or None in every[i:i + 2]:
+                    continue
+                near = [min(k, key=lambda r, y=y: Levenshtein.distance(r, y)) for k, y in zip(every[i:i + 2], key)]
+                distances = [0 if c == m else Levenshtein.distance(r, y)
+                             for c, m, r, y in zip(stretch, name, near, key)]
+                if sum(distances) > 1:
+                    continue
+                # one letter off keeps its onset group, unless the other character is the name's (电行 → 建行)
+                off = next((p for p in range(2) if distances[p]), None)
+                own = off is not None and stretch[1 - off] == name[1 - off]
+                if off is not None and not own and (not _same_onset(near[off], key[off])
+                                                    or tone(stretch[off]) != tone(name[off])):
+                    continue  # 花薪 is not 华夏 (xin1/xia4); 县航 is 建行 (xian4/jian4, hang)
+                if not loose(text, i, 2) or not bounded(text, i, 2) or any(
+                        o in text[max(0, i - 2):i + 4] for o in OTHER_ORGS):
+                    continue
+                chars[i:i + 2] = list(name)
+                done[i:i + 2] = [True, True]
+        return "".join(chars)
+
+    def _introduced(self, text: str, fixed: list[bool]) -> str:
+        """The collector's full name in a self-introduction (我是 / 我叫 / the call's organisation +
+        的, then the name) where the heard characters are no word and sound nearly like it: two
+        letters off in all, at least one syllable right (我是博岳公司的科会领 → 柯慧敏, 瑞岚资产的乘写 →
+        程雪, 信用卡中心的念红 → 聂红); round 4."""
+        from pipelines.names_heard import INTRO, bounded, loose
+
+        orgs = [*self._names, *self._short_names]
+        every = _text_keys(text)
+        chars = list(text)
+        for person in self._people:
+            key, n = self._keys[person], len(person)
+            for i in range(1, len(chars) - n + 1):
+                stretch, before = "".join(chars[i:i + n]), "".join(chars[:i])
+                if (stretch == person or any(fixed[i:i + n]) or None in every[i:i + n]
+                        or not loose(text, i, n, allow="会") or not bounded(text, i, n)):  # 任静怡: no 韦静
+                    continue
+                if any(text.startswith(w, i + n) for w in _INSIDE_ANCHORS):  # 我是诚汇资产: an organisation
+                    continue
+                if not (INTRO.search(before) or before.endswith("的") and any(before[:-1].endswith(o) for o in orgs)):
+                    continue
+                distances = [0 if c == m else min(Levenshtein.distance(r, y) for r in k)
+                             for c, m, k, y in zip(stretch, person, every[i:i + n], key)]
+                if sum(distances) > 2 or all(distances):
+                    continue
+                if not self._keeps_known_words(stretch, person):
+                    continue
+                chars[i:i + n] = list(person)
+        return "".join(chars)
 
     def _keeps_known_words(self, stretch: str, name: str) -> bool:
         """Every known word found exactly in ``stretch`` is at the same place in ``name``."""

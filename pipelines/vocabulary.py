@@ -70,4 +70,4 @@ def call_corrector(vocabulary: Vocabulary):
     orgs = [*vocabulary.creditor, *vocabulary.agency]
     return Corrector(hotwords=words, names=[w for w in orgs if w in words],
                      surnames="".join(dict.fromkeys(p[0] for p in vocabulary.people)),
-                     short_names=[w for w in orgs if len(w) == 2])
+                     short_names=[w for w in orgs if len(w) == 2], people=list(vocabulary.people))

@@ -1,0 +1,96 @@
+"""Names Whisper base wrote as characters that make no word (round 4, docs/hearing.md).
+
+A name the model never saw comes out as characters of the same or a near sound: 建行 as 见航,
+县航, 宪行; 闽川 as 敏川, 宁传, 米川; 澄远 as 承远, 呈演, 城眼; the collector 柯慧敏 as 科会领, 程雪 as
+乘写. Rounds 1–3 restored a two-character name only in a frame that only an organisation fills,
+because a short name sounds like common words (中信 like 中心, 易佳 like 一家). The other side of
+that: where the heard characters make **no word** — not a word of the dictionary themselves, and
+no word of the dictionary runs across their edges — nothing that was said is lost by writing the
+name there. :func:`loose` is that test (jieba's dictionary, the one the rules engine segments
+with). It is what lets :meth:`pipelines.correct.Corrector` restore a call's two-character name
+wherever it stands, and the collector's full name in a self-introduction, without rewriting the
+common words that sound like them (成员 for 澄远, 广大 for 光大, 朋友 for 彭旭 stay).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# a dictionary entry this frequent or more is a word (jieba's counts: 进行 54,355, 交还 222, 还行 3,
+# 呈验 3; its prefixes are stored with 0)
+WORD_FREQ = 10
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@lru_cache(maxsize=1)
+def _freq() -> dict[str, int]:
+    from audit.rules.matcher import _jieba
+
+    jieba = _jieba()
+    jieba.initialize()
+    return jieba.dt.FREQ  # type: ignore[no-any-return]
+
+
+def tone(char: str) -> str:
+    """The tone of ``char`` read alone (1–4, 5 for the neutral tone)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0][-1:]
+
+
+def is_word(text: str) -> bool:
+    """``text`` is a word of the dictionary (two characters or more, frequent enough)."""
+    return len(text) >= 2 and _freq().get(text, 0) >= WORD_FREQ
+
+
+def loose(text: str, i: int, n: int, allow: str = "") -> bool:
+    """``text[i:i + n]`` is all Chinese, not a word, and no entry of the dictionary of two to four
+    characters (however rare: 干嘛 is counted 3 times) overlaps it other than inside it: 都在宁传的应用里
+    (宁传 is loose), 家庭成员 (成员 is a word), 提交航班 (交航 is not: 提交 and 航班 run across its
+    edges). Traditional characters are read as Simplified (the dictionary's). No character of
+    :data:`COMMON` in it but those ``allow`` names (a person's name heard as 科会领 holds 会)."""
+    from audit.text import to_simplified
+
+    simplified = to_simplified(text)
+    text = simplified if len(simplified) == len(text) else text
+    stretch = text[i:i + n]
+    if len(stretch) != n or not _HAN.match(stretch) or is_word(stretch) or any(
+            c in COMMON and c not in allow for c in stretch):
+        return False
+    freq = _freq()
+    for a in range(max(0, i - 3), i + n):
+        for b in range(max(a + 2, i + 1), min(len(text), a + 4) + 1):
+            if (a, b) != (i, i + n) and not (i <= a and b <= i + n) and freq.get(text[a:b], 0) > 0:
+                return False
+    return True
+
+
+def bounded(text: str, i: int, n: int) -> bool:
+    """The characters on each side of ``text[i:i + n]`` are not the rest of a name: each is a
+    pause, a common function character, a frame character (受 and how it is misheard, 卡, 借, 欠), or
+    part of a word that lies wholly on its side (问问县航, 那张江航卡, 电行信用卡). 在快易借的 is not
+    bounded at 易借: 快 is part of nothing, the name there is 快易借."""
+    from audit.text import to_simplified
+
+    simplified = to_simplified(text)
+    text = simplified if len(simplified) == len(text) else text
+    freq = _freq()
+    left, right = i - 1, i + n
+    if left >= 0 and _HAN.match(text[left]) and text[left] not in COMMON + _FRAME and not any(
+            freq.get(text[a:left + 1], 0) > 0 for a in range(max(0, left - 3), left)):
+        return False
+    return not (right < len(text) and _HAN.match(text[right]) and text[right] not in COMMON + _FRAME and not any(
+        freq.get(text[right:b], 0) > 0 for b in range(right + 2, min(len(text), right + 4) + 1)))
+
+
+_FRAME = "受收首秀找跟用走到去从向问叫打卡借欠在委伟尾"  # 委 of 委托 and how it is misheard
+
+# Characters of the commonest function words and numbers: never part of a name heard garbled
+# (不发 is not 浦发, 很会 not 诚汇, 五发 not 浦发, 和童 not 汇通)
+COMMON = "的了是不没很会要可为吗呢吧啊么我你您他她它们在有这那就也都和与还再又个一二三四五六七八九十两几把被让给对说"
+
+
+# A collector's self-introduction: the name follows 我是 / 我叫, or the call's organisation + 的
+# (我是博岳公司的科会领 → 柯慧敏, 我是瑞岚资产的乘写 → 程雪).
+INTRO = re.compile(r"(?:我是|我叫|我们是)$")
