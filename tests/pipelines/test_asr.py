@@ -98,3 +98,23 @@ def test_speech_the_decoder_skipped_is_decoded_again(corpus_dir):
 
     assert asr.fill_speech_gaps(heard_everything, audio, asr.AsrOptions()) == whole
     assert calls == [full]  # nothing skipped: one pass only
+
+
+def test_a_segment_that_runs_on_past_its_words_does_not_hide_skipped_speech(corpus_dir):
+    # corpus_heldout5 e5-09: the first pass gave one segment 0.3-26.5 s whose words end at 11.5 s;
+    # the 15 s after them were never decoded. What was heard is where the words are.
+    audio = load_audio(corpus_dir / "audio" / "dev-009.m4a").mono()
+    full = len(audio)
+    end = full / 16000
+    calls = []
+
+    def decode(clip, options):
+        calls.append(len(clip))
+        if len(clip) == full:  # one segment over the whole recording, words for its first 5 s only
+            words = [asr.Word(0.4 + 0.5 * i, 0.8 + 0.5 * i, c) for i, c in enumerate("林涛我们是鼎信公司的")]
+            return [asr.AsrSegment(0.3, end, "林涛我们是鼎信公司的", words=words)]
+        return [asr.AsrSegment(0.3, 1.5, "片段", words=[asr.Word(0.3, 1.5, "片段")])]
+
+    segments = asr.fill_speech_gaps(decode, audio, asr.AsrOptions())
+    assert len(calls) >= 2 and all(n < full for n in calls[1:])
+    assert len(segments) >= 2 and all(s.words[0].start > 5.0 for s in segments[1:])
