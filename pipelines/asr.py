@@ -353,9 +353,9 @@ def fill_speech_gaps(decode, audio: np.ndarray, options: AsrOptions, *, min_gap_
             text = seg.text
             new = [w for w in words if not any(a <= (w.start + w.end) / 2 <= b for a, b in heard)]
             if words and len(new) < len(words):  # the pass ran on into words heard before: not twice
-                if not "".join(w.text for w in new).strip():
-                    continue
                 words, text = new, "".join(w.text for w in new).strip()
+                if not text:
+                    continue
             segments.append(AsrSegment(words[0].start if words else seg.start + lo,
                                        words[-1].end if words else seg.end + lo, text, seg.avg_logprob,
                                        seg.no_speech_prob, words))

@@ -39,6 +39,14 @@ def tone(char: str) -> str:
     return lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0][-1:]
 
 
+def _as_dictionary_reads(text: str) -> str:
+    """``text`` in Simplified characters (the dictionary's), where that keeps every position."""
+    from audit.text import to_simplified
+
+    simplified = to_simplified(text)
+    return simplified if len(simplified) == len(text) else text
+
+
 def is_word(text: str) -> bool:
     """``text`` is a word of the dictionary (two characters or more, frequent enough)."""
     return len(text) >= 2 and _freq().get(text, 0) >= WORD_FREQ
@@ -50,10 +58,7 @@ def loose(text: str, i: int, n: int, allow: str = "") -> bool:
     (宁传 is loose), 家庭成员 (成员 is a word), 提交航班 (交航 is not: 提交 and 航班 run across its
     edges). Traditional characters are read as Simplified (the dictionary's). No character of
     :data:`COMMON` in it but those ``allow`` names (a person's name heard as 科会领 holds 会)."""
-    from audit.text import to_simplified
-
-    simplified = to_simplified(text)
-    text = simplified if len(simplified) == len(text) else text
+    text = _as_dictionary_reads(text)
     stretch = text[i:i + n]
     if len(stretch) != n or not _HAN.match(stretch) or is_word(stretch) or any(
             c in COMMON and c not in allow for c in stretch):
@@ -71,10 +76,7 @@ def bounded(text: str, i: int, n: int) -> bool:
     pause, a common function character, a frame character (受 and how it is misheard, 卡, 借, 欠), or
     part of a word that lies wholly on its side (问问县航, 那张江航卡, 电行信用卡). 在快易借的 is not
     bounded at 易借: 快 is part of nothing, the name there is 快易借."""
-    from audit.text import to_simplified
-
-    simplified = to_simplified(text)
-    text = simplified if len(simplified) == len(text) else text
+    text = _as_dictionary_reads(text)
     freq = _freq()
     left, right = i - 1, i + n
     if left >= 0 and _HAN.match(text[left]) and text[left] not in COMMON + _FRAME and not any(

@@ -105,6 +105,15 @@ def _smooth(x: np.ndarray, size: int) -> np.ndarray:
     return uniform_filter1d(x, size=size, axis=0, mode="nearest")
 
 
+SPEECH_OVER_FLOOR_DB = 12.0  # a frame this far over the recording's quietest tenth holds speech
+
+
+def speech_mask(level_db: np.ndarray) -> np.ndarray:
+    """Frames that hold speech, from their levels in dB (any reference): :data:`SPEECH_OVER_FLOOR_DB`
+    over the recording's quietest tenth."""
+    return level_db > np.percentile(level_db, 10) + SPEECH_OVER_FLOOR_DB
+
+
 def frame_features(x16: np.ndarray) -> np.ndarray:
     """Features of every 20 ms frame of a mono 16 kHz signal: ``(frames, features)``."""
     from scipy.ndimage import maximum_filter1d
@@ -118,7 +127,7 @@ def frame_features(x16: np.ndarray) -> np.ndarray:
     power = S.astype(np.float64) ** 2
     band = power @ (fb > 0).any(axis=1).astype(np.float64)
     db = 10 * np.log10(band + 1e-10)
-    speech = db > np.percentile(db, 10) + 12
+    speech = speech_mask(db)
     ref = np.median(db[speech]) if speech.any() else np.median(db)
     logmel = np.log10(power @ fb + 1e-10)
     logmel -= np.median(logmel[speech], axis=0) if speech.any() else np.median(logmel, axis=0)

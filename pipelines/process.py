@@ -127,13 +127,12 @@ class Pipeline:
         if heard is None:
             heard = self.hear(audio)
         self.hook("asr", heard, call_id=contact.call_id, channel=None)
-        words: list[Word] = []
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, heard, corrector,
                                     agent_channel=0 if layout.endswith("left") else 1)
             agent_voices = 1
         else:
-            segments, agent_voices, words = self._mono(contact, audio, heard, corrector)
+            segments, agent_voices = self._mono(contact, audio, heard, corrector)
         segments.sort(key=lambda s: (s.start, s.end))
         voices: dict[str, Any] = {}
         if self.options.voiceprints and not (layout.startswith("stereo") and audio.channels == 2):
@@ -142,7 +141,8 @@ class Pipeline:
             # words: a collector segment holding two collectors' lines may be cut at a word pause
             # (pipelines.voices.SPLIT, off by default)
             voices = identify(contact, audio.mono(), segments, self.options.voiceprints,
-                              channel="phone" if audio.source_rate <= 8000 else "room", words=words,
+                              channel="phone" if audio.source_rate <= 8000 else "room",
+                              words=recognised_words(heard),
                               text_of=lambda ws: corrector(to_simplified("".join(w.text for w in ws).strip(),
                                                                          phrases=True)))
         stereo = layout.startswith("stereo") and audio.channels == 2
@@ -188,15 +188,14 @@ class Pipeline:
         return segments
 
     def _mono(self, contact: Contact, audio: Audio, asr: list[AsrSegment], corrector: Correct
-              ) -> tuple[list[Segment], int, list[Word]]:
-        """Segments, the number of collector speakers, and the recognised words."""
+              ) -> tuple[list[Segment], int]:
+        """Segments and the number of collector speakers."""
         mono = audio.mono()
         # the count from the log (call: 2; visit: collectors + 1); a visit without one is estimated
         # (a call whose log names its collectors counts like a visit: they and the other party)
         speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)
-        words = [w for seg in asr for w in seg.words or [Word(seg.start, seg.end, seg.text)]]
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
-            return (*self._attributed(contact, mono, asr, corrector, speakers), words)
+            return self._attributed(contact, mono, asr, corrector, speakers)
         turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
@@ -204,7 +203,7 @@ class Pipeline:
             # words were converted one by one; phrases (答覆→答复) only convert whole
             seg.text = corrector(to_simplified(seg.text, phrases=True))
         roles = assign_roles(segments, contact)
-        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value), words
+        return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Correct,
                     speakers: int | None) -> tuple[list[Segment], int]:
@@ -254,7 +253,7 @@ class Pipeline:
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value) or 1
 
 
-def _remembering(corrector: Correct) -> Callable[[str], str]:
+def _remembering(corrector: Correct) -> Correct:
     """``corrector`` that corrects each distinct text once: a mono recording's pieces are read
     before and after the talk-over split, most of them unchanged."""
     done: dict[str, str] = {}
@@ -267,6 +266,11 @@ def _remembering(corrector: Correct) -> Callable[[str], str]:
     return correct
 
 
+def recognised_words(asr: list[AsrSegment]) -> list[Word]:
+    """Every recognised word in order; a segment without word times is one word."""
+    return [w for seg in asr for w in seg.words or [Word(seg.start, seg.end, seg.text)]]
+
+
 def piece_texts(asr: list[AsrSegment], pieces: list[tuple[float, float]]) -> list[str]:
     """The words said in each piece (a word goes to the piece holding its middle, else the nearest)."""
     texts = ["" for _ in pieces]
@@ -274,11 +278,10 @@ def piece_texts(asr: list[AsrSegment], pieces: list[tuple[float, float]]) -> lis
         return texts
     starts = np.array([p[0] for p in pieces])
     ends = np.array([p[1] for p in pieces])
-    for seg in asr:
-        for word in seg.words or [Word(seg.start, seg.end, seg.text)]:
-            middle = (word.start + word.end) / 2
-            gap = np.maximum(starts - middle, 0) + np.maximum(middle - ends, 0)
-            texts[int(np.argmin(gap))] += word.text
+    for word in recognised_words(asr):
+        middle = (word.start + word.end) / 2
+        gap = np.maximum(starts - middle, 0) + np.maximum(middle - ends, 0)
+        texts[int(np.argmin(gap))] += word.text
     return texts
 
 

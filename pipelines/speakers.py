@@ -62,9 +62,9 @@ class RoleTextModel:
         self.clip = clip
         texts = [self.normalize(t) for t in (*collector, *contact)]
         labels = np.array([1] * len(collector) + [0] * len(contact))
-        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
+        vectorizer = TfidfVectorizer(**_VECTORIZER)
         features = vectorizer.fit_transform(texts)
-        model = LogisticRegression(C=4.0, solver="liblinear", random_state=0)
+        model = LogisticRegression(**_REGRESSION)
         model.fit(features, labels)
         self._scorer = NgramScorer.fitted(vectorizer, model)
 
@@ -109,6 +109,11 @@ class RoleTextModel:
         return out
 
 
+# the fit of RoleTextModel (normalize lower-cases the text itself); _digest holds them too
+_VECTORIZER: dict = {"analyzer": "char", "ngram_range": (1, 3), "sublinear_tf": True, "lowercase": False}
+_REGRESSION: dict = {"C": 4.0, "solver": "liblinear", "random_state": 0}
+
+
 def _lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -118,8 +123,7 @@ def _digest(collector: Sequence[str], contact: Sequence[str]) -> str:
     import hashlib
     import json
 
-    blob = json.dumps(["char", 1, 3, "sublinear", "lower", 4.0, "liblinear", 0, list(collector), list(contact)],
-                      ensure_ascii=False)
+    blob = json.dumps([_VECTORIZER, _REGRESSION, "lower", list(collector), list(contact)], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

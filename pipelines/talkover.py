@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelines.overlap import FRAME_S, Overlap, OverlapOptions, Trees, frame_level, runs, voice_overlaps
+from pipelines.overlap import FRAME_S, Overlap, OverlapOptions, Trees, frame_level, runs, speech_mask, voice_overlaps
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ def _party(seg) -> bool:
 
 def speech_frames(level: np.ndarray, blip_s: float = 0.1) -> np.ndarray:
     """Where someone speaks, per frame (:data:`~pipelines.overlap.FRAME_S`), from the frame levels
-    of :func:`~pipelines.overlap.frame_level`: the detector's own voice activity (a frame 12 dB
-    over the recording's quietest tenth, as :func:`~pipelines.overlap.frame_features` marks
+    of :func:`~pipelines.overlap.frame_level`: the detector's own voice activity
+    (:func:`~pipelines.overlap.speech_mask`, as :func:`~pipelines.overlap.frame_features` marks
     speech); bursts shorter than ``blip_s`` (clicks, a breath) are not speech."""
     if not len(level):
         return np.zeros(0, dtype=bool)
-    speech = level > np.percentile(level, 10) + 12.0
+    speech = speech_mask(level)
     shortest = round(blip_s / FRAME_S)
     for a, b in runs(speech):
         if b - a < shortest:
