@@ -4,7 +4,10 @@ Agglomerative (Ward by default) or spectral clustering of the unit GE2E embeddin
 speaker count given or estimated by silhouette; then the labels become :class:`Turn` objects
 named ``S0``, ``S1``, ... in order of first appearance. The embedded diarizer clusters on the
 voice alone; :mod:`pipelines.speakers` reuses these pieces to decide speakers and roles
-together. scikit-learn is imported on first use.
+together. The agglomerative tree is SciPy's (what scikit-learn's ``AgglomerativeClustering``
+builds without a connectivity graph) and is cut as scikit-learn cuts it, so the labels are the
+same without importing scikit-learn (seconds of every batch's start); scikit-learn's k-means
+is used only by the spectral option.
 """
 
 from __future__ import annotations
@@ -57,13 +60,7 @@ def cluster_embeddings(embeddings: np.ndarray, durations: np.ndarray, *, num_spe
     if linkage == "spectral":
         anchor_labels = spectral_labels(embeddings[anchors], k)
     else:
-        from sklearn.cluster import AgglomerativeClustering
-
-        if linkage == "ward":  # Euclidean on unit vectors orders pairs like cosine does
-            model = AgglomerativeClustering(n_clusters=k, linkage="ward")
-        else:
-            model = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage=linkage)
-        anchor_labels = model.fit_predict(embeddings[anchors])
+        anchor_labels = agglomerative_labels(embeddings[anchors], k, linkage)
     centroids = _centroids(embeddings[anchors], durations[anchors], anchor_labels, k)
     for _ in range(5 if refine else 0):  # k-means refinement: agglomerative merges are greedy and cannot undo
         new = np.argmax(embeddings[anchors] @ centroids.T, axis=1)
@@ -132,19 +129,95 @@ def estimate_count(embeddings: np.ndarray, *, min_speakers: int = 1, max_speaker
     distances = 1.0 - embeddings @ embeddings.T
     if min_speakers <= 1 and float(distances.max()) < single_distance:
         return 1
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.metrics import silhouette_score
-
     scores: dict[int, float] = {}
+    tree = _tree(embeddings, "ward")
+    cosine = cosine_distances(embeddings)
     for k in range(max(2, min_speakers), min(max_speakers, n - 1) + 1):
-        labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(embeddings)
-        scores[k] = float(silhouette_score(embeddings, labels, metric="cosine"))
+        scores[k] = silhouette(cosine, _cut(tree, k, n))
     if not scores:  # too few pieces to compare counts: two pieces, two voices
         return max(1, min(max_speakers, max(2, min_speakers), n))
     best = max(scores.values())
     # Parsimony: silhouettes of neighbouring counts are often within noise of each other,
     # and an extra phantom speaker costs more than a missed one that the manifest can supply.
     return min(k for k, score in scores.items() if score >= best - margin)
+
+
+def _tree(x: np.ndarray, linkage: str) -> np.ndarray:
+    """The merges (children pairs, in merge order) of the agglomerative tree of ``x``: Ward on the
+    vectors (Euclidean on unit vectors orders pairs like cosine does), or ``linkage`` on cosine
+    distances."""
+    from scipy.cluster import hierarchy
+
+    x = np.require(x, requirements="W")
+    tree = hierarchy.ward(x) if linkage == "ward" else hierarchy.linkage(x, method=linkage, metric="cosine")
+    return tree[:, :2].astype(np.intp)
+
+
+def _cut(children: np.ndarray, k: int, n: int) -> np.ndarray:
+    """Labels of ``k`` clusters: the last ``k - 1`` merges undone, the clusters numbered in the
+    order scikit-learn's ``_hc_cut`` numbers them (the remaining nodes on its heap)."""
+    import heapq
+
+    nodes = [-(int(max(children[-1])) + 1)]
+    for _ in range(k - 1):
+        first, second = children[-nodes[0] - n]
+        heapq.heappush(nodes, -int(first))
+        heapq.heappushpop(nodes, -int(second))
+    labels = np.zeros(n, dtype=np.intp)
+    for index, node in enumerate(nodes):
+        stack = [-node]
+        while stack:
+            current = stack.pop()
+            if current < n:
+                labels[current] = index
+            else:
+                stack.extend(int(c) for c in children[current - n])
+    return labels
+
+
+def agglomerative_labels(x: np.ndarray, k: int, linkage: str = "ward") -> np.ndarray:
+    """``AgglomerativeClustering(n_clusters=k, linkage=linkage)`` (cosine unless Ward), fit on ``x``."""
+    if linkage not in ("ward", "average", "complete", "single"):
+        raise ValueError(f"unknown linkage {linkage!r}")
+    if linkage != "ward" and not np.all(np.any(x, axis=1)):
+        raise ValueError("cosine linkage cannot cluster a zero vector")
+    return _cut(_tree(x, linkage), k, len(x))
+
+
+def cosine_distances(x: np.ndarray) -> np.ndarray:
+    """Pairwise cosine distances as scikit-learn's silhouette computes them: rows normalised and
+    multiplied in ``x``'s precision, clipped to [0, 2], zero diagonal."""
+    norms = np.sqrt(np.einsum("ij,ij->i", x, x))
+    norms[norms == 0.0] = 1.0
+    rows = x / norms[:, None]
+    distances = rows @ rows.T.copy()  # a copy: numpy's symmetric product rounds differently
+    distances *= -1
+    distances += 1
+    np.clip(distances, 0.0, 2.0, out=distances)
+    np.fill_diagonal(distances, 0.0)
+    return distances
+
+
+def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette coefficient of ``labels`` over a distance matrix, computed as
+    scikit-learn's ``silhouette_score`` computes it (same precision; a sample alone in its
+    cluster scores 0)."""
+    k = int(labels.max()) + 1
+    n = len(labels)
+    counts = np.bincount(labels, minlength=k)
+    sums = np.zeros((n, k), dtype=distances.dtype)
+    for i in range(n):
+        sums[i] += np.bincount(labels, weights=distances[i], minlength=k)
+    own = (np.arange(n), labels)
+    intra = sums[own]
+    sums[own] = np.inf
+    sums /= counts
+    inter = sums.min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intra /= (counts - 1).take(labels, mode="clip")
+        scores = inter - intra
+        scores /= np.maximum(intra, inter)
+    return float(np.mean(np.nan_to_num(scores)))
 
 
 def speaker_names(pieces: list[tuple[float, float]], labels: np.ndarray) -> dict[int, str]:

@@ -1,42 +1,37 @@
 """Speaker embeddings: Resemblyzer's GE2E voice encoder, loaded once per process.
 
 The encoder's weights ship inside the ``resemblyzer`` wheel, so the embedded diarizer (and the
-joint speaker/role decision in :mod:`pipelines.speakers`) run offline. torch and resemblyzer
-are imported on first use: importing this module costs only numpy.
+joint speaker/role decision in :mod:`pipelines.speakers`) run offline. The network runs in numpy
+(:mod:`pipelines.diarization.ge2e`): neither torch nor resemblyzer is imported.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from functools import cache
-from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from pipelines.audio import SAMPLE_RATE
 from pipelines.diarization.base import DiarizationError
+from pipelines.diarization.ge2e import Ge2eEncoder, WeightsError
 
-_ENCODER: Any = None
+_ENCODER: Ge2eEncoder | None = None
 _ENCODER_LOCK = threading.Lock()
 
 
-def voice_encoder() -> Any:
-    """The Resemblyzer encoder, loaded once per process (its weights ship in the wheel)."""
+def voice_encoder() -> Ge2eEncoder:
+    """The GE2E encoder, loaded once per process (its weights ship in the resemblyzer wheel; run in
+    numpy, :mod:`pipelines.diarization.ge2e`)."""
     global _ENCODER
     with _ENCODER_LOCK:
         if _ENCODER is None:
             try:
-                import warnings
-
-                with warnings.catch_warnings():  # webrtcvad's pkg_resources import warns on every run
-                    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-                    from resemblyzer import VoiceEncoder
-            except ImportError as exc:  # pragma: no cover - a broken install
-                raise DiarizationError(
-                    f"the embedded diarizer needs resemblyzer ({exc}); run `pip install resemblyzer` "
-                    "with setuptools<81 (its webrtcvad import uses pkg_resources)"
-                ) from exc
-            _ENCODER = VoiceEncoder("cpu", verbose=False)
+                _ENCODER = Ge2eEncoder.bundled()
+            except WeightsError as exc:  # pragma: no cover - a broken install
+                raise DiarizationError(f"the embedded diarizer cannot load its speaker encoder: {exc}") from exc
     return _ENCODER
 
 
@@ -97,15 +92,13 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
     Each span is cut into windows of 1.6 s (the encoder's training length) every ``step_s``;
     a span shorter than a window gives one window padded with zeros after it (``fill="zeros"``,
     Resemblyzer's own way), filled by repeating the span (``"repeat"``, :func:`_fill_window`), or
-    is encoded at its own length (``"none"``); docs/conduct.md compares them. ``threads`` caps torch's
-    intra-op threads for the call (restored afterwards): the small LSTM batch gains nothing
+    is encoded at its own length (``"none"``); docs/conduct.md compares them. ``threads`` caps the BLAS
+    threads for the call (restored afterwards): the small LSTM batch gains nothing
     from more, and on a shared 2-core machine extra spinning threads made it 5x slower.
 
     Returns:
         One ``(n_windows, 256)`` array per span, rows L2-normalised.
     """
-    import torch
-
     if fill not in ("repeat", "zeros", "none"):
         raise ValueError(f"fill must be 'repeat', 'zeros' or 'none', got {fill!r}")
     encoder = voice_encoder()
@@ -132,19 +125,12 @@ def embed_windows(audio: np.ndarray, spans: list[tuple[float, float]], *,
             owners.append(index)
     out: list[list[np.ndarray]] = [[] for _ in spans]
     if batch or single:
-        previous = torch.get_num_threads()
-        if threads:
-            torch.set_num_threads(threads)
-        try:
-            with torch.no_grad():
-                if batch:
-                    vectors = encoder(torch.from_numpy(np.stack(batch)).float()).numpy()
-                    for owner, vector in zip(owners, vectors):
-                        out[owner].append(vector)
-                for owner, mel in single:
-                    out[owner].append(encoder(torch.from_numpy(mel[None]).float()).numpy()[0])
-        finally:
-            torch.set_num_threads(previous)
+        with threadpool_limits(threads) if threads else nullcontext():
+            if batch:
+                for owner, vector in zip(owners, encoder(np.stack(batch))):
+                    out[owner].append(vector)
+            for owner, mel in single:
+                out[owner].append(encoder(mel[None])[0])
     return [np.stack(v) if v else np.zeros((0, 256), np.float32) for v in out]
 
 
