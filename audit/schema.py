@@ -128,8 +128,13 @@ class Acoustics:
         overlap_s: seconds of the segment during which the other party speaks too.
         interrupt_s: when the speaker started while the other party was already speaking, how
             long both went on together; 0 when the segment did not start over anyone.
-        gap_before_s: silence between the previous speech (anyone's) and this segment.
+        gap_before_s: the gap between the previous segment (anyone's) and this one.
         step_s: the spacing of ``loudness``.
+        silences: ``[start, end]`` stretches where the recording's voice activity hears nobody
+            (the call's mix: neither channel speaks), at least 0.5 s, that begin in this segment
+            or after it and before the next segment (the first segment also holds those before
+            it); ``None`` for a segment measured before they were (its silences are then the
+            gaps between segments, :func:`audit.rules.conduct.silences`).
     """
 
     level_db: float
@@ -143,6 +148,7 @@ class Acoustics:
     interrupt_s: float = 0.0
     gap_before_s: float | None = None
     step_s: float = 0.25
+    silences: list[list[float]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

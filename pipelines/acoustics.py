@@ -15,7 +15,11 @@ measures.
 * **Overlap**: stereo, both channels speaking at once (per-channel energy detector; a channel
   far below the other is echo or crosstalk, not a voice); mono, overlapping turns of the two
   parties (only a diarizer that models overlapped speech reports them).
-* **Silence**: the gap between the previous speech and a segment.
+* **Silence**: where the recording's voice activity (Silero VAD, the probabilities the recogniser
+  and the diarizer already computed for the mix; on a stereo call the mix is silent only when
+  both channels are) hears nobody, between the first and the last speech. Not the gaps between
+  recognised segments: a segment can run over a silence, and speech the recogniser dropped is
+  no silence.
 
 Cost: a few milliseconds per minute of audio for the frame energies and about 1 % of real time
 for the pitch (see docs/conduct.md for the measurement).
@@ -64,6 +68,9 @@ class AcousticOptions:
     # mono: find talk-overs in the sound (pipelines/overlap.py); the diarizer gives every
     # moment to one speaker, so its segments never overlap
     detect_overlap: bool = True
+    # silences at least this long are kept on the segments (Acoustics.silences); shorter pauses
+    # are the breaths and turn changes of ordinary speech
+    min_silence_s: float = 0.5
 
 
 def frame_db(x: np.ndarray) -> np.ndarray:
@@ -195,7 +202,8 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
         stereo: whether each party has its own channel (the segments' ``channel``).
 
     Returns:
-        Call metrics: ``longest_silence_s`` (between speech), ``agent_pace_cps``,
+        Call metrics: ``longest_silence_s`` (nobody speaking, from the voice activity),
+        ``agent_pace_cps``,
         ``overtalk_s`` (seconds the collector spoke over the other party) and
         ``contact_overtalk_s`` (the other way round).
     """
@@ -226,6 +234,7 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
                                   pitch_range_st=None if spread is None else round(spread, 2),
                                   rate_cps=round(said(seg.text) / duration, 2), step_s=STEP_S)
     _relative(segments, levels, channels, own, total, options)
+    _place_silences(segments, silences(audio.mono(), options.min_silence_s))
     if stereo:
         _overlap_stereo(segments, channels, total, options)
     else:
@@ -270,6 +279,36 @@ def _relative(segments: list[Segment], levels: list[float], channels, own, total
     for n, seg in enumerate(segments):
         seg.acoustics.gap_before_s = round(max(0.0, seg.start - end), 2) if n else None
         end = max(end, seg.end)
+
+
+def silences(x16: np.ndarray, min_s: float = 0.5) -> list[tuple[float, float]]:
+    """Stretches of at least ``min_s`` seconds where nobody speaks, between the first and the last
+    speech of a 16 kHz mono signal (a stereo call's mix: silent only where both channels are).
+
+    The voice activity is Silero VAD's (:func:`pipelines.vad.speech_regions`, no padding: a
+    silence is what the VAD hears as none). Its probabilities are computed once per recording
+    (:func:`pipelines.vad.share_vad`): the recogniser's skipped-speech search and the diarizer
+    already read them for this same mix, so no second VAD pass runs here in a batch.
+    """
+    from pipelines.vad import speech_regions
+
+    regions = speech_regions(x16, pad_ms=0)
+    return [(round(a_end, 2), round(b_start, 2)) for (_, a_end), (b_start, _) in zip(regions, regions[1:])
+            if b_start - a_end >= min_s]
+
+
+def _place_silences(segments: list[Segment], found: list[tuple[float, float]]) -> None:
+    """Each silence goes on the segment it begins in or after (before the next one begins; the
+    first segment holds any before it), so the stored segments carry the recording's silences
+    (:func:`audit.rules.conduct.silences` reads them back)."""
+    for seg in segments:
+        seg.acoustics.silences = []
+    if not segments:
+        return
+    starts = [seg.start for seg in segments]
+    for a, b in found:
+        at = max(0, int(np.searchsorted(starts, a, side="right")) - 1)
+        segments[at].acoustics.silences.append([a, b])
 
 
 def _voice_pitch(segments: list[Segment], long: list[int], i: int) -> float | None:
@@ -355,12 +394,15 @@ def _overlap_mono(segments: list[Segment], options: AcousticOptions, audio: Audi
 
 
 def _call_figures(segments: list[Segment]) -> dict[str, Any]:
+    from audit.rules.conduct import silences as heard_silences
+
     agent = [s for s in segments if _is_agent(s)]
     other = [s for s in segments if not _is_agent(s)]
-    gaps = [s.acoustics.gap_before_s for s in segments if s.acoustics.gap_before_s is not None]
+    # the dead-air rule's own reading of the stored segments: metric and finding agree
+    quiet = [b - a for a, b in heard_silences(segments)]
     agent_time = sum(s.end - s.start for s in agent)
     return {
-        "longest_silence_s": round(max(gaps), 2) if gaps else 0.0,
+        "longest_silence_s": round(max(quiet), 2) if quiet else 0.0,
         "agent_pace_cps": round(sum(said(s.text) for s in agent) / agent_time, 2) if agent_time > 0 else None,
         "overtalk_s": round(sum(s.acoustics.interrupt_s for s in agent), 2),
         "contact_overtalk_s": round(sum(s.acoustics.interrupt_s for s in other), 2),

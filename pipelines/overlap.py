@@ -321,6 +321,10 @@ class OverlapOptions:
     # the talked-over party's last recognised word may be this long before the overlap (the
     # recogniser drops words said over someone, and often the few before)
     silent_s: float = 3.0
+    # an overlap between two collector speakers, the one before it saying the other party's words
+    # (pipelines.roles.collector_score), is a talk-over by the one after it (the diarizer gave
+    # the debtor's lines to a collector's voice; pipelines.talkover.attribute)
+    party_words: bool = True
     min_side_s: float = 0.8  # a diarizer piece is cut at an overlap leaving at least this on each side
     # an overlap whose frames are this loud over the recording's speech (median) is a shout, not
     # two people: a clipped voice has partials the multi-pitch features read as a second voice.

@@ -36,6 +36,12 @@ def _agent_score(texts: list[str], names: list[str]) -> float:
     return score / max(1.0, len(text) / 40)  # per ~sentence, so talkative debtors don't win
 
 
+def collector_score(texts: list[str]) -> float:
+    """How much some words sound like a collector's (the rule cues above, per ~sentence):
+    positive for a collector's, negative for the other party's, 0 when they say neither."""
+    return _agent_score(texts, [])
+
+
 def party_role_for(texts: list[str], default: str) -> str:
     """The other party's role: the manifest's ``contact_role``, unless their own words say otherwise."""
     text = "".join(texts)

@@ -71,6 +71,13 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
       :func:`speech_frames`; without it, the gap in the words is the pause): the interrupter's
       first words were dropped or given to the party talked over. A reply after a real pause is
       no talk-over.
+
+    On a visit the diarizer may give the talked-over party's voice a collector's role (one
+    collector's speaker holds the debtor's lines too): the overlap then falls between two
+    collector speakers, which is otherwise a hand-over and no talk-over. When the speaker heard
+    before the overlap says the other party's words (:func:`pipelines.roles.collector_score` of
+    its turn below 0) and the one after it a collector's (above 0), the speaker after it started
+    over the other party (:func:`_party_by_words`).
     """
     options = options or OverlapOptions()
     order = sorted(range(len(segments)), key=lambda i: (segments[i].start, segments[i].end))
@@ -99,6 +106,10 @@ def _who_started(o: Overlap, order: list[int], segments: list, options: OverlapO
     after = max(order, key=lambda i: cover(i, o.end, o.end + options.context_s), default=None)
     if after is None or cover(after, o.end - 0.2, o.end + options.context_s) < 0.3:
         return None
+    if options.party_words:
+        by_words = _party_by_words(o, order, segments, order.index(after), options, speech)
+        if by_words is not None:
+            return by_words
     first = _turn_start(order, segments, order.index(after))
     start = segments[order[first]].start
     if first == 0 or start < o.start - options.lead_s:
@@ -114,6 +125,41 @@ def _who_started(o: Overlap, order: list[int], segments: list, options: OverlapO
         elif speech is None or _silence_s(speech, before.end, start) >= options.pause_s:
             return None  # a reply after a pause: the other party's speech held the overlap
     return order[first], order[first - 1]
+
+
+def _speaker_run(order: list[int], segments: list, pos: int, step: int) -> list[int]:
+    """Positions of the diarized speaker's consecutive segments from ``pos`` on, going back
+    (``step`` -1) or forward (+1)."""
+    speaker, out = segments[order[pos]].speaker, []
+    while 0 <= pos < len(order) and segments[order[pos]].speaker == speaker:
+        out.append(pos)
+        pos += step
+    return out
+
+
+def _party_by_words(o: Overlap, order: list[int], segments: list, pos: int, options: OverlapOptions,
+                    speech: np.ndarray | None) -> tuple[int, int] | None:
+    """(interrupter, interrupted) when the overlap falls between two collector speakers and the
+    one before it speaks the other party's words (see :func:`attribute`), else None."""
+    from pipelines.roles import collector_score
+
+    if not _party(segments[order[pos]]):
+        return None
+    first = _speaker_run(order, segments, pos, -1)[-1]
+    start = segments[order[first]].start
+    if first == 0 or start < o.start - options.lead_s:
+        return None
+    before = segments[order[first - 1]]
+    if not _party(before) or before.end < o.start - options.silent_s:
+        return None  # the other party's role already: the usual rule decides
+    if start > o.end and start - before.end >= options.pause_s and (
+            speech is None or _silence_s(speech, before.end, start) >= options.pause_s):
+        return None  # a reply after a pause
+    said_before = [segments[order[i]].text for i in _speaker_run(order, segments, first - 1, -1)]
+    said_after = [segments[order[i]].text for i in _speaker_run(order, segments, first, 1)]
+    if collector_score(said_before) < 0 < collector_score(said_after):
+        return order[first], order[first - 1]
+    return None
 
 
 def talk_overs(x16: np.ndarray, segments: list, options: OverlapOptions | None = None,

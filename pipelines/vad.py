@@ -17,16 +17,20 @@ import numpy as np
 
 from pipelines.audio import SAMPLE_RATE
 
-# Silero's speech probabilities of the last few signals seen, kept by content (see share_vad).
-_KEEP = 4
+# Silero's speech probabilities of the last few signals seen, kept by content (see share_vad):
+# 16 (a minute's probabilities are 7.5 kB), so that the recogniser running ahead on the next
+# recording and its re-decoded gaps do not push out the mix the acoustics read last
+# (pipelines.acoustics.silences)
+_KEEP = 16
 
 
 class _RememberingVad:
     """Silero VAD that computes the speech probabilities of a signal once.
 
-    One recording goes through the VAD three times: faster-whisper's ``vad_filter``, the search
-    for speech the decoder skipped (:func:`pipelines.asr.fill_speech_gaps`) and the diarizer's
-    pieces, each with its own thresholds. The thresholds only read the per-frame probabilities,
+    One recording goes through the VAD four times: faster-whisper's ``vad_filter``, the search
+    for speech the decoder skipped (:func:`pipelines.asr.fill_speech_gaps`), the diarizer's
+    pieces and the silences of the acoustics (:func:`pipelines.acoustics.silences`), each with
+    its own thresholds. The thresholds only read the per-frame probabilities,
     which depend on the samples alone (the model's state starts from zero on every call), so
     the probabilities of the last few signals are kept, keyed by their samples.
     """

@@ -14,7 +14,9 @@ with the pack's parameters:
 * ``overtalk``: the in-scope party starts while the other is speaking and both go on for
   ``overtalk_min_s``; reported when it happens ``overtalk_min_count`` times in the contact, or
   for ``overtalk_min_total_s`` seconds in all. One finding per talk-over.
-* ``dead_air``: nobody speaks for ``dead_air_min_s`` between two segments. One finding per gap.
+* ``dead_air``: nobody speaks for ``dead_air_min_s`` (the recording's voice activity, stored on
+  the segments; the gaps between segments for a contact measured before it was). One finding
+  per silence.
 * ``speech_rate``: a stretch of the in-scope party's segments faster than
   ``speech_rate_max_cps`` characters a second, lasting ``speech_rate_min_s``.
 
@@ -142,7 +144,13 @@ def overtalk(segments: list[Segment], roles: set[str], p: Parameters) -> list[St
 
 
 def silences(segments: list[Segment]) -> list[tuple[float, float]]:
-    """Gaps with nobody speaking between the first and the last segment."""
+    """Stretches with nobody speaking, sorted: those the measurement heard in the recording's voice
+    activity (``Acoustics.silences``; a recogniser's segment can run over a silence, and speech it
+    dropped is no silence), or, for segments measured before that was stored, the gaps between
+    the first and the last segment."""
+    if any(s.acoustics is not None and s.acoustics.silences is not None for s in segments):
+        return sorted((float(a), float(b)) for s in segments if s.acoustics is not None
+                      for a, b in s.acoustics.silences or [])
     gaps = []
     end = None
     for seg in sorted(segments, key=lambda s: (s.start, s.end)):

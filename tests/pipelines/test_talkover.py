@@ -77,3 +77,25 @@ def test_speech_frames_follow_the_level_and_drop_clicks():
     speech = speech_frames(level)
     assert speech[20:120].all() and not speech[:20].any() and not speech[120:].any()
     assert _silence_s(speech, 1.0, 4.0) == pytest.approx(1.6)
+
+
+def test_a_collector_speaker_saying_the_debtors_words_was_talked_over():
+    # a visit where the diarizer gave the debtor's lines to the first collector's voice (h5-011
+    # of corpus_heldout5): the overlap falls between two collector speakers
+    def said(speaker: str, role: str, start: float, end: float, text: str) -> Segment:
+        return Segment(speaker, role, start, end, text)
+
+    debtor_as_collector = [said("S1", "agent", 0.0, 6.0, "我们是泰和资产的，这是您中信卡的账单，欠款两万"),
+                           said("S0", "agent", 6.5, 12.0, "那你们说怎么办，我总不能去抢吧"),
+                           said("S0", "agent", 12.0, 14.6, "你们再逼我也没有"),
+                           said("S1", "agent", 14.6, 17.0, "我们就是想跟您定一个还款的时间")]
+    overlap = [Overlap(14.4, 15.2, 0.7)]
+    assert [(t.interrupter, t.interrupted) for t in attribute(overlap, debtor_as_collector)] == [(3, 2)]
+    assert attribute(overlap, debtor_as_collector, OverlapOptions(party_words=False)) == []
+    # two collectors handing over (the one before says a collector's words): no talk-over
+    hand_over = debtor_as_collector[:2] + [said("S0", "agent", 12.0, 14.6, "麻烦您尽快还款")] + debtor_as_collector[3:]
+    hand_over[1] = said("S0", "agent", 6.5, 12.0, "您的欠款已经逾期九十天了")
+    assert attribute(overlap, hand_over) == []
+    # the speaker after it says the other party's words: not a collector starting over anyone
+    reply = debtor_as_collector[:3] + [said("S1", "agent", 14.6, 17.0, "你们再这样我就报警了")]
+    assert attribute(overlap, reply) == []

@@ -102,3 +102,17 @@ def test_conduct_metrics(pack):
 def test_broken_conduct_pack(fixture, words):
     with pytest.raises(PackError, match=words):
         load_pack(FIXTURES / fixture)
+
+
+def test_dead_air_reads_the_silences_heard_in_the_recording():
+    """Measured segments carry the voice activity's silences: a hold under one segment is dead air,
+    a gap between segments where someone spoke (words the recogniser lost) is not."""
+    client = load_pack(FIXTURES / "conduct_client.yaml")
+    held = seg("agent", 0, 30)
+    held.acoustics.silences = [[4.0, 19.5]]  # nobody spoke, yet the recogniser's segment ran over it
+    after = seg("debtor", 45, 48)
+    after.acoustics.silences = []  # 30-45 s: no segment, but the VAD heard speech
+    assert found(client, [held, after], "CONDUCT-DEAD-AIR") == [("CONDUCT-DEAD-AIR", 4.0, 19.5)]
+    # segments measured before silences were stored: the gaps between them, as before
+    assert found(client, [seg("agent", 0, 30), seg("debtor", 45, 48)], "CONDUCT-DEAD-AIR") == [
+        ("CONDUCT-DEAD-AIR", 30, 45)]
