@@ -50,6 +50,7 @@ ACCEPT = 0.4            # a cluster scoring lower is "unregistered": not attribu
 MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
+ASSIGN_PASSING = True   # ... among the clusters some candidate passes ACCEPT for (session 8; False: all clusters)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
 SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
@@ -243,8 +244,14 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
     scores = snorm_scores(vectors, names, profiles)
     gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
     if one_to_one:
-        rows, cols = linear_sum_assignment(-gain)
-        chosen = dict(zip(rows.tolist(), cols.tolist(), strict=True))
+        # a cluster no candidate passes ACCEPT for (a debtor given the collector role, a stand-in)
+        # is unregistered whatever it is paired with: it takes no part in the assignment, so that
+        # its least bad candidate does not decide who the other clusters are (ASSIGN_PASSING)
+        rows_in = [i for i in range(len(speakers)) if not ASSIGN_PASSING or scores[i].max() >= accept]
+        chosen = {}
+        if rows_in:
+            rows, cols = linear_sum_assignment(-gain[rows_in])
+            chosen = {rows_in[i]: j for i, j in zip(rows.tolist(), cols.tolist(), strict=True)}
     else:
         chosen = {i: int(np.argmax(gain[i])) for i in range(len(speakers))}
     out = []

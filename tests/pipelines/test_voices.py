@@ -163,6 +163,29 @@ def test_one_voice_split_in_two_is_fewer_voices_than_the_log_claims(fake_voices)
     assert "1 distinct collector voice(s) heard, the log says 2" in staffing.evidence
 
 
+def _fixed_scores(monkeypatch, table: dict[str, dict[str, float]]) -> None:
+    """s-normalised scores by (cluster, candidate) instead of from embeddings; -1 where not given."""
+    monkeypatch.setattr(voices, "snorm_scores", lambda _v, names, _p: np.array(
+        [[row.get(a, -1.0) for a in names] for row in table.values()]))
+
+
+def test_a_cluster_no_collector_passes_for_does_not_steer_who_the_others_are(monkeypatch):
+    """corpus_heldout5 h5-010: the lead's cluster scores 0.52 for the lead and 0.51 for the second
+    collector; a debtor cluster given the collector role scores -0.70 / -0.96. Over all pairs the
+    debtor's "least bad" collector decided the lead's (S0 became V305); among passing pairs only,
+    S0 is the lead and the debtor's cluster is unregistered."""
+    table = {"S0": {"V301": 0.52, "V305": 0.51}, "S1": {"V301": -0.70, "V305": -0.96}}
+    _fixed_scores(monkeypatch, table)
+
+    def decided() -> dict[str, str]:
+        return {m.speaker: m.agent_id for m in voices.match(np.zeros((2, 256)), list(table), [20.0, 20.0],
+                                                             _visit(), _profiles())}
+
+    assert decided() == {"S0": "V301", "S1": UNREGISTERED}
+    monkeypatch.setattr(voices, "ASSIGN_PASSING", False)
+    assert decided() == {"S0": "V305", "S1": UNREGISTERED}
+
+
 def test_telephone_band_removes_what_a_telephone_cannot_carry():
     t = np.arange(16000) / 16000
     low, mid, high = (np.sin(2 * np.pi * f * t).astype(np.float32) for f in (100, 1000, 6000))
