@@ -175,7 +175,7 @@ def main() -> None:
               f"trials {len(raw_t)} target / {len(raw_n)} non-target")
 
     # 3.-4. the product's decision at a sweep of ACCEPT thresholds
-    def decide(split: str, accept: float) -> dict:
+    def decide(split: str, accept: float | None) -> dict:
         right = total = 0.0
         fa = reg = hit = unreg = 0
         for contact, names, vectors, seconds in tests[split]:
@@ -200,6 +200,16 @@ def main() -> None:
             print(f"[{split}] ACCEPT {t:+.1f}: attribution (perfect diarization) {100 * r['attribution']:.1f} % "
                   f"of {r['seconds']:.0f} s; unregistered recall {r['recall'][0]}/{r['recall'][1]}, "
                   f"false alarm {r['fa'][0]}/{r['fa'][1]}")
+    # per-profile acceptance (pipelines.voices.accept_levels: ACCEPT_SCALE x each profile's held-back score)
+    scale = V.ACCEPT_SCALE
+    for s in (0.3, 0.4, 0.46, 0.5, 0.6, 0.7, 0.8, 1.0):
+        V.ACCEPT_SCALE = s
+        for split in ("tune", "heldout"):
+            r = decide(split, None)
+            print(f"[{split}] per profile, ACCEPT_SCALE {s:.2f}{' (the product)' if s == scale else ''}: attribution "
+                  f"(perfect diarization) {100 * r['attribution']:.1f} %; unregistered recall "
+                  f"{r['recall'][0]}/{r['recall'][1]}, false alarm {r['fa'][0]}/{r['fa'][1]}")
+    V.ACCEPT_SCALE = scale
     if args.pipeline:
         pipeline_attribution(args.pipeline, args.corpus, scen, profiles, reidentify=args.reidentify)
     if args.pipeline and args.study:
