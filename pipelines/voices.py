@@ -23,8 +23,8 @@ cluster of the diarization, not a single turn: a cluster's many seconds give a s
 embedding) is embedded and scored against the profiles of the candidates - the collectors the
 log names and their team. Scores are normalised against the cohort of the other enrolled
 profiles (symmetric s-norm), collectors are matched to clusters one-to-one (Hungarian
-assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster whose best
-normalised score stays below :data:`ACCEPT` gets ``unregistered``.
+assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster that reaches no
+candidate's level (:func:`accept_levels`, from the profile's own held-back score) gets ``unregistered``.
 """
 
 from __future__ import annotations
@@ -42,14 +42,10 @@ from audit.voiceprints import MIN_CHUNK_S, UNREGISTERED, Chunk, Profile
 from pipelines.audio import SAMPLE_RATE
 
 # thresholds on the s-normalised score, calibrated on benchmarks/corpus_voices (docs in README)
-ACCEPT = 0.4            # a cluster scoring lower is "unregistered": not attributed, and raised by VISIT_STAFFING
-# (session 7, after corpus_heldout5: its eight new collectors' genuine clusters scored 0.52-0.64 in the
-# room and 0.65 called 13 of their 21 voices unregistered, a false staffing alarm on 10 of 16 recordings;
-# 0.4 keeps 0/40 false alarms on corpus_voices and catches 5 of its 16 unregistered stand-ins (8 at 0.65).
-# Round 2 had 0.65, chosen on corpus_voices' tune split; round 1 0.8: docs/voiceprints.md)
-ACCEPT_SCALE: float | None = 0.46  # per profile: a voice passes at this share of the profile's own held-back
-# score (accept_levels; session 8: 0.65, corpus_voices' round-2 constant, over the median held-back score
-# of its 24 profiles, 1.42). None: ACCEPT for every profile
+ACCEPT = 0.4            # a voice scoring lower is "unregistered" (not attributed, raised by VISIT_STAFFING) where
+# a profile has no held-back score; 0.8 / 0.65 / 0.4 in rounds 1 / 2 / session 7 (docs/voiceprints.md)
+ACCEPT_SCALE: float | None = 0.46  # otherwise the level is this share of the profile's own held-back score
+# (accept_levels; corpus_voices' constant 0.65 over its profiles' median held-back score 1.42). None: ACCEPT
 MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
@@ -219,37 +215,30 @@ def snorm_scores(vectors: np.ndarray, names: list[str], profiles: dict[str, Prof
 
 
 def self_score(agent_id: str, profiles: dict[str, Profile]) -> float | None:
-    """How well a profile recognises its own voice: each kept stretch left out in turn and scored
-    like a test voice (compensated, s-normalised against the other ready profiles) against the
-    profile of the others; the median. None with fewer than two kept stretches or four ready
-    profiles. Voices that sound alike (one base voice, close pitch and tract) score low against
-    each other's cohort, their own included: the level a genuine voice reaches is the profile set's,
-    not a constant (corpus_voices 1.06-2.78, median 1.42; corpus_heldout5 0.62-2.67, six of eight
-    under 0.9)."""
+    """How well a profile knows its own voice: each kept stretch left out in turn and scored like a
+    test voice (compensated, s-normalised against the other ready profiles) against the profile of
+    the others; the median. None with fewer than two kept stretches or four ready profiles. Voices
+    alike score low against a cohort of each other, their own too, so the level a genuine voice
+    reaches is the profile set's (corpus_voices 1.06-2.78, corpus_heldout5 0.62-2.67)."""
     profile = profiles.get(agent_id)
     ready = [a for a, p in profiles.items() if p.ready and a != agent_id]
     if profile is None or len(profile.kept) < 2 or len(ready) < 3:
         return None
-    cohort = np.stack([profile_vector(profiles[a]) for a in ready])
-    prof_rest = []
-    for i, chunk in enumerate(profile.kept):
-        rest = Profile(agent_id, [c for k, c in enumerate(profile.kept) if k != i], profile.team)
-        centre = profile_vector(rest)
+    cohort, kept, scores = np.stack([profile_vector(profiles[a]) for a in ready]), profile.kept, []
+    for i, chunk in enumerate(kept):
+        centre = profile_vector(Profile(agent_id, kept[:i] + kept[i + 1:]))
         test = compensate(np.asarray([chunk.embedding], dtype=np.float64), "phone")[0]
-        raw = float(test @ centre)
-        t, q = cohort @ test, cohort @ centre
-        prof_rest.append(0.5 * ((raw - t.mean()) / (t.std() + 1e-3) + (raw - q.mean()) / (q.std() + 1e-3)))
-    return float(np.median(prof_rest))
+        raw, t, q = float(test @ centre), cohort @ test, cohort @ centre
+        scores.append(0.5 * ((raw - t.mean()) / (t.std() + 1e-3) + (raw - q.mean()) / (q.std() + 1e-3)))
+    return float(np.median(scores))
 
 
 def accept_levels(names: Sequence[str], profiles: dict[str, Profile], accept: float | None = None) -> np.ndarray:
-    """The score a voice must reach to be taken for each of ``names``: ``accept`` when given (a
-    sweep), else :data:`ACCEPT_SCALE` times the profile's :func:`self_score` (:data:`ACCEPT` where
-    it has none, or with ``ACCEPT_SCALE`` None)."""
+    """The score a voice must reach for each of ``names``: ``accept`` when given (a sweep), else
+    :data:`ACCEPT_SCALE` x :func:`self_score` (:data:`ACCEPT` without one, or without the scale)."""
     if accept is not None or ACCEPT_SCALE is None:
         return np.full(len(names), ACCEPT if accept is None else accept)
-    levels = [self_score(a, profiles) for a in names]
-    return np.array([ACCEPT if v is None else ACCEPT_SCALE * v for v in levels])
+    return np.array([ACCEPT if (v := self_score(a, profiles)) is None else ACCEPT_SCALE * v for a in names])
 
 
 def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[float, float]]]:
@@ -282,14 +271,11 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
     passes = scores >= levels[None, :]
     gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
     if one_to_one:
-        # a cluster no candidate passes ACCEPT for (a debtor given the collector role, a stand-in)
-        # is unregistered whatever it is paired with: it takes no part in the assignment, so that
-        # its least bad candidate does not decide who the other clusters are (ASSIGN_PASSING)
+        # a cluster that passes for nobody (a debtor given the collector role, a stand-in) is left out of
+        # the assignment: its least bad candidate must not decide who the others are (ASSIGN_PASSING)
         rows_in = [i for i in range(len(speakers)) if not ASSIGN_PASSING or passes[i].any()]
-        chosen = {}
-        if rows_in:
-            rows, cols = linear_sum_assignment(-gain[rows_in])
-            chosen = {rows_in[i]: j for i, j in zip(rows.tolist(), cols.tolist(), strict=True)}
+        rows, cols = linear_sum_assignment(-gain[rows_in]) if rows_in else (np.zeros(0, int), np.zeros(0, int))
+        chosen = {rows_in[i]: j for i, j in zip(rows.tolist(), cols.tolist(), strict=True)}
     else:
         chosen = {i: int(np.argmax(gain[i])) for i in range(len(speakers))}
     out = []
