@@ -14,6 +14,7 @@ CORPUS_DIR is the generated corpus (``benchmarks/corpus_voices/generate.py OUT``
 3. **Attribution** (the product's decision, ``pipelines.voices.match``: candidates = logged
    collectors + team, Hungarian, s-norm, threshold ``ACCEPT``): the share of registered
    collector speech time given the right agent id, tune and held-out.
+   Also per voiceprint (``pipelines.voices.accept_levels``) at a sweep of ``ACCEPT_SCALE``.
 4. **Unregistered** collectors (voices U9xx): recall and false-alarm rate (registered voices
    called unregistered) at the alarm threshold; the threshold with FA ≤ 5 % on tune is printed.
 5. With ``--pipeline DB_URL`` (a database where ``audit batch CORPUS_DIR`` has run): the same
