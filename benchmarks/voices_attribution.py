@@ -78,13 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="with --reidentify: a pipelines.voices setting (e.g. SPLIT_MARGIN=1.5); repeatable")
     ap.add_argument("--quiet", action="store_true", help="totals only, not each recording")
+    ap.add_argument("--losses", action="store_true",
+                    help="break the time not given the right agent down by cause (see _losses)")
     args = ap.parse_args(argv)
     import pipelines.voices as voices
 
     for item in args.set:
         name, value = item.split("=", 1)
-        setattr(voices, name, type(getattr(voices, name))(value) if getattr(voices, name) is not None
-                else float(value))
+        current = getattr(voices, name)
+        setattr(voices, name, value.lower() in ("1", "true", "yes") if isinstance(current, bool)
+                else type(current)(value) if current is not None else float(value))
 
     import sqlalchemy as sa
 
@@ -105,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(fields, 0.0))
     per_call: dict[str, dict] = {}
     unregistered: list[str] = []
+    losses: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     with engine.connect() as conn:
         staffing = {r[0]: r[1] for r in conn.execute(sa.text(
             "select call_id, evidence from finding where rule_id='VISIT-2STAFF-VOICES'")).all()}
@@ -115,15 +119,18 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             call_id = row["call_id"]
             truth = json.loads((args.corpus / "truth" / f"{call_id}.json").read_text(encoding="utf-8"))
-            stored = conn.execute(sa.text('select start, "end", agent_id, role from segment '
+            stored = conn.execute(sa.text('select start, "end", agent_id, role, speaker from segment '
                                           "where call_id=:c order by idx"), {"c": call_id}).all()
-            segs = [(float(s), float(e), a, r) for s, e, a, r in stored]
+            segs = [(float(s), float(e), a, r) for s, e, a, r, _ in stored]
+            labels = [str(k) for *_, k in stored]
             audio = load_audio(args.corpus / row["audio_file"])
             mono = audio.mono()
             if redo is not None:
-                segs = redo(conn, row, audio)
+                segs, labels = redo(conn, row, audio)
             speech = speech_frames(mono, truth["turns"])
             kind = row["kind"]
+            if args.losses:
+                _losses(losses, truth["turns"], segs, labels, speech, enrolled, kind)
             call = dict.fromkeys(KEYS, 0.0)
             for t in truth["turns"]:
                 if t.get("role") != "agent" or not t.get("voice"):
@@ -171,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
               + (f"; VISIT-2STAFF-VOICES: {c['staffing']}" if c["staffing"] else ""))
     for line in ([] if args.quiet else unregistered):
         print(f"  not enrolled: {line}")
+    for key, loss in sorted(losses.items()) if args.losses else ():
+        total = max(loss["truth"], 1e-9)
+        print(f"[{key}] where the registered collector truth time goes ({loss['truth']:.0f} s): "
+              + ", ".join(f"{k} {100 * v / total:.1f} %" for k, v in sorted(loss.items(), key=lambda kv: -kv[1])
+                          if k != "truth"))
     if redo is not None:
         print(f"voice step re-run: {redo.cpu_s:.1f} s CPU for {redo.audio_s:.0f} s of audio "
               f"({redo.cpu_s / max(redo.audio_s, 1e-9):.4f} s/s); segments {redo.before} -> {redo.after}")
@@ -178,6 +190,54 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"totals": totals, "calls": per_call, "not_enrolled": unregistered},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def _losses(acc: dict[str, dict[str, float]], turns: list[dict], segs: list[tuple[float, float, str | None, str]],
+            labels: list[str], speech: np.ndarray, enrolled: set[str], kind: str) -> None:
+    """Registered collector truth time by outcome, the losses by cause (``--losses``).
+
+    ``right``; given another collector, split by whether the segment's speaker label is mostly
+    this collector's voice (``other collector: voice step`` - the voice step's decision, cluster or
+    turn) or mostly someone else's (``other collector: merged by diarization``); ``unregistered``
+    likewise; ``not collector role``; outside every segment, split into the turn's silent frames
+    (``outside: silence``, a truth turn is the whole TTS clip) and its speech frames
+    (``outside: speech``). Each speaker label's majority voice is taken over all truth turns
+    (debtors' too) by overlap."""
+    owner: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (s, e, _, _), label in zip(segs, labels, strict=True):
+        for t in turns:
+            o = min(e, t["end"]) - max(s, t["start"])
+            if o > 0:
+                owner[label][t.get("voice") or t["speaker"]] += o
+    major = {k: max(v.items(), key=lambda kv: kv[1])[0] for k, v in owner.items()}
+    for t in turns:
+        if t.get("role") != "agent" or t.get("voice") not in enrolled:
+            continue
+        out: dict[str, float] = defaultdict(float)
+        out["truth"] = t["end"] - t["start"]
+        for (s, e, agent, role), label in zip(segs, labels, strict=True):
+            o = max(0.0, min(e, t["end"]) - max(s, t["start"]))
+            if not o:
+                continue
+            cause = "voice step" if major.get(label) == t["voice"] else "merged by diarization"
+            if role != "agent":
+                out["not collector role"] += o
+            elif agent == t["voice"]:
+                out["right"] += o
+            elif agent == "unregistered":
+                out[f"unregistered: {cause}"] += o
+            else:
+                out[f"other collector: {cause}"] += o
+        lo, hi = int(t["start"] * 100), int(t["end"] * 100)
+        covered = np.zeros(hi - lo, bool)
+        for s, e, _, _ in segs:
+            covered[max(0, int(s * 100) - lo):max(0, int(e * 100) - lo)] = True
+        voiced = speech[lo:hi][:len(covered)]
+        out["outside: speech"] = float((~covered[:len(voiced)] & voiced).sum()) / 100
+        out["outside: silence"] = max(0.0, 2 * out["truth"] - sum(out.values()))
+        for key in (kind, "all"):
+            for k, v in out.items():
+                acc[key][k] += v
 
 
 def _split(call_id: str) -> str | None:
@@ -212,7 +272,7 @@ class _Reidentify:
             return None
         return [w for seg in _load(json.loads(path.read_text(encoding="utf-8"))) for w in seg.words]
 
-    def __call__(self, conn, row: dict, audio) -> list[tuple[float, float, str | None, str]]:
+    def __call__(self, conn, row: dict, audio) -> tuple[list[tuple[float, float, str | None, str]], list[str]]:
         import time
 
         import sqlalchemy as sa
@@ -239,7 +299,7 @@ class _Reidentify:
                 contact, metrics, None)  # type: ignore[arg-type]
             if verdict:
                 self.staffing[row["call_id"]] = verdict[0]
-        return [(s.start, s.end, s.agent_id, s.role) for s in segments]
+        return [(s.start, s.end, s.agent_id, s.role) for s in segments], [s.speaker for s in segments]
 
 
 if __name__ == "__main__":

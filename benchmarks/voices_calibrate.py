@@ -14,6 +14,7 @@ CORPUS_DIR is the generated corpus (``benchmarks/corpus_voices/generate.py OUT``
 3. **Attribution** (the product's decision, ``pipelines.voices.match``: candidates = logged
    collectors + team, Hungarian, s-norm, threshold ``ACCEPT``): the share of registered
    collector speech time given the right agent id, tune and held-out.
+   Also per voiceprint (``pipelines.voices.accept_levels``) at a sweep of ``ACCEPT_SCALE``.
 4. **Unregistered** collectors (voices U9xx): recall and false-alarm rate (registered voices
    called unregistered) at the alarm threshold; the threshold with FA ≤ 5 % on tune is printed.
 5. With ``--pipeline DB_URL`` (a database where ``audit batch CORPUS_DIR`` has run): the same
@@ -175,7 +176,7 @@ def main() -> None:
               f"trials {len(raw_t)} target / {len(raw_n)} non-target")
 
     # 3.-4. the product's decision at a sweep of ACCEPT thresholds
-    def decide(split: str, accept: float) -> dict:
+    def decide(split: str, accept: float | None) -> dict:
         right = total = 0.0
         fa = reg = hit = unreg = 0
         for contact, names, vectors, seconds in tests[split]:
@@ -200,6 +201,16 @@ def main() -> None:
             print(f"[{split}] ACCEPT {t:+.1f}: attribution (perfect diarization) {100 * r['attribution']:.1f} % "
                   f"of {r['seconds']:.0f} s; unregistered recall {r['recall'][0]}/{r['recall'][1]}, "
                   f"false alarm {r['fa'][0]}/{r['fa'][1]}")
+    # per-profile acceptance (pipelines.voices.accept_levels: ACCEPT_SCALE x each profile's held-back score)
+    scale = V.ACCEPT_SCALE
+    for s in (0.3, 0.4, 0.46, 0.5, 0.6, 0.7, 0.8, 1.0):
+        V.ACCEPT_SCALE = s
+        for split in ("tune", "heldout"):
+            r = decide(split, None)
+            print(f"[{split}] per profile, ACCEPT_SCALE {s:.2f}{' (the product)' if s == scale else ''}: attribution "
+                  f"(perfect diarization) {100 * r['attribution']:.1f} %; unregistered recall "
+                  f"{r['recall'][0]}/{r['recall'][1]}, false alarm {r['fa'][0]}/{r['fa'][1]}")
+    V.ACCEPT_SCALE = scale
     if args.pipeline:
         pipeline_attribution(args.pipeline, args.corpus, scen, profiles, reidentify=args.reidentify)
     if args.pipeline and args.study:

@@ -163,6 +163,64 @@ def test_one_voice_split_in_two_is_fewer_voices_than_the_log_claims(fake_voices)
     assert "1 distinct collector voice(s) heard, the log says 2" in staffing.evidence
 
 
+def _fixed_scores(monkeypatch, table: dict[str, dict[str, float]]) -> None:
+    """s-normalised scores by (cluster, candidate) instead of from embeddings; -1 where not given."""
+    monkeypatch.setattr(voices, "snorm_scores", lambda _v, names, _p: np.array(
+        [[row.get(a, -1.0) for a in names] for row in table.values()]))
+
+
+def test_a_cluster_no_collector_passes_for_does_not_steer_who_the_others_are(monkeypatch):
+    """corpus_heldout5 h5-010: the lead's cluster scores 0.52 for the lead and 0.51 for the second
+    collector; a debtor cluster given the collector role scores -0.70 / -0.96. Over all pairs the
+    debtor's "least bad" collector decided the lead's (S0 became V305); among passing pairs only,
+    S0 is the lead and the debtor's cluster is unregistered."""
+    table = {"S0": {"V301": 0.52, "V305": 0.51}, "S1": {"V301": -0.70, "V305": -0.96}}
+    _fixed_scores(monkeypatch, table)
+    monkeypatch.setattr(voices, "ACCEPT_SCALE", None)  # the constant ACCEPT (0.4) for every profile
+
+    def decided() -> dict[str, str]:
+        return {m.speaker: m.agent_id for m in voices.match(np.zeros((2, 256)), list(table), [20.0, 20.0],
+                                                             _visit(), _profiles())}
+
+    assert decided() == {"S0": "V301", "S1": UNREGISTERED}
+    monkeypatch.setattr(voices, "ASSIGN_PASSING", False)
+    assert decided() == {"S0": "V305", "S1": UNREGISTERED}
+
+
+def test_acceptance_follows_how_well_each_profile_knows_its_own_voice(monkeypatch):
+    monkeypatch.setattr(voices, "_MEANS", {})
+    profiles = _profiles()
+    # V302's stretches lie far apart (voices alike, a poor line): a profile that knows its voice less well
+    profiles["V302"] = Profile("V302", [Chunk(_noisy(VOICE["V302"], 2000 + k, noise=1.2).tolist(), 20.0, f"x{k}")
+                                        for k in range(3)], team="外访一组")
+    profiles["V303"] = Profile("V303", [Chunk(_unit(50).tolist(), 40.0, "one stretch")], team="外访一组")
+    own = {a: voices.self_score(a, profiles) for a in ("V301", "V302", "V303")}
+    assert own["V303"] is None and own["V302"] is not None and own["V301"] is not None
+    assert own["V302"] < own["V301"]
+    levels = voices.accept_levels(["V301", "V302", "V303"], profiles)
+    assert levels[0] == pytest.approx(voices.ACCEPT_SCALE * own["V301"])
+    assert levels[1] < levels[0] and levels[2] == voices.ACCEPT  # one stretch: the constant
+    assert (voices.accept_levels(["V301", "V302"], profiles, accept=0.7) == 0.7).all()  # a sweep's constant
+    monkeypatch.setattr(voices, "ACCEPT_SCALE", None)
+    assert (voices.accept_levels(["V301", "V302"], profiles) == voices.ACCEPT).all()
+
+
+def test_a_voice_passes_at_its_own_profiles_level(monkeypatch):
+    """corpus_heldout5: collectors whose profiles score themselves at 0.6-0.9 reach 0.5-0.6 in the
+    room, under a constant fit for voices that score themselves at 1.4; each profile's own level
+    accepts them, and the constant stays where a profile cannot be held back (one stretch)."""
+    _fixed_scores(monkeypatch, {"S0": {"V301": 1.5}, "S1": {"V305": 0.35}})
+    monkeypatch.setattr(voices, "self_score", lambda a, _p: {"V301": 2.6, "V305": 0.7}.get(a))
+
+    def decided() -> dict[str, str]:
+        return {m.speaker: m.agent_id for m in voices.match(np.zeros((2, 256)), ["S0", "S1"], [20.0, 20.0],
+                                                             _visit(), _profiles())}
+
+    assert decided() == {"S0": "V301", "S1": "V305"}
+    monkeypatch.setattr(voices, "ACCEPT_SCALE", None)
+    assert decided() == {"S0": "V301", "S1": UNREGISTERED}
+
+
 def test_telephone_band_removes_what_a_telephone_cannot_carry():
     t = np.arange(16000) / 16000
     low, mid, high = (np.sin(2 * np.pi * f * t).astype(np.float32) for f in (100, 1000, 6000))
