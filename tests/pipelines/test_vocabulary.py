@@ -78,3 +78,50 @@ def test_china_and_brackets_are_not_said():
     # a name that is all place and line of business keeps its place (湖北消费金融 is not 消费金融)
     forms = short_forms("湖北消费金融股份有限公司")
     assert "湖北消费金融" in forms and "消费金融" not in forms
+
+
+def test_the_debtor_from_the_log_is_in_the_vocabulary_with_forms_of_address():
+    vocabulary = call_vocabulary(Contact(**BASE, agent_name="宋佳怡", debtor_name="邵志斌"))
+    assert vocabulary.people == ["宋佳怡", "邵志斌"]
+    assert vocabulary.addressed == ["邵先生", "邵女士"]
+    assert vocabulary.names()["people"] == ["宋佳怡", "邵志斌", "邵先生", "邵女士"]
+    assert vocabulary.surnames() == "宋邵"  # the collector's first: a self-introduction is theirs
+    assert vocabulary.decoder_words("people") == ["宋佳怡", "邵志斌", "邵先生", "邵女士"]
+    # a two-character surname is addressed whole
+    assert call_vocabulary(Contact(**BASE, debtor_name="欧阳丽")).addressed == ["欧阳先生", "欧阳女士"]
+    # no debtor name, or one that is no Chinese name of 2-4 characters: nothing of it
+    for name in ("", "Li Na", "阿卜杜·热合曼"):
+        vocabulary = call_vocabulary(Contact(**BASE, agent_name="宋佳怡", debtor_name=name))
+        assert vocabulary.people == ["宋佳怡"] and vocabulary.addressed == []
+
+
+def test_the_visits_other_collectors_are_in_the_vocabulary():
+    contact = Contact(**BASE, agent_name="田晓峰", visit_staff=2, visit_staff_ids=("X703", "X701"),
+                      visit_staff_names=("宋佳怡",))
+    vocabulary = call_vocabulary(contact)
+    assert vocabulary.people == ["田晓峰", "宋佳怡"]
+    assert "宋佳怡" in vocabulary.words() and vocabulary.surnames() == "田宋"
+
+
+def test_the_debtors_name_restores_how_the_debtor_is_addressed():
+    from pipelines.vocabulary import call_corrector
+
+    contact = Contact(**BASE, agent_name="郭振华", debtor_name="闫志鹏")
+    correct = call_corrector(call_vocabulary(contact))
+    # a surname of the same sound as the debtor's, and a word, are the debtor's surname
+    assert correct("颜先生您好") == "闫先生您好"
+    assert correct("请问是言志鹏先生吗") == "请问是闫志鹏先生吗"
+    # without the log's name nothing tells 颜 from 闫
+    assert call_corrector(call_vocabulary(Contact(**BASE, agent_name="郭振华")))("颜先生您好") == "颜先生您好"
+    # another person's title and surname stay
+    assert correct("王先生您好") == "王先生您好"
+
+
+def test_decoder_words_are_all_or_people():
+    vocabulary = call_vocabulary(Contact(**BASE, agent_name="刘志远", creditor="交通银行", debtor_name="陈明"))
+    assert vocabulary.decoder_words() == vocabulary.words()
+    assert vocabulary.decoder_words("people") == ["刘志远", "陈明", "陈先生", "陈女士"]
+    import pytest
+
+    with pytest.raises(ValueError, match="not one of all, people"):
+        vocabulary.decoder_words("names")
