@@ -125,3 +125,23 @@ def test_decoder_words_are_all_or_people():
 
     with pytest.raises(ValueError, match="not one of all, people"):
         vocabulary.decoder_words("names")
+
+
+def test_a_person_addressed_by_full_name_and_title_is_restored_from_the_log():
+    from pipelines.vocabulary import call_corrector
+
+    def correct(debtor: str, text: str) -> str:
+        return call_corrector(call_vocabulary(Contact(**BASE, agent_name="宋佳怡", debtor_name=debtor)))(text)
+
+    assert correct("缪德胜", "您好请问是缪德山先生吗") == "您好请问是缪德胜先生吗"  # one letter off
+    assert correct("何志明", "请问试和这名先生吗") == "请问试何志明先生吗"  # 和 sounds like the surname 何
+    assert correct("冯雅琴", "您是冯雅林女士吧") == "您是冯雅琴女士吧"
+    # not without the frame, not another surname, not a word, not two syllables off
+    assert correct("缪德胜", "缪德山先生") == "缪德山先生"
+    assert correct("缪德胜", "请问是廖德胜先生吗") == "请问是廖德胜先生吗"
+    assert correct("冯雅琴", "是冯雅林他们吗") == "是冯雅林他们吗"
+    assert correct("何志明", "你找何主任先生吗") == "你找何主任先生吗"
+    assert correct("杨帆", "是杨先生吗") == "是杨先生吗"
+    # without the log's name nothing tells the name
+    unnamed = call_corrector(call_vocabulary(Contact(**BASE, agent_name="宋佳怡")))
+    assert unnamed("请问是缪德山先生吗") == "请问是缪德山先生吗"
