@@ -145,3 +145,36 @@ def test_a_person_addressed_by_full_name_and_title_is_restored_from_the_log():
     # without the log's name nothing tells the name
     unnamed = call_corrector(call_vocabulary(Contact(**BASE, agent_name="宋佳怡")))
     assert unnamed("请问是缪德山先生吗") == "请问是缪德山先生吗"
+
+
+def test_the_calls_words_reach_the_decoder_only_where_asked():
+    from pathlib import Path
+
+    import numpy as np
+
+    from pipelines.asr import AsrOptions
+    from pipelines.audio import Audio
+    from pipelines.process import Pipeline, PipelineOptions
+
+    class Recorder:  # the recogniser's boundary: keeps the options it was given
+        name = "fake"
+        options: list[AsrOptions] = []
+
+        def transcribe(self, mono, options):
+            self.options.append(options)
+            return []
+
+    audio = Audio(Path("a.wav"), np.zeros((1, 1600), np.float32), 16000, "0" * 64)
+    contact = Contact(**BASE, agent_name="宋佳怡", creditor="招商银行股份有限公司", debtor_name="邵志斌")
+    for options, expected in (
+        (PipelineOptions(), []),  # the default: the call's words go to the corrector only
+        (PipelineOptions(asr_options=AsrOptions(vocabulary_to="hotwords"), vocabulary_words="people"),
+         ["宋佳怡", "邵志斌", "邵先生", "邵女士"]),
+        (PipelineOptions(asr_options=AsrOptions(vocabulary_to="prompt")), call_vocabulary(contact).words()),
+    ):
+        pipeline = Pipeline(options)
+        pipeline._asr = engine = Recorder()
+        engine.options.clear()
+        pipeline.hear(audio, contact)
+        pipeline.hear(audio)  # no contact: the options as they are
+        assert [o.hotwords for o in engine.options] == [expected, []]
