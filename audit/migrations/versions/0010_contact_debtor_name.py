@@ -24,15 +24,15 @@ BATCH = 5000
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('debtor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+    op.add_column('contact', sa.Column('debtor_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
     _move('meta', 'column')
 
 
 def downgrade() -> None:
     _move('column', 'meta')
-    with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.drop_column('debtor_name')
+    # Not in batch mode (as 0008): on SQLite that copies the contact table, and dropping the
+    # original then fails on the foreign keys pointing at it; SQLite 3.35+ drops it in place.
+    op.drop_column('contact', 'debtor_name')
 
 
 def _move(source: str, target: str) -> None:
