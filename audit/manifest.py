@@ -160,6 +160,33 @@ def _phone(value: str) -> str:
     return digits
 
 
+MAX_NAME_CHARS = 64
+# a person's name: letters of any script (陈明, 欧阳娜娜, Li Na), the middle dot of transcribed
+# names (阿卜杜·热合曼), a space, a hyphen, an apostrophe or a full stop (O'Neil, J. Smith)
+_NAME_MARKS = frozenset(" ·•‧・.-'’")
+
+
+def _person_name(value: str, column: str) -> str:
+    """A person's name column (``debtor_name``): letters and the marks names are written with;
+    a number or a list in it is a column mix-up in the export, named in the error."""
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    if all("\u4e00" <= ch <= "\u9fff" for ch in value.replace(" ", "")):
+        value = value.replace(" ", "")  # a Chinese name has no spaces: "陈 明" is 陈明
+    if len(value) > MAX_NAME_CHARS:
+        raise ValueError(f"{column} is {len(value)} characters long (at most {MAX_NAME_CHARS}); "
+                         "write the person's full name only")
+    if any(ch.isdigit() for ch in value):
+        raise ValueError(f"{column} {value[:40]!r} holds digits; it is the person's name as the lender's "
+                         "file holds it (a phone number goes in phone, an id in debtor_id)")
+    bad = sorted({ch for ch in value if not (ch.isalpha() or ch in _NAME_MARKS)})
+    if bad:
+        raise ValueError(f"{column} {value[:40]!r} holds {' '.join(repr(c) for c in bad[:5])}, which no name "
+                         "has; write one person's full name (like 陈明)")
+    return value
+
+
 def parse_row(row: dict[str, str], line: int) -> Contact:
     """Validate one CSV row; raises ``ValueError`` with a human-readable reason."""
     for key, value in row.items():
@@ -221,7 +248,7 @@ def parse_row(row: dict[str, str], line: int) -> Contact:
         visit_staff_ids=staff_ids,
         channel_layout=layout,
         audio_file=audio,
-        debtor_name=get("debtor_name"),
+        debtor_name=_person_name(get("debtor_name"), "debtor_name"),
         line=line,
     )
 

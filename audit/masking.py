@@ -152,6 +152,27 @@ def mask_pii(text: str | None) -> str:
     return "".join(out)
 
 
+# Two-character surnames: 欧阳娜娜 is shown 欧阳**, not 欧***.
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+                     "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台")
+
+
+def surname_of(name: str) -> str:
+    """The surname of a Chinese full name (陈明: 陈, 欧阳娜娜: 欧阳); the first letter otherwise."""
+    name = (name or "").strip()
+    return name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+
+
+def mask_name(name: str | None) -> str:
+    """A person's name as a viewer without ``see_pii`` and a redacted pack show it: the surname
+    kept, every other letter ``*`` (陈明 → 陈*, 欧阳娜娜 → 欧阳**, Li Na → L* **). The debtor's name
+    is personal data like the number dialled."""
+    if not name:
+        return name or ""
+    keep = len(surname_of(name))
+    return name[:keep] + "".join(MASK_CHAR if ch.isalpha() else ch for ch in name[keep:])
+
+
 def can_touch_masked(query: str) -> bool:
     """Whether a substring search for ``query`` could match across a masked digit.
 

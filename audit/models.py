@@ -84,6 +84,9 @@ class Contact(SQLModel, table=True):
     debtor_id: str = Field(default="", max_length=64, index=True)
     # the number dialled, digits only (the manifest's optional `phone` column; migration 0006)
     phone: str | None = Field(default=None, max_length=32, index=True)
+    # the debtor's full name as the lender's file holds it (the manifest's optional `debtor_name`
+    # column; personal data, masked like the phone: audit.masking.mask_name; migration 0010)
+    debtor_name: str | None = Field(default=None, max_length=64)
     team: str = Field(default="", max_length=128, index=True)
     agency: str = Field(default="", max_length=256)
     creditor: str = Field(default="", max_length=256)

@@ -94,8 +94,13 @@ class Contact:
     visit_staff_ids: tuple[str, ...] = ()
     channel_layout: str | None = None  # stereo_agent_left | stereo_agent_right | mono
     audio_file: str | None = None
+    # the debtor's full name as the lender's file holds it (optional manifest column; personal
+    # data, masked where the product masks the debtor's number: audit.masking.mask_name)
     debtor_name: str = ""
     line: int = 0  # manifest line number, for error messages
+    # the names of the other collectors ``visit_staff_ids`` lists, as earlier log rows give
+    # them (pipelines.batch.plan.with_staff_names; not a manifest column): the call's vocabulary
+    visit_staff_names: tuple[str, ...] = ()
 
     @property
     def has_recording(self) -> bool:

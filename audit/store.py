@@ -82,8 +82,8 @@ def upsert_contact(session: Session, contact: Contact, *, audio_path: str | None
         debtor_id=contact.debtor_id, team=contact.team, agency=contact.agency, creditor=contact.creditor,
         product=contact.product, contact_role=contact.contact_role, days_past_due=contact.days_past_due,
         visit_staff=contact.visit_staff, channel_layout=contact.channel_layout, phone=contact.phone or None,
+        debtor_name=contact.debtor_name or None,
         meta={"agent_name": contact.agent_name, "audio_file": contact.audio_file, "line": contact.line,
-              "debtor_name": contact.debtor_name,
               **({"visit_staff_ids": list(contact.visit_staff_ids)} if contact.visit_staff_ids else {}),
               # databases keep instants, not offsets: the debtor's local time needs the offset
               "utc_offset_s": int(offset.total_seconds())},
@@ -206,7 +206,7 @@ def contact_from_row(row: models.Contact) -> Contact:
                    contact_role=row.contact_role,
                    days_past_due=row.days_past_due, visit_staff=row.visit_staff,
                    channel_layout=row.channel_layout, audio_file=meta.get("audio_file"),
-                   debtor_name=meta.get("debtor_name", ""), line=meta.get("line", 0),
+                   debtor_name=row.debtor_name or "", line=meta.get("line", 0),
                    visit_staff_ids=tuple(meta.get("visit_staff_ids") or ()))
 
 

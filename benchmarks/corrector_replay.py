@@ -44,14 +44,14 @@ def _turns_key(turns: list[dict]) -> tuple:
     return tuple((float(t["start"]), t["text"]) for t in turns)
 
 
-def capture(corpus: Path, cache: Path, out: Path) -> None:
+def capture(corpus: Path, cache: Path, out: Path, decoder_words: str | None = None) -> None:
     import pipelines.evaluate as evaluate
     import pipelines.process as process
     from audit.evaluation import load_truth
     from audit.manifest import read_manifest
     from benchmarks.asr_cache import install
 
-    install(cache)
+    counts = install(cache)
     raw_of: dict[str, str] = {}
     real_corrector = process.call_corrector
     process.call_corrector = lambda vocabulary: _Recording(real_corrector(vocabulary), raw_of)  # type: ignore[assignment]
@@ -64,7 +64,14 @@ def capture(corpus: Path, cache: Path, out: Path) -> None:
         return real_score(turns, segs, vocabulary, normalize, **kw)
 
     evaluate.score_entities = score  # type: ignore[assignment]
-    report = evaluate.evaluate_corpus(corpus)
+    options = None
+    if decoder_words:
+        from pipelines.asr import AsrOptions
+        from pipelines.process import PipelineOptions
+
+        options = PipelineOptions(asr_options=AsrOptions(vocabulary_to="hotwords"), vocabulary_words=decoder_words)
+    report = evaluate.evaluate_corpus(corpus, options=options)
+    report["asr_cache"] = dict(counts)
     truth = load_truth(corpus)
     contacts, _ = read_manifest(corpus / "manifest.csv")
     calls = []
@@ -76,10 +83,37 @@ def capture(corpus: Path, cache: Path, out: Path) -> None:
                       "segments": stored[_turns_key(t["turns"])]})
     out.write_text(json.dumps({"corpus": str(corpus), "calls": calls, "report": report},
                               ensure_ascii=False, indent=0, default=str), encoding="utf-8")
-    print(f"{corpus}: {len(calls)} calls, CER {report['cer']:.4f}, entities {report['entities']}")
+    print(f"{corpus}: {len(calls)} calls, CER {report['cer']:.4f}, entities {report['entities']}; "
+          f"ASR cache {counts}")
 
 
-def score(paths: list[Path], show_misses: bool) -> None:
+def _with_log_names(contacts: list, debtor_names: dict[str, str]) -> list:
+    """The replay's contacts as the pipeline of this code sees them: the visit's other collectors'
+    names from the other rows of the same manifest (:func:`pipelines.batch.plan.with_staff_names`
+    does the same from the store and the manifest), and ``debtor_names`` (a measurement aid,
+    ``benchmarks/debtor_names.py``) where the row has none."""
+    names = {c.agent_id: c.agent_name for c in contacts if c.agent_name}
+    out = []
+    for c in contacts:
+        update: dict = {}
+        if "visit_staff_names" in _FIELDS and c.visit_staff_ids and not getattr(c, "visit_staff_names", ()):
+            update["visit_staff_names"] = tuple(names[i] for i in c.visit_staff_ids if i != c.agent_id and i in names)
+        if not c.debtor_name and debtor_names.get(c.call_id):
+            update["debtor_name"] = debtor_names[c.call_id]
+        out.append(dataclasses.replace(c, **update) if update else c)
+    return out
+
+
+def _contact_fields() -> set[str]:
+    from audit.schema import Contact
+
+    return {f.name for f in dataclasses.fields(Contact)}
+
+
+_FIELDS = _contact_fields()
+
+
+def score(paths: list[Path], show_misses: bool, debtor_names: dict[str, str] | None = None) -> None:
     from types import SimpleNamespace
 
     from audit.schema import Contact
@@ -94,8 +128,9 @@ def score(paths: list[Path], show_misses: bool) -> None:
         errors = chars = 0
         entities = {kind: [0, 0] for kind in KINDS}
         lines = []
-        for call in data["calls"]:
-            contact = Contact(**{k: v for k, v in call["contact"].items() if k in fields})
+        contacts = [Contact(**{k: tuple(v) if isinstance(v, list) else v for k, v in call["contact"].items()
+                               if k in fields}) for call in data["calls"]]
+        for call, contact in zip(data["calls"], _with_log_names(contacts, debtor_names or {}), strict=True):
             vocabulary = call_vocabulary(contact)
             corrector = call_corrector(vocabulary)
             started = time.perf_counter()
@@ -128,11 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     sco = sub.add_parser("score")
     sco.add_argument("replays", nargs="+", type=Path)
     sco.add_argument("--misses", action="store_true")
+    sco.add_argument("--debtor-names", type=Path,
+                     help="JSON call_id -> debtor name for rows without one (benchmarks/debtor_names.py)")
+    cap.add_argument("--decoder-words", choices=("all", "people"),
+                     help="the call's words (all, or the people's names) to the decoder as faster-whisper hotwords")
     args = parser.parse_args(argv)
     if args.command == "capture":
-        capture(args.corpus_dir, args.asr_cache, args.out)
+        capture(args.corpus_dir, args.asr_cache, args.out, args.decoder_words)
     else:
-        score(args.replays, args.misses)
+        names = json.loads(args.debtor_names.read_text(encoding="utf-8")) if args.debtor_names else {}
+        score(args.replays, args.misses, names)
     return 0
 
 

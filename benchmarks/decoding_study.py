@@ -51,6 +51,9 @@ SETTINGS: dict[str, dict] = {
     "no_speech_0.8": {"no_speech_threshold": 0.8},
     "vocab_prompt": {"vocabulary_to": "prompt"},
     "vocab_hotwords": {"vocabulary_to": "hotwords"},
+    # session 8: only the people's names (collectors, the debtor and how the debtor is addressed)
+    "people_hotwords": {"vocabulary_to": "hotwords", "words": "people"},
+    "people_prompt": {"vocabulary_to": "prompt", "words": "people"},
     "no_prompt": {"initial_prompt": None},
     # a generic collection-call sentence, no call's names (the call's words in the prompt did not pay)
     "domain_prompt": {"initial_prompt": "以下是普通话的句子。您好，您的欠款已经逾期了，请尽快还款。"},
@@ -125,8 +128,9 @@ def run(corpora: list[Path], names: list[str], limit: int | None, cache: Path, r
                     if engine is None:
                         engine = get_engine("faster-whisper", model)
                     audio = mono_audio(corpus, contact, cache)
-                    options = dataclasses.replace(AsrOptions(), **SETTINGS[name],
-                                                  hotwords=call_vocabulary(contact).words())
+                    setting = dict(SETTINGS[name])
+                    words = call_vocabulary(contact).decoder_words(setting.pop("words", "all"))
+                    options = dataclasses.replace(AsrOptions(), **setting, hotwords=words)
                     started = time.perf_counter()
                     segments = engine.transcribe(audio, options)
                     seconds = time.perf_counter() - started

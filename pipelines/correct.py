@@ -463,7 +463,7 @@ class Corrector:
         的, then the name) where the heard characters are no word and sound nearly like it: two
         letters off in all, at least one syllable right (我是博岳公司的科会领 → 柯慧敏, 瑞岚资产的乘写 →
         程雪, 信用卡中心的念红 → 聂红); round 4."""
-        from pipelines.names_heard import INTRO, bounded, loose
+        from pipelines.names_heard import INTRO, addressed, bounded, loose
 
         orgs = [*self._names, *self._short_names]
         every = _text_keys(text)
@@ -486,7 +486,7 @@ class Corrector:
                 if not self._keeps_known_words(stretch, person):
                     continue
                 chars[i:i + n] = list(person)
-        return "".join(chars)
+        return addressed("".join(chars), self._people, fixed)  # session 8: 请问是和这名先生 → 何志明
 
     def _keeps_known_words(self, stretch: str, name: str) -> bool:
         """Every known word found exactly in ``stretch`` is at the same place in ``name``."""

@@ -134,6 +134,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | No
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     from pipelines.batch import run_batch
+    from pipelines.batch.plan import with_staff_names
 
     truth = load_truth(corpus_dir)
     contacts, _errors = read_manifest(corpus_dir / "manifest.csv")
@@ -150,6 +151,7 @@ def evaluate_corpus(corpus_dir: str | Path, *, options=None, pack_path: str | No
             predicted: dict[str, set[str]] = defaultdict(set)
             for f in session.exec(select(models.Finding)):
                 predicted[f.call_id].add(f.category)
+        contacts = with_staff_names(engine, contacts)  # the vocabulary the pipeline had
         engine.dispose()
 
     errors = chars = 0

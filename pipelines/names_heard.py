@@ -96,3 +96,34 @@ COMMON = "的了是不没很会要可为吗呢吧啊么我你您他她它们在�
 # A collector's self-introduction: the name follows 我是 / 我叫, or the call's organisation + 的
 # (我是博岳公司的科会领 → 柯慧敏, 我是瑞岚资产的乘写 → 程雪).
 INTRO = re.compile(r"(?:我是|我叫|我们是)$")
+
+
+# A person addressed by full name and title (session 8): 请问是X先生, 您是X女士吗; 是 heard 试 or 事.
+_ADDRESS_BEFORE = re.compile(r"(?:[是试事市找]|请问|您|你)$")
+_TITLES = ("先生", "女士")
+
+
+def addressed(text: str, people: list[str], fixed: list[bool]) -> str:
+    """The call's people addressed by full name before 先生 / 女士 (请问试和这名先生吗 → 何志明,
+    吴海豪先生 → 吴海涛 where the log names the debtor 吴海涛): a stretch of the name's length after
+    是 / 请问 / 您 / 找, not a word, its first syllable the surname's sound, the rest two letters off
+    in all at most. Without the log's name nothing is rewritten: 是王先生吗 stays."""
+    from rapidfuzz.distance import Levenshtein
+
+    from pipelines.correct import _key, _text_keys
+
+    keys = _text_keys(text)
+    chars = list(text)
+    for person in people:
+        key, n = _key(person), len(person)
+        for i in range(1, len(chars) - n + 1):
+            stretch = "".join(chars[i:i + n])
+            if (stretch == person or any(fixed[i:i + n]) or None in keys[i:i + n] or not _HAN.match(stretch)
+                    or not text.startswith(_TITLES, i + n) or not _ADDRESS_BEFORE.search(text[:i])
+                    or is_word(_as_dictionary_reads(stretch))):
+                continue
+            distances = [0 if c == m else min(Levenshtein.distance(r, y) for r in k)
+                         for c, m, k, y in zip(stretch, person, keys[i:i + n], key)]
+            if distances[0] == 0 and sum(distances) <= 2:
+                chars[i:i + n] = list(person)
+    return "".join(chars)

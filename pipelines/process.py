@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,9 @@ class PipelineOptions:
     device: str = "auto"
     cpu_threads: int = 0
     asr_options: AsrOptions = field(default_factory=AsrOptions)
+    # which of the call's words go to the decoder where ``asr_options.vocabulary_to`` sends them:
+    # "all", or "people" (pipelines.vocabulary.Vocabulary.decoder_words)
+    vocabulary_words: str = "all"
     max_pause_s: float = 0.6  # a pause this long inside one party's speech starts a new segment
     # weight of the words against the voice when a mono recording's speakers and roles are
     # decided together (pipelines.speakers.attribute); None: the voice alone groups speakers
@@ -108,13 +111,17 @@ class Pipeline:
         self._asr = None
         self._diarizer = None
 
-    def hear(self, audio: Audio) -> list[AsrSegment]:
+    def hear(self, audio: Audio, contact: Contact | None = None) -> list[AsrSegment]:
         """The recogniser's pass over a recording (its mono mix, stereo calls too): the first
         step of :meth:`process`, which a batch runs ahead for the next recording
-        (:meth:`pipelines.batch.Worker.run`)."""
+        (:meth:`pipelines.batch.Worker.run`). With ``AsrOptions.vocabulary_to`` set, the
+        ``contact``'s words go to the decoder (off by default: docs/hearing.md)."""
         with self._asr_lock:
             engine = self.asr
-        return engine.transcribe(audio.mono(), self.options.asr_options)
+        options = self.options.asr_options
+        if contact is not None and options.vocabulary_to != "none":
+            options = replace(options, hotwords=call_vocabulary(contact).decoder_words(self.options.vocabulary_words))
+        return engine.transcribe(audio.mono(), options)
 
     def process(self, contact: Contact, audio: Audio, heard: list[AsrSegment] | None = None) -> Transcript:
         """Transcribe, diarize and label one contact's recording.
@@ -125,7 +132,7 @@ class Pipeline:
         corrector = _remembering(call_corrector(vocabulary))
         layout = contact.channel_layout or "mono"
         if heard is None:
-            heard = self.hear(audio)
+            heard = self.hear(audio, contact)
         self.hook("asr", heard, call_id=contact.call_id, channel=None)
         if layout.startswith("stereo") and audio.channels == 2:
             segments = self._stereo(contact, audio, heard, corrector,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from audit.masking import surname_of
 from audit.names import CARD_CENTRE, short_forms
 from audit.schema import Contact
 
@@ -30,28 +31,50 @@ class Vocabulary:
 
     creditor: list[str] = field(default_factory=list)
     agency: list[str] = field(default_factory=list)
+    # full names: the agent's, the visit's other collectors', the debtor's
     people: list[str] = field(default_factory=list)
     product: list[str] = field(default_factory=list)
+    # how the debtor is addressed: surname + 先生 / 女士 (the log says nothing of the gender)
+    addressed: list[str] = field(default_factory=list)
 
     def words(self) -> list[str]:
-        return list(dict.fromkeys([*self.creditor, *self.agency, *self.people, *self.product]))
+        return list(dict.fromkeys([*self.creditor, *self.agency, *self.people, *self.addressed, *self.product]))
 
     def names(self) -> dict[str, list[str]]:
         """The entity kinds (creditor, agency, people) and their words, for entity accuracy."""
-        return {"creditor": self.creditor, "agency": self.agency, "people": self.people}
+        return {"creditor": self.creditor, "agency": self.agency, "people": [*self.people, *self.addressed]}
+
+    def decoder_words(self, which: str = "all") -> list[str]:
+        """The words for the decoder's hotwords or prompt (``AsrOptions.vocabulary_words``):
+        ``"all"`` or ``"people"`` (full names and the debtor's forms of address only)."""
+        if which == "people":
+            return list(dict.fromkeys([*self.people, *self.addressed]))
+        if which != "all":
+            raise ValueError(f"vocabulary_words {which!r} is not one of all, people")
+        return self.words()
+
+    def surnames(self) -> str:
+        """The call's surnames, the collectors' first (a self-introduction is theirs), then the debtor's."""
+        return "".join(dict.fromkeys(surname_of(p)[:1] for p in self.people))  # 欧阳: 欧, as before
+
+
+def _person(name: str) -> bool:
+    return bool(name) and bool(_HAN.match(name)) and 2 <= len(name) <= 4
 
 
 def call_vocabulary(contact: Contact) -> Vocabulary:
-    """The words of one contact: short forms of the creditor and the agency, the agent's and the
-    debtor's names where the log has them, and the product's words. (Not "我姓刘", how a collector
-    gives a name at the door: it sounds like 我行 + a word, "我行为", "我行联系".)"""
+    """The words of one contact: short forms of the creditor and the agency; the names of the
+    agent, of the visit's other collectors (``visit_staff_names``, from earlier log rows) and of
+    the debtor where the log has them, and how the debtor is addressed (陈先生, 陈女士); the
+    product's words. (Not "我姓刘", how a collector gives a name at the door: it sounds like
+    我行 + a word, "我行为", "我行联系".)"""
     creditor = short_forms(contact.creditor)
     agency = [w for w in short_forms(contact.agency) if w not in creditor or w == CARD_CENTRE]
-    people: list[str] = []
-    for person in (contact.agent_name, getattr(contact, "debtor_name", "")):
-        if person and _HAN.match(person) and 2 <= len(person) <= 4:
-            people.append(person)
-    return Vocabulary(creditor=creditor, agency=agency, people=people,
+    people = [p for p in dict.fromkeys((contact.agent_name, *contact.visit_staff_names, contact.debtor_name))
+              if _person(p)]
+    debtor = contact.debtor_name
+    addressed = [surname_of(debtor) + title for title in ("先生", "女士")] if _person(debtor) else []
+    return Vocabulary(creditor=creditor, agency=agency, people=people, addressed=addressed,
                       product=list(PRODUCT_WORDS.get(contact.product or "", ())))
 
 
@@ -69,5 +92,5 @@ def call_corrector(vocabulary: Vocabulary):
     words = [w for w in vocabulary.words() if len(w) >= 3]
     orgs = [*vocabulary.creditor, *vocabulary.agency]
     return Corrector(hotwords=words, names=[w for w in orgs if w in words],
-                     surnames="".join(dict.fromkeys(p[0] for p in vocabulary.people)),
+                     surnames=vocabulary.surnames(),
                      short_names=[w for w in orgs if len(w) == 2], people=list(vocabulary.people))

@@ -206,3 +206,25 @@ def test_visit_staff_is_a_count_or_agent_ids(tmp_path, cell, count, ids):
 def test_visit_staff_that_is_neither_is_a_row_error(tmp_path, cell):
     contacts, errors = read_manifest(write(tmp_path, HEADER + _row(visit_staff=cell)))
     assert not contacts and "visit_staff" in errors[0].reason
+
+
+def test_debtor_name_is_an_optional_column(tmp_path):
+    (c,), errors = read_manifest(write(tmp_path, HEADER + GOOD))
+    assert not errors and c.debtor_name == ""  # a manifest without the column works as before
+    header = HEADER.strip() + ",debtor_name\n"
+    rows = [GOOD.strip() + ", 陈  明 \n", GOOD.strip().replace("c1,", "c2,", 1) + ",阿卜杜·热合曼\n",
+            GOOD.strip().replace("c1,", "c3,", 1) + ",\n"]
+    contacts, errors = read_manifest(write(tmp_path, header + "".join(rows)))
+    assert not errors and [c.debtor_name for c in contacts] == ["陈明", "阿卜杜·热合曼", ""]
+
+
+@pytest.mark.parametrize("cell, fragment", [
+    ("13812345678", "holds digits"), ("陈明;李娜", "which no name has"), ("陈" * 65, "at most 64"),
+    ("<b>陈明</b>", "which no name has"),
+])
+def test_a_bad_debtor_name_is_a_row_error_naming_line_and_column(tmp_path, cell, fragment):
+    header = HEADER.strip() + ",debtor_name\n"
+    contacts, errors = read_manifest(write(tmp_path, header + GOOD.strip() + f",{cell}\n"))
+    assert not contacts
+    (error,) = errors
+    assert "manifest line 2 (call_id c1)" in str(error) and "debtor_name" in str(error) and fragment in str(error)

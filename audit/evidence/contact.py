@@ -14,6 +14,7 @@ from audit.evidence.clips import CLIP_PADDING_S, Decoder, cut_clips, decode, dur
 from audit.evidence.pack import PackInfo, safe_name, to_json, write_pack
 from audit.evidence.records import load_record, open_recording, session_of
 from audit.evidence.redaction import REDACTION_NOTE, beep, spoken_numbers, text_filter
+from audit.masking import mask_name
 
 ROLE_LABELS = {"agent": "坐席", "debtor": "债务人", "relative": "亲属", "third_party": "第三方"}
 
@@ -165,6 +166,8 @@ def contact_members(s: Session, call_id: str, audio_root: str | Path | None, *, 
     contact_row = _row(contact)
     if redact:
         contact_row["phone"] = text(contact.phone) if contact.phone else contact.phone
+        if contact.debtor_name:  # the debtor's name from the log: the surname only (陈*)
+            contact_row["debtor_name"] = mask_name(contact.debtor_name)
         contact_row["original_audio_sha256"] = contact.audio_sha256
     files["contact.json"] = to_json({"contact": contact_row, "agent": _row(record.agent), "case": _row(record.case),
                                      **({"link": call_link(dashboard_url, call_id)} if dashboard_url else {})})

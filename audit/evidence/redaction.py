@@ -17,13 +17,13 @@ REDACTION_NOTE = (
     "本证据包已脱敏（--redact）：转写、违规证据和复核理由中的手机号、身份证号和银行卡号已打码；"
     "录音中说出这些号码的整段语音（按转写分段的起止时间，数据库不保存逐字时间）已替换为提示音，"
     "因此提示音可能比号码本身更长。录音为脱敏后重新编码的 16 kHz WAV，"
-    "原始录音的 SHA-256 记录在 contact.json 中。\n"
+    "原始录音的 SHA-256 记录在 contact.json 中；contact.json 中台账里的债务人姓名只保留姓氏。\n"
     "This pack is redacted (--redact): phone, ID-card and bank-card numbers are masked in the "
     "transcript, the findings' evidence and the review reasons; in the audio, each transcript "
     "segment in which such a number is spoken is replaced by a beep over its whole length (the "
     "database stores segment times, not word times, so the beep can be longer than the number). "
     "The audio is re-encoded as 16 kHz WAV after redaction; the original recording's SHA-256 is "
-    "in contact.json.\n"
+    "in contact.json, where the debtor's name from the log shows the surname only.\n"
 )
 
 

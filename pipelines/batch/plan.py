@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +40,27 @@ def _stored(engine: Engine, call_ids: list[str]) -> dict[str, models.Contact]:
     return rows
 
 
+def with_staff_names(engine: Engine, contacts: list[Contact]) -> list[Contact]:
+    """``contacts`` with ``visit_staff_names`` filled: the name of each other collector that
+    ``visit_staff`` lists (``A;B;C``; the row carries only the lead's name), as the log knows it —
+    the stored agents (every contact audited before, the enrollment calls among them) and this
+    manifest's own rows (newer, so they win). Ids nobody named are left out. The names go into the
+    call's vocabulary (:func:`pipelines.vocabulary.call_vocabulary`)."""
+    wanted = {i for c in contacts for i in c.visit_staff_ids if i != c.agent_id}
+    if not wanted:
+        return contacts
+    names: dict[str, str] = {}
+    ids = sorted(wanted)
+    with open_session(engine) as session:
+        for i in range(0, len(ids), _IN_CHUNK):
+            rows = session.exec(select(models.Agent.agent_id, models.Agent.name).where(
+                models.Agent.agent_id.in_(ids[i:i + _IN_CHUNK]))).all()
+            names.update({agent_id: name for agent_id, name in rows if name})
+    names.update({c.agent_id: c.agent_name for c in contacts if c.agent_id in wanted and c.agent_name})
+    return [replace(c, visit_staff_names=tuple(names[i] for i in c.visit_staff_ids if i != c.agent_id and i in names))
+            if c.visit_staff_ids else c for c in contacts]
+
+
 def plan(engine: Engine, input_dir: Path, contacts: list[Contact], pack_version: str, force: bool) -> Plan:
     """Sort the manifest's contacts into: recordings to audit, contacts without a recording,
     contacts whose recording is missing, and call_ids already audited (skipped).
@@ -48,6 +69,7 @@ def plan(engine: Engine, input_dir: Path, contacts: list[Contact], pack_version:
     file changed); new ones are hashed by the worker while it reads them.
     """
     result = Plan()
+    contacts = with_staff_names(engine, contacts)
     stored = _stored(engine, [c.call_id for c in contacts])
     for contact in contacts:
         if not contact.has_recording:

@@ -236,7 +236,7 @@ class _Ahead:
         try:
             audio = load_audio(self.item.audio_path, sha256=self.item.sha256)
             check_complete(self.item.audio_path, audio.duration)
-            self._found = (audio, worker.pipeline.hear(audio))
+            self._found = (audio, worker.pipeline.hear(audio, self.item.contact))
         except Exception:  # noqa: BLE001 - the recording's own run decodes it again and reports why
             log.debug("hearing %s ahead failed", self.item.contact.call_id, exc_info=True)
 
