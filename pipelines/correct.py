@@ -35,9 +35,10 @@ word of the dictionary (见航 → 建行, 米川 → 闽川); the collector's f
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
+
+from pipelines.pinyin_keys import _key, _syllable, _text_keys
 
 # The commonest surnames (a form of address after one is a person: pipelines.entities; the
 # corrector's people frames).
@@ -62,60 +63,7 @@ DOMAIN_TERMS = (
     "催款", "欠费", "先生",
 )
 
-_FUZZY = [(re.compile(r"^(z|c|s)h"), r"\1"), (re.compile(r"^n"), "l"), (re.compile(r"(a|e|i)ng$"), r"\1n")]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-@lru_cache(maxsize=65536)
-def _syllable(char: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return _fuzzy(lazy_pinyin(char, style=Style.NORMAL)[0])
-
-
-def _fuzzy(syllable: str) -> str:
-    for pattern, repl in _FUZZY:
-        syllable = pattern.sub(repl, syllable)
-    return syllable
-
-
-@lru_cache(maxsize=65536)
-def _run_keys(run: str) -> tuple[str, ...]:
-    """The syllables of a run of Chinese characters read as words (银行 → yin hang, not yin xing)."""
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(run, style=Style.NORMAL)
-    if len(syllables) != len(run):
-        return tuple(_syllable(c) for c in run)
-    return tuple(_fuzzy(x) for x in syllables)
-
-
-def _key(text: str) -> tuple[str, ...]:
-    return _run_keys(text)
-
-
-@lru_cache(maxsize=65536)
-def _readings(char: str) -> tuple[str, ...]:
-    """Every reading of one character (行: xing, hang, heng ...), fuzzed."""
-    from pypinyin import Style, pinyin
-
-    return tuple(dict.fromkeys(_fuzzy(x) for x in pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
-
-
-def _text_keys(text: str, every_reading: bool = False) -> list[tuple[str, ...] | None]:
-    """Per character of ``text`` its readings: as part of a word, and on its own; with
-    ``every_reading`` all readings of the character (a garbled transcript makes wrong words:
-    广发言行 is read yan xing, but 行 there stands for hang). Every reading is for the call's names
-    matched exactly only: matched approximately, or for the generic terms, it rewrites too much
-    (前 as qian of 欠款, 会 as kuai)."""
-    keys: list[tuple[str, ...] | None] = [None] * len(text)
-    for run in _HAN_RUN.finditer(text):
-        words = _run_keys(run.group())
-        for offset, char in enumerate(run.group()):
-            alone = _readings(char) if every_reading else (_syllable(char),)
-            keys[run.start() + offset] = tuple(dict.fromkeys((words[offset], *alone)))
-    return keys
 
 
 # Onsets a small model confuses with each other: an off syllable of a name must keep its onset

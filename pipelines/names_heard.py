@@ -110,7 +110,7 @@ def addressed(text: str, people: list[str], fixed: list[bool]) -> str:
     in all at most. Without the log's name nothing is rewritten: 是王先生吗 stays."""
     from rapidfuzz.distance import Levenshtein
 
-    from pipelines.correct import _key, _text_keys
+    from pipelines.pinyin_keys import _key, _text_keys
 
     keys = _text_keys(text)
     chars = list(text)
