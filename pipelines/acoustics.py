@@ -260,9 +260,10 @@ def _relative(segments: list[Segment], levels: list[float], channels, own, total
     for indices in by_party.values():
         long = [i for i in indices if segments[i].end - segments[i].start >= options.min_segment_s] or indices
         base = float(np.median([levels[i] for i in long]))
-        # the reference pitch is calm speech's: the long segments under ``calm_max_db``
+        # the reference pitch is calm speech's: the long segments under ``calm_max_db`` (never
+        # none: half of them are at or under their median level)
         calm = [i for i in long if levels[i] - base < options.calm_max_db]
-        pitches = [segments[i].acoustics.pitch_hz for i in calm or long if segments[i].acoustics.pitch_hz]
+        pitches = [segments[i].acoustics.pitch_hz for i in calm if segments[i].acoustics.pitch_hz]
         party_pitch = float(np.median(pitches)) if pitches else None
         for i in indices:
             seg, ac = segments[i], segments[i].acoustics
