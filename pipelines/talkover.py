@@ -72,6 +72,9 @@ def attribute(overlaps: list[Overlap], segments: list, options: OverlapOptions |
       first words were dropped or given to the party talked over. A reply after a real pause is
       no talk-over.
 
+    A turn begun before the overlap's end after a silence of ``reply_s`` in the sound since the
+    other party's last segment is a reply: the overlap heard inside it is no talk-over by it.
+
     On a visit the diarizer may give the talked-over party's voice a collector's role (one
     collector's speaker holds the debtor's lines too): the overlap then falls between two
     collector speakers, which is otherwise a hand-over and no talk-over. When the speaker heard
@@ -119,6 +122,9 @@ def _who_started(o: Overlap, order: list[int], segments: list, options: OverlapO
     before = segments[order[first - 1]]
     if before.end < o.start - options.silent_s:
         return None
+    if (start <= o.end and start > before.end and speech is not None and options.reply_s is not None
+            and _silence_s(speech, before.end, start) >= options.reply_s):
+        return None  # the turn began after a silence as long as a change of turn: a reply
     if start > o.end and start - before.end >= options.pause_s:
         prior = _turn_start(order, segments, first - 1)
         if (prior > 0 and o.start - options.lead_s <= segments[order[prior]].start <= o.end

@@ -120,3 +120,20 @@ def test_a_word_split_across_the_change_of_voice_does_not_end_the_speakers_run()
     longer = split[:3] + [said("S0", "agent", 14.74, 15.14, "务。"), said("S1", "agent", 15.14, 16.7, split[4].text)]
     assert _speaker_run(list(range(5)), longer, 4, -1, 0.3) == [4]
     assert _speaker_run(list(range(5)), split, 4, -1, 0.3) == [4, 2]
+
+
+def test_a_turn_begun_after_a_silence_as_long_as_a_change_of_turn_is_a_reply():
+    # corpus_voices vis-28: the debtor stops at 18.64 s, the collector begins at 19.62 s after
+    # 0.88 s of silence, and the detector hears "two voices" 21.28-21.88 s inside the collector's line
+    segments = [seg("agent", 13.62, 16.14), seg("debtor", 16.74, 18.64), seg("agent", 19.62, 22.28)]
+    overlaps = [Overlap(21.28, 21.88, 0.53)]
+    speech = np.ones(round(23 / FRAME_S), dtype=bool)
+    speech[round(18.7 / FRAME_S):round(19.58 / FRAME_S)] = False
+    assert attribute(overlaps, segments, speech=speech) == []
+    assert [(t.interrupter, t.interrupted)
+            for t in attribute(overlaps, segments, OverlapOptions(reply_s=None), speech)] == [(2, 1)]
+    # a talked-over line pauses too (0.5-0.66 s before the interrupter's first word on the
+    # conduct sets): a shorter silence is no reply
+    speech[round(18.7 / FRAME_S):round(19.58 / FRAME_S)] = True
+    speech[round(18.9 / FRAME_S):round(19.56 / FRAME_S)] = False
+    assert [(t.interrupter, t.interrupted) for t in attribute(overlaps, segments, speech=speech)] == [(2, 1)]
