@@ -127,7 +127,8 @@ class Acoustics:
         loudness: the level relative to the speaker's median, one value per ``step_s`` from the
             segment's start (``None`` where there is no speech in the step).
         pitch_hz: median fundamental frequency of the voiced frames (``None``: too little voicing).
-        pitch_rel_st: ``pitch_hz`` against the speaker's median, in semitones.
+        pitch_rel_st: ``pitch_hz`` against the median of the same diarized voice's calm segments
+            (the party's where it has none), in semitones.
         pitch_range_st: 10th to 90th percentile of the segment's pitch, in semitones.
         rate_cps: characters said per second of the segment.
         overlap_s: seconds of the segment during which the other party speaks too.

@@ -65,6 +65,10 @@ class AcousticOptions:
     # stereo: speech on the other channel this far below ours is echo or crosstalk
     crosstalk_db: float = 20.0
     min_segment_s: float = 0.5  # shorter segments do not set a speaker's baseline
+    # segments this loud over the party's median level set no reference pitch: a raised voice
+    # raises the pitch, and a voice the diarizer made of shouts alone (a second collector's, on a
+    # visit) compared with its own shouts reads below itself (the default pack's raised_voice_db)
+    calm_max_db: float = 5.0
     # mono: find talk-overs in the sound (pipelines/overlap.py); the diarizer gives every
     # moment to one speaker, so its segments never overlap
     detect_overlap: bool = True
@@ -244,8 +248,8 @@ def measure(audio: Audio, segments: list[Segment], *, stereo: bool,
 
 def _relative(segments: list[Segment], levels: list[float], channels, own, total: int,
               options: AcousticOptions) -> None:
-    """Levels against the party's own median in the call, pitch against the voice's (the party's
-    where the voice has no other segment), and the loudness curve."""
+    """Levels against the party's own median in the call, pitch against the voice's calm speech
+    (the party's where the voice has no other calm segment), and the loudness curve."""
     # The reference is the party (collectors, the debtor, a relative), not the diarized voice:
     # a shouting voice sounds so different that diarization often makes it a speaker of its
     # own, and a speaker made of shouts compared with itself never shouts.
@@ -256,12 +260,15 @@ def _relative(segments: list[Segment], levels: list[float], channels, own, total
     for indices in by_party.values():
         long = [i for i in indices if segments[i].end - segments[i].start >= options.min_segment_s] or indices
         base = float(np.median([levels[i] for i in long]))
-        pitches = [segments[i].acoustics.pitch_hz for i in long if segments[i].acoustics.pitch_hz]
+        # the reference pitch is calm speech's: the long segments under ``calm_max_db`` (never
+        # none: half of them are at or under their median level)
+        calm = [i for i in long if levels[i] - base < options.calm_max_db]
+        pitches = [segments[i].acoustics.pitch_hz for i in calm if segments[i].acoustics.pitch_hz]
         party_pitch = float(np.median(pitches)) if pitches else None
         for i in indices:
             seg, ac = segments[i], segments[i].acoustics
             ac.level_rel_db = round(levels[i] - base, 2)
-            base_pitch = _voice_pitch(segments, long, i) or party_pitch
+            base_pitch = _voice_pitch(segments, calm, i) or party_pitch
             if ac.pitch_hz and base_pitch:
                 ac.pitch_rel_st = round(float(12 * np.log2(ac.pitch_hz / base_pitch)), 2)
             ch = own(seg)
@@ -311,13 +318,15 @@ def _place_silences(segments: list[Segment], found: list[tuple[float, float]]) -
         segments[at].acoustics.silences.append([a, b])
 
 
-def _voice_pitch(segments: list[Segment], long: list[int], i: int) -> float | None:
-    """The median pitch of the *other* long segments of segment ``i``'s diarized voice (None when
-    it has none). The loudness stays against the party (a shout the diarizer made a voice of its
-    own would never be loud against itself); the pitch is against the voice, because two
+def _voice_pitch(segments: list[Segment], calm: list[int], i: int) -> float | None:
+    """The median pitch of the *other* long calm segments of segment ``i``'s diarized voice (None
+    when it has none). The loudness stays against the party (a shout the diarizer made a voice of
+    its own would never be loud against itself); the pitch is against the voice, because two
     collectors of one party differ in pitch by several semitones: a shout by the lower voice
-    reads below the party's median."""
-    own = [segments[j].acoustics.pitch_hz for j in long if j != i and segments[j].speaker == segments[i].speaker
+    reads below the party's median. Only calm segments count: a voice made of shouts alone
+    (heldout6 h6-012: a second collector's three shouts) has no reference of its own, and
+    against one another its shouts read anywhere from −3.6 to +4.9 st."""
+    own = [segments[j].acoustics.pitch_hz for j in calm if j != i and segments[j].speaker == segments[i].speaker
            and segments[j].acoustics and segments[j].acoustics.pitch_hz]
     return float(np.median(own)) if own else None
 

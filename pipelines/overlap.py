@@ -325,6 +325,14 @@ class OverlapOptions:
     # (pipelines.roles.collector_score), is a talk-over by the one after it (the diarizer gave
     # the debtor's lines to a collector's voice; pipelines.talkover.attribute)
     party_words: bool = True
+    # a turn that begins before the overlap's end after this long a silence in the sound since
+    # the other party's last segment is a reply, not a talk-over (the overlap heard in it is the
+    # other party's interjection or none); the talked-over lines of the conduct sets pause for
+    # at most 0.66 s before the interrupter's first word. None: no such check
+    reply_s: float | None = 0.75
+    # ... where another speaker's recognised pieces shorter than this between one speaker's
+    # segments are stepped over (a word split across the change of voice)
+    fragment_s: float = 0.3
     min_side_s: float = 0.8  # a diarizer piece is cut at an overlap leaving at least this on each side
     # an overlap whose frames are this loud over the recording's speech (median) is a shout, not
     # two people: a clipped voice has partials the multi-pitch features read as a second voice.

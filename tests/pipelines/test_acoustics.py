@@ -189,3 +189,26 @@ def test_silences_come_from_the_voice_activity_not_from_the_segments(corpus_dir)
     assert segments[3].acoustics.gap_before_s == pytest.approx(3.76)  # the segment gap stays what it was
     [stretch] = dead_air(segments, Parameters(dead_air_min_s=10.0))
     assert (stretch.details["gap_start"], stretch.details["gap_end"]) == pytest.approx(longest)
+
+
+def test_a_voice_made_of_shouts_is_pitched_against_calm_speech():
+    """A visit where the diarizer made the second collector's shouts a voice of their own (heldout6
+    h6-012): the shouts have no calm segment of their voice to be compared with, so their pitch
+    is against the party's calm speech, not against one another (the lowest shout would read
+    −4.3 st against the other two and the raised-voice rule's pitch guard would drop it)."""
+    n = 30 * SAMPLE_RATE
+    track = RNG.normal(0, 1e-4, n).astype(np.float32)
+    # (speaker, start, seconds, pitch Hz, level dBFS)
+    turns = [("S0", 0.5, 3.0, 150, -24), ("S2", 4.0, 3.0, 220, -24), ("S0", 7.5, 3.0, 150, -24),
+             ("S1", 11.0, 2.0, 200, -12), ("S1", 13.5, 2.0, 210, -12), ("S2", 16.0, 2.0, 220, -24),
+             ("S1", 18.5, 2.0, 160, -12), ("S0", 21.0, 3.0, 150, -24), ("S0", 24.5, 3.0, 150, -24)]
+    segments = []
+    for speaker, start, seconds, f0, db in turns:
+        place(track, start, voice(seconds, f0, db))
+        segments.append(Segment(speaker, "debtor" if speaker == "S2" else "agent", start, start + seconds, "您好"))
+    measure(Audio(Path("visit.wav"), track[None, :], SAMPLE_RATE, "0" * 64), segments, stereo=False)
+    shouts = [s.acoustics for s in segments if s.speaker == "S1"]
+    assert all(a.level_rel_db == pytest.approx(12, abs=1.5) for a in shouts)
+    for a, f0 in zip(shouts, (200, 210, 160)):
+        assert a.pitch_rel_st == pytest.approx(12 * np.log2(f0 / 150), abs=0.5)  # against S0's calm speech
+    assert all(abs(s.acoustics.pitch_rel_st) < 0.5 for s in segments if s.speaker == "S0")
