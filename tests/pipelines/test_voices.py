@@ -342,3 +342,37 @@ def test_without_words_or_a_pause_nothing_is_cut(monkeypatch):
     monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(paused[8].start - 0.05))
     voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=paused)
     assert [s.agent_id for s in segments] == ["V301", "V305"]
+
+
+def test_each_voiceprints_level_is_computed_once_per_recording(monkeypatch):
+    """match, the turn-level correction and the word-pause split read the levels identify computed
+    once for the recording (a profile's held-back score is a pass over its stretches and the cohort);
+    the decisions are those of levels computed in each step."""
+    from pipelines.diarization import embedding
+
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(3.1))
+    monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
+    scored: list[str] = []
+    own_score = voices.self_score
+    monkeypatch.setattr(voices, "self_score", lambda a, p: scored.append(a) or own_score(a, p))
+    said = _words("您好我是招商银行。", 0.0) + _words("请您今天还款", 3.4)
+
+    def run() -> list[tuple]:
+        segments = [Segment("S0", "agent", 0.0, 5.2, ""), Segment("S1", "agent", 6.5, 9.0, "")]
+        voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=said)
+        return [(s.agent_id, s.start, s.end) for s in segments]
+
+    once = run()
+    names, _ = voices.candidates(_visit(), _profiles())
+    assert sorted(scored) == sorted(names) and len(scored) == len(set(scored))
+    assert once == [("V301", 0.0, 2.7), ("V305", 3.4, 5.2), ("V305", 6.5, 9.0)]
+    # the levels scored in each step instead (as before): the same decisions
+    levels = voices.accept_levels
+    monkeypatch.setattr(voices, "accept_levels", lambda n, p, accept=None: levels(n, p, accept))
+    for step in ("match", "refine_segments", "split_segments"):
+        real = getattr(voices, step)
+        monkeypatch.setattr(voices, step, lambda *a, _real=real, **k: _real(*a, **{**k, "known": None}))
+    scored.clear()
+    assert run() == once
+    assert len(scored) > len(set(scored))  # each step scored the profiles again
