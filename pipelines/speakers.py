@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,7 +182,8 @@ def _scatter(embeddings: np.ndarray, weights: np.ndarray) -> float:
 
 def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.ndarray, *,
               speakers: int, agents: int, text_weight: float = 0.1, extra_groups: int = 3,
-              min_duration: float = 1.0) -> Attribution:
+              min_duration: float = 1.0, voice_fit: Callable[[list[np.ndarray]], float] | None = None
+              ) -> Attribution:
     """Group pieces into ``speakers`` voices and pick ``agents`` of them as the collectors.
 
     Args:
@@ -196,6 +197,9 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
         extra_groups: the voice is first split into ``speakers + extra_groups`` groups.
         min_duration: pieces shorter than this do not shape the voice groups (noisy
             embeddings); they join the nearest group.
+        voice_fit: how well the chosen collector speakers (one boolean piece mask each) sound
+            like the collectors the log names, in the units of the scatter (subtracted from it;
+            :func:`pipelines.voice_anchors.anchors_for`); ``None``: not used.
 
     Returns:
         Speaker index per piece (``0 .. speakers-1``) and the set of collector indices.
@@ -218,7 +222,8 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
         text = [float(text_scores[m].sum()) for m in members]
         for chosen in itertools.combinations(range(k), min(agents, k - 1) if k > 1 else 1):
             fit = sum(t if i in chosen else -t for i, t in enumerate(text))
-            key = (round(scatter - text_weight * fit, 9), -fit)  # ties (and weight 0): the words pick
+            anchored = voice_fit([members[i] for i in chosen]) if voice_fit is not None else 0.0
+            key = (round(scatter - text_weight * fit - anchored, 9), -fit)  # ties (and weight 0): the words pick
             if best is None or key < best[0]:
                 best = (key, partition, chosen)
     assert best is not None

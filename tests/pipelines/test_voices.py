@@ -376,3 +376,31 @@ def test_each_voiceprints_level_is_computed_once_per_recording(monkeypatch):
     scored.clear()
     assert run() == once
     assert len(scored) > len(set(scored))  # each step scored the profiles again
+
+
+def test_anchors_score_a_collector_speaker_by_how_pure_its_voice_is(monkeypatch):
+    """pipelines.voice_anchors: a collector speaker holding only a logged collector's pieces scores
+    higher against that collector's voiceprint than one the debtor's pieces are merged into; the
+    collector speakers are paired one-to-one with the logged collectors."""
+    from pipelines import voice_anchors
+    from pipelines.diarization import embedding
+
+    voice_of = [VOICE["V301"]] * 3 + [VOICE["V305"]] * 3 + [STRANGER] * 3
+    pieces = [(2.0 * i, 2.0 * i + 1.5) for i in range(9)]
+    by_start = {s: _noisy(v, 20 + i) for i, ((s, _), v) in enumerate(zip(pieces, voice_of))}
+    monkeypatch.setattr(embedding, "embed_windows", lambda _a, spans, **_k: [by_start[s][None, :] for s, _ in spans])
+    monkeypatch.setattr(voices, "_MEANS", {})
+    mono, contact = np.zeros(16000 * 18, np.float32), _visit()
+    assert voice_anchors.anchors_for(contact, mono, pieces, _profiles(), "room", weight=0.0) is None
+    assert voice_anchors.anchors_for(dataclasses.replace(contact, agent_id="A999", visit_staff_ids=("A999",)),
+                                     mono, pieces, _profiles(), "room", weight=1.0) is None
+    score = voice_anchors.block_scorer(voice_anchors.piece_windows(mono, pieces), ["V301", "V305"], _profiles(), "room")
+    lead, merged = np.arange(9) < 3, (np.arange(9) < 3) | (np.arange(9) >= 6)
+    assert score(lead)[0] > score(merged)[0] and score(lead)[0] > score(lead)[1]
+    fit = voice_anchors.anchors_for(contact, mono, pieces, _profiles(), "room", weight=2.0)
+    second = (np.arange(9) >= 3) & (np.arange(9) < 6)
+    assert fit([lead, second]) == pytest.approx(2.0 * (score(lead)[0] + score(second)[1]))
+    assert fit([lead, second]) > fit([merged, second])
+    assert voice_anchors.best_pairing([np.array([1.0, 3.0]), np.array([2.0, 0.5])]) == 5.0
+    assert voice_anchors.best_pairing([np.array([1.0, 3.0])]) == 3.0  # fewer collector speakers than logged
+    assert voice_anchors.best_pairing([np.array([1.0]), np.array([4.0])]) == 4.0
