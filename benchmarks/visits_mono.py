@@ -24,6 +24,7 @@ import argparse
 import importlib
 import sqlite3
 import sys
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from benchmarks.asr_cache import install
+
+    warnings.filterwarnings("ignore", message="'uem' was approximated")  # pyannote, once per recording
 
     _copy_db(args.prepared, args.out)
     counts = install(args.asr_cache)

@@ -216,7 +216,7 @@ class Pipeline:
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Correct,
                     speakers: int | None, *, channel: str = "room") -> tuple[list[Segment], int]:
         """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
-        from pipelines.speakers import attribute, role_text_model
+        from pipelines.speakers import attribute, move_contradicted, role_text_model
 
         diarizer = self.diarizer
         if contact.kind != "visit" and expected_agents(contact) > 1:
@@ -244,6 +244,8 @@ class Pipeline:
                                text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s,
                                voice_fit=anchors)
             labels, agents = result.labels, result.agents
+            # a piece left with the other party although its words are a collector's (speakers.CONTRADICTED)
+            labels = move_contradicted(labels, agents, embeddings, durations, texts)
             if self.options.acoustics:  # mono talk-overs: cut pieces where two voices overlap (pipelines/overlap.py)
                 from pipelines.overlap import split_at_overlaps
 

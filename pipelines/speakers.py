@@ -232,3 +232,40 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
     for index, block in enumerate(partition):
         labels[np.isin(groups, block)] = index
     return Attribution(labels, frozenset(chosen))
+
+
+# a piece of a non-collector speaker whose words are a collector's: "off", "words" (moved to the
+# collector speaker its voice is closest to) or "both" (only if its voice is also closer to that
+# collector speaker than to the rest of its own speaker); docs/voiceprints.md, session 9
+CONTRADICTED = "off"
+
+
+def move_contradicted(labels: np.ndarray, agents: frozenset[int], embeddings: np.ndarray, durations: np.ndarray,
+                      texts: Sequence[str], *, mode: str | None = None) -> np.ndarray:
+    """Pieces the grouping left with the other party although their words are a collector's (the
+    rule cues of :func:`pipelines.roles.collector_score` > 0: an introduction, the debt, a demand),
+    given to a collector speaker (see :data:`CONTRADICTED`). Returns new labels."""
+    from pipelines.roles import collector_score
+
+    mode = CONTRADICTED if mode is None else mode
+    labels = np.asarray(labels).copy()
+    if mode == "off" or not agents or len(agents) == len(set(labels.tolist())):
+        return labels
+    if mode not in ("words", "both"):
+        raise ValueError(f"unknown mode {mode!r}: off, words or both")
+    weighted = embeddings * np.asarray(durations, dtype=float)[:, None]
+    sums = {k: weighted[labels == k].sum(axis=0) for k in set(labels.tolist())}
+    moved = labels.copy()
+    for i in np.flatnonzero(~np.isin(labels, list(agents))):
+        if collector_score([texts[i]]) <= 0:
+            continue
+        near = {a: _cosine(embeddings[i], sums[a]) for a in agents}
+        target = max(near, key=lambda a: near[a])
+        own = sums[labels[i]] - weighted[i]
+        if mode == "words" or not np.any(own) or near[target] > _cosine(embeddings[i], own):
+            moved[i] = target
+    return moved
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))

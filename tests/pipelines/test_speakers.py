@@ -70,6 +70,25 @@ def test_the_logged_collectors_voices_separate_what_voice_and_words_merge():
     assert len(set(anchored.labels[:3])) == 1 and anchored.labels[0] != anchored.labels[3]
 
 
+def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree():
+    """A piece of the debtor's speaker whose words are a collector's goes to the collector speaker
+    its voice is closest to; with mode "both" only when that voice is also closer than the rest of
+    the debtor's speaker is (a debtor asking for the bill keeps the line)."""
+    from pipelines.speakers import move_contradicted
+
+    rng = np.random.default_rng(8)
+    lead, second, debtor = rng.normal(size=32), rng.normal(size=32), rng.normal(size=32)
+    emb = _voices(rng, [lead, second, debtor, second, debtor], [3, 3, 3, 1, 1], spread=0.05)
+    labels = np.array([0] * 3 + [1] * 3 + [2] * 5)  # pieces 9 (the second collector) and 10 sit with the debtor
+    texts = ["您好"] * 6 + ["我没钱", "你们走吧", "我真的没钱", "我们是光大银行委托的，请您尽快还款", "拿账单出来我看看"]
+    durations = np.full(11, 2.0)
+    both = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both")
+    assert both.tolist() == [0] * 3 + [1] * 3 + [2] * 3 + [1, 2]
+    words = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="words")
+    assert words[9] == 1 and words[10] in (0, 1)
+    assert move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="off").tolist() == labels.tolist()
+
+
 def test_without_text_weight_the_words_only_pick_the_collectors():
     rng = np.random.default_rng(4)
     emb = _voices(rng, [rng.normal(size=32), rng.normal(size=32)], [3, 3], spread=0.03)
