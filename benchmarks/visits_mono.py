@@ -41,15 +41,20 @@ def _copy_db(source: Path, target: Path) -> None:
 
 
 def _apply(settings: list[str]) -> None:
-    """``module.NAME=VALUE`` settings (a number, True/False or None), set before the batch."""
+    """``module.NAME=VALUE`` settings (a number, True/False, None or a word), set before the batch."""
     for item in settings:
         name, _, raw = item.partition("=")
         module, _, attr = name.rpartition(".")
         target = importlib.import_module(module)
         if not hasattr(target, attr):
             raise SystemExit(f"{module} has no setting {attr}")
-        value = {"True": True, "False": False, "None": None}.get(raw)
-        setattr(target, attr, value if raw in ("True", "False", "None") else float(raw))
+        value: object = {"True": True, "False": False, "None": None}.get(raw, raw)
+        if isinstance(value, str):
+            try:
+                value = float(raw)
+            except ValueError:
+                pass
+        setattr(target, attr, value)
 
 
 def mono_figures(mono_dir: Path, db_url: str, collar: float = 0.25) -> dict:
