@@ -18,6 +18,11 @@ diarization, Flemotomos et al., 2020):
    ``text_weight`` times how well the words fit the roles (the summed collector log-odds of a
    small text model, positive for collectors and negative for the others).
 3. The best grouping wins. The groups are few (speakers + 3), so the search is exact.
+4. A piece the grouping left with the other party although its words are a collector's (the
+   rule cues of :func:`pipelines.roles.collector_score`) *and* its voice is closer to a
+   collector speaker than to the rest of its own goes to that collector
+   (:func:`move_contradicted`; words alone moved debtors' lines too, docs/voiceprints.md,
+   session 9).
 
 The text model (:class:`RoleTextModel`) is a character n-gram logistic regression trained on
 the lines bundled in ``pipelines/data/roles/`` (collector and other-party speech written for
@@ -236,8 +241,9 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
 
 # a piece of a non-collector speaker whose words are a collector's: "off", "words" (moved to the
 # collector speaker its voice is closest to) or "both" (only if its voice is also closer to that
-# collector speaker than to the rest of its own speaker); docs/voiceprints.md, session 9
-CONTRADICTED = "off"
+# collector speaker than to the rest of its own speaker). docs/voiceprints.md, session 9: "words"
+# raised attribution most but cost DER on corpus_heldout6; "both" lowered DER and moved no debtor
+CONTRADICTED = "both"
 
 
 def move_contradicted(labels: np.ndarray, agents: frozenset[int], embeddings: np.ndarray, durations: np.ndarray,

@@ -80,7 +80,7 @@ def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree
     lead, second, debtor = rng.normal(size=32), rng.normal(size=32), rng.normal(size=32)
     emb = _voices(rng, [lead, second, debtor, second, debtor], [3, 3, 3, 1, 1], spread=0.05)
     labels = np.array([0] * 3 + [1] * 3 + [2] * 5)  # pieces 9 (the second collector) and 10 sit with the debtor
-    texts = ["您好"] * 6 + ["我没钱", "你们走吧", "我真的没钱", "我们是光大银行委托的，请您尽快还款", "拿账单出来我看看"]
+    texts = ["您好"] * 6 + ["我没钱", "你们走吧", "我真的没钱", "我们受光大银行委托，请您尽快还款", "拿账单出来我看看"]
     durations = np.full(11, 2.0)
     both = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both")
     assert both.tolist() == [0] * 3 + [1] * 3 + [2] * 3 + [1, 2]
