@@ -239,13 +239,14 @@ class Pipeline:
 
             # the logged collectors' voiceprints anchor the search (pipelines.voice_anchors.WEIGHT; 0: off)
             anchors = anchors_for(contact, mono, pieces, self.options.voiceprints, channel)
-            result = attribute(embeddings, durations, role_text_model().scores(texts), speakers=speakers,
+            text_scores = role_text_model().scores(texts)
+            result = attribute(embeddings, durations, text_scores, speakers=speakers,
                                agents=min(expected_agents(contact), speakers - 1),
                                text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s,
                                voice_fit=anchors)
             labels, agents = result.labels, result.agents
             # a piece left with the other party although its words are a collector's (speakers.CONTRADICTED)
-            labels = move_contradicted(labels, agents, embeddings, durations, texts)
+            labels = move_contradicted(labels, agents, embeddings, durations, texts, text_scores=text_scores)
             if self.options.acoustics:  # mono talk-overs: cut pieces where two voices overlap (pipelines/overlap.py)
                 from pipelines.overlap import split_at_overlaps
 

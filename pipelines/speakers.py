@@ -244,10 +244,12 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
 # collector speaker than to the rest of its own speaker). docs/voiceprints.md, session 9: "words"
 # raised attribution most but cost DER on corpus_heldout6; "both" lowered DER and moved no debtor
 CONTRADICTED = "both"
+CONTRADICTED_MODEL: float | None = None  # "both": or the text model's log-odds of the piece above this (None: off)
 
 
 def move_contradicted(labels: np.ndarray, agents: frozenset[int], embeddings: np.ndarray, durations: np.ndarray,
-                      texts: Sequence[str], *, mode: str | None = None) -> np.ndarray:
+                      texts: Sequence[str], *, mode: str | None = None,
+                      text_scores: np.ndarray | None = None) -> np.ndarray:
     """Pieces the grouping left with the other party although their words are a collector's (the
     rule cues of :func:`pipelines.roles.collector_score` > 0: an introduction, the debt, a demand),
     given to a collector speaker (see :data:`CONTRADICTED`). Returns new labels."""
@@ -268,7 +270,8 @@ def move_contradicted(labels: np.ndarray, agents: frozenset[int], embeddings: np
         near = {a: _cosine(embeddings[i], sums[a]) for a in agents}
         target = max(near, key=lambda a: near[a])
         own = sums[labels[i]] - weighted[i]
-        if mode == "words" or not np.any(own) or near[target] > _cosine(embeddings[i], own):
+        sure = CONTRADICTED_MODEL is not None and text_scores is not None and text_scores[i] > CONTRADICTED_MODEL
+        if mode == "words" or sure or not np.any(own) or near[target] > _cosine(embeddings[i], own):
             moved[i] = target
     return moved
 

@@ -70,10 +70,11 @@ def test_the_logged_collectors_voices_separate_what_voice_and_words_merge():
     assert len(set(anchored.labels[:3])) == 1 and anchored.labels[0] != anchored.labels[3]
 
 
-def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree():
+def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree(monkeypatch):
     """A piece of the debtor's speaker whose words are a collector's goes to the collector speaker
     its voice is closest to; with mode "both" only when that voice is also closer than the rest of
     the debtor's speaker is (a debtor asking for the bill keeps the line)."""
+    from pipelines import speakers
     from pipelines.speakers import move_contradicted
 
     rng = np.random.default_rng(8)
@@ -87,6 +88,13 @@ def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree
     words = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="words")
     assert words[9] == 1 and words[10] in (0, 1)
     assert move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="off").tolist() == labels.tolist()
+    # CONTRADICTED_MODEL: the text model sure enough of a piece stands in for the voice (off by default)
+    scores = np.array([1.0] * 6 + [-1.0] * 3 + [0.2, 0.9])
+    assert move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both",
+                             text_scores=scores).tolist() == both.tolist()
+    monkeypatch.setattr(speakers, "CONTRADICTED_MODEL", 0.5)
+    sure = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both", text_scores=scores)
+    assert sure[9] == 1 and sure[10] in (0, 1)
 
 
 def test_without_text_weight_the_words_only_pick_the_collectors():
