@@ -90,8 +90,11 @@ def mono_figures(mono_dir: Path, db_url: str, collar: float = 0.25) -> dict:
         good = 0
         for turn in t["turns"]:
             best = max(segs, key=lambda s: overlap(s.start, s.end, turn["start"], turn["end"]), default=None)
-            hit = best is not None and overlap(best.start, best.end, turn["start"], turn["end"]) > 0 \
+            hit = (
+                best is not None
+                and overlap(best.start, best.end, turn["start"], turn["end"]) > 0
                 and best.role == turn["role"]
+            )
             good += int(hit)
         for key in ("all", contact.kind):
             right[key] += good
@@ -102,9 +105,12 @@ def mono_figures(mono_dir: Path, db_url: str, collar: float = 0.25) -> dict:
         metrics[contact.kind](reference, hypothesis)
         strict(reference, hypothesis)
         rows[contact.call_id] = {"der": round(der, 4), "roles": f"{good}/{len(t['turns'])}"}
-    return {"der": {k: round(abs(m), 4) for k, m in metrics.items() if total[k]},
-            "der_no_collar": round(abs(strict), 4),
-            "role_accuracy": {k: round(right[k] / total[k], 4) for k in total}, "per_call": rows}
+    return {
+        "der": {k: round(abs(m), 4) for k, m in metrics.items() if total[k]},
+        "der_no_collar": round(abs(strict), 4),
+        "role_accuracy": {k: round(right[k] / total[k], 4) for k in total},
+        "per_call": rows,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,8 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = mono_figures(args.mono_dir, url)
     for call_id, row in figures["per_call"].items():
         print(f"{call_id:10s} DER {row['der'] * 100:5.1f} %  roles {row['roles']}")
-    print("DER (collar 0.25): " + ", ".join(f"{k} {v * 100:.2f} %" for k, v in figures["der"].items())
-          + f"; no collar {figures['der_no_collar'] * 100:.2f} %")
+    print(
+        "DER (collar 0.25): "
+        + ", ".join(f"{k} {v * 100:.2f} %" for k, v in figures["der"].items())
+        + f"; no collar {figures['der_no_collar'] * 100:.2f} %"
+    )
     print("role accuracy: " + ", ".join(f"{k} {v * 100:.1f} %" for k, v in figures["role_accuracy"].items()))
     print(f"ASR cache: {counts['hits']} read back, {counts['misses']} decoded")
     import voices_attribution

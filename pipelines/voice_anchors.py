@@ -44,8 +44,9 @@ def piece_windows(mono: np.ndarray, pieces: Sequence[tuple[float, float]]) -> li
     return embed_windows(band, list(pieces), fill=WINDOW_FILL, step_s=WINDOW_STEP_S)
 
 
-def block_scorer(windows: list[np.ndarray], names: list[str], profiles: dict[str, Profile],
-                 channel: str) -> Callable[[np.ndarray], np.ndarray]:
+def block_scorer(
+    windows: list[np.ndarray], names: list[str], profiles: dict[str, Profile], channel: str
+) -> Callable[[np.ndarray], np.ndarray]:
     """``score(mask)``: the s-norm scores against ``names`` of the pieces selected by ``mask``
     together (the unit mean of their windows, channel-compensated), memoised by the selection."""
     sums = np.stack([w.sum(axis=0) if len(w) else np.zeros(256) for w in windows]).astype(np.float64)
@@ -78,9 +79,15 @@ def best_pairing(rows: list[np.ndarray]) -> float:
     return max(sum(matrix[r, j] for j, r in enumerate(rs)) for rs in itertools.permutations(range(n), m))
 
 
-def anchors_for(contact: Contact, mono: np.ndarray, pieces: Sequence[tuple[float, float]],
-                profiles: dict[str, Profile] | None, channel: str, *, weight: float | None = None
-                ) -> Callable[[list[np.ndarray]], float] | None:
+def anchors_for(
+    contact: Contact,
+    mono: np.ndarray,
+    pieces: Sequence[tuple[float, float]],
+    profiles: dict[str, Profile] | None,
+    channel: str,
+    *,
+    weight: float | None = None,
+) -> Callable[[list[np.ndarray]], float] | None:
     """What :func:`pipelines.speakers.attribute` takes as ``voice_fit``: ``weight`` (default
     :data:`WEIGHT`) x the best one-to-one pairing score of the collector speakers with the logged
     collectors; ``None`` when anchors are off or the log names no collector with a voiceprint."""
