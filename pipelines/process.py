@@ -202,7 +202,8 @@ class Pipeline:
         # (a call whose log names its collectors counts like a visit: they and the other party)
         speakers = expected_speakers("visit" if contact.visit_staff_ids else contact.kind, contact.visit_staff)
         if self.options.text_weight is not None and hasattr(self.diarizer, "pieces"):
-            return self._attributed(contact, mono, asr, corrector, speakers)
+            return self._attributed(contact, mono, asr, corrector, speakers,
+                                    channel="phone" if audio.source_rate <= 8000 else "room")
         turns = self.diarizer.diarize(mono, num_speakers=speakers, min_speakers=2, max_speakers=5)
         self.hook("diarization", turns, call_id=contact.call_id)
         segments = words_to_segments(asr, turns)
@@ -213,9 +214,9 @@ class Pipeline:
         return segments, sum(1 for r in roles.values() if r == Role.AGENT.value)
 
     def _attributed(self, contact: Contact, mono: np.ndarray, asr: list[AsrSegment], corrector: Correct,
-                    speakers: int | None) -> tuple[list[Segment], int]:
+                    speakers: int | None, *, channel: str = "room") -> tuple[list[Segment], int]:
         """Speakers and roles from the voices and the words together (see pipelines.speakers)."""
-        from pipelines.speakers import attribute, role_text_model
+        from pipelines.speakers import attribute, move_contradicted, role_text_model
 
         diarizer = self.diarizer
         if contact.kind != "visit" and expected_agents(contact) > 1:
@@ -234,10 +235,18 @@ class Pipeline:
         if not pieces or not speakers or speakers < 2:
             labels, agents = np.zeros(len(pieces), dtype=int), frozenset({0})
         else:
-            result = attribute(embeddings, durations, role_text_model().scores(texts), speakers=speakers,
+            from pipelines.voice_anchors import anchors_for
+
+            # the logged collectors' voiceprints anchor the search (pipelines.voice_anchors.WEIGHT; 0: off)
+            anchors = anchors_for(contact, mono, pieces, self.options.voiceprints, channel)
+            text_scores = role_text_model().scores(texts)
+            result = attribute(embeddings, durations, text_scores, speakers=speakers,
                                agents=min(expected_agents(contact), speakers - 1),
-                               text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s)
+                               text_weight=self.options.text_weight, min_duration=diarizer.options.cluster_min_s,
+                               voice_fit=anchors)
             labels, agents = result.labels, result.agents
+            # a piece left with the other party although its words are a collector's (speakers.CONTRADICTED)
+            labels = move_contradicted(labels, agents, embeddings, durations, texts, text_scores=text_scores)
             if self.options.acoustics:  # mono talk-overs: cut pieces where two voices overlap (pipelines/overlap.py)
                 from pipelines.overlap import split_at_overlaps
 

@@ -18,6 +18,11 @@ diarization, Flemotomos et al., 2020):
    ``text_weight`` times how well the words fit the roles (the summed collector log-odds of a
    small text model, positive for collectors and negative for the others).
 3. The best grouping wins. The groups are few (speakers + 3), so the search is exact.
+4. A piece the grouping left with the other party although its words are a collector's (the
+   rule cues of :func:`pipelines.roles.collector_score`) *and* its voice is closer to a
+   collector speaker than to the rest of its own goes to that collector
+   (:func:`move_contradicted`; words alone moved debtors' lines too, docs/voiceprints.md,
+   session 9).
 
 The text model (:class:`RoleTextModel`) is a character n-gram logistic regression trained on
 the lines bundled in ``pipelines/data/roles/`` (collector and other-party speech written for
@@ -29,7 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,7 +187,8 @@ def _scatter(embeddings: np.ndarray, weights: np.ndarray) -> float:
 
 def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.ndarray, *,
               speakers: int, agents: int, text_weight: float = 0.1, extra_groups: int = 3,
-              min_duration: float = 1.0) -> Attribution:
+              min_duration: float = 1.0, voice_fit: Callable[[list[np.ndarray]], float] | None = None
+              ) -> Attribution:
     """Group pieces into ``speakers`` voices and pick ``agents`` of them as the collectors.
 
     Args:
@@ -196,6 +202,9 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
         extra_groups: the voice is first split into ``speakers + extra_groups`` groups.
         min_duration: pieces shorter than this do not shape the voice groups (noisy
             embeddings); they join the nearest group.
+        voice_fit: how well the chosen collector speakers (one boolean piece mask each) sound
+            like the collectors the log names, in the units of the scatter (subtracted from it;
+            :func:`pipelines.voice_anchors.anchors_for`); ``None``: not used.
 
     Returns:
         Speaker index per piece (``0 .. speakers-1``) and the set of collector indices.
@@ -218,7 +227,8 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
         text = [float(text_scores[m].sum()) for m in members]
         for chosen in itertools.combinations(range(k), min(agents, k - 1) if k > 1 else 1):
             fit = sum(t if i in chosen else -t for i, t in enumerate(text))
-            key = (round(scatter - text_weight * fit, 9), -fit)  # ties (and weight 0): the words pick
+            anchored = voice_fit([members[i] for i in chosen]) if voice_fit is not None else 0.0
+            key = (round(scatter - text_weight * fit - anchored, 9), -fit)  # ties (and weight 0): the words pick
             if best is None or key < best[0]:
                 best = (key, partition, chosen)
     assert best is not None
@@ -227,3 +237,44 @@ def attribute(embeddings: np.ndarray, durations: np.ndarray, text_scores: np.nda
     for index, block in enumerate(partition):
         labels[np.isin(groups, block)] = index
     return Attribution(labels, frozenset(chosen))
+
+
+# a piece of a non-collector speaker whose words are a collector's: "off", "words" (moved to the
+# collector speaker its voice is closest to) or "both" (only if its voice is also closer to that
+# collector speaker than to the rest of its own speaker). docs/voiceprints.md, session 9: "words"
+# raised attribution most but cost DER on corpus_heldout6; "both" lowered DER and moved no debtor
+CONTRADICTED = "both"
+CONTRADICTED_MODEL: float | None = None  # "both": or the text model's log-odds of the piece above this (None: off)
+
+
+def move_contradicted(labels: np.ndarray, agents: frozenset[int], embeddings: np.ndarray, durations: np.ndarray,
+                      texts: Sequence[str], *, mode: str | None = None,
+                      text_scores: np.ndarray | None = None) -> np.ndarray:
+    """Pieces the grouping left with the other party although their words are a collector's (the
+    rule cues of :func:`pipelines.roles.collector_score` > 0: an introduction, the debt, a demand),
+    given to a collector speaker (see :data:`CONTRADICTED`). Returns new labels."""
+    from pipelines.roles import collector_score
+
+    mode = CONTRADICTED if mode is None else mode
+    labels = np.asarray(labels).copy()
+    if mode == "off" or not agents or len(agents) == len(set(labels.tolist())):
+        return labels
+    if mode not in ("words", "both"):
+        raise ValueError(f"unknown mode {mode!r}: off, words or both")
+    weighted = embeddings * np.asarray(durations, dtype=float)[:, None]
+    sums = {k: weighted[labels == k].sum(axis=0) for k in set(labels.tolist())}
+    moved = labels.copy()
+    for i in np.flatnonzero(~np.isin(labels, list(agents))):
+        if collector_score([texts[i]]) <= 0:
+            continue
+        near = {a: _cosine(embeddings[i], sums[a]) for a in agents}
+        target = max(near, key=lambda a: near[a])
+        own = sums[labels[i]] - weighted[i]
+        sure = CONTRADICTED_MODEL is not None and text_scores is not None and text_scores[i] > CONTRADICTED_MODEL
+        if mode == "words" or sure or not np.any(own) or near[target] > _cosine(embeddings[i], own):
+            moved[i] = target
+    return moved
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))

@@ -30,7 +30,7 @@ candidate's level (:func:`accept_levels`, from the profile's own held-back score
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -251,12 +251,12 @@ def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[floa
 
 
 def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contact: Contact,
-          profiles: dict[str, Profile], *, accept: float | None = None, one_to_one: bool | None = None
-          ) -> list[VoiceMatch]:
+          profiles: dict[str, Profile], *, accept: float | None = None, one_to_one: bool | None = None,
+          known: Mapping[str, float] | None = None) -> list[VoiceMatch]:
     """Assign collector clusters to enrolled collectors one-to-one (see the module docstring).
 
     ``accept`` and ``one_to_one`` default to :data:`ACCEPT` and :data:`ONE_TO_ONE` as they are
-    when called (a benchmark's ``--set ACCEPT=...`` must reach them)."""
+    when called (a benchmark's ``--set ACCEPT=...`` must reach them); ``known``: identify's levels of every name."""
     from scipy.optimize import linear_sum_assignment
 
     one_to_one = ONE_TO_ONE if one_to_one is None else one_to_one
@@ -266,7 +266,7 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
         return []
     if not names:
         return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
-    levels = accept_levels(names, profiles, accept)
+    levels = np.array([known[a] for a in names]) if known and accept is None else accept_levels(names, profiles, accept)
     scores = snorm_scores(vectors, names, profiles)
     passes = scores >= levels[None, :]
     gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
@@ -296,7 +296,8 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
 
 def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment], profiles: dict[str, Profile],
                     channel: str, matches: list[VoiceMatch], *, prior: float | None = None,
-                    min_s: float | None = None, windows: dict[int, np.ndarray] | None = None) -> None:
+                    min_s: float | None = None, windows: dict[int, np.ndarray] | None = None,
+                    known: Mapping[str, float] | None = None) -> None:
     """Turn-level correction inside the collector side: the diarization sometimes puts two
     collectors' turns in one cluster. Each collector segment of at least ``min_s`` seconds is
     scored against the collectors heard here and the logged ones with a voiceprint, its
@@ -315,11 +316,11 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     windows = {**(windows or {}), **segment_windows(mono, missing)}
     vectors = compensate(np.stack([_mean_unit(windows[id(s)]) for s in long]), channel)
     scores = snorm_scores(vectors, names, profiles)
-    levels = accept_levels(names, profiles)
+    passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
     for seg, row in zip(long, scores, strict=True):
         gain = row + np.array([prior if a == seg.agent_id else 0.0 for a in names])
         best = int(np.argmax(gain))
-        if row[best] >= levels[best]:  # only to a collector the turn itself sounds like
+        if row[best] >= passing[best]:  # only to a collector the turn itself sounds like
             seg.agent_id = names[best]
 
 
@@ -384,7 +385,7 @@ def _part(seg: Segment, start: float, end: float, words: list[Any], agent_id: st
 def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[Any], profiles: dict[str, Profile],
                    channel: str, names: list[str], *, text_of: Callable[[list[Any]], str] | None = None,
                    band: np.ndarray | None = None, part_s: float | None = None, cuts: int | None = None,
-                   margin: float | None = None) -> int:
+                   margin: float | None = None, known: Mapping[str, float] | None = None) -> int:
     """Cut collector segments that hold two collectors' lines at the word pause where their
     voices disagree; each part takes its own collector. ``segments`` is changed in place.
 
@@ -421,7 +422,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
         band = recording_band(mono, max(e for _, e in spans))
     vectors = compensate(np.stack([_mean_unit(w) for w in embed_windows(band, spans, fill=SPLIT_FILL)]), channel)
     scores = snorm_scores(vectors, names, profiles)
-    levels = accept_levels(names, profiles)
+    passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
     join = text_of or (lambda ws: "".join(w.text for w in ws).strip())
     row, made = 0, 0
     for seg, said, points in tried:
@@ -430,7 +431,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
             one, two = scores[row], scores[row + 1]
             row += 2
             a, b = int(np.argmax(one)), int(np.argmax(two))
-            if a == b or one[a] < levels[a] or two[b] < levels[b]:
+            if a == b or one[a] < passing[a] or two[b] < passing[b]:
                 continue
             gap = float(one[a] - one[b] + two[b] - two[a])
             if gap >= margin and (best is None or gap > best[0]):
@@ -479,18 +480,19 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
     vectors = np.stack([_mean_unit([windows[id(s)] for s in collector if s.speaker == k]) for k in speakers]) \
         if speakers else np.zeros((0, 256))
     vectors = compensate(vectors, channel)
-    matches = match(vectors, speakers, seconds, contact, profiles)
+    names, _ = candidates(contact, profiles)  # match, refine_segments, split_segments: the levels (known) once
+    known = dict(zip(names, accept_levels(names, profiles).tolist(), strict=True)) if speakers else {}
+    matches = match(vectors, speakers, seconds, contact, profiles, known=known)
     by_speaker = {m.speaker: m.agent_id for m in matches}
     for seg in segments:
         if seg.role == Role.AGENT.value:
             seg.agent_id = by_speaker.get(seg.speaker)
     if SEGMENT_PRIOR is not None:
-        refine_segments(contact, mono, segments, profiles, channel, matches, windows=windows)
+        refine_segments(contact, mono, segments, profiles, channel, matches, windows=windows, known=known)
     splits = 0
     if words is not None and SPLIT:
         splits = split_segments(mono, segments, words, profiles, channel, _heard_and_logged(contact, profiles, matches),
-                                text_of=text_of, band=band)
-    names, _ = candidates(contact, profiles)
+                                text_of=text_of, band=band, known=known)
     return {"collector_voices": [m.to_dict() for m in matches],
             "logged_staff": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids]) if a],
             "logged_with_profile": [a for a in dict.fromkeys([contact.agent_id, *contact.visit_staff_ids])

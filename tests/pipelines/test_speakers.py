@@ -47,6 +47,56 @@ def test_words_separate_two_voices_the_encoder_confuses():
     assert np.isin(joint.labels, list(joint.agents)).tolist() == [True] * 9 + [False] * 3
 
 
+def test_the_logged_collectors_voices_separate_what_voice_and_words_merge():
+    """The second collector and the debtor sound alike and the debtor's words say little: voice and
+    words merge them. A voice_fit that rewards collector speakers sounding like the logged
+    collectors (pipelines.voice_anchors) takes the debtor's pieces out of the collector's speaker."""
+    rng = np.random.default_rng(3)
+    lead, agent2 = rng.normal(size=32), rng.normal(size=32)
+    debtor = agent2 + rng.normal(size=32) * 0.25
+    other = rng.normal(size=32)  # a relative the log does not count: the speaker count is one short
+    emb = _voices(rng, [lead, agent2, debtor, other], [3, 3, 3, 3], spread=0.03)
+    durations = np.full(12, 2.0)
+    text = np.array([1.0] * 6 + [-0.1] * 3 + [-1.0] * 3)
+    plain = attribute(emb, durations, text, speakers=3, agents=2, text_weight=0.1)
+    assert len(set(plain.labels[3:9])) == 1 and plain.labels[3] in plain.agents  # debtor in agent2's speaker
+
+    def fit(masks: list[np.ndarray]) -> float:  # each collector speaker: the share of its time that is a profile's
+        return 30.0 * sum(max(m[:3].sum(), m[3:6].sum()) / m.sum() for m in masks)
+
+    anchored = attribute(emb, durations, text, speakers=3, agents=2, text_weight=0.1, voice_fit=fit)
+    collector = np.isin(anchored.labels, list(anchored.agents))
+    assert collector.tolist() == [True] * 6 + [False] * 6
+    assert len(set(anchored.labels[:3])) == 1 and anchored.labels[0] != anchored.labels[3]
+
+
+def test_a_collectors_line_left_with_the_debtor_moves_when_words_and_voice_agree(monkeypatch):
+    """A piece of the debtor's speaker whose words are a collector's goes to the collector speaker
+    its voice is closest to; with mode "both" only when that voice is also closer than the rest of
+    the debtor's speaker is (a debtor asking for the bill keeps the line)."""
+    from pipelines import speakers
+    from pipelines.speakers import move_contradicted
+
+    rng = np.random.default_rng(8)
+    lead, second, debtor = rng.normal(size=32), rng.normal(size=32), rng.normal(size=32)
+    emb = _voices(rng, [lead, second, debtor, second, debtor], [3, 3, 3, 1, 1], spread=0.05)
+    labels = np.array([0] * 3 + [1] * 3 + [2] * 5)  # pieces 9 (the second collector) and 10 sit with the debtor
+    texts = ["您好"] * 6 + ["我没钱", "你们走吧", "我真的没钱", "我们受光大银行委托，请您尽快还款", "拿账单出来我看看"]
+    durations = np.full(11, 2.0)
+    both = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both")
+    assert both.tolist() == [0] * 3 + [1] * 3 + [2] * 3 + [1, 2]
+    words = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="words")
+    assert words[9] == 1 and words[10] in (0, 1)
+    assert move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="off").tolist() == labels.tolist()
+    # CONTRADICTED_MODEL: the text model sure enough of a piece stands in for the voice (off by default)
+    scores = np.array([1.0] * 6 + [-1.0] * 3 + [0.2, 0.9])
+    assert move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both",
+                             text_scores=scores).tolist() == both.tolist()
+    monkeypatch.setattr(speakers, "CONTRADICTED_MODEL", 0.5)
+    sure = move_contradicted(labels, frozenset({0, 1}), emb, durations, texts, mode="both", text_scores=scores)
+    assert sure[9] == 1 and sure[10] in (0, 1)
+
+
 def test_without_text_weight_the_words_only_pick_the_collectors():
     rng = np.random.default_rng(4)
     emb = _voices(rng, [rng.normal(size=32), rng.normal(size=32)], [3, 3], spread=0.03)

@@ -342,3 +342,65 @@ def test_without_words_or_a_pause_nothing_is_cut(monkeypatch):
     monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(paused[8].start - 0.05))
     voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=paused)
     assert [s.agent_id for s in segments] == ["V301", "V305"]
+
+
+def test_each_voiceprints_level_is_computed_once_per_recording(monkeypatch):
+    """match, the turn-level correction and the word-pause split read the levels identify computed
+    once for the recording (a profile's held-back score is a pass over its stretches and the cohort);
+    the decisions are those of levels computed in each step."""
+    from pipelines.diarization import embedding
+
+    monkeypatch.setattr(embedding, "embed_windows", _voice_by_time(3.1))
+    monkeypatch.setattr(voices, "_MEANS", {})
+    monkeypatch.setattr(voices, "SPLIT", True)
+    scored: list[str] = []
+    own_score = voices.self_score
+    monkeypatch.setattr(voices, "self_score", lambda a, p: scored.append(a) or own_score(a, p))
+    said = _words("您好我是招商银行。", 0.0) + _words("请您今天还款", 3.4)
+
+    def run() -> list[tuple]:
+        segments = [Segment("S0", "agent", 0.0, 5.2, ""), Segment("S1", "agent", 6.5, 9.0, "")]
+        voices.identify(_visit(), np.zeros(16000 * 10, np.float32), segments, _profiles(), words=said)
+        return [(s.agent_id, s.start, s.end) for s in segments]
+
+    once = run()
+    names, _ = voices.candidates(_visit(), _profiles())
+    assert sorted(scored) == sorted(names) and len(scored) == len(set(scored))
+    assert once == [("V301", 0.0, 2.7), ("V305", 3.4, 5.2), ("V305", 6.5, 9.0)]
+    # the levels scored in each step instead (as before): the same decisions
+    levels = voices.accept_levels
+    monkeypatch.setattr(voices, "accept_levels", lambda n, p, accept=None: levels(n, p, accept))
+    for step in ("match", "refine_segments", "split_segments"):
+        real = getattr(voices, step)
+        monkeypatch.setattr(voices, step, lambda *a, _real=real, **k: _real(*a, **{**k, "known": None}))
+    scored.clear()
+    assert run() == once
+    assert len(scored) > len(set(scored))  # each step scored the profiles again
+
+
+def test_anchors_score_a_collector_speaker_by_how_pure_its_voice_is(monkeypatch):
+    """pipelines.voice_anchors: a collector speaker holding only a logged collector's pieces scores
+    higher against that collector's voiceprint than one the debtor's pieces are merged into; the
+    collector speakers are paired one-to-one with the logged collectors."""
+    from pipelines import voice_anchors
+    from pipelines.diarization import embedding
+
+    voice_of = [VOICE["V301"]] * 3 + [VOICE["V305"]] * 3 + [STRANGER] * 3
+    pieces = [(2.0 * i, 2.0 * i + 1.5) for i in range(9)]
+    by_start = {s: _noisy(v, 20 + i) for i, ((s, _), v) in enumerate(zip(pieces, voice_of))}
+    monkeypatch.setattr(embedding, "embed_windows", lambda _a, spans, **_k: [by_start[s][None, :] for s, _ in spans])
+    monkeypatch.setattr(voices, "_MEANS", {})
+    mono, contact = np.zeros(16000 * 18, np.float32), _visit()
+    assert voice_anchors.anchors_for(contact, mono, pieces, _profiles(), "room", weight=0.0) is None
+    assert voice_anchors.anchors_for(dataclasses.replace(contact, agent_id="A999", visit_staff_ids=("A999",)),
+                                     mono, pieces, _profiles(), "room", weight=1.0) is None
+    score = voice_anchors.block_scorer(voice_anchors.piece_windows(mono, pieces), ["V301", "V305"], _profiles(), "room")
+    lead, merged = np.arange(9) < 3, (np.arange(9) < 3) | (np.arange(9) >= 6)
+    assert score(lead)[0] > score(merged)[0] and score(lead)[0] > score(lead)[1]
+    fit = voice_anchors.anchors_for(contact, mono, pieces, _profiles(), "room", weight=2.0)
+    second = (np.arange(9) >= 3) & (np.arange(9) < 6)
+    assert fit([lead, second]) == pytest.approx(2.0 * (score(lead)[0] + score(second)[1]))
+    assert fit([lead, second]) > fit([merged, second])
+    assert voice_anchors.best_pairing([np.array([1.0, 3.0]), np.array([2.0, 0.5])]) == 5.0
+    assert voice_anchors.best_pairing([np.array([1.0, 3.0])]) == 3.0  # fewer collector speakers than logged
+    assert voice_anchors.best_pairing([np.array([1.0]), np.array([4.0])]) == 4.0
