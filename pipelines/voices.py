@@ -22,7 +22,8 @@ and shipped in ``pipelines/data/voices/channel_means.json``, is subtracted befor
 cluster of the diarization, not a single turn: a cluster's many seconds give a steadier
 embedding) is embedded and scored against the profiles of the candidates - the collectors the
 log names and their team. Scores are normalised against the cohort of the other enrolled
-profiles (symmetric s-norm), collectors are matched to clusters one-to-one (Hungarian
+profiles (symmetric s-norm; the profile side of a room voice against a room cohort,
+:mod:`pipelines.voice_cohort`), collectors are matched to clusters one-to-one (Hungarian
 assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster that reaches no
 candidate's level (:func:`accept_levels`, from the profile's own held-back score) gets ``unregistered``.
 """
@@ -51,8 +52,8 @@ MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 ASSIGN_PASSING = True   # ... among the clusters some candidate passes ACCEPT for (session 8; False: all clusters)
-ROOM_COHORT = "rank"    # room voices: who is who among passing candidates by the s-norm with the room cohort on
-# the profile side (pipelines/voice_cohort.py, session 9); "all": the levels' test too; "off"
+ROOM_COHORT = True      # a room voice's s-norm: the profile side against the shipped room cohort, not the other
+# (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints-s9.md)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
 SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
@@ -277,13 +278,9 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
     if not names:
         return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
     levels = accept_levels(names, profiles, accept)
-    scores = snorm_scores(vectors, names, profiles)
-    rank = _ranking(scores, vectors, names, profiles, channel)
-    scores = rank if ROOM_COHORT == "all" else scores
+    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
     passes = scores >= levels[None, :]
-    gain = rank + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
-    if rank is not scores:  # the room scores rank the pairs that pass; one that does not comes last
-        gain = gain - 100.0 * ~passes
+    gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
     if one_to_one:
         # a cluster that passes for nobody (a debtor given the collector role, a stand-in) is left out of
         # the assignment: its least bad candidate must not decide who the others are (ASSIGN_PASSING)
@@ -328,24 +325,13 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     missing = [s for s in long if windows is None or id(s) not in windows]
     windows = {**(windows or {}), **segment_windows(mono, missing)}
     vectors = compensate(np.stack([_mean_unit(windows[id(s)]) for s in long]), channel)
-    scores = snorm_scores(vectors, names, profiles)
-    rank = _ranking(scores, vectors, names, profiles, channel)
-    scores = rank if ROOM_COHORT == "all" else scores
+    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
     levels = accept_levels(names, profiles)
-    for seg, row, by in zip(long, scores, rank, strict=True):
-        gain = by + np.array([prior if a == seg.agent_id else 0.0 for a in names])
+    for seg, row in zip(long, scores, strict=True):
+        gain = row + np.array([prior if a == seg.agent_id else 0.0 for a in names])
         best = int(np.argmax(gain))
         if row[best] >= levels[best]:  # only to a collector the turn itself sounds like
             seg.agent_id = names[best]
-
-
-def _ranking(scores: np.ndarray, vectors: np.ndarray, names: list[str], profiles: dict[str, Profile],
-             channel: str) -> np.ndarray:
-    """The scores that say who is who among the candidates: of room voices, with the room cohort on
-    the profile side (:data:`ROOM_COHORT`), else ``scores``."""
-    if ROOM_COHORT == "off" or channel != "room" or not len(vectors):
-        return scores
-    return snorm_scores(vectors, names, profiles, room=True)
 
 
 def _heard_and_logged(contact: Contact, profiles: dict[str, Profile], matches: list[VoiceMatch]) -> list[str]:
@@ -416,7 +402,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
     if band is None:
         band = recording_band(mono, max(e for _, e in spans))
     vectors = compensate(np.stack([_mean_unit(w) for w in embed_windows(band, spans, fill=SPLIT_FILL)]), channel)
-    scores = snorm_scores(vectors, names, profiles)
+    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
     levels = accept_levels(names, profiles)
     join = text_of or (lambda ws: "".join(w.text for w in ws).strip())
     row, made = 0, 0

@@ -87,9 +87,9 @@ def test_a_hub_profile_no_longer_takes_a_team_mates_room_voice(monkeypatch, room
         # both pass (a constant level: these synthetic voices hold themselves far above any real one)
         return voices.match(heard, ["S0"], [20.0], _visit(), profiles, channel=channel, accept=1.0)[0].agent_id
 
-    monkeypatch.setattr(voices, "ROOM_COHORT", "off")
+    monkeypatch.setattr(voices, "ROOM_COHORT", False)
     assert decided() == "V301"  # the telephone cohort does not pull the hub down
-    monkeypatch.setattr(voices, "ROOM_COHORT", "rank")
+    monkeypatch.setattr(voices, "ROOM_COHORT", True)
     assert decided() == "V302"
     assert decided("phone") == "V301"  # a telephone recording: the room cohort does not apply
 
