@@ -192,8 +192,8 @@ def main() -> None:
     def decide(split: str, accept: float | None) -> dict:
         right = total = 0.0
         fa = reg = hit = unreg = 0
-        for contact, names, vectors, seconds, channel in tests[split]:
-            for m in V.match(vectors, names, seconds, contact, profiles, accept=accept, channel=channel):
+        for contact, names, vectors, seconds, _channel in tests[split]:
+            for m in V.match(vectors, names, seconds, contact, profiles, accept=accept):
                 if m.speaker in profiles:
                     reg += 1
                     total += m.seconds

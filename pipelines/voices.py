@@ -22,8 +22,7 @@ and shipped in ``pipelines/data/voices/channel_means.json``, is subtracted befor
 cluster of the diarization, not a single turn: a cluster's many seconds give a steadier
 embedding) is embedded and scored against the profiles of the candidates - the collectors the
 log names and their team. Scores are normalised against the cohort of the other enrolled
-profiles (symmetric s-norm; the profile side of a room voice against a room cohort,
-:mod:`pipelines.voice_cohort`), collectors are matched to clusters one-to-one (Hungarian
+profiles (symmetric s-norm), collectors are matched to clusters one-to-one (Hungarian
 assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster that reaches no
 candidate's level (:func:`accept_levels`, from the profile's own held-back score) gets ``unregistered``.
 """
@@ -52,8 +51,9 @@ MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 ASSIGN_PASSING = True   # ... among the clusters some candidate passes ACCEPT for (session 8; False: all clusters)
-ROOM_COHORT = True      # a room voice's s-norm: the profile side against the shipped room cohort, not the other
-# (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints-s9.md)
+ROOM_COHORT = True      # turn-level correction of room audio: the s-norm's profile side against the shipped room
+# cohort, not the other (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints-s9.md; the
+# cluster matching keeps the telephone cohort: there it cost stand-ins caught)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
 SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
@@ -262,8 +262,8 @@ def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[floa
 
 
 def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contact: Contact,
-          profiles: dict[str, Profile], *, accept: float | None = None, one_to_one: bool | None = None,
-          channel: str = "room") -> list[VoiceMatch]:
+          profiles: dict[str, Profile], *, accept: float | None = None, one_to_one: bool | None = None
+          ) -> list[VoiceMatch]:
     """Assign collector clusters to enrolled collectors one-to-one (see the module docstring).
 
     ``accept`` and ``one_to_one`` default to :data:`ACCEPT` and :data:`ONE_TO_ONE` as they are
@@ -278,7 +278,7 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
     if not names:
         return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
     levels = accept_levels(names, profiles, accept)
-    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
+    scores = snorm_scores(vectors, names, profiles)
     passes = scores >= levels[None, :]
     gain = scores + np.array([LOGGED_BONUS if a in logged else 0.0 for a in names])[None, :]
     if one_to_one:
@@ -312,7 +312,8 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     collectors' turns in one cluster. Each collector segment of at least ``min_s`` seconds is
     scored against the collectors heard here and the logged ones with a voiceprint, its
     cluster's collector favoured by ``prior``; the best one takes the segment if the segment's
-    own score passes ``ACCEPT``. Segments of unregistered clusters are left alone. ``windows``:
+    own score passes ``ACCEPT``. Room audio: the profile side of the s-norm against the room cohort
+    (:data:`ROOM_COHORT`). Segments of unregistered clusters are left alone. ``windows``:
     the window embeddings of each segment (by ``id``) when already computed."""
     prior = SEGMENT_PRIOR if prior is None else prior
     min_s = SEGMENT_MIN_S if min_s is None else min_s
@@ -461,7 +462,7 @@ def identify(contact: Contact, mono: np.ndarray, segments: list[Segment], profil
     vectors = np.stack([_mean_unit([windows[id(s)] for s in collector if s.speaker == k]) for k in speakers]) \
         if speakers else np.zeros((0, 256))
     vectors = compensate(vectors, channel)
-    matches = match(vectors, speakers, seconds, contact, profiles, channel=channel)
+    matches = match(vectors, speakers, seconds, contact, profiles)
     by_speaker = {m.speaker: m.agent_id for m in matches}
     for seg in segments:
         if seg.role == Role.AGENT.value:

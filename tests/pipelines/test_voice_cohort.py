@@ -1,5 +1,5 @@
 """The room cohort on the profile side of the s-norm (pipelines/voice_cohort.py, issue 11 session 9):
-a profile that every room voice scores high on (a "hub") no longer takes a team-mate's cluster."""
+a profile that every room voice scores high on (a "hub") no longer keeps a team-mate's turn."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from audit.schema import Contact
+from audit.schema import Contact, Segment
 from audit.voiceprints import Chunk, Profile
 from pipelines import voice_cohort, voices
 
@@ -75,23 +75,38 @@ def room_cohort(monkeypatch, tmp_path):
     return path
 
 
-def test_a_hub_profile_no_longer_takes_a_team_mates_room_voice(monkeypatch, room_cohort):
-    # V302 heard in the room: the room's pull makes it closer to the hub's voiceprint than to its own
-    heard = np.stack([_with(VOICE["V302"], ROOM, 2.0)])
+def test_a_hub_profile_no_longer_keeps_a_team_mates_turn_in_the_room(monkeypatch, room_cohort):
+    # V302's turn in the room, inside the cluster matched to the hub V301: the room's pull makes it
+    # closer to the hub's voiceprint than to its own
+    heard = _with(VOICE["V302"], ROOM, 2.0)
     profiles = _profiles()
-    assert float(heard[0] @ voices.profile_vector(profiles["V301"])) > float(
-        heard[0] @ voices.profile_vector(profiles["V302"])
+    assert float(heard @ voices.profile_vector(profiles["V301"])) > float(
+        heard @ voices.profile_vector(profiles["V302"])
     )
+    monkeypatch.setattr(voices, "ACCEPT_SCALE", None)  # the constant ACCEPT: these synthetic voices pass any level
 
-    def decided(channel: str = "room") -> str:
-        # both pass (a constant level: these synthetic voices hold themselves far above any real one)
-        return voices.match(heard, ["S0"], [20.0], _visit(), profiles, channel=channel, accept=1.0)[0].agent_id
+    def turn(channel: str) -> str | None:
+        segments = [
+            Segment("S0", "agent", 0.0, 4.0, "您好。", agent_id="V301"),
+            Segment("S0", "agent", 5.0, 8.0, "这是我的工作证。", agent_id="V301"),
+            Segment("S1", "agent", 9.0, 12.0, "请您配合。", agent_id="V302"),
+        ]
+        windows = {
+            id(segments[0]): _with(VOICE["V301"], ROOM, 2.0)[None, :],
+            id(segments[1]): heard[None, :],
+            id(segments[2]): _with(VOICE["V302"], ROOM, 1.0)[None, :],
+        }
+        matches = [voices.VoiceMatch("S0", "V301", 1.0, 7.0), voices.VoiceMatch("S1", "V302", 1.0, 3.0)]
+        voices.refine_segments(
+            _visit(), np.zeros(16000 * 12, np.float32), segments, profiles, channel, matches, windows=windows
+        )
+        return segments[1].agent_id
 
     monkeypatch.setattr(voices, "ROOM_COHORT", False)
-    assert decided() == "V301"  # the telephone cohort does not pull the hub down
+    assert turn("room") == "V301"  # the telephone cohort does not pull the hub down
     monkeypatch.setattr(voices, "ROOM_COHORT", True)
-    assert decided() == "V302"
-    assert decided("phone") == "V301"  # a telephone recording: the room cohort does not apply
+    assert turn("room") == "V302"
+    assert turn("phone") == "V301"  # a telephone recording: the room cohort does not apply
 
 
 def test_the_profile_side_is_each_centre_against_the_cohort(room_cohort):
