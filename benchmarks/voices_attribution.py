@@ -17,7 +17,10 @@ counts them), covered by stored segments that carry that voice's agent id. Also 
 to another collector, left ``unregistered``, given a non-collector role, or outside every
 segment. A collector voice with no voiceprint (an unregistered person using a logged collector's
 slot) is listed with what its segments were called (``unregistered`` is the right answer).
-VISIT-2STAFF-VOICES findings are listed per visit next to the log and the voices heard.
+VISIT-2STAFF-VOICES findings are listed per visit next to the log and the voices heard. The
+*unregistered verdicts* line counts, per recording and truth collector voice, the registered voices
+mostly called ``unregistered`` (false alarms) and the voices without a usable voiceprint that are
+(recall), and the visits flagged with and without a staffing that differs from the log.
 
 ``--reidentify``: the voice step (:func:`pipelines.voices.identify`, this checkout's) is run
 again on the stored segments, with the recognised words read back from ``--asr-cache`` (the
