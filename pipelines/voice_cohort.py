@@ -10,6 +10,10 @@ out from. Its scores with *room* voices of other people do: the profile side mea
 a fixed set of room voices (:func:`room_cohort`) pulls a hub down by how much it scores on
 every room voice.
 
+Used by the voice step's turn-level correction of room audio (``pipelines.voices.ROOM_COHORT``);
+the cluster matching keeps the telephone cohort, with which its levels were set (with the room
+cohort there, stand-ins passed for team-mates: docs/voiceprints-s9.md).
+
 The cohort is shipped (``pipelines/data/voices/room_cohort.json``: one compensated room
 embedding per voice and recording of the benchmark corpora not used to measure it, fitted with
 ``benchmarks/voices_cohort.py``) so the decision on a recording depends on that recording and
