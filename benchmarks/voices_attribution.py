@@ -17,7 +17,10 @@ counts them), covered by stored segments that carry that voice's agent id. Also 
 to another collector, left ``unregistered``, given a non-collector role, or outside every
 segment. A collector voice with no voiceprint (an unregistered person using a logged collector's
 slot) is listed with what its segments were called (``unregistered`` is the right answer).
-VISIT-2STAFF-VOICES findings are listed per visit next to the log and the voices heard.
+VISIT-2STAFF-VOICES findings are listed per visit next to the log and the voices heard. The
+*unregistered verdicts* line counts, per recording and truth collector voice, the registered voices
+mostly called ``unregistered`` (false alarms) and the voices without a usable voiceprint that are
+(recall), and the visits flagged with and without a staffing that differs from the log.
 
 ``--reidentify``: the voice step (:func:`pipelines.voices.identify`, this checkout's) is run
 again on the stored segments, with the recognised words read back from ``--asr-cache`` (the
@@ -109,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     per_call: dict[str, dict] = {}
     unregistered: list[str] = []
     losses: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    verdicts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # what _verdicts counts: [flagged, of]
     with engine.connect() as conn:
         staffing = {r[0]: r[1] for r in conn.execute(sa.text(
             "select call_id, evidence from finding where rule_id='VISIT-2STAFF-VOICES'")).all()}
@@ -131,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = row["kind"]
             if args.losses:
                 _losses(losses, truth["turns"], segs, labels, speech, enrolled, kind)
+            _verdicts(verdicts, truth["turns"], segs, enrolled, row, staffing.get(call_id))
             call = dict.fromkeys(KEYS, 0.0)
             for t in truth["turns"]:
                 if t.get("role") != "agent" or not t.get("voice"):
@@ -178,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f"; VISIT-2STAFF-VOICES: {c['staffing']}" if c["staffing"] else ""))
     for line in ([] if args.quiet else unregistered):
         print(f"  not enrolled: {line}")
+    print("unregistered verdicts (a voice is called unregistered when most of its collector-role time is): "
+          + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(verdicts.items())))
     for key, loss in sorted(losses.items()) if args.losses else ():
         total = max(loss["truth"], 1e-9)
         print(f"[{key}] where the registered collector truth time goes ({loss['truth']:.0f} s): "
@@ -238,6 +245,34 @@ def _losses(acc: dict[str, dict[str, float]], turns: list[dict], segs: list[tupl
         for key in (kind, "all"):
             for k, v in out.items():
                 acc[key][k] += v
+
+
+def _verdicts(acc: dict[str, list[int]], turns: list[dict], segs: list[tuple[float, float, str | None, str]],
+              enrolled: set[str], row: dict, staffing: str | None) -> None:
+    """Per recording and truth collector voice: is it *called unregistered* (most of the time its
+    turns spend in collector-role segments carries ``unregistered``)? A voice without a usable
+    voiceprint (a stand-in, or a logged collector not enrolled) should be, a registered collector
+    should not (the issue's false alarm). Per visit: is VISIT-2STAFF-VOICES raised, against
+    whether the voices heard differ from the ids logged."""
+    time: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for t in turns:
+        if t.get("role") != "agent" or not t.get("voice"):
+            continue
+        for s, e, agent, role in segs:
+            o = min(e, t["end"]) - max(s, t["start"])
+            if o > 0 and role == "agent":
+                time[t["voice"]]["unregistered" if agent == "unregistered" else "other"] += o
+    for voice, got in time.items():
+        key = ("registered voices called unregistered" if voice in enrolled
+               else "voices without a usable voiceprint called unregistered")
+        acc[key][0] += got["unregistered"] > got["other"]
+        acc[key][1] += 1
+    if row["kind"] == "visit":
+        logged = {a for a in [row["agent_id"], *(row.get("visit_staff") or "").split(";")] if a}
+        heard = {t["voice"] for t in turns if t.get("role") == "agent" and t.get("voice")}
+        key = "visits with wrong staffing flagged" if heard != logged else "correct visits flagged"
+        acc[key][0] += staffing is not None
+        acc[key][1] += 1
 
 
 def _split(call_id: str) -> str | None:

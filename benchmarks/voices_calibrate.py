@@ -120,9 +120,17 @@ def main() -> None:
                     help="with --pipeline: compare sub-cluster re-splitting rules on the stored segments")
     ap.add_argument("--fit-means", action="store_true",
                     help="write pipelines/data/voices/channel_means.json from the tune split and the enrollment calls")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a pipelines.voices setting (e.g. ROOM_COHORT=off); repeatable")
     args = ap.parse_args()
     from audit.voiceprints import Chunk
     from pipelines import voices as V
+
+    for item in args.set:
+        name, value = item.split("=", 1)
+        current = getattr(V, name)
+        setattr(V, name, value.lower() in ("1", "true", "yes") if isinstance(current, bool)
+                else type(current)(value) if current is not None else float(value))
 
     scen = _scenarios()
     with open(args.corpus / "manifest.csv", encoding="utf-8") as f:
@@ -158,28 +166,33 @@ def main() -> None:
     for call_id, voices in data["voices"].items():
         names = list(voices)
         vectors = np.array([voices[v][0] for v in names], dtype=np.float32)
-        vectors = V.compensate(vectors, "room" if by_id[call_id]["kind"] == "visit" else "phone")
+        channel = "room" if by_id[call_id]["kind"] == "visit" else "phone"
+        vectors = V.compensate(vectors, channel)
         tests[scen[call_id]["meta"]["split"]].append((_contact(by_id[call_id]), names, vectors,
-                                                      [voices[v][1] for v in names]))
+                                                      [voices[v][1] for v in names], channel))
     for split, items in tests.items():
-        raw_t, raw_n, sn_t, sn_n = [], [], [], []
-        for _, names, vectors, _seconds in items:
+        raw_t, raw_n, sn_t, sn_n, rc_t, rc_n = [], [], [], [], [], []
+        for _, names, vectors, _seconds, channel in items:
             raw, sn = vectors @ cents.T, V.snorm_scores(vectors, ready, profiles)
+            rc = V.snorm_scores(vectors, ready, profiles, room=channel == "room")  # room cohort (session 9)
             for i, v in enumerate(names):
                 for j, a in enumerate(ready):
                     (raw_t if a == v else raw_n).append(raw[i, j])
                     (sn_t if a == v else sn_n).append(sn[i, j])
+                    (rc_t if a == v else rc_n).append(rc[i, j])
         raw_eer, raw_thr = eer(np.array(raw_t), np.array(raw_n))
         sn_eer, sn_thr = eer(np.array(sn_t), np.array(sn_n))
+        rc_eer, rc_thr = eer(np.array(rc_t), np.array(rc_n))
         print(f"\n[{split}] {len(items)} mono calls/visits; EER same voice phone->room vs other voices: raw cosine "
               f"{100 * raw_eer:.1f} % (at {raw_thr:.3f}), s-norm {100 * sn_eer:.1f} % (at {sn_thr:.2f}); "
-              f"trials {len(raw_t)} target / {len(raw_n)} non-target")
+              f"trials {len(raw_t)} target / {len(raw_n)} non-target; s-norm with the room cohort on the "
+              f"profile side of room voices {100 * rc_eer:.1f} % (at {rc_thr:.2f})")
 
     # 3.-4. the product's decision at a sweep of ACCEPT thresholds
     def decide(split: str, accept: float | None) -> dict:
         right = total = 0.0
         fa = reg = hit = unreg = 0
-        for contact, names, vectors, seconds in tests[split]:
+        for contact, names, vectors, seconds, _channel in tests[split]:
             for m in V.match(vectors, names, seconds, contact, profiles, accept=accept):
                 if m.speaker in profiles:
                     reg += 1

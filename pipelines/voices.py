@@ -40,6 +40,7 @@ import numpy as np
 from audit.schema import Contact, Role, Segment
 from audit.voiceprints import MIN_CHUNK_S, UNREGISTERED, Chunk, Profile
 from pipelines.audio import SAMPLE_RATE
+from pipelines.voice_words import cut_points, segment_words, word_part
 
 # thresholds on the s-normalised score, calibrated on benchmarks/corpus_voices (docs in README)
 ACCEPT = 0.4            # a voice scoring lower is "unregistered" (not attributed, raised by VISIT_STAFFING) where
@@ -50,6 +51,9 @@ MIN_SPAN_S = 0.3        # a shorter span says too little of a voice to embed
 LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mate by this much
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 ASSIGN_PASSING = True   # ... among the clusters some candidate passes ACCEPT for (session 8; False: all clusters)
+ROOM_COHORT = True      # turn-level correction of room audio: the s-norm's profile side against the shipped room
+# cohort, not the other (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints-s9.md; the
+# cluster matching keeps the telephone cohort: there it cost stand-ins caught)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
 SEGMENT_MIN_S = 0.6     # shorter collector segments keep their cluster's collector (round 3; was 1.0)
@@ -188,25 +192,32 @@ def candidates(contact: Contact, profiles: dict[str, Profile]) -> tuple[list[str
     return names, set(logged)
 
 
-def snorm_scores(vectors: np.ndarray, names: list[str], profiles: dict[str, Profile]) -> np.ndarray:
+def snorm_scores(vectors: np.ndarray, names: list[str], profiles: dict[str, Profile], *, room: bool = False
+                 ) -> np.ndarray:
     """Symmetric s-norm of cosine scores: ``vectors`` (n × 256) against the ``names`` profiles.
 
     Each raw score is standardised against the test voice's scores with every *other* ready
     profile (the cohort) and against the profile's scores with the other profiles' centroids,
     and the two are averaged. With fewer than three other profiles the raw cosine is scaled to
     a comparable range instead, (cos - 0.5) / 0.1 (the compensated cosine's equal-error point is
-    near 0.5 on the calibration corpus).
+    near 0.5 on the calibration corpus). ``room``: the profile side against the shipped room
+    cohort instead (:mod:`pipelines.voice_cohort`; the other profiles when none is shipped).
     """
+    from pipelines.voice_cohort import profile_side, room_cohort
+
     ready = [a for a, p in profiles.items() if p.ready]
     cents = {a: profile_vector(profiles[a]) for a in ready}
     raw = np.array([[float(v @ cents[a]) for a in names] for v in vectors]).reshape(len(vectors), len(names))
     if len(ready) < 4:
         return (raw - 0.5) / 0.1
-    out = np.zeros_like(raw)
+    out, room_voices = np.zeros_like(raw), room_cohort() if room else None
     for j, a in enumerate(names):
         cohort = np.stack([cents[b] for b in ready if b != a])
         prof = cohort @ cents[a]
         mu_p, sd_p = float(prof.mean()), float(prof.std()) + 1e-3
+        if room_voices is not None:
+            mu, sd = profile_side(cents[a][None, :], room_voices)
+            mu_p, sd_p = float(mu[0]), float(sd[0])
         for i, v in enumerate(vectors):
             test = cohort @ v
             mu_t, sd_t = float(test.mean()), float(test.std()) + 1e-3
@@ -302,7 +313,8 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     collectors' turns in one cluster. Each collector segment of at least ``min_s`` seconds is
     scored against the collectors heard here and the logged ones with a voiceprint, its
     cluster's collector favoured by ``prior``; the best one takes the segment if the segment's
-    own score passes ``ACCEPT``. Segments of unregistered clusters are left alone. ``windows``:
+    own score passes ``ACCEPT``. Room audio: the profile side of the s-norm against the room cohort
+    (:data:`ROOM_COHORT`). Segments of unregistered clusters are left alone. ``windows``:
     the window embeddings of each segment (by ``id``) when already computed."""
     prior = SEGMENT_PRIOR if prior is None else prior
     min_s = SEGMENT_MIN_S if min_s is None else min_s
@@ -315,7 +327,7 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     missing = [s for s in long if windows is None or id(s) not in windows]
     windows = {**(windows or {}), **segment_windows(mono, missing)}
     vectors = compensate(np.stack([_mean_unit(windows[id(s)]) for s in long]), channel)
-    scores = snorm_scores(vectors, names, profiles)
+    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
     passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
     for seg, row in zip(long, scores, strict=True):
         gain = row + np.array([prior if a == seg.agent_id else 0.0 for a in names])
@@ -353,35 +365,6 @@ def recording_band(mono: np.ndarray, end: float) -> np.ndarray:
     return telephone_band(mono[:int(end * SAMPLE_RATE) + 1])
 
 
-def _segment_words(seg: Segment, words: Sequence[Any]) -> list[Any]:
-    """The recognised words of a segment (segments start and end on word times)."""
-    return [w for w in words if seg.start - 0.02 <= (w.start + w.end) / 2 <= seg.end + 0.02]
-
-
-def _cut_points(seg: Segment, words: list[Any], part_s: float, cuts: int) -> list[int]:
-    """Word indices a segment may be cut before: after a sentence's end or at a pause of at least
-    :data:`SPLIT_PAUSE_S`, both parts at least ``part_s`` long; the ``cuts`` best (a sentence's
-    end first, then the longest pause). Never inside a phrase: a cut there would break the
-    words the recogniser's corrections and the rules read together."""
-    def pause(i: int) -> float:
-        return float(words[i].start - words[i - 1].end)
-
-    def ends(i: int) -> bool:
-        return words[i - 1].text.strip()[-1:] in SENTENCE_ENDS
-
-    ok = [i for i in range(1, len(words)) if (ends(i) or pause(i) >= SPLIT_PAUSE_S)
-          and words[i - 1].end - seg.start >= part_s and seg.end - words[i].start >= part_s]
-    ok.sort(key=lambda i: (ends(i), pause(i)), reverse=True)
-    return sorted(ok[:cuts])
-
-
-def _part(seg: Segment, start: float, end: float, words: list[Any], agent_id: str,
-          join: Callable[[list[Any]], str]) -> Segment:
-    probs = [float(getattr(w, "probability", 1.0)) for w in words]
-    return Segment(speaker=seg.speaker, role=seg.role, start=start, end=end, text=join(words),
-                   confidence=round(float(np.mean(probs)), 3), channel=seg.channel, agent_id=agent_id)
-
-
 def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[Any], profiles: dict[str, Profile],
                    channel: str, names: list[str], *, text_of: Callable[[list[Any]], str] | None = None,
                    band: np.ndarray | None = None, part_s: float | None = None, cuts: int | None = None,
@@ -390,7 +373,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
     voices disagree; each part takes its own collector. ``segments`` is changed in place.
 
     A segment of a registered collector (``agent_id`` a profile) long enough for two parts of
-    ``part_s`` is tried at its ``cuts`` best cut points (:func:`_cut_points`: a sentence's end or
+    ``part_s`` is tried at its ``cuts`` best cut points (:func:`pipelines.voice_words.cut_points`: a sentence's end or
     a pause, never inside a phrase); each part is embedded and scored
     against ``names`` (s-norm). A cut is made where the parts' best collectors differ, both
     parts' own scores pass ``ACCEPT``, and the disagreement - how much more the left part sounds
@@ -410,8 +393,8 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
     for seg in segments:
         if seg.role != Role.AGENT.value or seg.agent_id not in profiles or seg.end - seg.start < 2 * part_s:
             continue
-        said = _segment_words(seg, words)
-        points = _cut_points(seg, said, part_s, cuts)
+        said = segment_words(seg, words)
+        points = cut_points(seg, said, part_s, cuts, SPLIT_PAUSE_S, SENTENCE_ENDS)
         if points:
             tried.append((seg, said, points))
     if not tried:
@@ -421,7 +404,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
     if band is None:
         band = recording_band(mono, max(e for _, e in spans))
     vectors = compensate(np.stack([_mean_unit(w) for w in embed_windows(band, spans, fill=SPLIT_FILL)]), channel)
-    scores = snorm_scores(vectors, names, profiles)
+    scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
     passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
     join = text_of or (lambda ws: "".join(w.text for w in ws).strip())
     row, made = 0, 0
@@ -441,8 +424,8 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
         _, i, a, b = best
         at = next(k for k, x in enumerate(segments) if x is seg)
         left, right = said[:i], said[i:]
-        parts = [_part(seg, seg.start, round(left[-1].end, 3), left, names[a], join),
-                 _part(seg, round(right[0].start, 3), seg.end, right, names[b], join)]
+        parts = [word_part(seg, seg.start, round(left[-1].end, 3), left, names[a], join),
+                 word_part(seg, round(right[0].start, 3), seg.end, right, names[b], join)]
         segments[at:at + 1] = parts
         made += 1
     return made

@@ -165,7 +165,7 @@ def test_one_voice_split_in_two_is_fewer_voices_than_the_log_claims(fake_voices)
 
 def _fixed_scores(monkeypatch, table: dict[str, dict[str, float]]) -> None:
     """s-normalised scores by (cluster, candidate) instead of from embeddings; -1 where not given."""
-    monkeypatch.setattr(voices, "snorm_scores", lambda _v, names, _p: np.array(
+    monkeypatch.setattr(voices, "snorm_scores", lambda _v, names, _p, **_kw: np.array(
         [[row.get(a, -1.0) for a in names] for row in table.values()]))
 
 
