@@ -12,7 +12,7 @@ every room voice.
 
 Used by the voice step's turn-level correction of room audio (``pipelines.voices.ROOM_COHORT``);
 the cluster matching keeps the telephone cohort, with which its levels were set (with the room
-cohort there, stand-ins passed for team-mates: docs/voiceprints-s9.md).
+cohort there, stand-ins passed for team-mates: docs/voiceprints.md, Session 9).
 
 The cohort is shipped (``pipelines/data/voices/room_cohort.json``: one compensated room
 embedding per voice and recording of the benchmark corpora not used to measure it, fitted with

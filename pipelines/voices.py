@@ -52,7 +52,7 @@ LOGGED_BONUS = 2.0      # a collector the log names is preferred over a team-mat
 ONE_TO_ONE = True       # one collector per cluster and one cluster per collector (Hungarian)
 ASSIGN_PASSING = True   # ... among the clusters some candidate passes ACCEPT for (session 8; False: all clusters)
 ROOM_COHORT = True      # turn-level correction of room audio: the s-norm's profile side against the shipped room
-# cohort, not the other (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints-s9.md; the
+# cohort, not the other (telephone) profiles (pipelines/voice_cohort.py; session 9, docs/voiceprints.md, Session 9; the
 # cluster matching keeps the telephone cohort: there it cost stand-ins caught)
 CHUNK_MAX_S = 40.0      # a longer enrollment stretch is split
 SEGMENT_PRIOR: float | None = 0.5  # turn-level correction: the cluster's collector is favoured by this (None: off)
