@@ -1,0 +1,61 @@
+"""Session 9 of the corrector (docs/hearing.md): a two-character name heard as a word, where what
+follows is said only after an organisation (:mod:`pipelines.names_framed`).
+
+Most names here are not those of the corpora the rule was read from (corpus_heldout5): the rule
+must hold for names nobody has seen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.schema import Contact
+from pipelines.correct import Corrector
+from pipelines.vocabulary import call_corrector, call_vocabulary
+from tests.pipelines.test_vocabulary import BASE
+
+
+@pytest.mark.parametrize(
+    ("heard", "fixed", "name"),
+    [
+        ("花容的官方渠道可以还", "华融的官方渠道可以还", "华融"),  # a word of the same sound, no word before it
+        ("这是薄海银行的账单", "这是渤海银行的账单", "渤海"),
+        (
+            "在医生的官方应用里还",
+            "在民生的官方应用里还",
+            "民生",
+        ),  # another onset where the other syllable is the name's
+        ("您这张迷声卡逾期了", "您这张民生卡逾期了", "民生"),  # one letter off before 卡 (not 声卡: 迷声卡 is no word)
+        ("您的新月信用卡", "您的兴业信用卡", "兴业"),
+        ("这是您中心卡的账单", "这是您中信卡的账单", "中信"),
+        ("容怨的应用里还了没有", "融悦的应用里还了没有", "融悦"),  # two letters off (yuan / yue)
+    ],
+)
+def test_a_short_name_heard_as_a_word_in_an_organisations_frame(heard, fixed, name):
+    # (round 3's frame needs a word before the name too: 在, 到, 受, 我是 ...)
+    assert Corrector(short_names=[name])(heard) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("客服中心的官方电话是多少", "中信"),  # a word after a word: 客服中心, not a name
+        ("您的信用卡逾期了", "兴业"),  # 信用卡 is a word with what follows
+        ("他是医生的", "民生"),  # 的 alone is no organisation's frame
+        ("他那个医生的卡丢了", "民生"),  # two letters off before 的卡: it follows other things too
+        ("我在光大的官方渠道还过", "广发"),  # another bank's short name
+        ("工商银行的卡", "招商"),  # another bank
+        ("在市中心的卡", "中信"),  # 市中心: a word across the left edge
+        ("家庭成员的借款", "澄远"),
+        ("那就是柔叶的借款", "融悦"),  # rou / rong and ye / yue: three letters
+    ],
+)
+def test_a_word_outside_the_frame_or_another_institution_stays(text, name):
+    assert Corrector(short_names=[name])(text) == text
+
+
+def test_the_line_of_business_of_the_calls_own_form_is_a_frame():
+    contact = Contact(**BASE, agent_name="刘志远", creditor="平安银行", agency="济南润禾资产管理有限公司")
+    corrector = call_corrector(call_vocabulary(contact))
+    # both syllables one letter off: too far for the anchored four-character name (one of two)
+    assert corrector("我们是论格资产的外访人员") == "我们是润禾资产的外访人员"
