@@ -20,11 +20,6 @@ from tests.pipelines.test_vocabulary import BASE
     [
         ("花容的官方渠道可以还", "华融的官方渠道可以还", "华融"),  # a word of the same sound, no word before it
         ("这是薄海银行的账单", "这是渤海银行的账单", "渤海"),
-        (
-            "在医生的官方应用里还",
-            "在民生的官方应用里还",
-            "民生",
-        ),  # another onset where the other syllable is the name's
         ("您这张迷声卡逾期了", "您这张民生卡逾期了", "民生"),  # one letter off before 卡 (not 声卡: 迷声卡 is no word)
         ("您的新月信用卡", "您的兴业信用卡", "兴业"),
         ("这是您中心卡的账单", "这是您中信卡的账单", "中信"),
@@ -41,7 +36,12 @@ def test_a_short_name_heard_as_a_word_in_an_organisations_frame(heard, fixed, na
     [
         ("客服中心的官方电话是多少", "中信"),  # a word after a word: 客服中心, not a name
         ("您的信用卡逾期了", "兴业"),  # 信用卡 is a word with what follows
-        ("他是医生的", "民生"),  # 的 alone is no organisation's frame
+        ("他是医生的", "民生"),
+        ("在医生的官方应用里还", "民生"),  # yi / min: another onset
+        ("请在平台的官方渠道还款", "平安"),  # tai / an: another onset
+        ("您在我行的信用卡欠款", "招行"),  # the bank speaking of itself
+        ("感谢您使用本行信用卡", "鼎信"),
+        ("上面有银行的客服电话", "鼎信"),  # 银行 is read yin hang  # 的 alone is no organisation's frame
         ("他那个医生的卡丢了", "民生"),  # two letters off before 的卡: it follows other things too
         ("我在光大的官方渠道还过", "广发"),  # another bank's short name
         ("工商银行的卡", "招商"),  # another bank
@@ -59,3 +59,9 @@ def test_the_line_of_business_of_the_calls_own_form_is_a_frame():
     corrector = call_corrector(call_vocabulary(contact))
     # both syllables one letter off: too far for the anchored four-character name (one of two)
     assert corrector("我们是论格资产的外访人员") == "我们是润禾资产的外访人员"
+
+
+def test_a_word_two_letters_off_stays_before_the_line_of_business():
+    contact = Contact(**BASE, agent_name="刘志远", creditor="广发银行", agency="诚汇资产管理有限公司")
+    corrector = call_corrector(call_vocabulary(contact))
+    assert corrector("你放心，我们是正规公司。") == "你放心，我们是正规公司。"  # zheng gui / cheng hui
