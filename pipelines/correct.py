@@ -230,6 +230,11 @@ class Corrector:
         # the collectors' full names, restored in a self-introduction (round 4: names_heard)
         self._people = [p for p in dict.fromkeys(people or []) if 2 <= len(p) <= 4 and all(_HAN.match(c) for c in p)]
         self._keys.update({p: _key(p) for p in self._people})
+        # the people's words among the terms: full names and forms of address (邵先生), matched by
+        # their sound only where a person stands (session 9: pipelines.names_heard.heard_as_person)
+        self._person_words = set(self._people) | {
+            t for t in self._terms if t.endswith(("先生", "女士")) and any(p.startswith(t[:-2]) for p in self._people)
+        }
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -252,7 +257,7 @@ class Corrector:
         for name in self._names:  # approximately only where no name of the call is heard exactly
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
-            self._exact(term, chars, keys, fixed)
+            self._exact(term, chars, keys, fixed, person=term in self._person_words)
         # long domain terms are also matched approximately, after every exact match (官方起到 →
         # 官方渠道, 罪款通知书 → 催款通知书)
         for term in self._terms:
@@ -269,10 +274,14 @@ class Corrector:
             text = pattern.sub(repl, text)
         return people_frames(text, self._surnames)
 
-    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
+    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool], person: bool = False) -> None:
+        from pipelines.names_heard import heard_as_person
+
         key, n = self._keys[term], len(term)
         for i in range(len(chars) - n + 1):
             if any(fixed[i:i + n]) or not all(k is not None and s in k for s, k in zip(key, keys[i:i + n])):
+                continue
+            if person and not heard_as_person("".join(chars), i, term):
                 continue
             chars[i:i + n] = list(term)
             fixed[i:i + n] = [True] * n

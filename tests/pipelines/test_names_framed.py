@@ -65,3 +65,37 @@ def test_a_word_two_letters_off_stays_before_the_line_of_business():
     contact = Contact(**BASE, agent_name="刘志远", creditor="广发银行", agency="诚汇资产管理有限公司")
     corrector = call_corrector(call_vocabulary(contact))
     assert corrector("你放心，我们是正规公司。") == "你放心，我们是正规公司。"  # zheng gui / cheng hui
+
+
+def _debtor(name: str):
+    contact = Contact(**BASE, agent_name="刘志远", creditor="平安银行", agency="平安银行信用卡中心", debtor_name=name)
+    return call_corrector(call_vocabulary(contact))
+
+
+@pytest.mark.parametrize(
+    ("debtor", "heard", "fixed"),
+    [
+        ("闫志鹏", "颜先生您好，我是平安信用卡中心的", "闫先生您好，我是平安信用卡中心的"),
+        ("闫志鹏", "请问是颜先生吗", "请问是闫先生吗"),
+        ("钱国伟", "谢谢前先生，再见。", "谢谢钱先生，再见。"),  # 谢谢 is a word that ends there
+        ("卞红", "变女是您好，我是平安信用卡中心的", "卞女士您好，我是平安信用卡中心的"),  # at the start
+        ("严国栋", "我是景弘资产的言国动力", "我是景弘资产的严国栋力"),  # 国 is the name's own
+    ],
+)
+def test_the_debtors_name_and_form_of_address_where_a_person_stands(debtor, heard, fixed):
+    assert _debtor(debtor)(heard) == fixed
+
+
+@pytest.mark.parametrize(
+    ("debtor", "text"),
+    [
+        ("杨帆", "您好，是黄晓燕女士吗？"),  # 燕 ends another person's given name
+        ("郭静", "请问是王建国先生吗？"),  # 建国: a word across the surname's place
+        ("宁志强", "您之前向我们借款"),  # no character of the name, and words
+        ("方振宇", "那随便你，反正逾期记录是要报征信的。"),
+        ("魏丽娜", "我们是为你那笔信用卡欠款来的"),
+        ("汪秀英", "你去找王律师问问"),  # the title heard as its sound after a word
+    ],
+)
+def test_the_log_names_leave_other_people_and_common_words(debtor, text):
+    assert _debtor(debtor)(text) == text
