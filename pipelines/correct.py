@@ -32,7 +32,9 @@ word of the dictionary (见航 → 建行, 米川 → 闽川); the collector's f
 (我是博岳公司的科会领 → 柯慧敏); 资产, 小贷, 消费金融 anchor a name, also when heard as their sound.
 
 Session 9 (:mod:`pipelines.names_framed`): a two-character name heard as a word, where what follows
-is said only after an organisation (名声的官方 → 民生的官方, 中心卡 → 中信卡).
+is said only after an organisation (名声的官方 → 民生的官方, 中心卡 → 中信卡); the people's words of the
+log (full names, 邵先生) matched by their sound only where a person stands
+(:func:`pipelines.names_heard.heard_as_person`: not 黄晓燕女士 → 黄晓杨, 您之前 → 宁志强).
 """
 
 from __future__ import annotations
