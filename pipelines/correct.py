@@ -30,6 +30,11 @@ creditor or agency in a frame only an organisation fills (:meth:`Corrector._in_o
 Round 4 (:mod:`pipelines.names_heard`): a two-character name wherever the heard characters make no
 word of the dictionary (见航 → 建行, 米川 → 闽川); the collector's full name in a self-introduction
 (我是博岳公司的科会领 → 柯慧敏); 资产, 小贷, 消费金融 anchor a name, also when heard as their sound.
+
+Session 9 (:mod:`pipelines.names_framed`): a two-character name heard as a word, where what follows
+is said only after an organisation (名声的官方 → 民生的官方, 中心卡 → 中信卡); the people's words of the
+log (full names, 邵先生) matched by their sound only where a person stands
+(:func:`pipelines.names_heard.heard_as_person`: not 黄晓燕女士 → 黄晓杨, 您之前 → 宁志强).
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
+from pipelines.names_framed import framed
 from pipelines.pinyin_keys import _key, _syllable, _text_keys
+from pipelines.pinyin_keys import same_onset as _same_onset
 
 # The commonest surnames (a form of address after one is a person: pipelines.entities; the
 # corrector's people frames).
@@ -64,15 +71,6 @@ DOMAIN_TERMS = (
 )
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-# Onsets a small model confuses with each other: an off syllable of a name must keep its onset
-# group (jie/jian, xin/qi, hui/gui, zhao/zhang; not wang/zhao, jin/ding).
-_ONSET_GROUPS = ("jqx", "zcs", "bp", "dt", "gkh", "fh", "lnr", "m", "w", "y", "aeo")
-
-
-def _same_onset(a: str, b: str) -> bool:
-    return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)
 
 
 # Anchors: words that say "an organisation's name is here". Inside the name at the same place
@@ -229,9 +227,16 @@ class Corrector:
         self._short_names = [n for n in dict.fromkeys(short_names or [])
                              if len(n) == 2 and all(_HAN.match(c) for c in n) and n not in self._known]
         self._keys.update({n: _key(n) for n in self._short_names})
+        # what follows a short name in the call's longer forms (泰和: 资产, 公司 of 泰和资产, 泰和公司)
+        self._suffixes = {n: tuple(f[2:] for f in self._names if f.startswith(n)) for n in self._short_names}
         # the collectors' full names, restored in a self-introduction (round 4: names_heard)
         self._people = [p for p in dict.fromkeys(people or []) if 2 <= len(p) <= 4 and all(_HAN.match(c) for c in p)]
         self._keys.update({p: _key(p) for p in self._people})
+        # the people's words among the terms: full names and forms of address (邵先生), matched by
+        # their sound only where a person stands (session 9: pipelines.names_heard.heard_as_person)
+        self._person_words = set(self._people) | {
+            t for t in self._terms if t.endswith(("先生", "女士")) and any(p.startswith(t[:-2]) for p in self._people)
+        }
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -254,7 +259,7 @@ class Corrector:
         for name in self._names:  # approximately only where no name of the call is heard exactly
             self._approximate(name, chars, keys, fixed, original)
         for term in self._terms:
-            self._exact(term, chars, keys, fixed)
+            self._exact(term, chars, keys, fixed, person=term in self._person_words)
         # long domain terms are also matched approximately, after every exact match (官方起到 →
         # 官方渠道, 罪款通知书 → 催款通知书)
         for term in self._terms:
@@ -262,6 +267,8 @@ class Corrector:
                 self._approximate(term, chars, keys, fixed, original, letters=1)
         for name in self._short_names:
             self._in_org_frame(name, chars, every, fixed)
+        for name in self._short_names:  # session 9: what follows decides (名声的官方 → 民生)
+            framed(name, self._suffixes[name], chars, keys, fixed, OTHER_ORGS)
         text = "".join(chars)
         if self._people:
             text = self._introduced(text, fixed)
@@ -269,10 +276,14 @@ class Corrector:
             text = pattern.sub(repl, text)
         return people_frames(text, self._surnames)
 
-    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool]) -> None:
+    def _exact(self, term: str, chars: list[str], keys: list, fixed: list[bool], person: bool = False) -> None:
+        from pipelines.names_heard import heard_as_person
+
         key, n = self._keys[term], len(term)
         for i in range(len(chars) - n + 1):
             if any(fixed[i:i + n]) or not all(k is not None and s in k for s, k in zip(key, keys[i:i + n])):
+                continue
+            if person and not heard_as_person("".join(chars), i, term):
                 continue
             chars[i:i + n] = list(term)
             fixed[i:i + n] = [True] * n

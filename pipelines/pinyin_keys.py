@@ -64,3 +64,13 @@ def _text_keys(text: str, every_reading: bool = False) -> list[tuple[str, ...] |
             alone = _readings(char) if every_reading else (_syllable(char),)
             keys[run.start() + offset] = tuple(dict.fromkeys((words[offset], *alone)))
     return keys
+
+
+# Onsets a small model confuses with each other: an off syllable of a name must keep its onset
+# group (jie/jian, xin/qi, hui/gui, zhao/zhang; not wang/zhao, jin/ding).
+_ONSET_GROUPS = ("jqx", "zcs", "bp", "dt", "gkh", "fh", "lnr", "m", "w", "y", "aeo")
+
+
+def same_onset(a: str, b: str) -> bool:
+    """Two fuzzed syllables begin with the same onset or onsets of one group."""
+    return a[0] == b[0] or any(a[0] in g and b[0] in g for g in _ONSET_GROUPS)

@@ -82,7 +82,9 @@ def call_corrector(vocabulary: Vocabulary):
     """The pinyin corrector for one contact: the call's words of three characters or more as
     hotwords, the creditor's and the agency's names also matched approximately
     (:class:`pipelines.correct.Corrector`). People's names are matched exactly only: matched
-    approximately, a three-character name found itself in common phrases (不良作用 → 不梁志勇).
+    approximately, a three-character name found itself in common phrases (不良作用 → 不梁志勇); and
+    by their sound only where a person stands (:func:`pipelines.names_heard.heard_as_person`: the
+    same sound is found in common phrases too, 您之前 for 宁志强).
 
     Two-character words are left out: a short name or a given name sounds like common words too
     often (王晨 is 完成, 诚和 is the 成合 of 构成合同), and people say the longer forms
