@@ -136,21 +136,26 @@ _BEFORE_ADDRESS = "是问您你找跟给的和叫吗啊呢吧了位"
 def heard_as_person(text: str, i: int, word: str) -> bool:
     """May the call's person ``word`` (a full name, or a surname + 先生 / 女士 from the log) be written
     over ``text[i:i + len(word)]``, which sounds the same (session 9)? A form of address only where
-    the title is said as such (or heard as its sound at the start of a clause: 变女是您好 → 卞女士)
+    the title is said as such (or heard as its sound at the start of a clause: 变女是您好 → 卞女士, or
+    as no word after a character of :data:`_BEFORE_ADDRESS`: 跟房女是本人说 → 房女士, not 找王律师 → 汪女士)
     and the surname stands on its own: after a pause, a word that comes
     before a form of address, or a word of the dictionary that ends there (颜先生 → 闫先生 where the log
     names 闫志鹏, 谢谢前先生 → 钱先生; not 黄晓燕女士 → 黄晓杨 where it names 杨帆, 王建国先生 → 王建郭,
     可以先申请 → 可易先生请). A full name only where one of the heard characters is the name's own or
     they make no word (:func:`loose`: 言国动 → 严国栋, 张国庆 → 詹国庆; not 您之前 → 宁志强, 反正逾期 →
-    方振宇期)."""
+    方振宇期), or where it is said before its title and a name begins there (审得傅先生吗 → 沈德富)."""
     n = len(word)
     stretch = text[i : i + n]
     if stretch == word:
         return True
     if word.endswith(_TITLES) and n > 2:
         surname = n - 2
-        said = text.startswith(word[surname:], i + surname) or i == 0 or not _HAN.match(text[i - 1])
+        heard_title = _as_dictionary_reads(text[i + surname : i + n])
+        said = (text.startswith(word[surname:], i + surname) or i == 0 or not _HAN.match(text[i - 1])
+                or (text[i - 1] in _BEFORE_ADDRESS and not is_word(heard_title)))
         return said and _stands_alone(_as_dictionary_reads(text), i)
+    if text.startswith(_TITLES, i + n) and _stands_alone(_as_dictionary_reads(text), i):
+        return True  # a full name said before its title, where a name begins (审得傅先生吗 → 沈德富)
     return any(c == w for c, w in zip(stretch, word)) or loose(text, i, n)
 
 

@@ -80,6 +80,13 @@ def _debtor(name: str):
         ("钱国伟", "谢谢前先生，再见。", "谢谢钱先生，再见。"),  # 谢谢 is a word that ends there
         ("卞红", "变女是您好，我是平安信用卡中心的", "卞女士您好，我是平安信用卡中心的"),  # at the start
         ("严国栋", "我是景弘资产的言国动力", "我是景弘资产的严国栋力"),  # 国 is the name's own
+        # read from corpus_heldout7 after its blind measurement (session 9): the title heard as no
+        # word after 跟, and a full name said before its title at the start of a line
+        ("房丽娜", "我姓龙，有点事情要跟房女是本人说", "我姓龙，有点事情要跟房女士本人说"),
+        ("沈德富", "审得傅先生吗？我们三个是金城公司的", "沈德富先生吗？我们三个是金城公司的"),
+        # the same shapes with names the set does not hold
+        ("蔡静怡", "麻烦您叫菜女是接一下电话", "麻烦您叫蔡女士接一下电话"),
+        ("柯文彬", "请问，可闻宾先生在家吗", "请问，柯文彬先生在家吗"),
     ],
 )
 def test_the_debtors_name_and_form_of_address_where_a_person_stands(debtor, heard, fixed):
@@ -95,6 +102,8 @@ def test_the_debtors_name_and_form_of_address_where_a_person_stands(debtor, hear
         ("方振宇", "那随便你，反正逾期记录是要报征信的。"),
         ("魏丽娜", "我们是为你那笔信用卡欠款来的"),
         ("汪秀英", "你去找王律师问问"),  # the title heard as its sound after a word
+        ("汪秀英", "我跟王律师说过了"),  # 律师 is a word: no title heard as its sound
+        ("郭静", "我们找到建国先生了"),  # a word across the place where the name would begin
     ],
 )
 def test_the_log_names_leave_other_people_and_common_words(debtor, text):
