@@ -24,7 +24,9 @@ embedding) is embedded and scored against the profiles of the candidates - the c
 log names and their team. Scores are normalised against the cohort of the other enrolled
 profiles (symmetric s-norm), collectors are matched to clusters one-to-one (Hungarian
 assignment, a logged collector preferred by :data:`LOGGED_BONUS`), and a cluster that reaches no
-candidate's level (:func:`accept_levels`, from the profile's own held-back score) gets ``unregistered``.
+candidate's level (:func:`accept_levels`, from the profile's own held-back score) gets ``unregistered``,
+unless its best candidate is logged and it sounds that much more like them than the recording's
+non-collector voices do (:data:`DEBTOR_MARGIN`).
 """
 
 from __future__ import annotations
