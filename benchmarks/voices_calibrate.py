@@ -216,7 +216,7 @@ def main() -> None:
                   f"false alarm {r['fa'][0]}/{r['fa'][1]}")
     # per-profile acceptance (pipelines.voices.accept_levels: ACCEPT_SCALE x each profile's held-back score)
     scale = V.ACCEPT_SCALE
-    for s in (0.3, 0.4, 0.46, 0.5, 0.6, 0.7, 0.8, 1.0):
+    for s in (0.25, 0.3, 0.35, 0.4, 0.46, 0.5, 0.6, 0.7, 0.8, 1.0):
         V.ACCEPT_SCALE = s
         for split in ("tune", "heldout"):
             r = decide(split, None)

@@ -63,7 +63,7 @@ def _segments() -> list[Segment]:
 @pytest.fixture
 def fake_voices(monkeypatch):
     """Speaker embeddings by the time of the first span: S0 is V301, S1 is whoever is given."""
-    heard = {0.0: _noisy(VOICE["V301"], 7), 6.5: _noisy(VOICE["V305"], 8)}
+    heard = {0.0: _noisy(VOICE["V301"], 7), 6.5: _noisy(VOICE["V305"], 8), 4.5: _unit(99)}  # 4.5: the debtor
 
     def embed_spans(_audio, spans):
         start = min(s for s, _ in spans)
@@ -263,7 +263,8 @@ def test_identification_runs_the_encoder_once_for_clusters_and_turns(monkeypatch
     from pipelines.diarization import embedding
 
     calls = []
-    voice_at = {0.0: _noisy(VOICE["V301"], 7), 9.5: _noisy(VOICE["V301"], 5), 6.5: _noisy(VOICE["V305"], 8)}
+    voice_at = {0.0: _noisy(VOICE["V301"], 7), 9.5: _noisy(VOICE["V301"], 5), 6.5: _noisy(VOICE["V305"], 8),
+                4.5: _unit(99)}  # 4.5: the debtor, embedded in the same pass (voices.DEBTOR_MARGIN)
 
     def embed_windows(_audio, spans, **_kw):
         calls.append(list(spans))
@@ -273,7 +274,7 @@ def test_identification_runs_the_encoder_once_for_clusters_and_turns(monkeypatch
     monkeypatch.setattr(voices, "_MEANS", {})
     contact, segments = _visit(), _segments()
     metrics = voices.identify(contact, np.zeros(16000 * 12, np.float32), segments, _profiles())
-    assert len(calls) == 1 and sorted(calls[0]) == [(0.0, 4.0), (6.5, 9.0), (9.5, 12.0)]
+    assert len(calls) == 1 and sorted(calls[0]) == [(0.0, 4.0), (4.5, 6.0), (6.5, 9.0), (9.5, 12.0)]
     assert [s.agent_id for s in segments] == ["V301", None, "V305", "V301"]
     assert {m["speaker"]: m["agent_id"] for m in metrics["collector_voices"]} == {"S0": "V301", "S1": "V305"}
     windows = voices.segment_windows(np.zeros(16000 * 12, np.float32), [segments[0], segments[3]])
@@ -404,3 +405,32 @@ def test_anchors_score_a_collector_speaker_by_how_pure_its_voice_is(monkeypatch)
     assert voice_anchors.best_pairing([np.array([1.0, 3.0]), np.array([2.0, 0.5])]) == 5.0
     assert voice_anchors.best_pairing([np.array([1.0, 3.0])]) == 3.0  # fewer collector speakers than logged
     assert voice_anchors.best_pairing([np.array([1.0]), np.array([4.0])]) == 4.0
+
+
+def test_a_logged_voice_under_its_level_passes_when_the_recordings_other_voices_score_far_lower(monkeypatch):
+    """corpus_heldout7 h7-008: a clean 22 s cluster of the logged Q901 scores 0.30 against a level
+    of 0.42; the debtor's cluster of the same recording scores -1.19 for Q901. Measured against the
+    recording's own other voices the cluster is Q901; a debtor side that scores near it, a best
+    candidate the log does not name, or the rule off leave it unregistered."""
+    rows = {0: {"V301": 0.30, "V302": 0.15}}  # the collector cluster, by the first element of its vector
+
+    def scores(vectors, names, _p, **_kw):
+        return np.array([[rows[int(v[0])].get(a, -1.0) for a in names] for v in vectors])
+
+    monkeypatch.setattr(voices, "snorm_scores", scores)
+    monkeypatch.setattr(voices, "self_score", lambda a, _p: 1.2)  # every level 0.35 x 1.2 = 0.42
+    cluster, debtor = np.zeros((1, 256)), np.full((1, 256), 9.0)
+
+    def decided(others: np.ndarray | None = debtor) -> str:
+        return voices.match(cluster, ["S0"], [22.0], _visit("V301;V304"), _profiles(), others=others)[0].agent_id
+
+    rows[9] = {"V301": -1.19, "V302": -1.0}
+    assert decided() == "V301"
+    assert decided(None) == UNREGISTERED  # no other voice in the recording to measure against
+    monkeypatch.setattr(voices, "DEBTOR_MARGIN", None)
+    assert decided() == UNREGISTERED
+    monkeypatch.setattr(voices, "DEBTOR_MARGIN", 1.0)
+    rows[9] = {"V301": 0.0}  # the debtor side scores near the cluster: nothing tells them apart
+    assert decided() == UNREGISTERED
+    rows[0], rows[9] = {"V302": 0.30, "V301": 0.15}, {"V302": -1.5, "V301": -1.5}  # best is V302, not logged
+    assert decided() == UNREGISTERED
