@@ -45,6 +45,8 @@ SETTINGS: dict[str, dict] = {
     "beam1": {"beam_size": 1},
     "no_fallback": {"temperature": (0.0,)},
     "vad_silence_1000": {"min_silence_ms": 1000},
+    # session 9: faster-whisper's own default (500 ms costs ~15-20 % of the decode: docs/hearing.md)
+    "vad_silence_2000": {"min_silence_ms": 2000},
     "vad_pad_200": {"speech_pad_ms": 200},
     "vad_threshold_0.35": {"vad_threshold": 0.35},
     "condition_prev": {"condition_on_previous_text": True},
