@@ -218,11 +218,8 @@ def snorm_scores(vectors: np.ndarray, names: list[str], profiles: dict[str, Prof
     out, room_voices = np.zeros_like(raw), room_cohort() if room else None
     for j, a in enumerate(names):
         cohort = np.stack([cents[b] for b in ready if b != a])
-        prof = cohort @ cents[a]
-        mu_p, sd_p = float(prof.mean()), float(prof.std()) + 1e-3
-        if room_voices is not None:
-            mu, sd = profile_side(cents[a][None, :], room_voices)
-            mu_p, sd_p = float(mu[0]), float(sd[0])
+        mu, sd = profile_side(cents[a][None, :], cohort if room_voices is None else room_voices)
+        mu_p, sd_p = float(mu[0]), float(sd[0])
         for i, v in enumerate(vectors):
             test = cohort @ v
             mu_t, sd_t = float(test.mean()), float(test.std()) + 1e-3
@@ -266,6 +263,11 @@ def collector_clusters(segments: Sequence[Segment]) -> dict[str, list[tuple[floa
     return spans
 
 
+def _levels(names: Sequence[str], profiles: dict[str, Profile], known: Mapping[str, float] | None,
+            accept: float | None = None) -> np.ndarray:
+    return np.array([known[a] for a in names]) if known else accept_levels(names, profiles, accept)  # known: once
+
+
 def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contact: Contact,
           profiles: dict[str, Profile], *, accept: float | None = None, one_to_one: bool | None = None,
           known: Mapping[str, float] | None = None, others: np.ndarray | None = None) -> list[VoiceMatch]:
@@ -283,7 +285,7 @@ def match(vectors: np.ndarray, speakers: list[str], seconds: list[float], contac
         return []
     if not names:
         return [VoiceMatch(s, UNREGISTERED, None, sec) for s, sec in zip(speakers, seconds, strict=True)]
-    levels = np.array([known[a] for a in names]) if known and accept is None else accept_levels(names, profiles, accept)
+    levels = _levels(names, profiles, known if accept is None else None, accept)
     scores = snorm_scores(vectors, names, profiles)
     passes = scores >= levels[None, :]
     if DEBTOR_MARGIN is not None and others is not None and len(others):
@@ -338,7 +340,7 @@ def refine_segments(contact: Contact, mono: np.ndarray, segments: list[Segment],
     windows = {**(windows or {}), **segment_windows(mono, missing)}
     vectors = compensate(np.stack([_mean_unit(windows[id(s)]) for s in long]), channel)
     scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
-    passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
+    passing = _levels(names, profiles, known)
     for seg, row in zip(long, scores, strict=True):
         gain = row + np.array([prior if a == seg.agent_id else 0.0 for a in names])
         best = int(np.argmax(gain))
@@ -415,7 +417,7 @@ def split_segments(mono: np.ndarray, segments: list[Segment], words: Sequence[An
         band = recording_band(mono, max(e for _, e in spans))
     vectors = compensate(np.stack([_mean_unit(w) for w in embed_windows(band, spans, fill=SPLIT_FILL)]), channel)
     scores = snorm_scores(vectors, names, profiles, room=ROOM_COHORT and channel == "room")
-    passing = np.array([known[a] for a in names]) if known else accept_levels(names, profiles)
+    passing = _levels(names, profiles, known)
     join = text_of or (lambda ws: "".join(w.text for w in ws).strip())
     row, made = 0, 0
     for seg, said, points in tried:
